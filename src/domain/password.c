@@ -1,0 +1,102 @@
+/* password: the password policy, and argon2id hashing and verification through libsodium. */
+#include "domain/password.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <string.h>
+
+#define PASSWORD_MIN_CHARACTERS 10
+#define PASSWORD_MAX_CHARACTERS 256
+
+/* The current cost: libsodium's interactive limits for argon2id. */
+#define PASSWORD_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define PASSWORD_MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
+
+_Static_assert(PASSWORD_HASH_MAX >= crypto_pwhash_STRBYTES, "hash buffer too small");
+
+/* Bytes of the UTF-8 character that starts at text (1 for a stray byte). */
+static size_t character_bytes(const char *text)
+{
+    size_t bytes = 1;
+    while (((unsigned char)text[bytes] & 0xC0) == 0x80)
+        bytes++;
+    return bytes;
+}
+
+const char *password_problem(const char *password)
+{
+    if (password == NULL)
+        return "must be at least 10 characters";
+
+    size_t characters = 0;
+    bool only_digits = true;
+    bool one_character = true;
+    size_t first_bytes = password[0] != '\0' ? character_bytes(password) : 0;
+    for (const char *at = password; *at != '\0'; at += character_bytes(at)) {
+        characters++;
+        if (*at < '0' || *at > '9')
+            only_digits = false;
+        if (character_bytes(at) != first_bytes || memcmp(at, password, first_bytes) != 0)
+            one_character = false;
+    }
+
+    if (characters < PASSWORD_MIN_CHARACTERS)
+        return "must be at least 10 characters";
+    if (characters > PASSWORD_MAX_CHARACTERS)
+        return "must be at most 256 characters";
+    if (one_character)
+        return "must not be one character repeated";
+    if (only_digits)
+        return "must not be only digits";
+    return NULL;
+}
+
+bool password_hash(const char *password, char out[PASSWORD_HASH_MAX])
+{
+    return password != NULL && sodium_init() >= 0
+           && crypto_pwhash_str(out, password, strlen(password), PASSWORD_OPSLIMIT,
+                                PASSWORD_MEMLIMIT) == 0;
+}
+
+bool password_verify(const char *hash, const char *password)
+{
+    return hash != NULL && password != NULL && sodium_init() >= 0
+           && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+bool password_needs_rehash(const char *hash)
+{
+    /* libsodium answers 1 for other limits and -1 for another algorithm or a
+     * malformed string: a fresh hash is due in every one of those cases. */
+    return hash == NULL || sodium_init() < 0
+           || crypto_pwhash_str_needs_rehash(hash, PASSWORD_OPSLIMIT, PASSWORD_MEMLIMIT) != 0;
+}
+
+/* A hash of a random password no one knows, made on first use. */
+static char burn_hash[PASSWORD_HASH_MAX];
+static bool burn_hash_ready;
+static pthread_once_t burn_hash_once = PTHREAD_ONCE_INIT;
+
+static void burn_hash_make(void)
+{
+    unsigned char secret[32];
+    char secret_text[sizeof secret * 2 + 1];
+    if (sodium_init() < 0)
+        return;
+    randombytes_buf(secret, sizeof secret);
+    sodium_bin2hex(secret_text, sizeof secret_text, secret, sizeof secret);
+    burn_hash_ready = password_hash(secret_text, burn_hash);
+    sodium_memzero(secret, sizeof secret);
+    sodium_memzero(secret_text, sizeof secret_text);
+}
+
+void password_burn_time(const char *password)
+{
+    const char *attempt = password != NULL ? password : "";
+    char scratch[PASSWORD_HASH_MAX];
+    if (pthread_once(&burn_hash_once, burn_hash_make) == 0 && burn_hash_ready)
+        (void)password_verify(burn_hash, attempt);
+    else
+        /* Without the stored hash, hashing costs the same time as verifying. */
+        (void)password_hash(attempt, scratch);
+}
