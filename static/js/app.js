@@ -1,0 +1,167 @@
+// app: starts the single-page UI — language, session, header navigation and the hash router
+// that picks one page module per route (#/pool, #/achievements/42, #/me/trials, ...).
+
+import { h, clear } from './dom.js';
+import { t, initLang, setLang, getLang, onLangChange, enumLabel } from './i18n.js';
+import { currentUser, refreshUser, signOut, loadMeta, isAdmin } from './session.js';
+import { errorBox, loading } from './ui.js';
+import * as home from './pages/home.js';
+import * as pool from './pages/pool.js';
+import * as achievement from './pages/achievement.js';
+import * as signin from './pages/signin.js';
+import * as signup from './pages/signup.js';
+import * as myTrials from './pages/my-trials.js';
+import * as licenses from './pages/licenses.js';
+import * as licenseDetail from './pages/license-detail.js';
+import * as instAchievements from './pages/inst-achievements.js';
+import * as achievementForm from './pages/achievement-form.js';
+import * as instTrials from './pages/inst-trials.js';
+import * as review from './pages/admin-review.js';
+import * as compensations from './pages/admin-compensations.js';
+import * as dashboard from './pages/admin-dashboard.js';
+
+const ADMINS = ['admin', 'province_admin'];
+const ROUTES = [
+  { path: /^\/?$/, page: home, title: 'nav.home' },
+  { path: /^\/pool$/, page: pool, title: 'nav.pool' },
+  { path: /^\/achievements\/(\d+)$/, page: achievement, title: 'nav.pool' },
+  { path: /^\/signin$/, page: signin, title: 'nav.signin' },
+  { path: /^\/signup$/, page: signup, title: 'nav.signup' },
+  { path: /^\/me\/trials$/, page: myTrials, title: 'nav.myTrials', roles: ['enterprise'] },
+  { path: /^\/me\/licenses$/, page: licenses, title: 'nav.myLicenses', roles: ['enterprise'] },
+  { path: /^\/licenses\/(\d+)$/, page: licenseDetail, title: 'nav.license', roles: ['enterprise', 'institution', ...ADMINS] },
+  { path: /^\/inst\/achievements$/, page: instAchievements, title: 'nav.instAchievements', roles: ['institution'] },
+  { path: /^\/inst\/achievements\/new$/, page: achievementForm, title: 'nav.newAchievement', roles: ['institution'] },
+  { path: /^\/inst\/achievements\/(\d+)\/edit$/, page: achievementForm, title: 'nav.editAchievement', roles: ['institution'] },
+  { path: /^\/inst\/trials$/, page: instTrials, title: 'nav.instTrials', roles: ['institution'] },
+  { path: /^\/inst\/licenses$/, page: licenses, title: 'nav.instLicenses', roles: ['institution'] },
+  { path: /^\/admin\/review$/, page: review, title: 'nav.review', roles: ADMINS },
+  { path: /^\/admin\/compensations$/, page: compensations, title: 'nav.compensations', roles: ADMINS },
+  { path: /^\/admin\/dashboard$/, page: dashboard, title: 'nav.dashboard', roles: ADMINS },
+];
+
+const app = document.getElementById('app');
+const hero = document.getElementById('hero');
+const nav = document.getElementById('nav');
+const account = document.getElementById('account');
+const langButton = document.getElementById('lang-switch');
+let renderCount = 0;
+
+function parseHash() {
+  const raw = window.location.hash.replace(/^#/, '') || '/';
+  const q = raw.indexOf('?');
+  const path = q >= 0 ? raw.slice(0, q) : raw;
+  const query = new URLSearchParams(q >= 0 ? raw.slice(q + 1) : '');
+  return { path, query, raw };
+}
+
+export function go(hash) {
+  if (window.location.hash === hash) render(false);
+  else window.location.hash = hash;
+}
+
+function navLinks(user) {
+  const links = [['#/pool', 'nav.pool', 'nav-pool']];
+  if (!user) {
+    links.push(['#/signin', 'nav.signin', 'nav-signin'], ['#/signup', 'nav.signup', 'nav-signup']);
+  } else if (user.role === 'enterprise') {
+    links.push(['#/me/trials', 'nav.myTrials', 'nav-my-trials'], ['#/me/licenses', 'nav.myLicenses', 'nav-my-licenses']);
+  } else if (user.role === 'institution') {
+    links.push(['#/inst/achievements', 'nav.instAchievements', 'nav-inst-achievements'],
+      ['#/inst/trials', 'nav.instTrials', 'nav-inst-trials'], ['#/inst/licenses', 'nav.instLicenses', 'nav-inst-licenses']);
+  } else if (isAdmin(user)) {
+    links.push(['#/admin/review', 'nav.review', 'nav-review'],
+      ['#/admin/compensations', 'nav.compensations', 'nav-compensations'],
+      ['#/admin/dashboard', 'nav.dashboard', 'nav-dashboard']);
+  }
+  return links;
+}
+
+function renderChrome() {
+  const user = currentUser();
+  const { path } = parseHash();
+  clear(nav);
+  const ul = h('ul', {});
+  for (const [href, key, test] of navLinks(user)) {
+    const current = href.slice(1) === path || path.startsWith(href.slice(1) + '/');
+    ul.appendChild(h('li', {}, h('a', { href, 'data-test': test, 'aria-current': current ? 'page' : null }, t(key))));
+  }
+  nav.appendChild(ul);
+  nav.setAttribute('aria-label', t('nav.label'));
+  clear(account);
+  if (user) {
+    const who = user.contact_name || user.email || '';
+    account.appendChild(h('span', { class: 'who', 'data-test': 'who' }, who, ' · ', enumLabel('roles', user.role)));
+    account.appendChild(h('button', {
+      type: 'button', class: 'btn btn-small', 'data-test': 'signout',
+      on: { click: async () => { await signOut().catch(() => {}); renderChrome(); go('#/'); } },
+    }, t('nav.signout')));
+  }
+  langButton.textContent = getLang() === 'en' ? '中文' : 'English';
+  langButton.setAttribute('aria-label', getLang() === 'en' ? '切换到中文' : 'Switch to English');
+  langButton.setAttribute('lang', getLang() === 'en' ? 'zh-CN' : 'en');
+}
+
+async function render(moveFocus) {
+  renderCount += 1;
+  const mine = renderCount;
+  const { path, query } = parseHash();
+  renderChrome();
+  let route = null;
+  let params = [];
+  for (const r of ROUTES) {
+    const m = r.path.exec(path);
+    if (m) {
+      route = r;
+      params = m.slice(1);
+      break;
+    }
+  }
+  const root = h('div', { class: 'page' });
+  clear(app);
+  app.appendChild(root);
+  hero.hidden = !(route && route.page === home);
+  if (!route) {
+    document.title = `${t('nav.notFound')} · ${t('app.name')}`;
+    root.append(h('h1', { tabindex: '-1' }, t('nav.notFound')), h('p', {}, h('a', { href: '#/' }, t('nav.home'))));
+    return;
+  }
+  document.title = `${t(route.title)} · ${t('app.name')}`;
+  const user = currentUser();
+  if (route.roles && !user) {
+    go('#/signin?next=' + encodeURIComponent('#' + parseHash().raw));
+    return;
+  }
+  if (route.roles && !route.roles.includes(user.role)) {
+    root.append(h('h1', { tabindex: '-1' }, t('nav.forbidden')), h('p', {}, t('err.forbidden')));
+    return;
+  }
+  root.appendChild(loading());
+  try {
+    const content = h('div', {});
+    await route.page.render({ root: content, params, query, user, go, rerender: () => render(false), chrome: renderChrome });
+    if (mine !== renderCount) return;
+    clear(root);
+    root.appendChild(content);
+  } catch (err) {
+    if (mine !== renderCount) return;
+    clear(root);
+    root.appendChild(errorBox(err));
+  }
+  if (moveFocus) {
+    const h1 = root.querySelector('h1');
+    if (h1) h1.focus({ preventScroll: false });
+  }
+}
+
+async function start() {
+  initLang();
+  langButton.addEventListener('click', () => setLang(getLang() === 'en' ? 'zh' : 'en'));
+  onLangChange(() => render(false));
+  window.addEventListener('hashchange', () => render(true));
+  document.documentElement.classList.add('js');
+  await Promise.all([loadMeta(), refreshUser().catch(() => null)]);
+  render(false);
+}
+
+start();

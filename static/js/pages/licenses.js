@@ -1,0 +1,48 @@
+// licenses: the caller's licenses (enterprise or institution side) with paid, outstanding,
+// next installment due and anything overdue.
+
+import { h } from '../dom.js';
+import { t, enumLabel } from '../i18n.js';
+import * as api from '../api.js';
+import { formatFen, formatDate } from '../format.js';
+import { enumSelect, field } from '../forms.js';
+import { pageTitle, pagedList, badge, terms } from '../ui.js';
+import { dueSummary } from './license-sums.js';
+
+function licenseCard(l) {
+  const due = dueSummary(l);
+  return h('li', { class: 'card', 'data-test': 'license', 'data-id': l.id, 'data-status': l.status },
+    h('h2', { class: 'card-title' },
+      h('a', { href: `#/licenses/${l.id}`, 'data-test': 'license-link' },
+        t('license.number', { id: l.id }), l.achievement_title ? ` · ${l.achievement_title}` : '')),
+    h('p', { class: 'tags' }, badge('license_statuses', l.status),
+      due.overdueCount > 0 ? h('span', { class: 'tag tag-danger', 'data-test': 'overdue' }, t('license.overdueAmount', { amount: formatFen(due.overdueFen) })) : null),
+    terms([
+      [t('ach.paymentMode'), enumLabel('payment_modes', l.payment_mode)],
+      [t('license.total'), formatFen(l.total_fen)],
+      [t('license.paid'), formatFen(l.paid_fen)],
+      [t('license.outstanding'), h('span', { 'data-test': 'outstanding' }, formatFen(l.outstanding_fen))],
+      [t('license.nextDue'), due.nextDue ? `${formatDate(due.nextDue.due_on)} · ${formatFen(due.nextDue.remaining_fen)}` : undefined],
+      [t('trial.enterprise'), l.enterprise_name || undefined],
+      [t('license.institution'), l.institution_name || undefined],
+    ]));
+}
+
+export async function render(ctx) {
+  const status = ctx.query.get('status') || '';
+  const base = ctx.user.role === 'enterprise' ? '#/me/licenses' : '#/inst/licenses';
+  const sel = enumSelect('license_statuses', { 'data-test': 'filter-status' }, t('common.all'), status);
+  sel.addEventListener('change', () => ctx.go(sel.value ? `${base}?status=${sel.value}` : base));
+  const list = pagedList({
+    fetchPage: (cursor) => api.get('/licenses', { status, limit: 20, cursor }),
+    renderItem: licenseCard,
+    empty: t('license.none'),
+    testName: 'licenses',
+  });
+  const title = ctx.user.role === 'enterprise' ? t('nav.myLicenses') : t('nav.instLicenses');
+  ctx.root.append(pageTitle(title),
+    h('p', { class: 'lead' }, ctx.user.role === 'enterprise' ? t('license.enterpriseIntro') : t('license.institutionIntro')),
+    h('div', { class: 'filters' }, field({ name: 'status', label: t('common.status'), control: sel })),
+    list);
+  await list.ready;
+}

@@ -1,0 +1,42 @@
+// trial-card: how a trial appears to either side — parties, state, dates and days left.
+
+import { h } from '../dom.js';
+import { t, enumLabel } from '../i18n.js';
+import { formatDate, formatInstant, daysBetween } from '../format.js';
+import { badge, terms } from '../ui.js';
+
+// "12 days left" / "ends today" / "ended 3 days ago" for an active trial; null otherwise.
+export function daysLeftText(trial) {
+  if (trial.status !== 'active' || !trial.ends_on) return null;
+  const n = daysBetween(trial.ends_on);
+  if (n === null) return null;
+  if (n > 0) return t('trial.daysLeft', { n });
+  if (n === 0) return t('trial.endsToday');
+  return t('trial.endedAgo', { n: -n });
+}
+
+export function trialCard(trial, { side, actions = [] }) {
+  const left = daysLeftText(trial);
+  const counterpart = side === 'enterprise'
+    ? [t('trial.institutionProvince'), enumLabel('provinces', trial.institution_province)]
+    : [t('trial.enterprise'), `${trial.enterprise_name || ''} · ${enumLabel('provinces', trial.enterprise_province)}`];
+  return h('li', { class: 'card', 'data-test': 'trial', 'data-id': trial.id, 'data-status': trial.status },
+    h('h2', { class: 'card-title' },
+      h('a', { href: `#/achievements/${trial.achievement_id}` }, trial.achievement_title || `#${trial.achievement_id}`)),
+    h('p', { class: 'tags' }, badge('trial_statuses', trial.status),
+      left ? h('span', { class: 'tag tag-accent', 'data-test': 'days-left' }, left) : null),
+    terms([
+      [t('trial.number'), `#${trial.id}`],
+      counterpart,
+      [t('trial.plannedMonths'), t('ach.monthsValue', { n: trial.planned_months })],
+      [t('trial.purpose'), trial.purpose ? h('span', { class: 'prewrap' }, trial.purpose) : undefined],
+      [t('trial.requestedAt'), formatInstant(trial.requested_at)],
+      [t('trial.startedOn'), trial.started_on ? formatDate(trial.started_on) : undefined],
+      [t('trial.endsOn'), trial.ends_on ? formatDate(trial.ends_on) : undefined],
+      [t('trial.closedAt'), trial.closed_at ? formatInstant(trial.closed_at) : undefined],
+      [t('trial.closeReason'), trial.close_reason || undefined],
+      [t('nav.license'), trial.license_id
+        ? h('a', { href: `#/licenses/${trial.license_id}`, 'data-test': 'license-link' }, `#${trial.license_id}`) : undefined],
+    ]),
+    actions.length ? h('div', { class: 'actions' }, actions) : null);
+}
