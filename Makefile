@@ -1,0 +1,77 @@
+# techpool build: release (default), debug and ASan+UBSan builds, run, check, clean.
+# BUILD selects the kind; objects of each kind live apart under build/<kind>/.
+
+BUILD ?= release
+PKGS := libmicrohttpd jansson libpq libsodium xlsxwriter
+ifeq ($(origin CC),default)
+  CC := gcc
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
+BASE_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) -MMD -MP -Isrc \
+        $(shell pkg-config --cflags $(PKGS))
+LIBS := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+TEST_LIBS := $(shell pkg-config --libs check libcurl)
+
+ifeq ($(BUILD),release)
+  KIND_CFLAGS := -O2 -g
+else ifeq ($(BUILD),debug)
+  KIND_CFLAGS := -O0 -g3
+else ifeq ($(BUILD),asan)
+  KIND_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  KIND_LDFLAGS := -fsanitize=address,undefined
+else
+  $(error BUILD must be release, debug or asan)
+endif
+
+CFLAGS := $(BASE_CFLAGS) $(KIND_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := $(KIND_LDFLAGS)
+OUT := build/$(BUILD)
+
+SRC := $(sort $(shell find src -name '*.c'))
+OBJ := $(SRC:%.c=$(OUT)/%.o)
+LIB_OBJ := $(filter-out $(OUT)/src/main.o,$(OBJ))
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/unit/%)
+API_SUPPORT := $(filter-out tests/api/test_%.c,$(wildcard tests/api/*.c))
+API_SUPPORT_OBJ := $(API_SUPPORT:%.c=$(OUT)/%.o)
+API_SRC := $(sort $(wildcard tests/api/test_*.c))
+API_BIN := $(API_SRC:tests/api/%.c=$(OUT)/tests/api/%)
+
+.PHONY: all tests run check clean deps bench fuzz
+all: $(OUT)/techpool
+
+tests: $(OUT)/techpool $(UNIT_BIN) $(API_BIN)
+
+$(OUT)/techpool: $(OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(OUT)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(OUT)/tests/unit/%: $(OUT)/tests/unit/%.o $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+$(OUT)/tests/api/%: $(OUT)/tests/api/%.o $(API_SUPPORT_OBJ) $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+deps:
+	deploy/install-deps.sh
+
+run: deps
+	$(MAKE) BUILD=release all
+	deploy/run.sh
+
+check: deps
+	tests/run-all.sh
+
+bench: deps
+	tests/bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(API_BIN:=.d) $(API_SUPPORT_OBJ:.o=.d)

@@ -1,0 +1,94 @@
+/* dbcall: statement execution for handlers and the mapping of database errors to problems. */
+#include "api/dbcall.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define STATEMENT_ATTEMPTS 5
+
+static const struct {
+    const char *sqlstate;
+    int status;
+    const char *code;
+} RAISED[] = {
+    { "TP400", 400, "bad_request" },
+    { "TP401", 401, "unauthenticated" },
+    { "TP403", 403, "forbidden" },
+    { "TP404", 404, "not_found" },
+    { "TP409", 409, "invalid_transition" },
+    { "TP410", 409, "conflict" },
+    { "TP412", 412, "precondition_failed" },
+    { "TP422", 422, "invalid_field" },
+    { "TP429", 429, "rate_limited" },
+    { "23505", 409, "conflict" },  /* unique violation */
+    { "23P01", 409, "conflict" },  /* exclusion violation */
+    { "23514", 409, "conflict" },  /* check violation that the SQL functions did not pre-empt */
+    { "23503", 422, "invalid_field" }, /* foreign key: a referenced object does not exist */
+    { "22P02", 400, "bad_request" }, /* invalid text representation */
+    { "22003", 422, "invalid_field" }, /* numeric out of range */
+};
+
+void api_db_problem(struct reply *rep, enum db_status status, const PGresult *res)
+{
+    if (status == DB_UNAVAILABLE) {
+        reply_problem(rep, 503, "unavailable", "the database is not available; try again");
+        reply_header_add(rep, "Retry-After", "1");
+        return;
+    }
+    if (status == DB_RETRY) {
+        reply_problem(rep, 503, "unavailable", "too much contention; try again");
+        reply_header_add(rep, "Retry-After", "1");
+        return;
+    }
+    const char *state = db_sqlstate(res);
+    const char *message = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *column = res != NULL ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
+    const char *constraint = res != NULL ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    for (size_t i = 0; i < sizeof RAISED / sizeof RAISED[0]; i++) {
+        if (strcmp(RAISED[i].sqlstate, state) != 0)
+            continue;
+        bool raised = state[0] == 'T';
+        const char *detail = raised ? message : constraint != NULL ? constraint : message;
+        if (RAISED[i].status == 422 && column != NULL && column[0] != '\0') {
+            reply_invalid_field(rep, column, detail != NULL ? detail : "invalid");
+        } else if (RAISED[i].status == 429) {
+            reply_problem(rep, 429, "rate_limited", detail);
+            reply_header_add(rep, "Retry-After", column != NULL && column[0] ? column : "60");
+        } else {
+            reply_problem(rep, RAISED[i].status, RAISED[i].code, detail);
+        }
+        return;
+    }
+    fprintf(stderr, "{\"event\":\"database_error\",\"sqlstate\":\"%s\"}\n", state);
+    reply_problem(rep, 500, "internal", "unexpected database error");
+}
+
+PGresult *api_db_exec(struct reply *rep, const struct statement *st, int nparams,
+                      const char *const *params)
+{
+    enum db_status status = DB_RETRY;
+    PGresult *res = NULL;
+    for (int attempt = 0; attempt < STATEMENT_ATTEMPTS && status == DB_RETRY; attempt++) {
+        PQclear(res);
+        res = db_exec(st, nparams, params, &status);
+    }
+    if (status == DB_OK)
+        return res;
+    api_db_problem(rep, status, res);
+    PQclear(res);
+    return NULL;
+}
+
+void api_db_json(struct reply *rep, int ok_status, const struct statement *st, int nparams,
+                 const char *const *params)
+{
+    PGresult *res = api_db_exec(rep, st, nparams, params);
+    if (res == NULL)
+        return;
+    if (PQntuples(res) == 0 || PQnfields(res) == 0 || PQgetisnull(res, 0, 0))
+        reply_problem(rep, 404, "not_found", "no such object");
+    else
+        reply_text(rep, ok_status, "application/json", PQgetvalue(res, 0, 0),
+                   (size_t)PQgetlength(res, 0, 0));
+    PQclear(res);
+}

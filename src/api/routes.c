@@ -1,0 +1,12 @@
+/* routes: the map of the service — every endpoint, its handler and who may call it. */
+#include "api/api.h"
+#include "http/router.h"
+
+const struct route ROUTES[] = {
+    { "GET", "/healthz", ops_healthz, ROLE_ANYONE },
+    { "GET", "/readyz", ops_readyz, ROLE_ANYONE },
+    { "GET", "/metrics", ops_metrics, ROLE_ANYONE },
+    { "GET", "/api/v1/meta", ops_meta, ROLE_ANYONE },
+};
+
+const size_t ROUTE_COUNT = sizeof ROUTES / sizeof ROUTES[0];

@@ -1,0 +1,97 @@
+/* config: reads and checks the TECHPOOL_* environment variables. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "domain/calendar.h"
+
+struct config techpool_config;
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *value = getenv(name);
+    return value != NULL && value[0] != '\0' ? value : fallback;
+}
+
+static bool env_unsigned(const char *name, unsigned fallback, unsigned min, unsigned max,
+                         unsigned *out)
+{
+    const char *text = getenv(name);
+    if (text == NULL || text[0] == '\0') {
+        *out = fallback;
+        return true;
+    }
+    char *end;
+    unsigned long value = strtoul(text, &end, 10);
+    if (*end != '\0' || value < min || value > max) {
+        fprintf(stderr, "techpool: %s must be a number from %u to %u, not \"%s\"\n", name, min,
+                max, text);
+        return false;
+    }
+    *out = (unsigned)value;
+    return true;
+}
+
+static bool parse_listen(const char *text, struct config *cfg)
+{
+    const char *colon = strrchr(text, ':');
+    if (colon == NULL || colon == text || (size_t)(colon - text) >= sizeof cfg->listen_host) {
+        fprintf(stderr, "techpool: TECHPOOL_LISTEN must be host:port, not \"%s\"\n", text);
+        return false;
+    }
+    memcpy(cfg->listen_host, text, (size_t)(colon - text));
+    cfg->listen_host[colon - text] = '\0';
+    char *end;
+    unsigned long port = strtoul(colon + 1, &end, 10);
+    if (*end != '\0' || port == 0 || port > 65535) {
+        fprintf(stderr, "techpool: TECHPOOL_LISTEN has an invalid port: \"%s\"\n", text);
+        return false;
+    }
+    cfg->listen_port = (unsigned)port;
+    return true;
+}
+
+bool config_load(struct config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->database_url = env_or("TECHPOOL_DATABASE_URL", "");
+    cfg->static_dir = env_or("TECHPOOL_STATIC_DIR", "static");
+    cfg->migrations_dir = env_or("TECHPOOL_MIGRATIONS_DIR", "sql/migrations");
+    cfg->bootstrap_admin = env_or("TECHPOOL_BOOTSTRAP_ADMIN", NULL);
+    cfg->today = env_or("TECHPOOL_TODAY", NULL);
+    if (cfg->today != NULL && date_problem(cfg->today) != NULL) {
+        fprintf(stderr, "techpool: TECHPOOL_TODAY must be a date YYYY-MM-DD, not \"%s\"\n",
+                cfg->today);
+        return false;
+    }
+    const char *listen = env_or("TECHPOOL_LISTEN", "127.0.0.1:8080");
+    if (!parse_listen(listen, cfg))
+        return false;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (!env_unsigned("TECHPOOL_THREADS", cores > 0 ? (unsigned)cores : 2, 1, 256, &cfg->threads) ||
+        !env_unsigned("TECHPOOL_SESSION_IDLE_MINUTES", 480, 1, 43200, &cfg->session_idle_minutes) ||
+        !env_unsigned("TECHPOOL_MAX_CONNECTIONS", 2048, 16, 65536, &cfg->connection_limit) ||
+        !env_unsigned("TECHPOOL_PER_IP_CONNECTIONS", 512, 1, 65536, &cfg->per_ip_limit) ||
+        !env_unsigned("TECHPOOL_CONNECTION_TIMEOUT", 30, 1, 3600, &cfg->connection_timeout))
+        return false;
+    const char *origin = getenv("TECHPOOL_PUBLIC_ORIGIN");
+    if (origin != NULL && origin[0] != '\0') {
+        size_t len = strlen(origin);
+        while (len > 0 && origin[len - 1] == '/')
+            len--;
+        if (len >= sizeof cfg->public_origin ||
+            (strncmp(origin, "http://", 7) != 0 && strncmp(origin, "https://", 8) != 0)) {
+            fprintf(stderr, "techpool: TECHPOOL_PUBLIC_ORIGIN must be an http(s) origin\n");
+            return false;
+        }
+        memcpy(cfg->public_origin, origin, len);
+        cfg->public_origin[len] = '\0';
+    } else {
+        snprintf(cfg->public_origin, sizeof cfg->public_origin, "http://%s", listen);
+    }
+    cfg->secure_cookies = strncmp(cfg->public_origin, "https://", 8) == 0;
+    return true;
+}

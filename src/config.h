@@ -1,0 +1,30 @@
+/* config: the daemon's settings, read once from the environment. */
+#ifndef TECHPOOL_CONFIG_H
+#define TECHPOOL_CONFIG_H
+
+#include <stdbool.h>
+
+struct config {
+    const char *database_url;     /* TECHPOOL_DATABASE_URL, "" = libpq defaults */
+    char listen_host[64];         /* from TECHPOOL_LISTEN host:port */
+    unsigned listen_port;
+    const char *static_dir;       /* TECHPOOL_STATIC_DIR, default "static" */
+    const char *migrations_dir;   /* TECHPOOL_MIGRATIONS_DIR, default "sql/migrations" */
+    unsigned threads;             /* TECHPOOL_THREADS, default: number of cores */
+    char public_origin[256];      /* TECHPOOL_PUBLIC_ORIGIN, default http://LISTEN */
+    bool secure_cookies;          /* public origin is https */
+    const char *bootstrap_admin;  /* TECHPOOL_BOOTSTRAP_ADMIN email:password, or NULL */
+    const char *today;            /* TECHPOOL_TODAY YYYY-MM-DD, or NULL */
+    unsigned session_idle_minutes;/* TECHPOOL_SESSION_IDLE_MINUTES, default 480 */
+    unsigned connection_limit;    /* TECHPOOL_MAX_CONNECTIONS, default 2048 */
+    unsigned per_ip_limit;        /* TECHPOOL_PER_IP_CONNECTIONS, default 512 */
+    unsigned connection_timeout;  /* TECHPOOL_CONNECTION_TIMEOUT seconds, default 30 */
+};
+
+/* Reads the environment into cfg. On an invalid value prints why to stderr and returns false. */
+bool config_load(struct config *cfg);
+
+/* The settings in force (set once by main before serving). */
+extern struct config techpool_config;
+
+#endif

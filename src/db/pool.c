@@ -1,0 +1,164 @@
+/* pool: one PostgreSQL connection per worker thread, statements prepared once per connection. */
+#include "db/db.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PREPARED_MAX 256
+
+static char *db_conninfo;
+static char *db_options;
+static atomic_int connections_open;
+static atomic_int connections_busy;
+
+static _Thread_local struct {
+    PGconn *conn;
+    const struct statement *prepared[PREPARED_MAX];
+    size_t prepared_count;
+} thread_db;
+
+void db_configure(const char *conninfo, const char *today)
+{
+    free(db_conninfo);
+    free(db_options);
+    db_conninfo = strdup(conninfo != NULL ? conninfo : "");
+    db_options = NULL;
+    if (today != NULL && today[0] != '\0') {
+        size_t size = strlen(today) + 32;
+        db_options = malloc(size);
+        if (db_options != NULL)
+            snprintf(db_options, size, "-c techpool.today=%s", today);
+    }
+}
+
+static void notice_ignore(void *arg, const PGresult *res)
+{
+    (void)arg;
+    (void)res;
+}
+
+static void thread_disconnect(void)
+{
+    if (thread_db.conn != NULL) {
+        PQfinish(thread_db.conn);
+        thread_db.conn = NULL;
+        atomic_fetch_sub(&connections_open, 1);
+    }
+    thread_db.prepared_count = 0;
+}
+
+PGconn *db_conn(void)
+{
+    if (thread_db.conn != NULL && PQstatus(thread_db.conn) == CONNECTION_OK)
+        return thread_db.conn;
+    thread_disconnect();
+    const char *keys[] = { "dbname", "application_name", "connect_timeout",
+                           db_options != NULL ? "options" : NULL, NULL };
+    const char *values[] = { db_conninfo != NULL ? db_conninfo : "", "techpool", "5",
+                             db_options, NULL };
+    PGconn *conn = PQconnectdbParams(keys, values, 1);
+    if (conn == NULL)
+        return NULL;
+    if (PQstatus(conn) != CONNECTION_OK) {
+        PQfinish(conn);
+        return NULL;
+    }
+    PQsetNoticeReceiver(conn, notice_ignore, NULL);
+    thread_db.conn = conn;
+    atomic_fetch_add(&connections_open, 1);
+    return conn;
+}
+
+void db_thread_close(void)
+{
+    thread_disconnect();
+}
+
+int db_pool_in_use(void)
+{
+    return atomic_load(&connections_busy);
+}
+
+int db_pool_open(void)
+{
+    return atomic_load(&connections_open);
+}
+
+const char *db_sqlstate(const PGresult *res)
+{
+    const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    return state != NULL ? state : "";
+}
+
+enum db_status db_status_of(const PGresult *res)
+{
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_COPY_OUT)
+        return DB_OK;
+    const char *state = db_sqlstate(res);
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+        return DB_RETRY;
+    /* class 08: connection exception; 57P0x: admin/crash shutdown */
+    if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0 || state[0] == '\0')
+        return DB_UNAVAILABLE;
+    return DB_FAILED;
+}
+
+static bool is_prepared(const struct statement *st)
+{
+    for (size_t i = 0; i < thread_db.prepared_count; i++)
+        if (thread_db.prepared[i] == st)
+            return true;
+    return false;
+}
+
+static enum db_status ensure_prepared(PGconn *conn, const struct statement *st, int nparams)
+{
+    if (is_prepared(st))
+        return DB_OK;
+    PGresult *res = PQprepare(conn, st->name, st->sql, nparams, NULL);
+    enum db_status status = res != NULL ? db_status_of(res) : DB_UNAVAILABLE;
+    if (status == DB_FAILED)
+        fprintf(stderr, "{\"event\":\"prepare_failed\",\"statement\":\"%s\",\"error\":\"%s\"}\n",
+                st->name, res != NULL ? db_sqlstate(res) : "");
+    PQclear(res);
+    if (status == DB_OK && thread_db.prepared_count < PREPARED_MAX)
+        thread_db.prepared[thread_db.prepared_count++] = st;
+    return status;
+}
+
+PGresult *db_exec(const struct statement *st, int nparams, const char *const *params,
+                  enum db_status *status)
+{
+    PGconn *conn = db_conn();
+    if (conn == NULL) {
+        *status = DB_UNAVAILABLE;
+        return NULL;
+    }
+    atomic_fetch_add(&connections_busy, 1);
+    PGresult *res = NULL;
+    *status = ensure_prepared(conn, st, nparams);
+    if (*status == DB_OK) {
+        res = PQexecPrepared(conn, st->name, nparams, params, NULL, NULL, 0);
+        *status = res != NULL ? db_status_of(res) : DB_UNAVAILABLE;
+    }
+    atomic_fetch_sub(&connections_busy, 1);
+    if (*status == DB_UNAVAILABLE && PQstatus(conn) != CONNECTION_OK)
+        thread_disconnect();
+    return res;
+}
+
+enum db_status db_command(const char *sql)
+{
+    PGconn *conn = db_conn();
+    if (conn == NULL)
+        return DB_UNAVAILABLE;
+    PGresult *res = PQexec(conn, sql);
+    enum db_status status = res != NULL ? db_status_of(res) : DB_UNAVAILABLE;
+    PQclear(res);
+    if (status == DB_UNAVAILABLE && PQstatus(conn) != CONNECTION_OK)
+        thread_disconnect();
+    return status;
+}

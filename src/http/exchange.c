@@ -1,0 +1,379 @@
+/* exchange: dispatches one complete request — body rules (413, 415, 400), route (404, 405),
+ * caller (session, origin check, role), then the handler; and the headers on every reply. */
+#include "http/exchange.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "config.h"
+#include "db/db.h"
+#include "http/metrics.h"
+#include "http/router.h"
+
+static const char CONTENT_SECURITY_POLICY[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
+static const char *lookup_query(const void *transport, const char *name)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)transport,
+                                       MHD_GET_ARGUMENT_KIND, name);
+}
+
+static const char *header(const struct exchange *x, const char *name)
+{
+    return MHD_lookup_connection_value(x->conn, MHD_HEADER_KIND, name);
+}
+
+struct exchange *exchange_new(struct MHD_Connection *conn, const char *method, const char *url,
+                              uint64_t started_micros)
+{
+    struct exchange *x = calloc(1, sizeof *x);
+    if (x == NULL)
+        return NULL;
+    x->conn = conn;
+    x->started_micros = started_micros;
+    x->route_index = METRICS_ROUTE_UNMATCHED;
+    x->req.method = method;
+    x->req.path = url;
+    x->req.transport = conn;
+    x->req.query_lookup = lookup_query;
+    x->req.caller.role = ROLE_ANONYMOUS;
+    unsigned char id[16];
+    randombytes_buf(id, sizeof id);
+    sodium_bin2hex(x->req.request_id, sizeof x->req.request_id, id, sizeof id);
+    /* log copies: JSON-safe, bounded */
+    const char *sources[2] = { method, url };
+    char *targets[2] = { x->log_method, x->log_path };
+    size_t sizes[2] = { sizeof x->log_method, sizeof x->log_path };
+    for (int k = 0; k < 2; k++) {
+        size_t j = 0;
+        for (const unsigned char *p = (const unsigned char *)sources[k]; *p && j + 1 < sizes[k]; p++)
+            targets[k][j++] = (*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x7F) ? '?' : (char)*p;
+        targets[k][j] = '\0';
+    }
+    x->api = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0 ||
+             strcmp(url, "/readyz") == 0 || strcmp(url, "/metrics") == 0;
+    return x;
+}
+
+void exchange_free(struct exchange *x)
+{
+    json_decref(x->req.body);
+    reply_release(&x->rep);
+    free(x->body);
+    free(x);
+}
+
+bool exchange_body_declared_too_large(const struct exchange *x)
+{
+    const char *length = header(x, "Content-Length");
+    if (length == NULL)
+        return false;
+    char *end;
+    unsigned long long n = strtoull(length, &end, 10);
+    return *end == '\0' && n > BODY_LIMIT;
+}
+
+void exchange_reply_too_large(struct exchange *x)
+{
+    reply_problem(&x->rep, 413, "payload_too_large", "the request body is larger than 1 MiB");
+}
+
+void exchange_body_append(struct exchange *x, const char *data, size_t size)
+{
+    if (x->body_too_large)
+        return;
+    if (x->body_len + size > BODY_LIMIT) {
+        x->body_too_large = true;
+        free(x->body);
+        x->body = NULL;
+        x->body_len = 0;
+        return;
+    }
+    char *grown = realloc(x->body, x->body_len + size + 1);
+    if (grown == NULL) {
+        x->body_too_large = true;
+        return;
+    }
+    memcpy(grown + x->body_len, data, size);
+    x->body = grown;
+    x->body_len += size;
+    x->body[x->body_len] = '\0';
+}
+
+bool content_type_is_json(const char *content_type)
+{
+    if (content_type == NULL)
+        return false;
+    while (*content_type == ' ')
+        content_type++;
+    size_t n = strlen("application/json");
+    if (strncasecmp(content_type, "application/json", n) != 0)
+        return false;
+    const char *rest = content_type + n;
+    while (*rest == ' ')
+        rest++;
+    if (*rest == '\0')
+        return true;
+    if (*rest != ';')
+        return false;
+    rest++;
+    while (*rest == ' ')
+        rest++;
+    return strncasecmp(rest, "charset=utf-8", 13) == 0 &&
+           (rest[13] == '\0' || rest[13] == ' ' || rest[13] == ';');
+}
+
+bool idempotency_key_valid(const char *key)
+{
+    size_t len = strlen(key);
+    if (len < 1 || len > 255)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (key[i] < 0x21 || key[i] > 0x7E)
+            return false;
+    return true;
+}
+
+bool utf8_valid(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t extra;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            extra = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            extra = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            extra = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + extra >= len)
+            return false;
+        for (size_t k = 1; k <= extra; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
+            (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
+static enum MHD_Result check_query_value(void *cls, enum MHD_ValueKind kind, const char *key,
+                                         const char *value)
+{
+    (void)kind;
+    bool *ok = cls;
+    const char *parts[2] = { key, value != NULL ? value : "" };
+    for (int k = 0; k < 2; k++) {
+        size_t len = strlen(parts[k]);
+        if (!utf8_valid(parts[k], len))
+            *ok = false;
+        for (size_t i = 0; i < len; i++)
+            if ((unsigned char)parts[k][i] < 0x20 || parts[k][i] == 0x7F)
+                *ok = false;
+    }
+    return *ok ? MHD_YES : MHD_NO;
+}
+
+static void serve_static(struct exchange *x)
+{
+    x->route_index = METRICS_ROUTE_STATIC;
+    const struct static_file *file = static_lookup(x->req.path);
+    if (file == NULL) {
+        reply_problem(&x->rep, 404, "not_found", "no such page");
+        return;
+    }
+    x->static_file = file;
+    const char *if_none_match = header(x, "If-None-Match");
+    if (if_none_match != NULL && strstr(if_none_match, file->etag) != NULL) {
+        reply_empty(&x->rep, 304);
+        return;
+    }
+    x->rep.status = 200;
+    x->rep.content_type = file->mime;
+}
+
+static bool bearer_token(const struct exchange *x, const char **token)
+{
+    const char *auth = header(x, "Authorization");
+    if (auth == NULL)
+        return false;
+    if (strncasecmp(auth, "Bearer ", 7) == 0) {
+        *token = auth + 7;
+        while (**token == ' ')
+            (*token)++;
+    } else {
+        *token = "";
+    }
+    return true;
+}
+
+static bool is_unsafe(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+           strcmp(method, "OPTIONS") != 0;
+}
+
+/* Works out who is calling. Returns false with the reply set when the request must stop. */
+static bool identify_caller(struct exchange *x)
+{
+    const char *token = NULL;
+    if (bearer_token(x, &token))
+        return session_resolve(token, &x->req.caller, &x->rep);
+    token = MHD_lookup_connection_value(x->conn, MHD_COOKIE_KIND, "techpool_session");
+    if (token == NULL || token[0] == '\0')
+        return true;
+    if (is_unsafe(x->req.method)) {
+        const char *origin = header(x, "Origin");
+        const char *site = header(x, "Sec-Fetch-Site");
+        if ((origin != NULL && strcmp(origin, techpool_config.public_origin) != 0) ||
+            (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)) {
+            reply_problem(&x->rep, 403, "forbidden", "cross-origin request refused");
+            return false;
+        }
+    }
+    struct reply ignored = { 0 };
+    bool known = session_resolve(token, &x->req.caller, &ignored);
+    bool unavailable = ignored.status == 503;
+    reply_release(&ignored);
+    if (unavailable) {
+        reply_problem(&x->rep, 503, "unavailable", "the database is not available");
+        return false;
+    }
+    if (!known)
+        x->req.caller = (struct caller){ .role = ROLE_ANONYMOUS }; /* stale cookie: anonymous */
+    return true;
+}
+
+static bool read_body(struct exchange *x)
+{
+    if (x->body_len == 0)
+        return true;
+    if (!content_type_is_json(header(x, "Content-Type"))) {
+        reply_problem(&x->rep, 415, "unsupported_media_type",
+                      "request bodies must be application/json");
+        return false;
+    }
+    json_error_t error;
+    x->req.body = json_loadb(x->body, x->body_len, JSON_REJECT_DUPLICATES, &error);
+    if (x->req.body == NULL) {
+        char detail[200];
+        snprintf(detail, sizeof detail, "malformed JSON at line %d column %d: %s", error.line,
+                 error.column, error.text);
+        reply_problem(&x->rep, 400, "invalid_json", detail);
+        return false;
+    }
+    return true;
+}
+
+static bool read_headers(struct exchange *x)
+{
+    const char *key = header(x, "Idempotency-Key");
+    if (key != NULL) {
+        if (!idempotency_key_valid(key)) {
+            reply_problem(&x->rep, 400, "bad_request",
+                          "Idempotency-Key must be 1 to 255 visible ASCII characters");
+            return false;
+        }
+        x->req.idempotency_key = key;
+    }
+    x->req.if_match = header(x, "If-Match");
+    bool ok = utf8_valid(x->req.path, strlen(x->req.path));
+    if (ok)
+        MHD_get_connection_values(x->conn, MHD_GET_ARGUMENT_KIND, check_query_value, &ok);
+    if (!ok)
+        reply_problem(&x->rep, 400, "bad_request", "the URL is not valid UTF-8 text");
+    return ok;
+}
+
+void exchange_dispatch(struct exchange *x)
+{
+    if (x->body_too_large) {
+        exchange_reply_too_large(x);
+        return;
+    }
+    const struct route *route = NULL;
+    char allow[64];
+    enum route_match match = router_match(ROUTES, ROUTE_COUNT, x->req.method, x->req.path,
+                                          &route, &x->req, allow, sizeof allow);
+    if (match == ROUTE_NO_PATH) {
+        bool get = strcmp(x->req.method, "GET") == 0 || strcmp(x->req.method, "HEAD") == 0;
+        if (x->api) {
+            reply_problem(&x->rep, 404, "not_found", "no such endpoint");
+        } else if (get) {
+            serve_static(x);
+        } else {
+            reply_problem(&x->rep, 405, "method_not_allowed", "static files are read-only");
+            reply_header_add(&x->rep, "Allow", "GET, HEAD");
+        }
+        return;
+    }
+    if (match == ROUTE_NO_METHOD) {
+        reply_problem(&x->rep, 405, "method_not_allowed", "method not allowed on this path");
+        reply_header_add(&x->rep, "Allow", allow);
+        return;
+    }
+    x->route_index = (size_t)(route - ROUTES);
+    x->req.route_pattern = route->pattern;
+    if (!read_body(x) || !read_headers(x))
+        return;
+    if (strncmp(x->req.path, "/api/", 5) == 0 && !identify_caller(x))
+        return;
+    if ((route->roles & x->req.caller.role) == 0) {
+        if (x->req.caller.role == ROLE_ANONYMOUS)
+            reply_problem(&x->rep, 401, "unauthenticated", "sign in first");
+        else
+            reply_problem(&x->rep, 403, "forbidden", "your role may not do this");
+        return;
+    }
+    route->handler(&x->req, &x->rep);
+    /* a handler must never leave a transaction open on the thread's connection */
+    PGconn *conn = db_conn();
+    if (conn != NULL && PQtransactionStatus(conn) != PQTRANS_IDLE)
+        db_command("ROLLBACK");
+    if (x->rep.status == 0)
+        reply_problem(&x->rep, 500, "internal", "the request was not answered");
+}
+
+void exchange_add_headers(const struct exchange *x, struct MHD_Response *resp)
+{
+    const struct reply *rep = &x->rep;
+    if (rep->content_type != NULL)
+        MHD_add_response_header(resp, "Content-Type", rep->content_type);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    MHD_add_response_header(resp, "X-Request-Id", x->req.request_id);
+    if (x->api) {
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    } else if (x->static_file != NULL) {
+        MHD_add_response_header(resp, "ETag", x->static_file->etag);
+        MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    }
+    if (rep->status == 401)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"techpool\"");
+    for (size_t i = 0; i < rep->header_count; i++)
+        MHD_add_response_header(resp, rep->headers[i].name, rep->headers[i].value);
+}

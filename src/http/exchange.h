@@ -1,0 +1,54 @@
+/* exchange: one HTTP request in progress — its body, its caller, its dispatch and reply headers. */
+#ifndef TECHPOOL_EXCHANGE_H
+#define TECHPOOL_EXCHANGE_H
+
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/reply.h"
+#include "http/request.h"
+#include "http/static_files.h"
+
+#define BODY_LIMIT (1024 * 1024)
+
+struct exchange {
+    struct MHD_Connection *conn;
+    struct request req;
+    struct reply rep;
+    char *body;
+    size_t body_len;
+    bool body_too_large;
+    bool queued;
+    bool stream_broken;
+    bool api;                          /* under /api/ or an ops path: no-store */
+    size_t route_index;                /* for metrics */
+    const struct static_file *static_file;
+    uint64_t started_micros;
+    char log_method[16];
+    char log_path[256];
+};
+
+struct exchange *exchange_new(struct MHD_Connection *conn, const char *method, const char *url,
+                              uint64_t started_micros);
+void exchange_free(struct exchange *x);
+
+/* True when Content-Length announces more than BODY_LIMIT (checked before reading). */
+bool exchange_body_declared_too_large(const struct exchange *x);
+void exchange_reply_too_large(struct exchange *x);
+/* Appends a body chunk, or marks the body too large and drops it. */
+void exchange_body_append(struct exchange *x, const char *data, size_t size);
+
+/* Everything between the complete request and the reply: limits, route, caller, handler. */
+void exchange_dispatch(struct exchange *x);
+
+/* Headers every reply carries (security, content type, request id) plus the reply's own. */
+void exchange_add_headers(const struct exchange *x, struct MHD_Response *resp);
+
+/* The request checks of the contract, exposed for unit tests. */
+bool content_type_is_json(const char *content_type);
+bool idempotency_key_valid(const char *key);
+bool utf8_valid(const char *text, size_t len);
+
+#endif

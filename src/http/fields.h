@@ -1,0 +1,50 @@
+/* fields: declarative validation of JSON request bodies — one spec line per field. */
+#ifndef TECHPOOL_FIELDS_H
+#define TECHPOOL_FIELDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "http/reply.h"
+
+enum field_type {
+    FIELD_STRING,        /* min/max: length in characters (code points) */
+    FIELD_INT,           /* min/max: inclusive range of a JSON integer */
+    FIELD_BOOL,
+    FIELD_ENUM,          /* one of values[] */
+    FIELD_DATE,          /* "YYYY-MM-DD", a real calendar day */
+    FIELD_STRING_ARRAY,  /* min/max: element count; item_max: characters per element */
+    FIELD_ARRAY,         /* array of objects checked by items[]; min/max: element count */
+};
+
+/* Extra check of a string value (after type and length). Returns NULL when valid,
+ * else a static message. */
+typedef const char *(*field_check_fn)(const char *value);
+
+struct field_spec {
+    const char *name;
+    enum field_type type;
+    bool required;
+    int64_t min;
+    int64_t max;
+    const char *const *values;       /* FIELD_ENUM: NULL-terminated */
+    field_check_fn check;            /* FIELD_STRING and each FIELD_STRING_ARRAY element */
+    int64_t item_max;                /* FIELD_STRING_ARRAY: max characters per element */
+    const struct field_spec *items;  /* FIELD_ARRAY: spec of each element object */
+    size_t item_count;
+};
+
+#define FIELD_COUNT(specs) (sizeof(specs) / sizeof((specs)[0]))
+
+/* Checks body against specs. On failure writes the problem into rep and returns false:
+ * 400 bad_request for a body that is not an object or has unknown fields, 422
+ * invalid_field (with every problem, each naming its field) otherwise. A NULL body
+ * counts as an empty object; JSON null counts as an absent field. */
+bool fields_check(const json_t *body, const struct field_spec *specs, size_t count,
+                  struct reply *rep);
+
+/* Number of Unicode code points in a valid UTF-8 string. */
+size_t utf8_length(const char *s);
+
+#endif

@@ -1,0 +1,123 @@
+/* metrics: lock-free counters by route and status plus a latency histogram, in Prometheus text. */
+#include "http/metrics.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "http/router.h"
+
+#define ROUTES_MAX 128
+#define ROUTE_SLOTS (ROUTES_MAX + 2) /* + static, unmatched */
+
+static const int STATUSES[] = { 200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 412,
+                                413, 415, 422, 429, 500, 503 };
+#define STATUS_COUNT (sizeof STATUSES / sizeof STATUSES[0])
+#define STATUS_SLOTS (STATUS_COUNT + 1) /* + other */
+
+static const double BUCKETS[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                  0.25, 0.5, 1, 2.5, 10 };
+#define BUCKET_COUNT (sizeof BUCKETS / sizeof BUCKETS[0])
+
+static atomic_ullong requests[ROUTE_SLOTS][STATUS_SLOTS];
+static atomic_ullong latency_buckets[BUCKET_COUNT + 1];
+static atomic_ullong latency_micros_sum;
+static atomic_ullong errors_total;
+
+static size_t route_slot(size_t route_index)
+{
+    if (route_index == METRICS_ROUTE_STATIC)
+        return ROUTES_MAX;
+    if (route_index >= ROUTES_MAX)
+        return ROUTES_MAX + 1;
+    return route_index;
+}
+
+static size_t status_slot(int status)
+{
+    for (size_t i = 0; i < STATUS_COUNT; i++)
+        if (STATUSES[i] == status)
+            return i;
+    return STATUS_COUNT;
+}
+
+void metrics_record(size_t route_index, int status, uint64_t micros)
+{
+    atomic_fetch_add_explicit(&requests[route_slot(route_index)][status_slot(status)], 1,
+                              memory_order_relaxed);
+    size_t bucket = 0;
+    while (bucket < BUCKET_COUNT && (double)micros / 1e6 > BUCKETS[bucket])
+        bucket++;
+    atomic_fetch_add_explicit(&latency_buckets[bucket], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&latency_micros_sum, micros, memory_order_relaxed);
+    if (status >= 500)
+        atomic_fetch_add_explicit(&errors_total, 1, memory_order_relaxed);
+}
+
+static const char *slot_label(size_t slot, char *buf, size_t size)
+{
+    if (slot == ROUTES_MAX)
+        return "static";
+    if (slot == ROUTES_MAX + 1 || slot >= ROUTE_COUNT)
+        return "unmatched";
+    snprintf(buf, size, "%s %s", ROUTES[slot].method, ROUTES[slot].pattern);
+    return buf;
+}
+
+char *metrics_render(size_t *len)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    if (out == NULL)
+        return NULL;
+    fputs("# HELP techpool_http_requests_total HTTP requests by route and status.\n"
+          "# TYPE techpool_http_requests_total counter\n", out);
+    for (size_t r = 0; r < ROUTE_SLOTS; r++) {
+        for (size_t s = 0; s < STATUS_SLOTS; s++) {
+            unsigned long long n = atomic_load_explicit(&requests[r][s], memory_order_relaxed);
+            if (n == 0)
+                continue;
+            char label[200];
+            char status[8];
+            if (s < STATUS_COUNT)
+                snprintf(status, sizeof status, "%d", STATUSES[s]);
+            else
+                snprintf(status, sizeof status, "other");
+            fprintf(out, "techpool_http_requests_total{route=\"%s\",status=\"%s\"} %llu\n",
+                    slot_label(r, label, sizeof label), status, n);
+        }
+    }
+    fputs("# HELP techpool_http_request_duration_seconds Request latency.\n"
+          "# TYPE techpool_http_request_duration_seconds histogram\n", out);
+    unsigned long long cumulative = 0;
+    for (size_t b = 0; b <= BUCKET_COUNT; b++) {
+        cumulative += atomic_load_explicit(&latency_buckets[b], memory_order_relaxed);
+        if (b < BUCKET_COUNT)
+            fprintf(out, "techpool_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+                    BUCKETS[b], cumulative);
+        else
+            fprintf(out, "techpool_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+                    cumulative);
+    }
+    fprintf(out, "techpool_http_request_duration_seconds_sum %.6f\n",
+            (double)atomic_load(&latency_micros_sum) / 1e6);
+    fprintf(out, "techpool_http_request_duration_seconds_count %llu\n", cumulative);
+    fprintf(out, "# HELP techpool_http_errors_total Replies with a 5xx status.\n"
+                 "# TYPE techpool_http_errors_total counter\n"
+                 "techpool_http_errors_total %llu\n", atomic_load(&errors_total));
+    fprintf(out, "# HELP techpool_db_connections_in_use Database connections running a statement.\n"
+                 "# TYPE techpool_db_connections_in_use gauge\n"
+                 "techpool_db_connections_in_use %d\n"
+                 "# HELP techpool_db_connections_open Database connections open.\n"
+                 "# TYPE techpool_db_connections_open gauge\n"
+                 "techpool_db_connections_open %d\n", db_pool_in_use(), db_pool_open());
+    if (fclose(out) != 0) {
+        free(text);
+        return NULL;
+    }
+    *len = size;
+    return text;
+}

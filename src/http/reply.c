@@ -1,0 +1,164 @@
+/* reply: builds handler answers and renders problem+json, the one error format of the API. */
+#include "http/reply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void reply_reset_body(struct reply *rep)
+{
+    free(rep->body);
+    rep->body = NULL;
+    rep->body_len = 0;
+}
+
+void reply_body_steal(struct reply *rep, int status, const char *content_type,
+                      char *body, size_t body_len)
+{
+    reply_reset_body(rep);
+    rep->status = status;
+    rep->content_type = content_type;
+    rep->body = body;
+    rep->body_len = body_len;
+}
+
+void reply_text(struct reply *rep, int status, const char *content_type,
+                const char *text, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (copy == NULL) {
+        reply_problem(rep, 500, "internal", "out of memory");
+        return;
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    reply_body_steal(rep, status, content_type, copy, len);
+}
+
+void reply_json(struct reply *rep, int status, const json_t *json)
+{
+    char *text = json_dumps(json, JSON_COMPACT);
+    if (text == NULL) {
+        reply_problem(rep, 500, "internal", "could not serialise the reply");
+        return;
+    }
+    reply_body_steal(rep, status, "application/json", text, strlen(text));
+}
+
+void reply_json_steal(struct reply *rep, int status, json_t *json)
+{
+    reply_json(rep, status, json);
+    json_decref(json);
+}
+
+void reply_empty(struct reply *rep, int status)
+{
+    reply_reset_body(rep);
+    rep->status = status;
+    rep->content_type = NULL;
+}
+
+bool reply_header_add(struct reply *rep, const char *name, const char *value)
+{
+    if (rep->header_count >= REPLY_MAX_HEADERS)
+        return false;
+    char *n = strdup(name);
+    char *v = strdup(value);
+    if (n == NULL || v == NULL) {
+        free(n);
+        free(v);
+        return false;
+    }
+    rep->headers[rep->header_count].name = n;
+    rep->headers[rep->header_count].value = v;
+    rep->header_count++;
+    return true;
+}
+
+void reply_stream(struct reply *rep, int status, const char *content_type,
+                  reply_stream_fn fn, reply_stream_free_fn free_fn, void *ctx)
+{
+    reply_reset_body(rep);
+    rep->status = status;
+    rep->content_type = content_type;
+    rep->stream = fn;
+    rep->stream_free = free_fn;
+    rep->stream_ctx = ctx;
+}
+
+const char *problem_title(int status)
+{
+    switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    default: return status >= 500 ? "Internal Server Error" : "Error";
+    }
+}
+
+char *problem_render(int status, const char *code, const char *detail, const json_t *errors)
+{
+    json_t *doc = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank",
+                            "title", problem_title(status), "status", status, "code", code);
+    if (doc == NULL)
+        return NULL;
+    if (detail != NULL)
+        json_object_set_new(doc, "detail", json_string(detail));
+    if (errors != NULL)
+        json_object_set(doc, "errors", (json_t *)errors);
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    return text;
+}
+
+void reply_problem_errors(struct reply *rep, int status, const char *code,
+                          const char *detail, json_t *errors)
+{
+    char *text = problem_render(status, code, detail, errors);
+    json_decref(errors);
+    if (text == NULL) {
+        static const char fallback[] =
+            "{\"type\":\"about:blank\",\"title\":\"Internal Server Error\",\"status\":500,"
+            "\"code\":\"internal\"}";
+        reply_text(rep, 500, "application/problem+json", fallback, sizeof fallback - 1);
+        rep->code = "internal";
+        return;
+    }
+    reply_body_steal(rep, status, "application/problem+json", text, strlen(text));
+    rep->code = code;
+}
+
+void reply_problem(struct reply *rep, int status, const char *code, const char *detail)
+{
+    reply_problem_errors(rep, status, code, detail, NULL);
+}
+
+void reply_invalid_field(struct reply *rep, const char *field, const char *message)
+{
+    json_t *errors = json_pack("[{s:s, s:s}]", "field", field, "message", message);
+    reply_problem_errors(rep, 422, "invalid_field", message, errors);
+}
+
+void reply_release(struct reply *rep)
+{
+    reply_reset_body(rep);
+    for (size_t i = 0; i < rep->header_count; i++) {
+        free(rep->headers[i].name);
+        free(rep->headers[i].value);
+    }
+    rep->header_count = 0;
+    if (rep->stream_free != NULL && rep->stream_ctx != NULL)
+        rep->stream_free(rep->stream_ctx);
+    rep->stream = NULL;
+    rep->stream_free = NULL;
+    rep->stream_ctx = NULL;
+}

@@ -1,0 +1,66 @@
+/* reply: what a handler answers — a JSON body, a problem+json, or a streamed body. */
+#ifndef TECHPOOL_REPLY_H
+#define TECHPOOL_REPLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+#define REPLY_MAX_HEADERS 6
+
+/* Produces the next chunk of a streamed body into buf (at most max bytes).
+ * Returns the byte count, 0 at a clean end, -1 when the stream broke (the
+ * response is then ended abruptly so the client sees a truncated transfer). */
+typedef ssize_t (*reply_stream_fn)(void *ctx, char *buf, size_t max);
+typedef void (*reply_stream_free_fn)(void *ctx);
+
+struct reply_header {
+    char *name;
+    char *value;
+};
+
+struct reply {
+    int status;                 /* 0 until a handler has answered */
+    const char *content_type;   /* static string */
+    char *body;                 /* owned; NULL for an empty body */
+    size_t body_len;
+    struct reply_header headers[REPLY_MAX_HEADERS];
+    size_t header_count;
+    reply_stream_fn stream;     /* when set, body is ignored */
+    reply_stream_free_fn stream_free;
+    void *stream_ctx;
+    const char *code;           /* problem code, for logs and metrics */
+};
+
+/* Takes ownership of body (malloc'd, body_len bytes). */
+void reply_body_steal(struct reply *rep, int status, const char *content_type,
+                      char *body, size_t body_len);
+/* Copies len bytes of text. */
+void reply_text(struct reply *rep, int status, const char *content_type,
+                const char *text, size_t len);
+/* Serialises json (borrowed) as application/json. */
+void reply_json(struct reply *rep, int status, const json_t *json);
+/* Takes ownership of json. */
+void reply_json_steal(struct reply *rep, int status, json_t *json);
+void reply_empty(struct reply *rep, int status);
+/* Adds a header; both strings are copied. Returns false when full. */
+bool reply_header_add(struct reply *rep, const char *name, const char *value);
+void reply_stream(struct reply *rep, int status, const char *content_type,
+                  reply_stream_fn fn, reply_stream_free_fn free_fn, void *ctx);
+
+/* problem+json (RFC 9457) with the contract's code. detail may be NULL. */
+void reply_problem(struct reply *rep, int status, const char *code, const char *detail);
+/* The same with an "errors" array [{field, message}]; takes ownership of errors. */
+void reply_problem_errors(struct reply *rep, int status, const char *code,
+                          const char *detail, json_t *errors);
+/* 422 invalid_field for one field. */
+void reply_invalid_field(struct reply *rep, const char *field, const char *message);
+
+/* Renders a problem document; caller frees the string. Exposed for tests. */
+char *problem_render(int status, const char *code, const char *detail, const json_t *errors);
+const char *problem_title(int status);
+
+void reply_release(struct reply *rep);
+
+#endif

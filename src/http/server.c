@@ -1,0 +1,239 @@
+/* server: libmicrohttpd setup with explicit limits, request dispatch (body cap, content type,
+ * caller, route), one JSON log line per request, and draining shutdown on SIGTERM. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "db/db.h"
+#include "http/exchange.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/static_files.h"
+
+static atomic_int requests_in_flight;
+
+static uint64_t monotonic_micros(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    struct exchange *x = cls;
+    ssize_t n = x->rep.stream(x->rep.stream_ctx, buf, max);
+    if (n < 0) {
+        x->stream_broken = true;
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+    if (n == 0)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    return n;
+}
+
+static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct exchange *x)
+{
+    struct reply *rep = &x->rep;
+    struct MHD_Response *resp;
+    if (rep->stream != NULL) {
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_reader, x,
+                                                 NULL);
+    } else if (x->static_file != NULL && rep->status == 200) {
+        resp = MHD_create_response_from_buffer(x->static_file->size, x->static_file->data,
+                                               MHD_RESPMEM_PERSISTENT);
+    } else {
+        resp = MHD_create_response_from_buffer(rep->body_len, rep->body, MHD_RESPMEM_MUST_FREE);
+        if (resp != NULL) {
+            rep->body = NULL; /* now owned by the response */
+            rep->body_len = 0;
+        }
+    }
+    if (resp == NULL)
+        return MHD_NO;
+    exchange_add_headers(x, resp);
+    enum MHD_Result result = MHD_queue_response(conn, (unsigned)rep->status, resp);
+    MHD_destroy_response(resp);
+    x->queued = true;
+    return result;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)cls;
+    (void)version;
+    struct exchange *x = *con_cls;
+    if (x == NULL) {
+        x = exchange_new(conn, method, url, monotonic_micros());
+        if (x == NULL)
+            return MHD_NO;
+        *con_cls = x;
+        atomic_fetch_add(&requests_in_flight, 1);
+        if (exchange_body_declared_too_large(x)) {
+            exchange_reply_too_large(x);
+            return queue_reply(conn, x);
+        }
+        return MHD_YES;
+    }
+    if (x->queued)
+        return MHD_YES;
+    if (*upload_size > 0) {
+        exchange_body_append(x, upload_data, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    exchange_dispatch(x);
+    return queue_reply(conn, x);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    struct exchange *x = *con_cls;
+    if (x == NULL)
+        return;
+    uint64_t micros = monotonic_micros() - x->started_micros;
+    int status = x->rep.status;
+    metrics_record(x->route_index, status, micros);
+    fprintf(stderr,
+            "{\"request_id\":\"%s\",\"method\":\"%s\",\"path\":\"%s\",\"status\":%d,"
+            "\"micros\":%llu%s%s%s%s}\n",
+            x->req.request_id, x->log_method, x->log_path, status, (unsigned long long)micros,
+            x->rep.code != NULL ? ",\"code\":\"" : "", x->rep.code != NULL ? x->rep.code : "",
+            x->rep.code != NULL ? "\"" : "",
+            toe != MHD_REQUEST_TERMINATED_COMPLETED_OK || x->stream_broken
+                ? ",\"incomplete\":true" : "");
+    exchange_free(x);
+    *con_cls = NULL;
+    atomic_fetch_sub(&requests_in_flight, 1);
+}
+
+/* Percent-decodes in place. A decoded NUL or a malformed escape becomes 0x01, which
+ * every later check refuses, so "%00" can never cut a path short. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *text)
+{
+    (void)cls;
+    (void)conn;
+    char *out = text;
+    for (const char *in = text; *in != '\0'; in++) {
+        if (*in != '%') {
+            *out++ = *in;
+            continue;
+        }
+        unsigned value;
+        if (sscanf(in + 1, "%2x", &value) == 1 && in[1] != '\0' && in[2] != '\0' &&
+            strchr("0123456789abcdefABCDEF", in[1]) && strchr("0123456789abcdefABCDEF", in[2])) {
+            *out++ = value == 0 ? '\x01' : (char)value;
+            in += 2;
+        } else {
+            *out++ = '\x01';
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - text);
+}
+
+static void raise_file_limit(unsigned wanted)
+{
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return;
+    if (limit.rlim_cur < wanted + 64) {
+        limit.rlim_cur = limit.rlim_max < wanted + 64 ? limit.rlim_max : wanted + 64;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+static bool resolve_listen(const struct config *cfg, struct sockaddr_storage *addr)
+{
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_NUMERICSERV };
+    char port[8];
+    snprintf(port, sizeof port, "%u", cfg->listen_port);
+    struct addrinfo *found = NULL;
+    if (getaddrinfo(cfg->listen_host, port, &hints, &found) != 0 || found == NULL)
+        return false;
+    memcpy(addr, found->ai_addr, found->ai_addrlen);
+    freeaddrinfo(found);
+    return true;
+}
+
+static void wait_for_drain(void)
+{
+    /* In-flight requests finish; bounded so that a stuck client cannot hold shutdown. */
+    for (int i = 0; i < 300 && atomic_load(&requests_in_flight) > 0; i++) {
+        struct timespec pause = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
+        nanosleep(&pause, NULL);
+    }
+}
+
+int server_run(const struct config *cfg)
+{
+    struct sockaddr_storage addr;
+    if (!resolve_listen(cfg, &addr)) {
+        fprintf(stderr, "techpool: cannot resolve listen address %s\n", cfg->listen_host);
+        return 2;
+    }
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    raise_file_limit(cfg->connection_limit);
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    struct MHD_Daemon *daemon = MHD_start_daemon(
+        flags, (uint16_t)cfg->listen_port, NULL, NULL, on_request, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+        MHD_OPTION_CONNECTION_LIMIT, cfg->connection_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_END);
+    if (daemon == NULL) {
+        fprintf(stderr, "techpool: cannot listen on %s:%u: %s\n", cfg->listen_host,
+                cfg->listen_port, strerror(errno));
+        return 2;
+    }
+    fprintf(stderr, "{\"event\":\"listening\",\"url\":\"http://%s:%u\",\"threads\":%u}\n",
+            cfg->listen_host, cfg->listen_port, cfg->threads);
+
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    fprintf(stderr, "{\"event\":\"stopping\",\"signal\":%d,\"in_flight\":%d}\n", signal_number,
+            atomic_load(&requests_in_flight));
+    MHD_socket listen_fd = MHD_quiesce_daemon(daemon);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
+    wait_for_drain();
+    MHD_stop_daemon(daemon);
+    fprintf(stderr, "{\"event\":\"stopped\"}\n");
+    return 0;
+}

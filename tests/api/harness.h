@@ -1,0 +1,64 @@
+/* harness: starts a real techpool daemon against a fresh database in the throwaway test
+ * cluster, and speaks HTTP to it with libcurl. */
+#ifndef TECHPOOL_TEST_HARNESS_H
+#define TECHPOOL_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#define HARNESS_ADMIN_EMAIL "root@techpool.test"
+#define HARNESS_ADMIN_PASSWORD "root-password-2026"
+
+struct http_reply {
+    long status;
+    char *body;
+    size_t body_len;
+    char *headers;   /* raw header block of the final response */
+    json_t *json;    /* parsed body when it is JSON, else NULL */
+};
+
+/* Creates database <name> in the test cluster (dropping an old one) and starts the daemon
+ * on it. extra_env: NULL-terminated "NAME=value" strings, or NULL. Aborts on failure. */
+void harness_start(const char *name, const char *const *extra_env);
+/* Stops the daemon with SIGTERM; returns its exit status (0 expected). */
+int harness_stop(void);
+/* Restarts the daemon on the same database with other extra_env. */
+void harness_restart(const char *const *extra_env);
+/* SIGKILLs the daemon (no cleanup), for crash tests. */
+void harness_kill(void);
+/* The daemon's pid, base URL ("http://127.0.0.1:PORT") and log path. */
+int harness_pid(void);
+const char *harness_url(void);
+const char *harness_log_path(void);
+/* The repository root and the daemon binary under test. */
+const char *harness_repo_root(void);
+const char *harness_daemon_bin(void);
+/* libpq connection string of the test database / of the cluster's postgres database. */
+const char *harness_conninfo(void);
+/* A direct connection to the test database (owned by the harness). */
+PGconn *harness_db(void);
+/* Runs SQL on the test database; aborts when it fails. Returns the first value or NULL
+ * (static buffer, valid until the next call). */
+const char *harness_sql(const char *sql);
+
+/* One HTTP exchange. token: bearer token or NULL. body: JSON text or NULL.
+ * headers: NULL-terminated "Name: value" strings or NULL. */
+struct http_reply *http_call(const char *method, const char *path, const char *token,
+                             const char *body, const char *const *headers);
+struct http_reply *http_get(const char *path, const char *token);
+struct http_reply *http_post(const char *path, const char *token, const char *body);
+/* The value of a response header (case-insensitive), copied into a static buffer, or NULL. */
+const char *http_header(const struct http_reply *reply, const char *name);
+void http_reply_free(struct http_reply *reply);
+/* Sends raw bytes over a TCP connection and returns what came back (caller frees). */
+char *http_raw(const char *request, size_t len);
+
+/* The "code" of a problem reply, or "". */
+const char *problem_code(const struct http_reply *reply);
+
+/* Signs in and returns a bearer token (caller frees), or NULL. */
+char *harness_login(const char *email, const char *password);
+
+#endif
