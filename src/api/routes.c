@@ -3,10 +3,21 @@
 #include "http/router.h"
 
 const struct route ROUTES[] = {
+    /* operations */
     { "GET", "/healthz", ops_healthz, ROLE_ANYONE },
     { "GET", "/readyz", ops_readyz, ROLE_ANYONE },
     { "GET", "/metrics", ops_metrics, ROLE_ANYONE },
     { "GET", "/api/v1/meta", ops_meta, ROLE_ANYONE },
+
+    /* accounts and sessions */
+
+    /* achievements */
+
+    /* trials */
+
+    /* licenses, payments and compensation */
+
+    /* statistics, exports and audit */
 };
 
 const size_t ROUTE_COUNT = sizeof ROUTES / sizeof ROUTES[0];

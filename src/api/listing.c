@@ -1,0 +1,66 @@
+/* listing: limit and cursor parsing, and the page reply built around the items PostgreSQL made. */
+#include "api/listing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/dbcall.h"
+
+bool list_page_parse(const struct request *req, const char *scope, struct list_page *page,
+                     struct reply *rep)
+{
+    const char *limit = request_query(req, "limit");
+    snprintf(page->limit, sizeof page->limit, "20");
+    page->position[0] = '\0';
+    if (limit != NULL) {
+        char *end;
+        long n = strtol(limit, &end, 10);
+        if (limit[0] == '\0' || *end != '\0' || n < 1 || n > 100) {
+            reply_invalid_field(rep, "limit", "must be an integer from 1 to 100");
+            return false;
+        }
+        snprintf(page->limit, sizeof page->limit, "%ld", n);
+    }
+    const char *cursor = request_query(req, "cursor");
+    if (cursor != NULL && cursor[0] != '\0' &&
+        !cursor_decode(scope, cursor, page->position, sizeof page->position)) {
+        reply_invalid_field(rep, "cursor", "is not a cursor of this list");
+        return false;
+    }
+    return true;
+}
+
+void list_reply(struct reply *rep, const char *scope, const struct statement *st, int nparams,
+                const char *const *params)
+{
+    PGresult *res = api_db_exec(rep, st, nparams, params);
+    if (res == NULL)
+        return;
+    if (PQntuples(res) != 1 || PQnfields(res) < 2) {
+        PQclear(res);
+        reply_problem(rep, 500, "internal", "list statement returned no page");
+        return;
+    }
+    const char *items = PQgetisnull(res, 0, 0) ? "[]" : PQgetvalue(res, 0, 0);
+    char cursor[CURSOR_MAX_TEXT + 2] = "null";
+    if (!PQgetisnull(res, 0, 1)) {
+        char encoded[CURSOR_MAX_TEXT];
+        if (!cursor_encode(scope, PQgetvalue(res, 0, 1), encoded, sizeof encoded)) {
+            PQclear(res);
+            reply_problem(rep, 500, "internal", "could not make the next cursor");
+            return;
+        }
+        snprintf(cursor, sizeof cursor, "\"%s\"", encoded);
+    }
+    size_t size = strlen(items) + strlen(cursor) + 32;
+    char *body = malloc(size);
+    if (body == NULL) {
+        PQclear(res);
+        reply_problem(rep, 500, "internal", "out of memory");
+        return;
+    }
+    int len = snprintf(body, size, "{\"items\":%s,\"next_cursor\":%s}", items, cursor);
+    PQclear(res);
+    reply_body_steal(rep, 200, "application/json", body, (size_t)len);
+}
