@@ -27,7 +27,7 @@ endif
 
 CFLAGS := $(BASE_CFLAGS) $(KIND_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(KIND_LDFLAGS)
-OUT := build/$(BUILD)
+OUT ?= build/$(BUILD)
 
 SRC := $(sort $(shell find src -name '*.c'))
 OBJ := $(SRC:%.c=$(OUT)/%.o)
