@@ -86,6 +86,16 @@ for kind in release asan; do
   done
 done
 
+# daemon logs: a sanitizer report in any daemon fails the run even if its test passed
+for log in "$work"/logs/asan/*.log; do
+  [ -f "$log" ] || continue
+  if grep -q 'ERROR: \(AddressSanitizer\|LeakSanitizer\)\|runtime error:' "$log"; then
+    failed=$((failed + 1))
+    failures+=("daemon $(basename "$log") (sanitizer report)")
+    grep -A8 'ERROR: \(AddressSanitizer\|LeakSanitizer\)\|runtime error:' "$log" | head -20
+  fi
+done
+
 if [ -x tests/e2e/run.sh ] && [ -z "${TEST:-}" ]; then
   echo "== e2e"
   if tests/e2e/run.sh "$TECHPOOL_TEST_PG" "$work" >"$work/logs/e2e.out" 2>&1; then :; fi

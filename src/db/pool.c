@@ -1,6 +1,7 @@
 /* pool: one PostgreSQL connection per worker thread, statements prepared once per connection. */
 #include "db/db.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,10 @@ static char *db_conninfo;
 static char *db_options;
 static atomic_int connections_open;
 static atomic_int connections_busy;
+
+/* Closes a worker's connection when its thread exits (the key's value only marks it). */
+static pthread_key_t thread_exit_key;
+static pthread_once_t thread_exit_once = PTHREAD_ONCE_INIT;
 
 static _Thread_local struct {
     PGconn *conn;
@@ -49,6 +54,17 @@ static void thread_disconnect(void)
     thread_db.prepared_count = 0;
 }
 
+static void thread_exit_close(void *marker)
+{
+    (void)marker;
+    thread_disconnect();
+}
+
+static void thread_exit_key_create(void)
+{
+    pthread_key_create(&thread_exit_key, thread_exit_close);
+}
+
 PGconn *db_conn(void)
 {
     if (thread_db.conn != NULL && PQstatus(thread_db.conn) == CONNECTION_OK)
@@ -66,6 +82,8 @@ PGconn *db_conn(void)
         return NULL;
     }
     PQsetNoticeReceiver(conn, notice_ignore, NULL);
+    pthread_once(&thread_exit_once, thread_exit_key_create);
+    pthread_setspecific(thread_exit_key, &thread_db);
     thread_db.conn = conn;
     atomic_fetch_add(&connections_open, 1);
     return conn;
