@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential pkg-config make gcc clang
+  build-essential pkg-config make gcc clang libclang-rt-14-dev
   libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev
   check libsubunit-dev libcurl4-openssl-dev libxlsxwriter-dev
   postgresql-15 postgresql-contrib
