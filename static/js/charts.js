@@ -114,6 +114,7 @@ function frame(labels, max, format, plot) {
 export function lineChart({ title, labels, series, format = String, testName }) {
   let max = 0;
   for (const se of series) for (const v of se.values) max = Math.max(max, Number(v) || 0);
+  max = Math.max(max, 4); // whole-number ticks for small counts
   const svg = frame(labels, max, format, (root, { xOf, yOf }) => {
     series.forEach((se, k) => {
       const pts = se.values.map((v, i) => `${xOf(i)},${yOf(v)}`).join(' ');
@@ -132,10 +133,10 @@ export function lineChart({ title, labels, series, format = String, testName }) 
   return fig;
 }
 
-export function barChart({ title, labels, values, format = String, name, testName }) {
+export function barChart({ title, labels, values, format = String, tickFormat = format, name, testName }) {
   let max = 0;
   for (const v of values) max = Math.max(max, Number(v) || 0);
-  const svg = frame(labels, max, format, (root, { xOf, yOf, step, base }) => {
+  const svg = frame(labels, max, tickFormat, (root, { xOf, yOf, step, base }) => {
     values.forEach((v, i) => {
       const y = yOf(v);
       const bw = Math.max(2, step * 0.6);

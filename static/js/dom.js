@@ -33,7 +33,8 @@ export function setAttrs(el, attrs) {
   return el;
 }
 
-export function append(el, children) {
+// Appends text and nodes, skipping null/undefined/false (unlike Element.append, which writes "null").
+export function append(el, ...children) {
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));

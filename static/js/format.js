@@ -22,6 +22,12 @@ export function formatFen(fen) {
   return (negative ? '-' : '') + '¥' + groupInteger(yuan) + '.' + String(cents).padStart(2, '0');
 }
 
+// Short yuan for chart axes: 5000000 fen -> "¥5万" / "¥50K" (rounded; exact values go in tables).
+export function formatYuanCompact(fen) {
+  const yuan = Math.round(Number(fen) / 100);
+  return '¥' + new Intl.NumberFormat(locale(), { notation: 'compact', maximumFractionDigits: 1 }).format(yuan);
+}
+
 // Integer fen -> plain yuan text for an input box: 123456 -> "1234.56", 100 -> "1".
 export function fenToYuanInput(fen) {
   if (fen === null || fen === undefined) return '';

@@ -397,6 +397,7 @@ test('(5) an achievement titled with markup shows the markup as text and runs no
   assert.match(await page.textContent('[data-test=achievement-abstract]'), /<script>window.__xss=2<\/script>/);
   await shot(page, 'xss-achievement');
   assert.equal(await page.locator('img[src="x"]').count(), 0);
+  assert.ok(!/\bnull\b|undefined/.test(await page.textContent('main')), 'no null/undefined shown for missing fields');
   assert.equal(await page.evaluate(() => typeof window.__xss), 'undefined');
   assertClean(state.inst);
 });

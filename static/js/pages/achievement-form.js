@@ -2,7 +2,7 @@
 // achievement. Validates before sending: enums, maturity 1..9, trial months 1..36, fee in yuan
 // to integer fen, royalty % to basis points, patent numbers and keywords lists.
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { parseYuanToFen, fenToYuanInput, parsePercentToBp, bpToPercentInput } from '../format.js';
@@ -135,7 +135,7 @@ export async function render(ctx) {
       }
     });
   });
-  ctx.root.append(pageTitle(id ? t('nav.editAchievement') : t('nav.newAchievement')),
+  append(ctx.root, pageTitle(id ? t('nav.editAchievement') : t('nav.newAchievement')),
     id && original.status === 'listed' ? notice(t('ach.editListedNote'), 'info') : null,
     form);
 }

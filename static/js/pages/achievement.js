@@ -1,7 +1,7 @@
 // achievement: one achievement with its terms (trial months, payment mode, reference fee, exclusivity,
 // open license, patent numbers) and, for enterprise staff, the "request a free trial" form.
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t, enumLabel, getLang } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatPercentBp, formatInstant } from '../format.js';
@@ -74,7 +74,7 @@ export async function render(ctx) {
   const royalty = ROYALTY_MODES.includes(a.payment_mode);
   const otherTitle = getLang() === 'en' ? a.title : a.title_en;
   const owner = ctx.user && ctx.user.role === 'institution' && ctx.user.institution_id === a.institution_id;
-  ctx.root.append(
+  append(ctx.root, 
     h('p', {}, h('a', { href: '#/pool' }, '← ', t('nav.pool'))),
     pageTitle(achievementTitle(a), 'achievement-title'),
     otherTitle && otherTitle !== achievementTitle(a) ? h('p', { class: 'subtitle' }, otherTitle) : null,

@@ -1,7 +1,7 @@
 // admin-compensations: risk-compensation claims opened when a license defaults; province admins
 // approve them.
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatInstant, formatPercentBp } from '../format.js';
@@ -41,6 +41,6 @@ export async function render(ctx) {
     empty: t('comp.empty'),
     testName: 'compensations',
   });
-  ctx.root.append(pageTitle(t('nav.compensations')), h('p', { class: 'lead' }, t('comp.intro')), list);
+  append(ctx.root, pageTitle(t('nav.compensations')), h('p', { class: 'lead' }, t('comp.intro')), list);
   await list.ready;
 }

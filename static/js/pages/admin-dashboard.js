@@ -1,10 +1,10 @@
 // admin-dashboard: summary figures, the 4x4 cross-provincial flow heat maps, the monthly trend,
 // the by-field table, date and province filters, and CSV/XLSX exports with the same filters.
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
-import { formatFen, formatCount, formatRatio, formatMonth, isValidDate } from '../format.js';
+import { formatFen, formatYuanCompact, formatCount, formatRatio, formatMonth, isValidDate } from '../format.js';
 import { field, input, enumSelect, formAlert, showClientErrors } from '../forms.js';
 import { pageTitle, table, errorBox } from '../ui.js';
 import { heatMap, lineChart, barChart } from '../charts.js';
@@ -77,7 +77,7 @@ export async function render(ctx) {
   const exports = h('p', { class: 'actions', 'data-test': 'exports' },
     h('a', { href: exportHref('/exports/trials.csv', filters), class: 'btn', download: 'trials.csv', 'data-test': 'export-csv' }, t('stats.exportCsv')),
     h('a', { href: exportHref('/exports/trials.xlsx', filters), class: 'btn', download: 'trials.xlsx', 'data-test': 'export-xlsx' }, t('stats.exportXlsx')));
-  ctx.root.append(pageTitle(t('nav.dashboard')), form, exports);
+  append(ctx.root, pageTitle(t('nav.dashboard')), form, exports);
 
   const [sum, flows, monthly, fields] = await Promise.allSettled([
     api.get('/stats/summary', filters), api.get('/stats/flows', filters),
@@ -103,7 +103,7 @@ export async function render(ctx) {
         title: t('stats.trialsPerMonth'), labels, format: (v) => formatCount(Math.round(v)), testName: 'chart-monthly',
         series: [{ name: t('stats.requested'), values: items.map((i) => i.requested || 0) }, { name: t('stats.converted'), values: items.map((i) => i.converted || 0) }],
       }),
-      barChart({ title: t('stats.paidPerMonth'), name: t('license.paid'), labels, values: items.map((i) => i.paid_fen || 0), format: (v) => formatFen(Math.round(v)), testName: 'chart-paid' }));
+      barChart({ title: t('stats.paidPerMonth'), name: t('license.paid'), labels, values: items.map((i) => i.paid_fen || 0), format: formatFen, tickFormat: formatYuanCompact, testName: 'chart-paid' }));
   }));
   ctx.root.appendChild(section('stats.byField', fields, (body) => {
     const rows = fieldRows(body);

@@ -1,7 +1,7 @@
 // admin-review: the review queue of submitted (pending) achievements for admins and province admins;
 // approve, or reject with a reason.
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageTitle, pagedList, reasonAction, actionButton, terms } from '../ui.js';
@@ -33,6 +33,6 @@ export async function render(ctx) {
     empty: t('review.empty'),
     testName: 'review-queue',
   });
-  ctx.root.append(pageTitle(t('nav.review')), h('p', { class: 'lead' }, t('review.intro')), list);
+  append(ctx.root, pageTitle(t('nav.review')), h('p', { class: 'lead' }, t('review.intro')), list);
   await list.ready;
 }

@@ -1,7 +1,7 @@
 // home: the landing route. The hero text is static in index.html (shown before scripts run);
 // this adds a search box and the newest listed achievements.
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { field, input } from '../forms.js';
@@ -17,7 +17,7 @@ export async function render(ctx) {
     ctx.go('#/pool?q=' + encodeURIComponent(q.value.trim()));
   });
   const list = h('ul', { class: 'cards', 'data-test': 'newest' });
-  ctx.root.append(h('h1', { tabindex: '-1', class: 'visually-hidden' }, t('app.name')), form,
+  append(ctx.root, h('h1', { tabindex: '-1', class: 'visually-hidden' }, t('app.name')), form,
     h('h2', {}, t('home.newest')), list,
     h('p', {}, h('a', { href: '#/pool', class: 'btn' }, t('home.browseAll'))));
   try {

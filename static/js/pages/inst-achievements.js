@@ -1,7 +1,7 @@
 // inst-achievements: an institution's own achievements in every status, with edit, submit for
 // review and withdraw.
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { enumSelect, field } from '../forms.js';
@@ -42,7 +42,7 @@ export async function render(ctx) {
     empty: t('ach.noneYet'),
     testName: 'my-achievements',
   });
-  ctx.root.append(pageTitle(t('nav.instAchievements')),
+  append(ctx.root, pageTitle(t('nav.instAchievements')),
     h('p', { class: 'actions' }, h('a', { href: '#/inst/achievements/new', class: 'btn btn-primary', 'data-test': 'achievement-new' }, t('nav.newAchievement'))),
     h('div', { class: 'filters' }, field({ name: 'status', label: t('common.status'), control: sel })),
     list);

@@ -1,7 +1,7 @@
 // inst-trials: an institution's incoming trial requests (approve, decline with a reason) and its
 // active trials (days left, convert into a license).
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageTitle, pagedList, reasonAction, actionButton } from '../ui.js';
@@ -51,7 +51,7 @@ export async function render(ctx) {
     empty: t('trial.noActive'),
     testName: 'active-trials',
   });
-  ctx.root.append(pageTitle(t('nav.instTrials')),
+  append(ctx.root, pageTitle(t('nav.instTrials')),
     h('section', { 'aria-labelledby': 'sec-requested' }, h('h2', { id: 'sec-requested' }, t('trial.incoming')), requested),
     h('section', { 'aria-labelledby': 'sec-active' }, h('h2', { id: 'sec-active' }, t('trial.activeOnes')), active));
   await Promise.all([requested.ready, active.ready]);

@@ -1,7 +1,7 @@
 // license-detail: one license — installments (due, paid, overdue), payments, and for the institution
 // the "record a payment" form (Idempotency-Key per submission) and "mark defaulted" with a reason.
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatDate, formatInstant, formatPercentBp, todayShanghai, parseYuanToFen, fenToYuanInput, isValidDate, daysBetween } from '../format.js';
@@ -61,7 +61,7 @@ export async function render(ctx) {
   const isPayee = ctx.user.role === 'institution';
   const inst = Array.isArray(l.installments) ? l.installments : [];
   const back = ctx.user.role === 'enterprise' ? '#/me/licenses' : (isPayee ? '#/inst/licenses' : null);
-  ctx.root.append(
+  append(ctx.root, 
     back ? h('p', {}, h('a', { href: back }, '← ', t(ctx.user.role === 'enterprise' ? 'nav.myLicenses' : 'nav.instLicenses'))) : null,
     pageTitle(t('license.number', { id: l.id }), 'license-title'),
     h('p', { class: 'tags' }, badge('license_statuses', l.status),

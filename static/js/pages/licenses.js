@@ -1,7 +1,7 @@
 // licenses: the caller's licenses (enterprise or institution side) with paid, outstanding,
 // next installment due and anything overdue.
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatDate } from '../format.js';
@@ -40,7 +40,7 @@ export async function render(ctx) {
     testName: 'licenses',
   });
   const title = ctx.user.role === 'enterprise' ? t('nav.myLicenses') : t('nav.instLicenses');
-  ctx.root.append(pageTitle(title),
+  append(ctx.root, pageTitle(title),
     h('p', { class: 'lead' }, ctx.user.role === 'enterprise' ? t('license.enterpriseIntro') : t('license.institutionIntro')),
     h('div', { class: 'filters' }, field({ name: 'status', label: t('common.status'), control: sel })),
     list);

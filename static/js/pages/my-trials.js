@@ -1,7 +1,7 @@
 // my-trials: an enterprise's trials with their state and days left; cancel while requested,
 // return (with a reason) while active.
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { enumSelect, field } from '../forms.js';
@@ -33,7 +33,7 @@ export async function render(ctx) {
     empty: t('trial.noneYet'),
     testName: 'my-trials',
   });
-  ctx.root.append(pageTitle(t('nav.myTrials')),
+  append(ctx.root, pageTitle(t('nav.myTrials')),
     h('p', { class: 'lead' }, t('trial.myIntro'), ' ', h('a', { href: '#/pool' }, t('nav.pool'))),
     h('div', { class: 'filters' }, field({ name: 'status', label: t('common.status'), control: sel })),
     list);

@@ -1,7 +1,7 @@
 // pool: search and filter the listed achievements (q, province, field, kind, open license)
 // with keyset "load more". The filters live in the hash (#/pool?q=芯片&province=ZJ) so back works.
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { field, input, enumSelect } from '../forms.js';
@@ -44,7 +44,7 @@ export async function render(ctx) {
     renderItem: (a) => achievementCard(a),
     empty: t('pool.none'),
   });
-  ctx.root.append(pageTitle(t('nav.pool')), h('p', { class: 'lead' }, t('pool.intro')), form,
+  append(ctx.root, pageTitle(t('nav.pool')), h('p', { class: 'lead' }, t('pool.intro')), form,
     h('section', { 'aria-label': t('pool.results') }, results));
   await results.ready;
 }

@@ -1,6 +1,6 @@
 // signin: email and password -> POST /api/v1/session; the browser keeps the HttpOnly cookie.
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import { field, input, formAlert, showProblem, showClientErrors, busy } from '../forms.js';
 import { signIn, homeFor } from '../session.js';
@@ -36,5 +36,5 @@ export async function render(ctx) {
       }
     });
   });
-  ctx.root.append(pageTitle(t('nav.signin')), form);
+  append(ctx.root, pageTitle(t('nav.signin')), form);
 }

@@ -2,7 +2,7 @@
 // while typed (GB 32100-2015 and the organisation code inside it); server field errors appear
 // next to their fields. On success the new user is signed in.
 
-import { h } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { field, input, enumSelect, formAlert, showProblem, showClientErrors, busy, setFieldError } from '../forms.js';
@@ -89,5 +89,5 @@ export async function render(ctx) {
       }
     });
   });
-  ctx.root.append(pageTitle(t('account.signupTitle')), form);
+  append(ctx.root, pageTitle(t('account.signupTitle')), form);
 }
