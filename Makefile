@@ -21,8 +21,12 @@ else ifeq ($(BUILD),debug)
 else ifeq ($(BUILD),asan)
   KIND_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   KIND_LDFLAGS := -fsanitize=address,undefined
+else ifeq ($(BUILD),fuzz)
+  KIND_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+                 -Wno-unknown-warning-option
+  KIND_LDFLAGS := -fsanitize=address,undefined
 else
-  $(error BUILD must be release, debug or asan)
+  $(error BUILD must be release, debug, asan or fuzz)
 endif
 
 CFLAGS := $(BASE_CFLAGS) $(KIND_CFLAGS) $(EXTRA_CFLAGS)
@@ -40,7 +44,10 @@ API_SUPPORT_OBJ := $(API_SUPPORT:%.c=$(OUT)/%.o)
 API_SRC := $(sort $(wildcard tests/api/test_*.c))
 API_BIN := $(API_SRC:tests/api/%.c=$(OUT)/tests/api/%)
 
-.PHONY: all tests run check clean deps bench fuzz
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/tests/fuzz/%)
+
+.PHONY: all tests run check clean deps bench fuzz fuzz-build
 all: $(OUT)/techpool
 
 tests: $(OUT)/techpool $(UNIT_BIN) $(API_BIN)
@@ -58,6 +65,16 @@ $(OUT)/tests/unit/%: $(OUT)/tests/unit/%.o $(LIB_OBJ)
 $(OUT)/tests/api/%: $(OUT)/tests/api/%.o $(API_SUPPORT_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
+$(OUT)/tests/fuzz/%: $(OUT)/tests/fuzz/%.o $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+# libFuzzer with ASan+UBSan over every harness; FUZZ_SECONDS each (make check runs them briefly)
+fuzz: deps
+	$(MAKE) BUILD=fuzz CC=clang fuzz-build
+	tests/fuzz/run.sh build/fuzz $${FUZZ_SECONDS:-120}
+
 deps:
 	deploy/install-deps.sh
 
@@ -74,4 +91,4 @@ bench: deps
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(API_BIN:=.d) $(API_SUPPORT_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(API_BIN:=.d) $(API_SUPPORT_OBJ:.o=.d) $(FUZZ_BIN:=.d)

@@ -86,6 +86,20 @@ for kind in release asan; do
   done
 done
 
+echo "== fuzz (briefly: every harness a few seconds)"
+if make -s -j"$jobs" BUILD=fuzz CC=clang fuzz-build >"$work/logs/fuzz-build.out" 2>&1; then
+  tests/fuzz/run.sh build/fuzz "${FUZZ_SECONDS:-3}" >"$work/logs/fuzz.out" 2>&1
+  cat "$work/logs/fuzz.out" | grep -E '^fuzz'
+  fuzz_line=$(grep -E '^fuzz: [0-9]+ passed' "$work/logs/fuzz.out" | tail -1)
+  fp=$(echo "$fuzz_line" | sed -E 's/fuzz: ([0-9]+) passed.*/\1/')
+  ff=$(echo "$fuzz_line" | sed -E 's/.*, ([0-9]+) failed/\1/')
+  passed=$((passed + ${fp:-0})); failed=$((failed + ${ff:-1}))
+  [ "${ff:-1}" -gt 0 ] && failures+=("fuzz")
+else
+  tail -20 "$work/logs/fuzz-build.out"
+  failed=$((failed + 1)); failures+=("fuzz build")
+fi
+
 # daemon logs: a sanitizer report in any daemon fails the run even if its test passed
 for log in "$work"/logs/asan/*.log; do
   [ -f "$log" ] || continue
