@@ -1,0 +1,641 @@
+-- schema_test: every rule that the schema guards is refused when broken, and the core helpers
+-- (clock, audit chain, effective trial status, search, sessions, throttling, idempotency) work.
+--
+-- Run against a database with the migrations applied; it changes nothing (one transaction,
+-- rolled back) and prints "schema_test: ok" last:
+--   psql -X -v ON_ERROR_STOP=1 -d DB -f tests/sql/schema_test.sql
+
+\set ON_ERROR_STOP on
+\set QUIET on
+\o /dev/null
+BEGIN;
+SET LOCAL techpool.today = '2026-03-01';
+
+-- Names of the rows made here, so that statements can refer to them.
+CREATE TEMP TABLE ids (name text PRIMARY KEY, id bigint NOT NULL) ON COMMIT DROP;
+CREATE FUNCTION pg_temp.id(n text) RETURNS bigint LANGUAGE sql STABLE AS $$
+    SELECT id FROM ids WHERE name = n
+$$;
+
+CREATE FUNCTION pg_temp.expect(ok boolean, what text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF ok IS NOT TRUE THEN
+        RAISE EXCEPTION 'schema_test failed: %', what;
+    END IF;
+END
+$$;
+
+-- Runs the statements in a subtransaction and demands that they fail with this SQLSTATE and
+-- constraint (any when NULL; and COLUMN, when given); raises when they succeed or fail otherwise.
+CREATE FUNCTION pg_temp.refused(stmts text[], state text, rule text, field text DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    stmt text;
+    got_state text;
+    got_rule text;
+    got_column text;
+    got_message text;
+BEGIN
+    BEGIN
+        FOREACH stmt IN ARRAY stmts LOOP
+            EXECUTE stmt;
+        END LOOP;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS got_state = RETURNED_SQLSTATE, got_rule = CONSTRAINT_NAME,
+                                got_column = COLUMN_NAME, got_message = MESSAGE_TEXT;
+        IF got_state = state AND (rule IS NULL OR got_rule = rule)
+           AND (field IS NULL OR got_column = field) THEN
+            RETURN;
+        END IF;
+        RAISE EXCEPTION 'schema_test failed: % refused with % "%" (column "%"): %, expected % "%"',
+            stmts, got_state, got_rule, got_column, got_message, state, rule;
+    END;
+    RAISE EXCEPTION 'schema_test failed: NOT refused (% "%"): %', state, rule, stmts;
+END
+$$;
+CREATE FUNCTION pg_temp.refused(stmt text, state text, rule text, field text DEFAULT NULL)
+RETURNS void LANGUAGE sql AS $$
+    SELECT pg_temp.refused(ARRAY[stmt], state, rule, field)
+$$;
+
+-- A syntactically valid argon2id hash for test users.
+CREATE FUNCTION pg_temp.pw() RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT '$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG'
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Clock, seeds, secrets
+
+SELECT pg_temp.expect(tp_today() = '2026-03-01', 'tp_today follows techpool.today');
+SELECT pg_temp.expect(tp_date(tp_now()) = '2026-03-01'
+                      AND (tp_now() AT TIME ZONE 'Asia/Shanghai')::time
+                          = (now() AT TIME ZONE 'Asia/Shanghai')::time,
+                      'tp_now is that day at the real Shanghai time of day');
+SELECT pg_temp.expect(tp_instant('2026-03-01 16:00:00+08') = '2026-03-01T08:00:00Z',
+                      'tp_instant writes RFC 3339 UTC');
+SELECT pg_temp.expect((SELECT count(*) FROM province_compensation_ratios WHERE ratio_bp = 5000) = 4,
+                      'four provinces seeded at 50 %');
+SELECT pg_temp.expect((SELECT length(value) FROM server_secrets WHERE name = 'cursor_key') = 32,
+                      'cursor_key holds 32 bytes');
+
+-- ---------------------------------------------------------------------------------------------
+-- Organisations and users
+
+WITH i AS (INSERT INTO institutions (name, province, kind, contact_name)
+           VALUES ('上海交通测试大学', 'SH', 'university', '王老师') RETURNING id)
+INSERT INTO ids SELECT 'inst', id FROM i;
+WITH e AS (INSERT INTO enterprises (name, credit_code, province, contact_name)
+           VALUES ('苏州测试科技有限公司', '91320500MA1MXXXX1A', 'JS', '李经理') RETURNING id)
+INSERT INTO ids SELECT 'ent1', id FROM e;
+WITH e AS (INSERT INTO enterprises (name, credit_code, province, contact_name)
+           VALUES ('杭州测试智能有限公司', '91330100MA2BXXXX2B', 'ZJ', '赵经理') RETURNING id)
+INSERT INTO ids SELECT 'ent2', id FROM e;
+
+SELECT pg_temp.refused($$INSERT INTO institutions (name, province, kind, contact_name)
+                         VALUES ('x', 'BJ', 'university', 'y')$$, '23514', 'institutions_province_valid');
+SELECT pg_temp.refused($$INSERT INTO institutions (name, province, kind, contact_name)
+                         VALUES ('  ', 'SH', 'university', 'y')$$, '23514', 'institutions_name_valid');
+SELECT pg_temp.refused($$INSERT INTO enterprises (name, credit_code, province, contact_name)
+                         VALUES ('x', '91320500MA1MXXXX1A', 'JS', 'y')$$,
+                       '23505', 'enterprises_credit_code_unique');
+SELECT pg_temp.refused($$INSERT INTO enterprises (name, credit_code, province, contact_name)
+                         VALUES ('x', '91320500MA1MIIII1A', 'JS', 'y')$$,
+                       '23514', 'enterprises_credit_code_valid');
+
+WITH u AS (INSERT INTO users (email, password_hash, role, institution_id, contact_name)
+           VALUES ('staff@sjtu.test', pg_temp.pw(), 'institution', pg_temp.id('inst'), '王老师')
+           RETURNING id)
+INSERT INTO ids SELECT 'staff', id FROM u;
+WITH u AS (INSERT INTO users (email, password_hash, role, enterprise_id, contact_name)
+           VALUES ('boss@ent1.test', pg_temp.pw(), 'enterprise', pg_temp.id('ent1'), '李经理')
+           RETURNING id)
+INSERT INTO ids SELECT 'buyer', id FROM u;
+WITH u AS (INSERT INTO users (email, password_hash, role, province, contact_name)
+           VALUES ('sh-admin@gov.test', pg_temp.pw(), 'province_admin', 'SH', '陈处长')
+           RETURNING id)
+INSERT INTO ids SELECT 'sh_admin', id FROM u;
+
+SELECT pg_temp.refused($$INSERT INTO users (email, password_hash, role, contact_name)
+                         VALUES ('Staff@SJTU.test', pg_temp.pw(), 'admin', 'x')$$,
+                       '23514', 'users_email_lower');
+SELECT pg_temp.refused($$INSERT INTO users (email, password_hash, role, contact_name)
+                         VALUES ('staff@sjtu.test', pg_temp.pw(), 'admin', 'x')$$,
+                       '23505', 'users_email_unique');
+SELECT pg_temp.refused($$INSERT INTO users (email, password_hash, role, contact_name)
+                         VALUES ('a@b.test', 'plain-password', 'admin', 'x')$$,
+                       '23514', 'users_password_argon2id');
+SELECT pg_temp.refused($$INSERT INTO users (email, password_hash, role, contact_name)
+                         VALUES ('a@b.test', pg_temp.pw(), 'province_admin', 'x')$$,
+                       '23514', 'users_role_scope');
+SELECT pg_temp.refused($$INSERT INTO users (email, password_hash, role, institution_id,
+                                            enterprise_id, contact_name)
+                         VALUES ('a@b.test', pg_temp.pw(), 'institution', pg_temp.id('inst'),
+                                 pg_temp.id('ent1'), 'x')$$,
+                       '23514', 'users_role_scope');
+SELECT pg_temp.refused($$INSERT INTO users (email, password_hash, role, enterprise_id, contact_name)
+                         VALUES ('a@b.test', pg_temp.pw(), 'enterprise', 999999999, 'x')$$,
+                       '23503', 'users_enterprise_id_fk');
+
+-- ---------------------------------------------------------------------------------------------
+-- Achievements
+
+CREATE FUNCTION pg_temp.new_achievement(name text, title text, abstract text, keywords text[],
+                                        exclusive boolean, trial_months int) RETURNS void
+LANGUAGE sql AS $$
+    WITH a AS (
+        INSERT INTO achievements (institution_id, title, title_en, abstract, field, kind,
+                                  patent_numbers, keywords, maturity, trial_months,
+                                  payment_mode, reference_fee_fen, exclusive)
+        VALUES (pg_temp.id('inst'), title, 'Graphene Heat Spreader', abstract, 'new_materials',
+                'invention_patent', ARRAY['ZL202110123456.7'], keywords, 6, trial_months,
+                'installments', 5000000, exclusive)
+        RETURNING id)
+    INSERT INTO ids SELECT name, id FROM a
+$$;
+SELECT pg_temp.new_achievement('excl', '车规级芯片散热结构', '一种用于芯片的石墨烯散热膜。',
+                               ARRAY['散热', '石墨烯'], true, 6);
+SELECT pg_temp.new_achievement('open', '缓释药物载体', '可用于口服药的纳米载体。',
+                               ARRAY['制药', '纳米'], false, 12);
+SELECT pg_temp.new_achievement('draft', '土壤修复方法', '重金属污染土壤的修复。',
+                               ARRAY['环境'], false, 12);
+
+SELECT pg_temp.expect((SELECT province = 'SH' AND status = 'draft' AND version = 1
+                         FROM achievements WHERE id = pg_temp.id('excl')),
+                      'an achievement is a draft in its institution''s province');
+
+SELECT pg_temp.refused($$UPDATE achievements SET reference_fee_fen = -1 WHERE id = pg_temp.id('excl')$$,
+                       '23514', 'achievements_reference_fee_nonnegative');
+SELECT pg_temp.refused($$UPDATE achievements SET royalty_bp = 10001 WHERE id = pg_temp.id('excl')$$,
+                       '23514', 'achievements_royalty_bp_valid');
+SELECT pg_temp.refused($$UPDATE achievements SET maturity = 10 WHERE id = pg_temp.id('excl')$$,
+                       '23514', 'achievements_maturity_valid');
+SELECT pg_temp.refused($$UPDATE achievements SET trial_months = 37 WHERE id = pg_temp.id('excl')$$,
+                       '23514', 'achievements_trial_months_valid');
+SELECT pg_temp.refused($$UPDATE achievements SET keywords = ARRAY['ok', ' '] WHERE id = pg_temp.id('excl')$$,
+                       '23514', 'achievements_keywords_valid');
+SELECT pg_temp.refused($$UPDATE achievements SET field = 'alchemy' WHERE id = pg_temp.id('excl')$$,
+                       '23514', 'achievements_field_valid');
+SELECT pg_temp.refused($$INSERT INTO achievements (institution_id, title, abstract, field, kind,
+                           maturity, trial_months, payment_mode, status)
+                         VALUES (pg_temp.id('inst'), 't', 'a', 'other', 'other', 1, 1,
+                                 'lump_sum', 'listed')$$,
+                       'TP409', 'achievements_status_transition');
+SELECT pg_temp.refused($$UPDATE achievements SET status = 'listed' WHERE id = pg_temp.id('excl')$$,
+                       'TP409', 'achievements_status_transition');
+SELECT pg_temp.refused($$UPDATE achievements SET institution_id = 999999999 WHERE id = pg_temp.id('excl')$$,
+                       '23514', 'achievements_fixed_columns');
+
+-- Version moves with every real change, not with a no-op update.
+UPDATE achievements SET status = 'pending' WHERE id IN (pg_temp.id('excl'), pg_temp.id('open'));
+UPDATE achievements SET status = 'listed' WHERE id IN (pg_temp.id('excl'), pg_temp.id('open'));
+UPDATE achievements SET title = title WHERE id = pg_temp.id('excl');
+SELECT pg_temp.expect((SELECT version FROM achievements WHERE id = pg_temp.id('excl')) = 3,
+                      'version counts real changes only');
+SELECT pg_temp.refused($$UPDATE achievements SET status = 'licensed' WHERE id = pg_temp.id('open')$$,
+                       '23514', 'achievements_licensed_exclusive');
+SELECT pg_temp.refused($$UPDATE achievements SET status = 'draft' WHERE id = pg_temp.id('open')$$,
+                       'TP409', 'achievements_status_transition');
+
+SELECT pg_temp.expect((SELECT achievement_json(a) @> '{"institution_name": "上海交通测试大学",
+                                                       "province": "SH", "version": 3,
+                                                       "keywords": ["散热", "石墨烯"]}'
+                         FROM achievements a WHERE id = pg_temp.id('excl')),
+                      'achievement_json carries the institution and the version');
+SELECT pg_temp.expect((SELECT NOT user_json(u) ? 'password_hash' AND user_json(u) ->> 'role' = 'institution'
+                         FROM users u WHERE id = pg_temp.id('staff')),
+                      'user_json never shows the password hash');
+
+-- ---------------------------------------------------------------------------------------------
+-- Search
+
+SELECT pg_temp.expect(
+    (SELECT array_agg(id ORDER BY id) FROM achievements
+      WHERE search_grams @@ search_query('芯片')
+        AND search_match('芯片', title, title_en, abstract, keywords))
+    = ARRAY[pg_temp.id('excl')], 'two-character query 芯片');
+SELECT pg_temp.expect(
+    (SELECT array_agg(id ORDER BY id) FROM achievements
+      WHERE search_grams @@ search_query('药')
+        AND search_match('药', title, title_en, abstract, keywords))
+    = ARRAY[pg_temp.id('open')], 'one-character query 药');
+SELECT pg_temp.expect(
+    (SELECT count(*) FROM achievements
+      WHERE search_grams @@ search_query('GRAPHENE heat')
+        AND search_match('GRAPHENE heat', title, title_en, abstract, keywords)) = 3,
+    'Latin text matches case-insensitively across a space');
+SELECT pg_temp.expect(
+    (SELECT count(*) FROM achievements WHERE search_grams @@ search_query('量子芯片')) = 0,
+    'absent text matches nothing');
+SELECT pg_temp.expect(search_query('   ') IS NULL AND search_query('') IS NULL,
+                      'blank query has no index condition');
+SELECT pg_temp.expect(search_query($$it's \x$$) IS NOT NULL, 'quotes and backslashes are safe');
+SELECT pg_temp.expect(
+    search_rank('散热', '车规级芯片散热结构', NULL, ARRAY['x']) = 2
+    AND search_rank('graphene', '车规', 'Graphene film', ARRAY['x']) = 2
+    AND search_rank('制药', '缓释', NULL, ARRAY['制药']) = 1
+    AND search_rank('口服', '缓释', NULL, ARRAY['制药']) = 0,
+    'search_rank: title 2, keyword 1, abstract 0');
+UPDATE achievements SET title = '量子芯片测试' WHERE id = pg_temp.id('draft');
+SELECT pg_temp.expect(
+    (SELECT array_agg(id) FROM achievements WHERE search_grams @@ search_query('量子芯片'))
+    = ARRAY[pg_temp.id('draft')], 'grams follow an edited title');
+
+-- ---------------------------------------------------------------------------------------------
+-- Trials
+
+CREATE FUNCTION pg_temp.request(name text, achievement text, enterprise text, months int)
+RETURNS void LANGUAGE sql AS $$
+    WITH t AS (INSERT INTO trials (achievement_id, enterprise_id, purpose, planned_months)
+               VALUES (pg_temp.id(achievement), pg_temp.id(enterprise), '产线试用', months)
+               RETURNING id)
+    INSERT INTO ids SELECT name, id FROM t
+$$;
+CREATE FUNCTION pg_temp.approve(name text, started date) RETURNS void LANGUAGE sql AS $$
+    UPDATE trials SET status = 'active', started_on = started,
+           ends_on = (started + make_interval(months => planned_months))::date
+     WHERE id = pg_temp.id(name)
+$$;
+
+SELECT pg_temp.refused($$SELECT pg_temp.request('x', 'draft', 'ent1', 3)$$,
+                       'TP409', 'trials_achievement_listed');
+SELECT pg_temp.refused($$SELECT pg_temp.request('x', 'excl', 'ent1', 7)$$,
+                       'TP422', 'trials_planned_months_within_trial_months', 'planned_months');
+SELECT pg_temp.refused($$INSERT INTO trials (achievement_id, enterprise_id, purpose, planned_months,
+                                             status, started_on, ends_on)
+                         VALUES (pg_temp.id('excl'), pg_temp.id('ent1'), 'p', 3, 'active',
+                                 '2026-03-01', '2026-06-01')$$,
+                       'TP409', 'trials_status_transition');
+
+SELECT pg_temp.request('t1', 'excl', 'ent1', 6);
+SELECT pg_temp.request('t2', 'excl', 'ent2', 3);
+SELECT pg_temp.expect((SELECT exclusive AND institution_province = 'SH'
+                              AND enterprise_province = 'JS' AND requested_at = tp_now()
+                         FROM trials WHERE id = pg_temp.id('t1')),
+                      'a trial copies exclusivity and provinces');
+SELECT pg_temp.refused($$SELECT pg_temp.request('x', 'excl', 'ent1', 2)$$,
+                       '23505', 'trials_one_open_per_enterprise');
+
+SELECT pg_temp.refused($$UPDATE trials SET status = 'active' WHERE id = pg_temp.id('t1')$$,
+                       '23514', 'trials_started_dates');
+SELECT pg_temp.refused($$UPDATE trials SET status = 'active', started_on = '2026-03-01',
+                                ends_on = '2026-08-01' WHERE id = pg_temp.id('t1')$$,
+                       '23514', 'trials_ends_on_planned');
+SELECT pg_temp.approve('t1', '2026-03-01');
+SELECT pg_temp.expect((SELECT ends_on = '2026-09-01' FROM trials WHERE id = pg_temp.id('t1')),
+                      'ends_on = started_on + planned_months');
+SELECT pg_temp.refused($$SELECT pg_temp.approve('t2', '2026-03-01')$$,
+                       '23505', 'trials_one_active_on_exclusive');
+SELECT pg_temp.refused($$UPDATE trials SET status = 'declined' WHERE id = pg_temp.id('t2')$$,
+                       '23514', 'trials_closed_at_set');
+SELECT pg_temp.refused($$UPDATE trials SET status = 'converted', closed_at = tp_now()
+                          WHERE id = pg_temp.id('t1')$$,
+                       '23514', 'trials_converted_license');
+SELECT pg_temp.refused($$UPDATE trials SET status = 'returned', closed_at = tp_now(),
+                                started_on = '2026-03-01', ends_on = '2026-06-01'
+                          WHERE id = pg_temp.id('t2')$$,
+                       'TP409', 'trials_status_transition');
+SELECT pg_temp.refused($$UPDATE trials SET status = 'expired', closed_at = tp_now()
+                          WHERE id = pg_temp.id('t1')$$,
+                       'TP409', 'trials_status_transition');
+SELECT pg_temp.refused($$UPDATE trials SET planned_months = 1 WHERE id = pg_temp.id('t1')$$,
+                       '23514', 'trials_fixed_columns');
+UPDATE trials SET status = 'declined', closed_at = tp_now(), close_reason = '名额已满'
+ WHERE id = pg_temp.id('t2');
+SELECT pg_temp.refused($$UPDATE trials SET status = 'requested', closed_at = NULL
+                          WHERE id = pg_temp.id('t2')$$,
+                       'TP409', 'trials_status_transition');
+
+-- Expiry: an active trial past ends_on reads as expired before any sweep, cannot convert or be
+-- returned, and blocks a new request until swept.
+SELECT pg_temp.request('stale', 'open', 'ent1', 1);
+SELECT pg_temp.approve('stale', '2026-01-15');
+SELECT pg_temp.expect((SELECT status = 'expired' AND stored_status = 'active'
+                              AND closed_at = '2026-02-16 00:00:00+08'
+                              AND achievement_title = '缓释药物载体' AND field = 'new_materials'
+                              AND institution_name = '上海交通测试大学'
+                              AND enterprise_name = '苏州测试科技有限公司'
+                              AND enterprise_credit_code = '91320500MA1MXXXX1A'
+                         FROM trials_effective WHERE id = pg_temp.id('stale')),
+                      'trials_effective shows an unswept stale trial as expired');
+SELECT pg_temp.expect((SELECT status = 'active' FROM trials_effective WHERE id = pg_temp.id('t1')),
+                      'a running trial reads active');
+SELECT pg_temp.expect(trial_effective_status('active', '2026-02-28', '2026-03-01') = 'expired'
+                      AND trial_effective_status('active', '2026-03-01', '2026-03-01') = 'active'
+                      AND trial_effective_status('declined', '2020-01-01', '2026-03-01') = 'declined'
+                      AND trial_effective_status('active', '2026-02-28') = 'expired',
+                      'trial_effective_status');
+SELECT pg_temp.refused($$UPDATE trials SET status = 'returned', closed_at = tp_now()
+                          WHERE id = pg_temp.id('stale')$$,
+                       'TP409', 'trials_status_transition');
+SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen)
+                         VALUES (pg_temp.id('stale'), 'lump_sum', 100)$$,
+                       'TP409', 'licenses_trial_active');
+SELECT pg_temp.refused($$SELECT pg_temp.request('x', 'open', 'ent1', 2)$$,
+                       '23505', 'trials_one_open_per_enterprise');
+SELECT pg_temp.expect((SELECT trial_json(t) @> '{"status": "expired", "closed_at": "2026-02-15T16:00:00Z",
+                                                  "started_on": "2026-01-15", "ends_on": "2026-02-15",
+                                                  "institution_province": "SH", "enterprise_province": "JS"}'
+                         FROM trials_effective t WHERE id = pg_temp.id('stale')),
+                      'trial_json writes the effective status and contract formats');
+SELECT pg_temp.expect(trials_sweep_expired() = 1, 'the sweep stores one expiry');
+SELECT pg_temp.expect((SELECT status = 'expired' AND closed_at = '2026-02-16 00:00:00+08'
+                         FROM trials WHERE id = pg_temp.id('stale')),
+                      'the stored expiry matches what was shown');
+SELECT pg_temp.expect((SELECT count(*) FROM audit_events
+                        WHERE action = 'trial.expire' AND entity_id = pg_temp.id('stale')) = 1,
+                      'the sweep audits the expiry');
+SELECT pg_temp.expect(trials_sweep_expired() = 0, 'a second sweep has nothing to do');
+SELECT pg_temp.request('t3', 'open', 'ent1', 6);
+SELECT pg_temp.approve('t3', '2026-03-01');
+SELECT pg_temp.request('t4', 'open', 'ent2', 6);
+SELECT pg_temp.approve('t4', '2026-03-01');
+
+-- ---------------------------------------------------------------------------------------------
+-- Licenses, installments, payments
+
+SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen)
+                         VALUES (pg_temp.id('t2'), 'lump_sum', 100)$$,
+                       'TP409', 'licenses_trial_active');
+SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen)
+                         VALUES (pg_temp.id('t1'), 'royalty', -1)$$,
+                       '23514', 'licenses_fen_nonnegative');
+SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen)
+                         VALUES (pg_temp.id('t1'), 'lump_sum', 0)$$,
+                       '23514', 'licenses_total_positive');
+SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen, paid_fen)
+                         VALUES (pg_temp.id('t1'), 'lump_sum', 100, 100)$$,
+                       'TP409', 'licenses_status_transition');
+
+-- Installments that do not add up to total_fen are refused at commit (here: forced earlier).
+SELECT pg_temp.refused(ARRAY[
+    $$INSERT INTO licenses (trial_id, payment_mode, total_fen)
+      VALUES (pg_temp.id('t3'), 'installments', 100000)$$,
+    $$INSERT INTO installments (license_id, seq, due_on, amount_fen)
+      SELECT id, 1, '2026-06-01', 60000 FROM licenses WHERE trial_id = pg_temp.id('t3')$$,
+    $$SET CONSTRAINTS license_books_balance IMMEDIATE$$],
+    'TP422', 'installments_sum_equals_total', 'installments');
+SELECT pg_temp.refused(ARRAY[
+    $$INSERT INTO licenses (trial_id, payment_mode, total_fen)
+      VALUES (pg_temp.id('t3'), 'lump_sum', 100000)$$,
+    $$SET CONSTRAINTS license_books_balance IMMEDIATE$$],
+    'TP422', 'installments_sum_equals_total', 'installments');
+
+-- The license of t1: 100,000 fen in two installments; t1 converts on it.
+WITH l AS (INSERT INTO licenses (trial_id, payment_mode, total_fen)
+           VALUES (pg_temp.id('t1'), 'installments', 100000) RETURNING id)
+INSERT INTO ids SELECT 'lic1', id FROM l;
+INSERT INTO installments (license_id, seq, due_on, amount_fen)
+VALUES (pg_temp.id('lic1'), 1, '2026-04-01', 60000), (pg_temp.id('lic1'), 2, '2026-07-01', 40000);
+SET CONSTRAINTS license_books_balance IMMEDIATE;
+SET CONSTRAINTS license_books_balance DEFERRED;
+UPDATE trials SET status = 'converted', closed_at = tp_now(), license_id = pg_temp.id('lic1')
+ WHERE id = pg_temp.id('t1');
+UPDATE achievements SET status = 'licensed' WHERE id = pg_temp.id('excl');
+SELECT pg_temp.expect((SELECT achievement_id = pg_temp.id('excl') AND enterprise_id = pg_temp.id('ent1')
+                              AND institution_province = 'SH' AND enterprise_province = 'JS'
+                         FROM licenses WHERE id = pg_temp.id('lic1')),
+                      'a license takes its parties from the trial');
+SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen)
+                         VALUES (pg_temp.id('t1'), 'lump_sum', 100)$$,
+                       'TP409', 'licenses_trial_active');
+
+-- The license of t4, to be pointed at wrongly.
+WITH l AS (INSERT INTO licenses (trial_id, payment_mode, total_fen)
+           VALUES (pg_temp.id('t4'), 'royalty', 0) RETURNING id)
+INSERT INTO ids SELECT 'lic4', id FROM l;
+SELECT pg_temp.refused($$UPDATE trials SET status = 'converted', closed_at = tp_now(),
+                                license_id = pg_temp.id('lic1') WHERE id = pg_temp.id('t3')$$,
+                       '23503', 'trials_license_fk');
+SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen)
+                         VALUES (pg_temp.id('t4'), 'royalty', 0)$$,
+                       '23505', 'licenses_one_per_trial');
+
+SELECT pg_temp.refused(ARRAY[
+    $$DELETE FROM installments WHERE license_id = pg_temp.id('lic1') AND seq = 2$$,
+    $$SET CONSTRAINTS license_books_balance IMMEDIATE$$],
+    'TP422', 'installments_sum_equals_total', 'installments');
+SELECT pg_temp.refused($$INSERT INTO installments (license_id, seq, due_on, amount_fen)
+                         VALUES (pg_temp.id('lic1'), 3, '2026-09-01', 0)$$,
+                       '23514', 'installments_amount_positive');
+SELECT pg_temp.refused($$INSERT INTO installments (license_id, seq, due_on, amount_fen)
+                         VALUES (pg_temp.id('lic1'), 2, '2026-09-01', 10)$$,
+                       '23505', 'installments_seq_unique');
+SELECT pg_temp.refused($$UPDATE installments SET paid_fen = 60001
+                          WHERE license_id = pg_temp.id('lic1') AND seq = 1$$,
+                       '23514', 'installments_paid_within_amount');
+SELECT pg_temp.refused($$UPDATE installments SET amount_fen = 50000
+                          WHERE license_id = pg_temp.id('lic1') AND seq = 1$$,
+                       '23514', 'installments_fixed_columns');
+SELECT pg_temp.refused($$INSERT INTO payments (license_id, amount_fen, paid_on)
+                         VALUES (pg_temp.id('lic1'), 0, '2026-03-01')$$,
+                       '23514', 'payments_amount_positive');
+SELECT pg_temp.refused($$INSERT INTO payments (license_id, amount_fen, paid_on)
+                         VALUES (pg_temp.id('lic1'), -500, '2026-03-01')$$,
+                       '23514', 'payments_amount_positive');
+SELECT pg_temp.refused($$UPDATE licenses SET paid_fen = 100001 WHERE id = pg_temp.id('lic1')$$,
+                       '23514', 'licenses_paid_within_total');
+-- A bulk loader that skips the trigger guards still meets the CHECKs.
+SELECT pg_temp.refused(ARRAY[$$SET LOCAL session_replication_role = replica$$,
+                             $$UPDATE licenses SET paid_fen = -1 WHERE id = pg_temp.id('lic1')$$],
+                       '23514', 'licenses_fen_nonnegative');
+SELECT pg_temp.refused($$UPDATE licenses SET status = 'settled' WHERE id = pg_temp.id('lic1')$$,
+                       '23514', 'licenses_settled_paid');
+SELECT pg_temp.refused($$UPDATE licenses SET status = 'defaulted' WHERE id = pg_temp.id('lic1')$$,
+                       '23514', 'licenses_defaulted_at_set');
+SELECT pg_temp.refused($$UPDATE licenses SET total_fen = 90000 WHERE id = pg_temp.id('lic1')$$,
+                       '23514', 'licenses_fixed_columns');
+-- Books out of balance: a payment not spread over the installments, money on installments with
+-- no payment behind it, and a payment applied to the newer installment first.
+SELECT pg_temp.refused(ARRAY[
+    $$INSERT INTO payments (license_id, amount_fen, paid_on) VALUES (pg_temp.id('lic1'), 100, '2026-03-01')$$,
+    $$UPDATE licenses SET paid_fen = 100 WHERE id = pg_temp.id('lic1')$$,
+    $$SET CONSTRAINTS license_books_balance IMMEDIATE$$],
+    '23514', 'installments_paid_match_license');
+SELECT pg_temp.refused(ARRAY[
+    $$INSERT INTO payments (license_id, amount_fen, paid_on) VALUES (pg_temp.id('lic1'), 100, '2026-03-01')$$,
+    $$UPDATE installments SET paid_fen = 100 WHERE license_id = pg_temp.id('lic1') AND seq = 2$$,
+    $$UPDATE licenses SET paid_fen = 100 WHERE id = pg_temp.id('lic1')$$,
+    $$SET CONSTRAINTS license_books_balance IMMEDIATE$$],
+    '23514', 'installments_paid_oldest_first');
+SELECT pg_temp.refused(ARRAY[
+    $$UPDATE installments SET paid_fen = 100 WHERE license_id = pg_temp.id('lic1') AND seq = 1$$,
+    $$UPDATE licenses SET paid_fen = 100 WHERE id = pg_temp.id('lic1')$$,
+    $$SET CONSTRAINTS license_books_balance IMMEDIATE$$],
+    '23514', 'payments_sum_match_license');
+
+-- A correct payment of 70,000 fen: oldest installment first, books balance.
+INSERT INTO payments (license_id, amount_fen, paid_on, reference, recorded_by)
+VALUES (pg_temp.id('lic1'), 70000, '2026-03-01', '银行回单 0001', pg_temp.id('staff'));
+UPDATE installments SET paid_fen = 60000 WHERE license_id = pg_temp.id('lic1') AND seq = 1;
+UPDATE installments SET paid_fen = 10000 WHERE license_id = pg_temp.id('lic1') AND seq = 2;
+UPDATE licenses SET paid_fen = 70000 WHERE id = pg_temp.id('lic1');
+SET CONSTRAINTS license_books_balance IMMEDIATE;
+SET CONSTRAINTS license_books_balance DEFERRED;
+SELECT pg_temp.refused($$UPDATE payments SET amount_fen = 1 WHERE license_id = pg_temp.id('lic1')$$,
+                       '23514', 'payments_append_only');
+SELECT pg_temp.refused($$DELETE FROM payments WHERE license_id = pg_temp.id('lic1')$$,
+                       '23514', 'payments_append_only');
+SELECT pg_temp.refused($$UPDATE licenses SET paid_fen = 60000 WHERE id = pg_temp.id('lic1')$$,
+                       '23514', 'licenses_paid_never_decreases');
+SELECT pg_temp.expect((SELECT license_json(l) -> 'outstanding_fen' = '30000'
+                              AND jsonb_array_length(license_json(l) -> 'installments') = 2
+                              AND (license_json(l) -> 'installments' -> 1 ->> 'overdue') = 'false'
+                         FROM licenses l WHERE id = pg_temp.id('lic1')),
+                      'license_json: outstanding and installments');
+
+-- ---------------------------------------------------------------------------------------------
+-- Risk compensation
+
+UPDATE licenses SET status = 'defaulted', defaulted_at = tp_now() WHERE id = pg_temp.id('lic1');
+SELECT pg_temp.refused($$UPDATE licenses SET status = 'active', defaulted_at = NULL
+                          WHERE id = pg_temp.id('lic1')$$,
+                       'TP409', 'licenses_status_transition');
+SELECT pg_temp.refused($$INSERT INTO compensations (license_id, outstanding_fen, ratio_bp,
+                                                    amount_fen, reason)
+                         VALUES (pg_temp.id('lic1'), 30000, 5000, 20000, '逾期')$$,
+                       '23514', 'compensations_amount_by_ratio');
+SELECT pg_temp.refused($$INSERT INTO compensations (license_id, outstanding_fen, ratio_bp,
+                                                    amount_fen, reason)
+                         VALUES (pg_temp.id('lic1'), -30000, 5000, -15000, '逾期')$$,
+                       '23514', 'compensations_outstanding_nonnegative');
+WITH c AS (INSERT INTO compensations (license_id, outstanding_fen, ratio_bp, amount_fen, reason)
+           VALUES (pg_temp.id('lic1'), 30000, 5000, compensation_amount_fen(30000, 5000),
+                   '第二期逾期超过90天') RETURNING id)
+INSERT INTO ids SELECT 'comp', id FROM c;
+SELECT pg_temp.expect((SELECT province = 'SH' AND amount_fen = 15000 AND status = 'pending'
+                         FROM compensations WHERE id = pg_temp.id('comp')),
+                      'a claim is pending, in the institution''s province, at the ratio');
+SELECT pg_temp.refused($$INSERT INTO compensations (license_id, outstanding_fen, ratio_bp,
+                                                    amount_fen, reason)
+                         VALUES (pg_temp.id('lic1'), 30000, 5000, 15000, '再次')$$,
+                       '23505', 'compensations_one_per_license');
+SELECT pg_temp.refused($$UPDATE compensations SET status = 'approved' WHERE id = pg_temp.id('comp')$$,
+                       '23514', 'compensations_decision_set');
+UPDATE compensations SET status = 'approved', decided_by = pg_temp.id('sh_admin'),
+       decided_at = tp_now() WHERE id = pg_temp.id('comp');
+SELECT pg_temp.refused($$UPDATE compensations SET status = 'rejected' WHERE id = pg_temp.id('comp')$$,
+                       'TP409', 'compensations_status_transition');
+
+-- ---------------------------------------------------------------------------------------------
+-- Audit: a hash chain that refuses edits and reveals tampering
+
+SELECT audit_write(pg_temp.id('staff'), 'achievement.submit', 'achievement', pg_temp.id('excl'),
+                   '{"status": "draft"}', '{"status": "pending"}');
+SELECT audit_write(pg_temp.id('sh_admin'), 'achievement.approve', 'achievement', pg_temp.id('excl'),
+                   '{"status": "pending"}', '{"status": "listed"}');
+SELECT audit_write(NULL, 'session.create', 'session', NULL, NULL, '{"email": "boss@ent1.test"}');
+CREATE TEMP TABLE chain ON COMMIT DROP AS
+    SELECT id, row_number() OVER (ORDER BY id) AS n FROM audit_events;
+SELECT pg_temp.expect((SELECT bool_and(e.prev_hash = p.hash) FROM audit_events e
+                         JOIN chain c ON c.id = e.id JOIN chain pc ON pc.n = c.n - 1
+                         JOIN audit_events p ON p.id = pc.id),
+                      'each event links to the one before');
+SELECT pg_temp.expect((SELECT ok AND first_bad_id IS NULL AND checked = (SELECT count(*) FROM chain)
+                         FROM audit_verify()), 'audit_verify accepts the intact chain');
+SELECT pg_temp.expect((SELECT at = tp_now() FROM audit_events ORDER BY id DESC LIMIT 1),
+                      'audit times come from the service clock');
+
+SELECT pg_temp.refused($$UPDATE audit_events SET action = 'achievement.reject'
+                          WHERE id = (SELECT max(id) FROM audit_events)$$,
+                       '23514', 'audit_events_append_only');
+SELECT pg_temp.refused($$DELETE FROM audit_events WHERE id = (SELECT min(id) FROM audit_events)$$,
+                       '23514', 'audit_events_append_only');
+SELECT pg_temp.refused($$TRUNCATE audit_events$$, '23514', 'audit_events_append_only');
+SELECT pg_temp.expect(NOT has_table_privilege('public', 'audit_events', 'UPDATE')
+                      AND NOT has_table_privilege('public', 'audit_events', 'DELETE')
+                      AND NOT has_table_privilege('public', 'audit_events', 'TRUNCATE'),
+                      'PUBLIC may not change audit events');
+
+-- With the guards switched off (as an intruder with the owner's rights could), an edited event,
+-- a deleted one and a deleted newest one are each reported. Each case is undone afterwards.
+CREATE FUNCTION pg_temp.tampered(stmt text, expected_bad text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    v record;
+    bad bigint;
+BEGIN
+    EXECUTE 'SELECT ' || expected_bad INTO bad;
+    BEGIN
+        ALTER TABLE audit_events DISABLE TRIGGER ALL;
+        EXECUTE stmt;
+        SELECT * INTO v FROM audit_verify();
+        IF v.ok OR v.first_bad_id IS DISTINCT FROM bad THEN
+            RAISE EXCEPTION 'schema_test failed: tampering not reported (%): ok=% first_bad_id=%, expected %',
+                stmt, v.ok, v.first_bad_id, bad;
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = 'TPT00', MESSAGE = 'undo';
+    EXCEPTION WHEN SQLSTATE 'TPT00' THEN
+        NULL;
+    END;
+END
+$$;
+SELECT pg_temp.tampered(
+    $$UPDATE audit_events SET after = '{"status": "rejected"}'
+       WHERE id = (SELECT id FROM chain WHERE n = 2)$$,
+    $$(SELECT id FROM chain WHERE n = 2)$$);
+SELECT pg_temp.tampered(
+    $$DELETE FROM audit_events WHERE id = (SELECT id FROM chain WHERE n = 2)$$,
+    $$(SELECT id FROM chain WHERE n = 3)$$);
+SELECT pg_temp.tampered(
+    $$DELETE FROM audit_events WHERE id = (SELECT max(id) FROM chain)$$,
+    $$(SELECT max(id) FROM chain)$$);
+SELECT pg_temp.expect((SELECT ok FROM audit_verify()), 'the chain is intact again after the undo');
+
+-- ---------------------------------------------------------------------------------------------
+-- Sessions
+
+SELECT session_start(pg_temp.id('buyer'), sha256('token-1'));
+SELECT pg_temp.expect((SELECT user_id = pg_temp.id('buyer') AND role = 'enterprise'
+                              AND enterprise_id = pg_temp.id('ent1')
+                         FROM session_resolve(sha256('token-1'), 480)),
+                      'a fresh session resolves to its user');
+SELECT pg_temp.refused($$SELECT session_start(pg_temp.id('buyer'), '\x01')$$,
+                       '23514', 'sessions_token_hash_valid');
+UPDATE sessions SET last_seen_at = tp_now() - interval '9 hours' WHERE token_hash = sha256('token-1');
+SELECT pg_temp.expect(NOT EXISTS (SELECT 1 FROM session_resolve(sha256('token-1'), 480)),
+                      'an idle session no longer resolves');
+SELECT pg_temp.expect(NOT EXISTS (SELECT 1 FROM sessions WHERE token_hash = sha256('token-1')),
+                      'an idle session is removed');
+SELECT session_start(pg_temp.id('buyer'), sha256('token-2'));
+UPDATE users SET disabled = true WHERE id = pg_temp.id('buyer');
+SELECT pg_temp.expect(NOT EXISTS (SELECT 1 FROM session_resolve(sha256('token-2'), 480)),
+                      'a disabled user''s session does not resolve');
+UPDATE users SET disabled = false WHERE id = pg_temp.id('buyer');
+SELECT pg_temp.expect(session_end(sha256('token-2')) AND NOT session_end(sha256('token-2')),
+                      'session_end ends it once');
+
+-- ---------------------------------------------------------------------------------------------
+-- Login throttling
+
+SELECT login_failure_record(ARRAY['email:boss@ent1.test', 'addr:203.0.113.9'], 900)
+  FROM generate_series(1, 3);
+SELECT login_throttle(ARRAY['email:boss@ent1.test'], 5, 900);
+SELECT pg_temp.refused($$SELECT login_throttle(ARRAY['email:nobody@x.test', 'addr:203.0.113.9'], 3, 900)$$,
+                       'TP429', NULL);
+SELECT login_failures_clear(ARRAY['email:boss@ent1.test', 'addr:203.0.113.9']);
+SELECT login_throttle(ARRAY['email:boss@ent1.test', 'addr:203.0.113.9'], 3, 900);
+
+-- ---------------------------------------------------------------------------------------------
+-- Idempotency keys
+
+SELECT pg_temp.expect((SELECT outcome = 'new' FROM idempotency_begin(pg_temp.id('buyer'), 'req-1', sha256('body-a'))),
+                      'a first key is new');
+SELECT pg_temp.expect((SELECT outcome = 'in_flight' FROM idempotency_begin(pg_temp.id('buyer'), 'req-1', sha256('body-a'))),
+                      'an unfinished claim is in flight');
+SELECT pg_temp.expect(idempotency_finish(pg_temp.id('buyer'), 'req-1', 201, '{"id": 1}'), 'finish');
+SELECT pg_temp.expect((SELECT outcome = 'replay' AND status = 201 AND body = '{"id": 1}'
+                         FROM idempotency_begin(pg_temp.id('buyer'), 'req-1', sha256('body-a'))),
+                      'the same request replays');
+SELECT pg_temp.expect((SELECT outcome = 'mismatch'
+                         FROM idempotency_begin(pg_temp.id('buyer'), 'req-1', sha256('body-b'))),
+                      'another body with the same key is a mismatch');
+UPDATE idempotency_keys SET created_at = tp_now() - interval '25 hours' WHERE key = 'req-1';
+SELECT pg_temp.expect((SELECT outcome = 'new' FROM idempotency_begin(pg_temp.id('buyer'), 'req-1', sha256('body-b'))),
+                      'a key older than 24 hours is forgotten');
+SELECT idempotency_release(pg_temp.id('buyer'), 'req-1');
+SELECT pg_temp.expect(NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE key = 'req-1'),
+                      'a released claim is gone');
+SELECT pg_temp.refused($$SELECT idempotency_begin(pg_temp.id('buyer'), 'bad key', sha256('x'))$$,
+                       '23514', 'idempotency_keys_key_valid');
+
+ROLLBACK;
+\echo schema_test: ok
