@@ -80,6 +80,43 @@ bool exchange_body_declared_too_large(const struct exchange *x)
     return *end == '\0' && n > BODY_LIMIT;
 }
 
+struct framing {
+    unsigned content_lengths;
+    bool lengths_differ;
+    bool transfer_encoding;
+    const char *first_length;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    struct framing *f = cls;
+    if (strcasecmp(key, "Content-Length") == 0) {
+        if (f->content_lengths > 0 && strcmp(f->first_length, value != NULL ? value : "") != 0)
+            f->lengths_differ = true;
+        if (f->content_lengths == 0)
+            f->first_length = value != NULL ? value : "";
+        f->content_lengths++;
+    } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+        f->transfer_encoding = true;
+    }
+    return MHD_YES;
+}
+
+bool exchange_framing_ambiguous(const struct exchange *x)
+{
+    struct framing f = { 0 };
+    MHD_get_connection_values(x->conn, MHD_HEADER_KIND, count_framing, &f);
+    return f.lengths_differ || (f.content_lengths > 0 && f.transfer_encoding);
+}
+
+void exchange_reply_ambiguous_framing(struct exchange *x)
+{
+    reply_problem(&x->rep, 400, "bad_request",
+                  "conflicting Content-Length or Transfer-Encoding headers");
+}
+
 void exchange_reply_too_large(struct exchange *x)
 {
     reply_problem(&x->rep, 413, "payload_too_large", "the request body is larger than 1 MiB");

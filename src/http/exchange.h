@@ -37,6 +37,11 @@ void exchange_free(struct exchange *x);
 /* True when Content-Length announces more than BODY_LIMIT (checked before reading). */
 bool exchange_body_declared_too_large(const struct exchange *x);
 void exchange_reply_too_large(struct exchange *x);
+/* True when the body's length is ambiguous (Content-Length headers that disagree, or one
+ * together with Transfer-Encoding): refused with 400 and the connection closed, so that no
+ * proxy in front can be made to read a different request boundary. */
+bool exchange_framing_ambiguous(const struct exchange *x);
+void exchange_reply_ambiguous_framing(struct exchange *x);
 /* Appends a body chunk, or marks the body too large and drops it. */
 void exchange_body_append(struct exchange *x, const char *data, size_t size);
 

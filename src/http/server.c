@@ -86,6 +86,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         *con_cls = x;
         atomic_fetch_add(&requests_in_flight, 1);
+        if (exchange_framing_ambiguous(x)) {
+            exchange_reply_ambiguous_framing(x);
+            return queue_reply(conn, x);
+        }
         if (exchange_body_declared_too_large(x)) {
             exchange_reply_too_large(x);
             return queue_reply(conn, x);
