@@ -145,6 +145,12 @@ async function render(moveFocus) {
     root.appendChild(content);
   } catch (err) {
     if (mine !== renderCount) return;
+    if (err && err.status === 401 && route.roles) {
+      // The session ended (expired or signed out elsewhere): sign in again and come back here.
+      await refreshUser().catch(() => null);
+      go('#/signin?next=' + encodeURIComponent('#' + parseHash().raw));
+      return;
+    }
     clear(root);
     root.appendChild(errorBox(err));
   }

@@ -54,9 +54,9 @@ function account(variable) {
   return { email: raw.slice(0, i), password: raw.slice(i + 1) };
 }
 
-// A valid CN patent application number with its check digit: ZL + 12 digits + "." + check.
+// A valid CN invention patent application number: ZL + year 2024 + type 1 + 7 digits + "." + check.
 function patentNumber() {
-  let digits = '2024';
+  let digits = '20241';
   while (digits.length < 12) digits += String(Math.floor(Math.random() * 10));
   let sum = 0;
   for (let i = 0; i < 12; i += 1) sum += Number(digits[i]) * (2 + (i % 8));

@@ -7,7 +7,7 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { parseYuanToFen, fenToYuanInput, parsePercentToBp, bpToPercentInput } from '../format.js';
 import { field, input, textarea, enumSelect, formAlert, showProblem, showClientErrors, busy } from '../forms.js';
-import { patentNumberProblem } from '../patent.js';
+import { patentNumberProblem, normalisePatentNumber } from '../patent.js';
 import { pageTitle, notice } from '../ui.js';
 
 const ROYALTY_MODES = ['royalty', 'lump_sum_plus_royalty'];
@@ -58,7 +58,7 @@ function readForm(c, original) {
     body[k] = c[k].value;
     if (!body[k]) problems[k] = t('v.choose');
   }
-  body.patent_numbers = splitList(c.patent_numbers.value).map((p) => p.toUpperCase());
+  body.patent_numbers = splitList(c.patent_numbers.value).map(normalisePatentNumber);
   const bad = body.patent_numbers.filter((p) => patentNumberProblem(p) !== null);
   if (bad.length) problems.patent_numbers = t('v.patent', { list: bad.join(', ') });
   body.keywords = splitList(c.keywords.value);

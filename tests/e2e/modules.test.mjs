@@ -1,0 +1,99 @@
+// modules: the UI's pure ES modules (money, percent, dates, credit codes, patent numbers) run under
+// node's test runner; they touch no DOM, so the browser and these tests share one implementation.
+//
+// Run: cd tests/e2e && node --test modules.test.mjs
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  parseYuanToFen, fenToYuanInput, formatFen, parsePercentToBp, bpToPercentInput, daysBetween, addMonths, isValidDate,
+} from '../../static/js/format.js';
+import { creditCodeProblem, creditCheckChar, orgCheckChar, makeCreditCode, normaliseCreditCode } from '../../static/js/creditcode.js';
+import { patentNumberProblem, normalisePatentNumber } from '../../static/js/patent.js';
+import { splitList } from '../../static/js/pages/achievement-form.js';
+
+test('yuan text becomes integer fen without floating-point error', () => {
+  assert.equal(parseYuanToFen('0.29'), 29);
+  assert.equal(parseYuanToFen('0.1'), 10);
+  assert.equal(parseYuanToFen('1,234.56'), 123456);
+  assert.equal(parseYuanToFen('¥ 1234.5'), 123450);
+  assert.equal(parseYuanToFen('1234567890123.99'), 123456789012399);
+  assert.equal(parseYuanToFen('12.'), 1200);
+  assert.equal(parseYuanToFen('0'), 0);
+  for (const bad of ['', ' ', '1.234', '-1', '1e3', 'abc', '1.2.3', '.5', '12345678901234']) {
+    assert.equal(parseYuanToFen(bad), null, bad);
+  }
+  for (let fen = 0; fen < 1000; fen += 7) assert.equal(parseYuanToFen(fenToYuanInput(fen)), fen);
+});
+
+test('fen is shown as yuan with grouping and two decimals', () => {
+  assert.equal(formatFen(123456), '¥1,234.56');
+  assert.equal(formatFen(5), '¥0.05');
+  assert.equal(formatFen(0), '¥0.00');
+  assert.equal(formatFen(-150), '-¥1.50');
+  assert.equal(formatFen(123456789012399), '¥1,234,567,890,123.99');
+  assert.equal(formatFen(null), '—');
+  assert.equal(formatFen(1.5), '—');
+});
+
+test('percent text becomes basis points within 0..100 %', () => {
+  assert.equal(parsePercentToBp('12.5'), 1250);
+  assert.equal(parsePercentToBp('0.01'), 1);
+  assert.equal(parsePercentToBp('100'), 10000);
+  assert.equal(parsePercentToBp('7 %'), 700);
+  assert.equal(parsePercentToBp('100.01'), null);
+  assert.equal(parsePercentToBp('1.005'), null);
+  assert.equal(parsePercentToBp('-1'), null);
+  assert.equal(bpToPercentInput(1250), '12.5');
+  assert.equal(bpToPercentInput(1205), '12.05');
+  assert.equal(bpToPercentInput(700), '7');
+});
+
+test('calendar helpers', () => {
+  assert.equal(daysBetween('2026-03-01', '2026-02-27'), 2);
+  assert.equal(daysBetween('2026-02-27', '2026-03-01'), -2);
+  assert.equal(addMonths('2026-01-31', 1), '2026-02-28');
+  assert.equal(addMonths('2026-11-15', 3), '2027-02-15');
+  assert.ok(isValidDate('2028-02-29'));
+  assert.ok(!isValidDate('2026-02-29'));
+  assert.ok(!isValidDate('2026-2-1'));
+});
+
+test('credit codes: GB 32100 check character and the organisation code inside', () => {
+  assert.equal(creditCodeProblem('91350100M000100Y43'), null);
+  assert.equal(creditCodeProblem('91350100M000100Y44'), 'check');
+  assert.equal(creditCodeProblem('91350100M000101Y43'), 'org_check');
+  assert.equal(creditCodeProblem('91350100M000100Y4'), 'length');
+  assert.equal(creditCodeProblem('91350100M000100I43'), 'charset');
+  assert.equal(creditCodeProblem(''), 'empty');
+  assert.equal(creditCheckChar('91350100M000100Y4'), '3');
+  assert.equal(orgCheckChar('M000100Y'), '4');
+  assert.equal(normaliseCreditCode(' 91350100m000100y43 '), '91350100M000100Y43');
+  for (let i = 0; i < 200; i += 1) {
+    const body = String(10000000 + i * 4999).slice(0, 8);
+    assert.equal(creditCodeProblem(makeCreditCode('91330100', body)), null, body);
+  }
+});
+
+test('organisation code check: 10 becomes X and 11 becomes 0', () => {
+  const seen = new Set();
+  for (let n = 0; n < 3000; n += 1) seen.add(orgCheckChar(String(n).padStart(8, '0')));
+  assert.ok(seen.has('X') && seen.has('0'));
+  assert.equal(orgCheckChar('00000000'), '0');
+});
+
+test('patent numbers: format, type digit, year and check character as the daemon checks them', () => {
+  assert.equal(patentNumberProblem('ZL202110123456.7'), null);
+  assert.equal(patentNumberProblem('zl 202110123456.7'), null);
+  assert.equal(normalisePatentNumber('zl 202110123456.7'), 'ZL202110123456.7');
+  assert.equal(patentNumberProblem('ZL202110123456.8'), 'check');
+  assert.equal(patentNumberProblem('ZL2021101234567'), 'format');
+  assert.equal(patentNumberProblem('ZL202150123456.7'), 'type');
+  assert.equal(patentNumberProblem('ZL199910123456.7'), 'year');
+  assert.equal(patentNumberProblem('ZL50123456.X'), 'year');
+});
+
+test('keyword and patent lists split on Chinese and Latin separators', () => {
+  assert.deepEqual(splitList('芯片, 低功耗，验证;封装；测试、EDA\n量子'), ['芯片', '低功耗', '验证', '封装', '测试', 'EDA', '量子']);
+  assert.deepEqual(splitList(' , ,'), []);
+});
