@@ -18,6 +18,14 @@ export function field({ name, label, control, hint, wide }) {
     describedBy.push(hintEl.id);
   }
   control.setAttribute('aria-describedby', describedBy.join(' '));
+  // An error goes away once the person changes the field it was about.
+  const clearOwnError = () => {
+    const err = box.querySelector('.field-error');
+    if (err && err.textContent) err.textContent = '';
+    control.removeAttribute('aria-invalid');
+  };
+  control.addEventListener('input', clearOwnError);
+  control.addEventListener('change', clearOwnError);
   const box = h('div', { class: wide ? 'field field-wide' : 'field', 'data-field': name },
     h('label', { for: id }, label),
     control,
