@@ -8,7 +8,7 @@ packages=(
   libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev
   check libsubunit-dev libcurl4-openssl-dev libxlsxwriter-dev
   postgresql-15 postgresql-contrib
-  chromium unzip procps curl ca-certificates
+  chromium fonts-wqy-microhei unzip procps curl ca-certificates
 )
 
 missing=()

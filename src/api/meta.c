@@ -1,7 +1,11 @@
 /* meta: the contract's enums with Chinese and English labels, for the browser UI. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
+#include "config.h"
 
 static const char META_JSON[] =
     "{\"provinces\":["
@@ -69,8 +73,31 @@ static const char META_JSON[] =
     "{\"value\":\"institution\",\"zh\":\"高校院所\",\"en\":\"Institution staff\"},"
     "{\"value\":\"enterprise\",\"zh\":\"企业\",\"en\":\"Enterprise staff\"}]}";
 
+/* The service's calendar day: TECHPOOL_TODAY, else the Asia/Shanghai date (UTC+8, no DST). */
+static void service_today(char out[11])
+{
+    if (techpool_config.today != NULL) {
+        snprintf(out, 11, "%s", techpool_config.today);
+        return;
+    }
+    time_t shanghai = time(NULL) + 8 * 3600;
+    struct tm day;
+    gmtime_r(&shanghai, &day);
+    strftime(out, 11, "%Y-%m-%d", &day);
+}
+
 void ops_meta(struct request *req, struct reply *rep)
 {
     (void)req;
-    reply_text(rep, 200, "application/json", META_JSON, sizeof META_JSON - 1);
+    char today[11];
+    service_today(today);
+    /* the enums, plus "today" (an addition: the service's date, for the UI's day counts) */
+    size_t size = sizeof META_JSON + 32;
+    char *body = malloc(size);
+    if (body == NULL) {
+        reply_problem(rep, 500, "internal", "out of memory");
+        return;
+    }
+    int len = snprintf(body, size, "{\"today\":\"%s\",%s", today, META_JSON + 1);
+    reply_body_steal(rep, 200, "application/json", body, (size_t)len);
 }
