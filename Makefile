@@ -47,7 +47,7 @@ API_BIN := $(API_SRC:tests/api/%.c=$(OUT)/tests/api/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/tests/fuzz/%)
 
-.PHONY: all tests run check clean deps bench fuzz fuzz-build
+.PHONY: all tests run check clean deps bench fuzz fuzz-build valgrind
 all: $(OUT)/techpool
 
 tests: $(OUT)/techpool $(UNIT_BIN) $(API_BIN)
@@ -74,6 +74,12 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: deps
 	$(MAKE) BUILD=fuzz CC=clang fuzz-build
 	tests/fuzz/run.sh build/fuzz $${FUZZ_SECONDS:-120}
+
+# the API suites against the debug daemon under valgrind memcheck (slow: minutes)
+valgrind: deps
+	$(MAKE) BUILD=debug tests
+	TECHPOOL_TEST_DAEMON=$(CURDIR)/tests/valgrind-daemon.sh TECHPOOL_TEST_READY_SECONDS=120 \
+	  TEST=tests/api tests/run-all.sh --kinds debug
 
 deps:
 	deploy/install-deps.sh

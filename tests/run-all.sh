@@ -3,7 +3,14 @@
 # throwaway PostgreSQL cluster, then the browser tests; ends with one summary line.
 set -uo pipefail
 
+# Usage: tests/run-all.sh [--kinds "release asan"]   (other kinds run only the C suites)
 root=$(cd "$(dirname "$0")/.." && pwd)
+kinds="release asan"
+full=yes
+if [ "${1:-}" = "--kinds" ]; then
+  kinds=$2
+  full=no
+fi
 cd "$root"
 jobs=$(nproc 2>/dev/null || echo 2)
 work=$(mktemp -d /tmp/techpool-check.XXXXXX)
@@ -57,11 +64,12 @@ run_suite() {
   fi
 }
 
-echo "== building (release and asan)"
-make -s -j"$jobs" BUILD=release tests || { echo "0 passed, 1 failed"; exit 1; }
-make -s -j"$jobs" BUILD=asan tests || { echo "0 passed, 1 failed"; exit 1; }
+echo "== building ($kinds)"
+for kind in $kinds; do
+  make -s -j"$jobs" BUILD="$kind" tests || { echo "check: 0 passed, 1 failed"; exit 1; }
+done
 
-mkdir -p "$work/logs/release" "$work/logs/asan"
+for kind in $kinds; do mkdir -p "$work/logs/$kind"; done
 chmod -R 777 "$work/logs"
 pg_url=$(deploy/pg.sh start "$work/pg" --throwaway) || { echo "0 passed, 1 failed"; exit 1; }
 export TECHPOOL_TEST_PG=${pg_url/dbname=techpool/dbname=postgres}
@@ -69,7 +77,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
 
-if [ -f tests/sql/schema_test.sql ]; then
+if [ "$full" = yes ]; then
   echo "== sql/schema_test"
   if tests/sql/run.sh "$TECHPOOL_TEST_PG" >"$work/logs/schema.out" 2>&1; then
     passed=$((passed + 1))
@@ -78,7 +86,7 @@ if [ -f tests/sql/schema_test.sql ]; then
   fi
 fi
 
-for kind in release asan; do
+for kind in $kinds; do
   for bin in build/$kind/tests/unit/test_* build/$kind/tests/api/test_*; do
     [ -x "$bin" ] && [ "${bin%.d}" = "$bin" ] && [ "${bin%.o}" = "$bin" ] || continue
     if [ -n "${TEST:-}" ] && [[ "$bin" != *"$TEST"* ]]; then continue; fi
@@ -86,6 +94,7 @@ for kind in release asan; do
   done
 done
 
+if [ "$full" = yes ]; then
 echo "== fuzz (briefly: every harness a few seconds)"
 if make -s -j"$jobs" BUILD=fuzz CC=clang fuzz-build >"$work/logs/fuzz-build.out" 2>&1; then
   tests/fuzz/run.sh build/fuzz "${FUZZ_SECONDS:-3}" >"$work/logs/fuzz.out" 2>&1
@@ -99,9 +108,10 @@ else
   tail -20 "$work/logs/fuzz-build.out"
   failed=$((failed + 1)); failures+=("fuzz build")
 fi
+fi
 
 # daemon logs: a sanitizer report in any daemon fails the run even if its test passed
-for log in "$work"/logs/asan/*.log; do
+for log in "$work"/logs/*/*.log; do
   [ -f "$log" ] || continue
   if grep -q 'ERROR: \(AddressSanitizer\|LeakSanitizer\)\|runtime error:' "$log"; then
     failed=$((failed + 1))
@@ -110,7 +120,7 @@ for log in "$work"/logs/asan/*.log; do
   fi
 done
 
-if [ -x tests/e2e/run.sh ] && [ -z "${TEST:-}" ]; then
+if [ "$full" = yes ] && [ -z "${TEST:-}" ]; then
   echo "== e2e"
   if tests/e2e/run.sh "$TECHPOOL_TEST_PG" "$work" >"$work/logs/e2e.out" 2>&1; then :; fi
   tail -30 "$work/logs/e2e.out"

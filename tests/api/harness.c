@@ -92,7 +92,9 @@ static void admin_sql(const char *cluster, const char *sql)
 
 static bool wait_ready(void)
 {
-    for (int i = 0; i < 300; i++) {
+    const char *seconds = getenv("TECHPOOL_TEST_READY_SECONDS");
+    int rounds = (seconds != NULL ? atoi(seconds) : 15) * 20;
+    for (int i = 0; i < rounds; i++) {
         int status;
         if (waitpid(daemon_pid, &status, WNOHANG) == daemon_pid) {
             daemon_pid = 0;

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the debug daemon under valgrind's memcheck; `make valgrind` points the API tests here.
+# A leak or memory error makes the daemon exit 99, which the tests see when they stop it.
+root=$(cd "$(dirname "$0")/.." && pwd)
+exec valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+  --suppressions="$root/tests/valgrind.supp" "$root/build/debug/techpool" "$@"
