@@ -1,5 +1,6 @@
 /* routes: the map of the service — every endpoint, its handler and who may call it. */
 #include "api/api.h"
+#include "api/achievements.h"
 #include "api/openapi.h"
 #include "http/router.h"
 
@@ -14,6 +15,14 @@ const struct route ROUTES[] = {
     /* accounts and sessions */
 
     /* achievements */
+    { "GET", "/api/v1/achievements", achievements_list, ROLE_ANYONE },
+    { "POST", "/api/v1/achievements", achievement_create, ROLE_INSTITUTION },
+    { "GET", "/api/v1/achievements/{id}", achievement_get, ROLE_ANYONE },
+    { "PATCH", "/api/v1/achievements/{id}", achievement_update, ROLE_INSTITUTION },
+    { "POST", "/api/v1/achievements/{id}/submit", achievement_submit, ROLE_INSTITUTION },
+    { "POST", "/api/v1/achievements/{id}/withdraw", achievement_withdraw, ROLE_INSTITUTION },
+    { "POST", "/api/v1/achievements/{id}/approve", achievement_approve, ROLE_ADMINS },
+    { "POST", "/api/v1/achievements/{id}/reject", achievement_reject, ROLE_ADMINS },
 
     /* trials */
 

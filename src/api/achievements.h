@@ -1,0 +1,26 @@
+/* achievements: the pool's endpoints — list and search, detail, create, edit, and the review
+ * workflow (submit, approve, reject, withdraw). */
+#ifndef TECHPOOL_ACHIEVEMENTS_H
+#define TECHPOOL_ACHIEVEMENTS_H
+
+#include "http/reply.h"
+#include "http/request.h"
+
+/* The contract's enums, NULL-terminated. */
+extern const char *const ACHIEVEMENT_FIELDS[];
+extern const char *const ACHIEVEMENT_KINDS[];
+extern const char *const ACHIEVEMENT_STATUSES[];
+
+/* achievements_list.c: GET /api/v1/achievements (with q: search) */
+void achievements_list(struct request *req, struct reply *rep);
+
+/* achievements.c */
+void achievement_get(struct request *req, struct reply *rep);
+void achievement_create(struct request *req, struct reply *rep);
+void achievement_update(struct request *req, struct reply *rep);
+void achievement_submit(struct request *req, struct reply *rep);
+void achievement_withdraw(struct request *req, struct reply *rep);
+void achievement_approve(struct request *req, struct reply *rep);
+void achievement_reject(struct request *req, struct reply *rep);
+
+#endif

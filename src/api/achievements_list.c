@@ -1,0 +1,156 @@
+/* achievements_list: GET /api/v1/achievements — filters checked here, the page (items JSON and
+ * keyset position) built by PostgreSQL and passed through. With q, a ranked search through the
+ * gram index; without, newest first. */
+#include "api/achievements.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/listing.h"
+#include "http/fields.h"
+
+#define QUERY_MAX_CHARS 100
+#define ID_TEXT 24
+
+/* The two lists have their own cursors: a position is 'id' in one and 'rank|id' in the other. */
+static const char LIST_SCOPE[] = "achievements";
+static const char SEARCH_SCOPE[] = "achievements.search";
+
+static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
+static const char *const BOOLEANS[] = { "true", "false", NULL };
+
+static const struct statement LIST = {
+    "achievements_list",
+    "SELECT items, next_position FROM api_achievements_list($1::bigint, $2::text, $3::text, "
+    "$4::text, $5::bigint, $6::boolean, $7::text, $8::integer, $9::bigint)"
+};
+static const struct statement SEARCH = {
+    "achievements_search",
+    "SELECT items, next_position FROM api_achievements_search($1::bigint, $2::text, $3::text, "
+    "$4::text, $5::text, $6::bigint, $7::boolean, $8::text, $9::integer, $10::integer, "
+    "$11::bigint)"
+};
+
+/* The filters of the list, each NULL when absent (for SQL NULL). */
+struct filters {
+    const char *q;
+    const char *province;
+    const char *field;
+    const char *kind;
+    const char *institution_id;
+    const char *open_license;
+    const char *status;
+};
+
+static bool one_of(const char *value, const char *const *allowed)
+{
+    for (const char *const *a = allowed; *a != NULL; a++)
+        if (strcmp(*a, value) == 0)
+            return true;
+    return false;
+}
+
+/* A positive decimal integer of at most 18 digits (fits bigint), without sign or leading 0. */
+static bool positive_integer(const char *text)
+{
+    size_t len = strlen(text);
+    return len >= 1 && len <= 18 && text[0] != '0' && strspn(text, "0123456789") == len;
+}
+
+/* Reads one enum parameter; false with 422 naming it when present but not allowed. */
+static bool enum_param(const struct request *req, const char *name,
+                       const char *const *allowed, const char **out, struct reply *rep)
+{
+    *out = request_query(req, name);
+    if (*out != NULL && !one_of(*out, allowed)) {
+        reply_invalid_field(rep, name, "is not one of the allowed values");
+        return false;
+    }
+    return true;
+}
+
+static bool filters_parse(const struct request *req, struct filters *f, struct reply *rep)
+{
+    if (!enum_param(req, "province", PROVINCES, &f->province, rep) ||
+        !enum_param(req, "field", ACHIEVEMENT_FIELDS, &f->field, rep) ||
+        !enum_param(req, "kind", ACHIEVEMENT_KINDS, &f->kind, rep) ||
+        !enum_param(req, "open_license", BOOLEANS, &f->open_license, rep) ||
+        !enum_param(req, "status", ACHIEVEMENT_STATUSES, &f->status, rep))
+        return false;
+    f->institution_id = request_query(req, "institution_id");
+    if (f->institution_id != NULL && !positive_integer(f->institution_id)) {
+        reply_invalid_field(rep, "institution_id", "must be a positive integer");
+        return false;
+    }
+    f->q = request_query(req, "q");
+    if (f->q != NULL) {
+        size_t chars = utf8_length(f->q);
+        if (chars < 1 || chars > QUERY_MAX_CHARS || f->q[strspn(f->q, " \t")] == '\0') {
+            reply_invalid_field(rep, "q", "must be 1 to 100 characters, not only spaces");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Splits a search position 'rank|id' into its parts; false when it is not one. */
+static bool search_position_split(const char *position, char rank[ID_TEXT], char id[ID_TEXT])
+{
+    const char *bar = strchr(position, '|');
+    if (bar == NULL)
+        return false;
+    size_t rank_len = (size_t)(bar - position);
+    if (rank_len < 1 || rank_len >= ID_TEXT || strspn(position, "0123456789") != rank_len ||
+        !positive_integer(bar + 1))
+        return false;
+    memcpy(rank, position, rank_len);
+    rank[rank_len] = '\0';
+    snprintf(id, ID_TEXT, "%s", bar + 1);
+    return true;
+}
+
+static void list_newest(const struct request *req, const struct filters *f, struct reply *rep)
+{
+    struct list_page page;
+    if (!list_page_parse(req, LIST_SCOPE, &page, rep))
+        return;
+    const char *after_id = page.position[0] != '\0' ? page.position : NULL;
+    if (after_id != NULL && !positive_integer(after_id)) {
+        reply_invalid_field(rep, "cursor", "is not a cursor of this list");
+        return;
+    }
+    const char *actor = req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
+    const char *params[] = { actor, f->province, f->field, f->kind, f->institution_id,
+                             f->open_license, f->status, page.limit, after_id };
+    list_reply(rep, LIST_SCOPE, &LIST, 9, params);
+}
+
+static void list_search(const struct request *req, const struct filters *f, struct reply *rep)
+{
+    struct list_page page;
+    if (!list_page_parse(req, SEARCH_SCOPE, &page, rep))
+        return;
+    char rank[ID_TEXT], id[ID_TEXT];
+    bool after = page.position[0] != '\0';
+    if (after && !search_position_split(page.position, rank, id)) {
+        reply_invalid_field(rep, "cursor", "is not a cursor of this list");
+        return;
+    }
+    const char *actor = req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
+    const char *params[] = { actor, f->q, f->province, f->field, f->kind, f->institution_id,
+                             f->open_license, f->status, page.limit, after ? rank : NULL,
+                             after ? id : NULL };
+    list_reply(rep, SEARCH_SCOPE, &SEARCH, 11, params);
+}
+
+void achievements_list(struct request *req, struct reply *rep)
+{
+    struct filters f;
+    if (!filters_parse(req, &f, rep))
+        return;
+    if (f.q != NULL)
+        list_search(req, &f, rep);
+    else
+        list_newest(req, &f, rep);
+}

@@ -1,0 +1,706 @@
+/* test_search: the pool's list over HTTP — what each caller sees, filters and their validation,
+ * keyset pages that neither repeat nor skip while rows are inserted, tamper-checked cursors,
+ * search (Chinese one-, two- and four-character terms, English case-insensitively, ranking),
+ * and that the search statement runs on the gram index. */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+enum person {
+    ANONYMOUS, ENTERPRISE, INSTITUTION_A, INSTITUTION_B, INSTITUTION_C, PROVINCE_ADMIN_ZJ,
+    PROVINCE_ADMIN_JS, ADMIN, PEOPLE
+};
+static const char *const PERSON_NAMES[PEOPLE] = {
+    "anonymous", "enterprise", "institution_a", "institution_b", "institution_c",
+    "province_admin_zj", "province_admin_js", "admin",
+};
+
+static char tokens[PEOPLE][48];
+static char institution_ids[PEOPLE][24];   /* for INSTITUTION_A..C */
+
+#define MAX_IDS 400
+
+/* ---- fixture: institutions A (Zhejiang), B (Jiangsu) and C (Anhui, for the paging tests), an
+ * enterprise, two province admins and the bootstrap admin, each with a session. Users share the
+ * bootstrap admin's password hash (and so its password). */
+
+static char *fixture_value(PGconn *conn, const char *sql, int nparams, const char *const *params)
+{
+    PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    ck_assert_msg(st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK, "fixture SQL failed: %s",
+                  PQerrorMessage(conn));
+    char *value = PQntuples(res) > 0 ? strdup(PQgetvalue(res, 0, 0)) : NULL;
+    PQclear(res);
+    return value;
+}
+
+static void fixture_person(PGconn *conn, enum person who, const char *role,
+                           const char *province, const char *institution_id,
+                           const char *enterprise_id)
+{
+    char email[64];
+    snprintf(email, sizeof email, "%s@search.test", PERSON_NAMES[who]);
+    const char *user_params[] = { email, role, province, institution_id, enterprise_id,
+                                  HARNESS_ADMIN_EMAIL };
+    char *user_id = who == ADMIN
+        ? fixture_value(conn, "SELECT id FROM users WHERE email = $1", 1,
+                        (const char *[]){ HARNESS_ADMIN_EMAIL })
+        : fixture_value(conn,
+                        "INSERT INTO users (email, password_hash, role, province, "
+                        "institution_id, enterprise_id, contact_name) "
+                        "SELECT $1, password_hash, $2, $3, $4::bigint, $5::bigint, '测试员' "
+                        "FROM users WHERE email = $6 RETURNING id",
+                        6, user_params);
+    ck_assert_ptr_nonnull(user_id);
+    /* a session token has the shape of the daemon's: 43 URL-safe characters */
+    snprintf(tokens[who], sizeof tokens[who], "%s%s", PERSON_NAMES[who],
+             "-session-token-for-tests-only-0123456789abc");
+    tokens[who][43] = '\0';
+    const char *session_params[] = { user_id, tokens[who] };
+    free(fixture_value(conn, "SELECT session_start($1::bigint, sha256(convert_to($2, 'UTF8')))",
+                       2, session_params));
+    free(user_id);
+}
+
+static void fixture_institution(PGconn *conn, enum person who, const char *name,
+                                const char *province)
+{
+    const char *params[] = { name, province };
+    char *id = fixture_value(conn, "INSERT INTO institutions (name, province, kind, contact_name) "
+                                   "VALUES ($1, $2, 'university', '联系人') RETURNING id",
+                             2, params);
+    snprintf(institution_ids[who], sizeof institution_ids[who], "%s", id);
+    fixture_person(conn, who, "institution", NULL, id, NULL);
+    free(id);
+}
+
+static void setup_people(const char *database)
+{
+    harness_start(database, NULL);
+    PGconn *conn = PQconnectdb(harness_conninfo());
+    ck_assert_int_eq(PQstatus(conn), CONNECTION_OK);
+    fixture_institution(conn, INSTITUTION_A, "浙江工业大学", "ZJ");
+    fixture_institution(conn, INSTITUTION_B, "江苏材料研究所", "JS");
+    fixture_institution(conn, INSTITUTION_C, "安徽农业大学", "AH");
+    char *e = fixture_value(conn, "INSERT INTO enterprises (name, credit_code, province, "
+                                  "contact_name) VALUES ('杭州小微科技', '913301001234567890', 'ZJ', "
+                                  "'王经理') RETURNING id",
+                            0, NULL);
+    fixture_person(conn, ENTERPRISE, "enterprise", NULL, NULL, e);
+    fixture_person(conn, PROVINCE_ADMIN_ZJ, "province_admin", "ZJ", NULL, NULL);
+    fixture_person(conn, PROVINCE_ADMIN_JS, "province_admin", "JS", NULL, NULL);
+    fixture_person(conn, ADMIN, "admin", NULL, NULL, NULL);
+    free(e);
+    PQfinish(conn);
+}
+
+static void setup(void)
+{
+    setup_people("achievements_search");
+}
+
+static void setup_plan(void)
+{
+    setup_people("achievements_plan");
+}
+
+static void teardown(void)
+{
+    ck_assert_int_eq(harness_stop(), 0);
+}
+
+/* ---- helpers */
+
+static struct http_reply *get(enum person who, const char *path)
+{
+    return http_get(path, who == ANONYMOUS ? NULL : tokens[who]);
+}
+
+static struct http_reply *post(enum person who, const char *path, const char *body)
+{
+    return http_post(path, who == ANONYMOUS ? NULL : tokens[who], body);
+}
+
+/* Creates an achievement of institution who with these texts (keyword and title_en may be
+ * NULL; extra: more JSON members or ""), and takes it to status (draft, pending or listed). */
+static long long create_in(enum person who, const char *status, const char *title,
+                           const char *title_en, const char *abstract, const char *keyword,
+                           const char *extra)
+{
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s}", "title", title, "abstract",
+                             abstract, "field", "new_materials", "kind", "invention_patent",
+                             "maturity", 5, "trial_months", 6, "payment_mode", "lump_sum");
+    if (title_en != NULL)
+        json_object_set_new(body, "title_en", json_string(title_en));
+    if (keyword != NULL)
+        json_object_set_new(body, "keywords", json_pack("[s]", keyword));
+    if (extra != NULL && extra[0] != '\0') {
+        json_t *more = json_loads(extra, 0, NULL);
+        ck_assert_ptr_nonnull(more);
+        json_object_update(body, more);
+        json_decref(more);
+    }
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    struct http_reply *r = post(who, "/api/v1/achievements", text);
+    free(text);
+    ck_assert_msg(r->status == 201, "create failed: %ld %s", r->status, r->body);
+    long long id = json_integer_value(json_object_get(r->json, "id"));
+    http_reply_free(r);
+    char path[96];
+    if (strcmp(status, "draft") != 0) {
+        snprintf(path, sizeof path, "/api/v1/achievements/%lld/submit", id);
+        r = post(who, path, "{}");
+        ck_assert_int_eq(r->status, 200);
+        http_reply_free(r);
+    }
+    if (strcmp(status, "listed") == 0) {
+        snprintf(path, sizeof path, "/api/v1/achievements/%lld/approve", id);
+        r = post(ADMIN, path, "{}");
+        ck_assert_int_eq(r->status, 200);
+        http_reply_free(r);
+    }
+    return id;
+}
+
+static long long listed(enum person who, const char *title, const char *abstract)
+{
+    return create_in(who, "listed", title, NULL, abstract, NULL, "");
+}
+
+struct id_list {
+    long long ids[MAX_IDS];
+    size_t count;
+};
+
+static bool contains(const struct id_list *list, long long id)
+{
+    for (size_t i = 0; i < list->count; i++)
+        if (list->ids[i] == id)
+            return true;
+    return false;
+}
+
+/* Appends the ids of one page's items; returns its next_cursor (copied into cursor, "" when
+ * null). Asserts the reply is a page. */
+static void page_ids(struct http_reply *r, struct id_list *list, char *cursor, size_t size)
+{
+    ck_assert_msg(r->status == 200, "list failed: %ld %s", r->status, r->body);
+    json_t *items = json_object_get(r->json, "items");
+    ck_assert(json_is_array(items));
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item) {
+        ck_assert_uint_lt(list->count, MAX_IDS);
+        list->ids[list->count++] = json_integer_value(json_object_get(item, "id"));
+    }
+    const char *next = json_string_value(json_object_get(r->json, "next_cursor"));
+    ck_assert(next != NULL || json_is_null(json_object_get(r->json, "next_cursor")));
+    snprintf(cursor, size, "%s", next != NULL ? next : "");
+}
+
+/* Every id of a list query (path with '?'), following next_cursor to the end. */
+static void all_ids(enum person who, const char *path, struct id_list *list)
+{
+    list->count = 0;
+    char cursor[600] = "";
+    do {
+        char url[1024];
+        snprintf(url, sizeof url, "%s%s%s", path, cursor[0] != '\0' ? "&cursor=" : "", cursor);
+        struct http_reply *r = get(who, url);
+        page_ids(r, list, cursor, sizeof cursor);
+        http_reply_free(r);
+    } while (cursor[0] != '\0');
+}
+
+static void assert_problem_field(struct http_reply *r, long status, const char *field)
+{
+    ck_assert_msg(r->status == status, "expected %ld for %s, got %ld: %s", status, field,
+                  r->status, r->body);
+    const char *f = json_string_value(
+        json_object_get(json_array_get(json_object_get(r->json, "errors"), 0), "field"));
+    ck_assert_str_eq(f != NULL ? f : "", field);
+}
+
+/* ---- visibility and filters */
+
+START_TEST(list_shows_each_caller_what_it_may_see)
+{
+    const char *statuses[] = { "draft", "pending", "listed" };
+    long long a[3], b[3];
+    for (int s = 0; s < 3; s++) {
+        a[s] = create_in(INSTITUTION_A, statuses[s], "可见性A", NULL, "摘要", NULL, "");
+        b[s] = create_in(INSTITUTION_B, statuses[s], "可见性B", NULL, "摘要", NULL, "");
+    }
+    for (int who = 0; who < PEOPLE; who++) {
+        struct id_list seen;
+        all_ids((enum person)who, "/api/v1/achievements?limit=100", &seen);
+        for (int s = 0; s < 3; s++) {
+            bool is_listed = s == 2;
+            bool sees_a = is_listed || who == INSTITUTION_A || who == PROVINCE_ADMIN_ZJ ||
+                          who == ADMIN;
+            bool sees_b = is_listed || who == INSTITUTION_B || who == PROVINCE_ADMIN_JS ||
+                          who == ADMIN;
+            ck_assert_msg(contains(&seen, a[s]) == sees_a, "%s and A's %s achievement",
+                          PERSON_NAMES[who], statuses[s]);
+            ck_assert_msg(contains(&seen, b[s]) == sees_b, "%s and B's %s achievement",
+                          PERSON_NAMES[who], statuses[s]);
+        }
+    }
+}
+END_TEST
+
+START_TEST(status_filter_applies_within_what_the_caller_may_see)
+{
+    long long a_draft = create_in(INSTITUTION_A, "draft", "草稿A", NULL, "摘要", NULL, "");
+    long long b_draft = create_in(INSTITUTION_B, "draft", "草稿B", NULL, "摘要", NULL, "");
+    struct id_list seen;
+    all_ids(ANONYMOUS, "/api/v1/achievements?status=draft", &seen);
+    ck_assert_uint_eq(seen.count, 0);
+    all_ids(ENTERPRISE, "/api/v1/achievements?status=pending", &seen);
+    ck_assert_uint_eq(seen.count, 0);
+    all_ids(PROVINCE_ADMIN_JS, "/api/v1/achievements?status=draft&limit=100", &seen);
+    ck_assert(contains(&seen, b_draft) && !contains(&seen, a_draft));
+    all_ids(INSTITUTION_A, "/api/v1/achievements?status=draft&limit=100", &seen);
+    ck_assert(contains(&seen, a_draft) && !contains(&seen, b_draft));
+    all_ids(ADMIN, "/api/v1/achievements?status=draft&limit=100", &seen);
+    ck_assert(contains(&seen, a_draft) && contains(&seen, b_draft));
+    struct http_reply *r = get(ADMIN, "/api/v1/achievements?status=draft&limit=100");
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(r->json, "items"), i, item)
+        ck_assert_str_eq(json_string_value(json_object_get(item, "status")), "draft");
+    http_reply_free(r);
+}
+END_TEST
+
+START_TEST(filters_narrow_the_list_to_matching_items)
+{
+    long long bio = create_in(INSTITUTION_B, "listed", "筛选测试", NULL, "摘要", NULL,
+                              "{\"field\":\"biomedicine\",\"kind\":\"technical_secret\","
+                              "\"open_license\":true}");
+    const struct { const char *query; const char *member; const char *value; } cases[] = {
+        { "province=JS", "province", "JS" },
+        { "field=biomedicine", "field", "biomedicine" },
+        { "kind=technical_secret", "kind", "technical_secret" },
+        { "open_license=true", "open_license", "true" },
+        { "status=listed", "status", "listed" },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char path[256];
+        snprintf(path, sizeof path, "/api/v1/achievements?limit=100&%s", cases[c].query);
+        struct http_reply *r = get(ANONYMOUS, path);
+        ck_assert_int_eq(r->status, 200);
+        bool found = false;
+        size_t i;
+        json_t *item;
+        json_array_foreach(json_object_get(r->json, "items"), i, item) {
+            json_t *v = json_object_get(item, cases[c].member);
+            const char *text = json_is_boolean(v) ? (json_is_true(v) ? "true" : "false")
+                                                  : json_string_value(v);
+            ck_assert_msg(strcmp(text, cases[c].value) == 0, "%s gave %s", cases[c].query,
+                          text);
+            found = found || json_integer_value(json_object_get(item, "id")) == bio;
+        }
+        ck_assert_msg(found, "%s left out the matching achievement", cases[c].query);
+        http_reply_free(r);
+    }
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/achievements?institution_id=%s&limit=100",
+             institution_ids[INSTITUTION_B]);
+    struct id_list seen;
+    all_ids(ANONYMOUS, path, &seen);
+    ck_assert(contains(&seen, bio));
+    all_ids(ANONYMOUS, "/api/v1/achievements?open_license=false&field=biomedicine", &seen);
+    ck_assert(!contains(&seen, bio));
+    all_ids(ANONYMOUS, "/api/v1/achievements?province=ZJ&kind=technical_secret", &seen);
+    ck_assert(!contains(&seen, bio));
+}
+END_TEST
+
+START_TEST(invalid_list_parameters_are_422_naming_the_parameter)
+{
+    char q_too_long[120] = "q=";
+    memset(q_too_long + 2, 'x', 101);
+    q_too_long[103] = '\0';
+    const struct { const char *query; const char *field; } cases[] = {
+        { "province=SC", "province" }, { "province=", "province" }, { "province=zj", "province" },
+        { "field=space", "field" }, { "kind=trademark", "kind" },
+        { "institution_id=0", "institution_id" }, { "institution_id=-3", "institution_id" },
+        { "institution_id=abc", "institution_id" }, { "institution_id=012", "institution_id" },
+        { "institution_id=99999999999999999999", "institution_id" },
+        { "open_license=yes", "open_license" }, { "open_license=1", "open_license" },
+        { "status=archived", "status" }, { "limit=0", "limit" }, { "limit=101", "limit" },
+        { "limit=ten", "limit" }, { "cursor=not-a-cursor", "cursor" }, { "q=", "q" },
+        { "q=%20%20", "q" }, { q_too_long, "q" },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char path[300];
+        snprintf(path, sizeof path, "/api/v1/achievements?%s", cases[c].query);
+        struct http_reply *r = get(ANONYMOUS, path);
+        assert_problem_field(r, 422, cases[c].field);
+        ck_assert_str_eq(problem_code(r), "invalid_field");
+        http_reply_free(r);
+    }
+    /* 100 characters are allowed */
+    char q_longest[200];
+    snprintf(q_longest, sizeof q_longest, "/api/v1/achievements?%s", q_too_long);
+    q_longest[strlen(q_longest) - 1] = '\0';
+    struct http_reply *r = get(ANONYMOUS, q_longest);
+    ck_assert_int_eq(r->status, 200);
+    http_reply_free(r);
+    /* characters, not bytes: 100 Chinese characters pass, 101 do not */
+    char chinese[1100] = "/api/v1/achievements?q=";
+    for (int i = 0; i < 100; i++)
+        strcat(chinese, "%E8%8D%AF");
+    r = get(ANONYMOUS, chinese);
+    ck_assert_int_eq(r->status, 200);
+    http_reply_free(r);
+    strcat(chinese, "%E8%8D%AF");
+    r = get(ANONYMOUS, chinese);
+    assert_problem_field(r, 422, "q");
+    http_reply_free(r);
+}
+END_TEST
+
+/* ---- pages */
+
+START_TEST(list_pages_never_repeat_or_skip_while_rows_are_inserted)
+{
+    for (int i = 0; i < 25; i++)
+        listed(INSTITUTION_C, "分页成果", "分页摘要");
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/achievements?institution_id=%s&limit=10",
+             institution_ids[INSTITUTION_C]);
+    struct id_list snapshot;
+    all_ids(ANONYMOUS, path, &snapshot);
+    ck_assert_uint_eq(snapshot.count, 25);
+    for (size_t i = 1; i < snapshot.count; i++)
+        ck_assert_int_lt(snapshot.ids[i], snapshot.ids[i - 1]);
+
+    struct id_list paged = { .count = 0 };
+    char cursor[600];
+    struct http_reply *r = get(ANONYMOUS, path);
+    page_ids(r, &paged, cursor, sizeof cursor);
+    http_reply_free(r);
+    for (int page = 0; cursor[0] != '\0'; page++) {
+        for (int i = 0; i < 3; i++)
+            listed(INSTITUTION_C, "翻页时新增", "新增摘要");
+        char url[900];
+        snprintf(url, sizeof url, "%s&cursor=%s", path, cursor);
+        r = get(ANONYMOUS, url);
+        page_ids(r, &paged, cursor, sizeof cursor);
+        http_reply_free(r);
+    }
+    ck_assert_uint_eq(paged.count, snapshot.count);
+    for (size_t i = 0; i < snapshot.count; i++)
+        ck_assert_int_eq(paged.ids[i], snapshot.ids[i]);
+}
+END_TEST
+
+START_TEST(tampered_or_foreign_cursor_is_422)
+{
+    for (int i = 0; i < 3; i++)
+        listed(INSTITUTION_A, "游标成果", "游标摘要");
+    struct http_reply *r = get(ANONYMOUS, "/api/v1/achievements?limit=1");
+    char cursor[600];
+    struct id_list ids = { .count = 0 };
+    page_ids(r, &ids, cursor, sizeof cursor);
+    http_reply_free(r);
+    ck_assert_uint_gt(strlen(cursor), 4);
+    char url[900];
+    cursor[2] = cursor[2] == 'A' ? 'B' : 'A';
+    snprintf(url, sizeof url, "/api/v1/achievements?limit=1&cursor=%s", cursor);
+    r = get(ANONYMOUS, url);
+    assert_problem_field(r, 422, "cursor");
+    http_reply_free(r);
+
+    r = get(ANONYMOUS, "/api/v1/achievements?limit=1&q=%E6%B8%B8%E6%A0%87");  /* 游标 */
+    ids.count = 0;
+    page_ids(r, &ids, cursor, sizeof cursor);
+    http_reply_free(r);
+    ck_assert_uint_gt(strlen(cursor), 0);
+    snprintf(url, sizeof url, "/api/v1/achievements?limit=1&cursor=%s", cursor);
+    r = get(ANONYMOUS, url);
+    assert_problem_field(r, 422, "cursor");
+    http_reply_free(r);
+}
+END_TEST
+
+/* ---- search */
+
+/* Whether an item contains text in its title, title_en, abstract or keywords (case-sensitive;
+ * callers pass what the stored text holds). */
+static bool item_mentions(const json_t *item, const char *text)
+{
+    const char *fields[] = { "title", "title_en", "abstract" };
+    for (size_t f = 0; f < 3; f++) {
+        const char *v = json_string_value(json_object_get(item, fields[f]));
+        if (v != NULL && strstr(v, text) != NULL)
+            return true;
+    }
+    size_t i;
+    json_t *k;
+    json_array_foreach(json_object_get(item, "keywords"), i, k)
+        if (strstr(json_string_value(k), text) != NULL)
+            return true;
+    return false;
+}
+
+/* Runs q (URL-encoded) through every page; asserts that each item mentions expected_text and
+ * collects the ids. */
+static void search_ids(enum person who, const char *q_encoded, const char *expected_text,
+                       struct id_list *list)
+{
+    list->count = 0;
+    char cursor[600] = "";
+    do {
+        char url[1024];
+        snprintf(url, sizeof url, "/api/v1/achievements?limit=100&q=%s%s%s", q_encoded,
+                 cursor[0] != '\0' ? "&cursor=" : "", cursor);
+        struct http_reply *r = get(who, url);
+        ck_assert_msg(r->status == 200, "search failed: %ld %s", r->status, r->body);
+        size_t i;
+        json_t *item;
+        json_array_foreach(json_object_get(r->json, "items"), i, item)
+            ck_assert_msg(expected_text == NULL || item_mentions(item, expected_text),
+                          "item %lld does not mention %s",
+                          (long long)json_integer_value(json_object_get(item, "id")),
+                          expected_text);
+        page_ids(r, list, cursor, sizeof cursor);
+        http_reply_free(r);
+    } while (cursor[0] != '\0');
+}
+
+START_TEST(one_character_chinese_query_finds_every_text_containing_it)
+{
+    long long in_title = listed(INSTITUTION_A, "中药有效成分提取", "提取工艺");
+    long long in_abstract = listed(INSTITUTION_B, "植物提取工艺", "可用于制药行业");
+    long long in_keyword = create_in(INSTITUTION_A, "listed", "缓释技术", NULL, "一种缓释技术",
+                                     "药物", "");
+    long long without = listed(INSTITUTION_A, "芯片散热", "散热结构");
+    struct id_list found;
+    search_ids(ANONYMOUS, "%E8%8D%AF", "药", &found);  /* 药 */
+    ck_assert(contains(&found, in_title));
+    ck_assert(contains(&found, in_abstract));
+    ck_assert(contains(&found, in_keyword));
+    ck_assert(!contains(&found, without));
+}
+END_TEST
+
+START_TEST(two_character_chinese_query_needs_both_characters_together)
+{
+    long long together = listed(INSTITUTION_A, "低功耗芯片设计", "设计方法");
+    long long apart = listed(INSTITUTION_A, "芯材与切片工艺", "芯材切片");
+    struct id_list found;
+    search_ids(ANONYMOUS, "%E8%8A%AF%E7%89%87", "芯片", &found);  /* 芯片 */
+    ck_assert(contains(&found, together));
+    ck_assert(!contains(&found, apart));
+}
+END_TEST
+
+START_TEST(four_character_chinese_query_matches_the_whole_term)
+{
+    long long whole = listed(INSTITUTION_B, "石墨烯电池负极材料", "负极材料");
+    long long spaced = listed(INSTITUTION_B, "石墨烯 电池", "两个词之间有空格");
+    long long other = listed(INSTITUTION_B, "石墨烯导电薄膜", "导电薄膜");
+    struct id_list found;
+    search_ids(ANONYMOUS, "%E7%9F%B3%E5%A2%A8%E7%83%AF%E7%94%B5", "石墨烯电", &found);
+    ck_assert(contains(&found, whole));
+    ck_assert(!contains(&found, spaced));
+    ck_assert(!contains(&found, other));
+}
+END_TEST
+
+START_TEST(english_query_is_case_insensitive)
+{
+    long long en = create_in(INSTITUTION_A, "listed", "柔性传感器", "Flexible Graphene Sensor",
+                             "A sensor for wearables", NULL, "");
+    long long graphite = listed(INSTITUTION_A, "石墨电极", "Graphite electrodes");
+    const char *queries[] = { "graphene", "GRAPHENE", "gRaPhEnE%20sEnSoR", "flexible" };
+    for (size_t i = 0; i < 4; i++) {
+        struct id_list found;
+        search_ids(ANONYMOUS, queries[i], NULL, &found);
+        ck_assert_msg(contains(&found, en), "%s missed the title_en match", queries[i]);
+        ck_assert_msg(!contains(&found, graphite), "%s matched graphite", queries[i]);
+    }
+}
+END_TEST
+
+START_TEST(search_ranks_title_over_keyword_over_abstract_then_newest)
+{
+    /* 钙钛矿光伏 appears only in this test */
+    long long title_old = listed(INSTITUTION_A, "钙钛矿光伏组件", "组件");
+    long long abstract = listed(INSTITUTION_A, "太阳能组件", "采用钙钛矿光伏叠层");
+    long long keyword = create_in(INSTITUTION_A, "listed", "叠层电池", NULL, "叠层", "钙钛矿光伏",
+                                  "");
+    long long title_en = create_in(INSTITUTION_A, "listed", "新型电池", "钙钛矿光伏 cells",
+                                   "电池", NULL, "");
+    struct id_list found;
+    search_ids(ANONYMOUS, "%E9%92%99%E9%92%9B%E7%9F%BF%E5%85%89%E4%BC%8F", "钙钛矿光伏", &found);
+    ck_assert_uint_eq(found.count, 4);
+    ck_assert_int_eq(found.ids[0], title_en);
+    ck_assert_int_eq(found.ids[1], title_old);
+    ck_assert_int_eq(found.ids[2], keyword);
+    ck_assert_int_eq(found.ids[3], abstract);
+}
+END_TEST
+
+START_TEST(search_shows_only_what_the_caller_may_see_and_takes_filters)
+{
+    long long draft = create_in(INSTITUTION_A, "draft", "蓝莓花青素草稿", NULL, "草稿", NULL, "");
+    long long in_zj = listed(INSTITUTION_A, "蓝莓花青素提取", "提取");
+    long long in_js = listed(INSTITUTION_B, "蓝莓花青素保鲜", "保鲜");
+    const char *q = "%E8%93%9D%E8%8E%93%E8%8A%B1%E9%9D%92%E7%B4%A0";  /* 蓝莓花青素 */
+    struct id_list found;
+    search_ids(ANONYMOUS, q, "蓝莓花青素", &found);
+    ck_assert(!contains(&found, draft) && contains(&found, in_zj) && contains(&found, in_js));
+    search_ids(INSTITUTION_A, q, "蓝莓花青素", &found);
+    ck_assert(contains(&found, draft));
+    search_ids(PROVINCE_ADMIN_JS, q, "蓝莓花青素", &found);
+    ck_assert(!contains(&found, draft));
+    char filtered[200];
+    snprintf(filtered, sizeof filtered, "%s&province=JS", q);
+    search_ids(ANONYMOUS, filtered, "蓝莓花青素", &found);
+    ck_assert_uint_eq(found.count, 1);
+    ck_assert_int_eq(found.ids[0], in_js);
+}
+END_TEST
+
+START_TEST(search_pages_never_repeat_or_skip_while_rows_are_inserted)
+{
+    /* 量子点 in titles (rank 2) and abstracts (rank 0), interleaved by age */
+    for (int i = 0; i < 12; i++) {
+        if (i % 2 == 0)
+            listed(INSTITUTION_A, "量子点显示", "显示");
+        else
+            listed(INSTITUTION_A, "显示材料", "含量子点的薄膜");
+    }
+    const char *path = "/api/v1/achievements?limit=4&q=%E9%87%8F%E5%AD%90%E7%82%B9";
+    struct id_list snapshot;
+    all_ids(ANONYMOUS, path, &snapshot);
+    ck_assert_uint_eq(snapshot.count, 12);
+    struct id_list paged = { .count = 0 };
+    char cursor[600];
+    struct http_reply *r = get(ANONYMOUS, path);
+    page_ids(r, &paged, cursor, sizeof cursor);
+    http_reply_free(r);
+    while (cursor[0] != '\0') {
+        /* one new row ranks before the position, one after it */
+        listed(INSTITUTION_A, "量子点新标题", "新增");
+        listed(INSTITUTION_A, "新增摘要", "量子点");
+        char url[900];
+        snprintf(url, sizeof url, "%s&cursor=%s", path, cursor);
+        r = get(ANONYMOUS, url);
+        page_ids(r, &paged, cursor, sizeof cursor);
+        http_reply_free(r);
+    }
+    for (size_t i = 0; i < paged.count; i++)
+        for (size_t j = i + 1; j < paged.count; j++)
+            ck_assert_msg(paged.ids[i] != paged.ids[j], "id %lld repeated", paged.ids[i]);
+    /* every snapshot row came, in the snapshot's order */
+    size_t next = 0;
+    for (size_t i = 0; i < paged.count && next < snapshot.count; i++)
+        if (paged.ids[i] == snapshot.ids[next])
+            next++;
+    ck_assert_uint_eq(next, snapshot.count);
+}
+END_TEST
+
+/* ---- the plan of the search statement */
+
+/* Asserts that an EXPLAIN (FORMAT JSON) result scans achievements_search_grams; prints the plan
+ * when it does not (too long for a Check message). Clears res. */
+static void assert_plan_uses_gram_index(PGresult *res, const char *kind)
+{
+    ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "EXPLAIN failed");
+    const char *plan = PQgetvalue(res, 0, 0);
+    bool uses = strstr(plan, "\"Bitmap Index Scan\"") != NULL &&
+                strstr(plan, "\"achievements_search_grams\"") != NULL;
+    if (!uses)
+        fprintf(stderr, "%s plan:\n%s\n", kind, plan);
+    PQclear(res);
+    ck_assert_msg(uses, "the %s plan does not use the gram index", kind);
+}
+
+START_TEST(search_statement_runs_on_the_gram_index)
+{
+    char sql[1200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO achievements (institution_id, province, title, abstract, field, kind, "
+             "keywords, maturity, trial_months, payment_mode) "
+             "SELECT %s, 'ZJ', '新材料研究' || g, "
+             "'一种复合材料的制备方法与应用，涉及多种工艺。' || "
+             "CASE WHEN g %% 100 = 0 THEN '用于芯片封装。' ELSE '用于建筑。' END || ' sample ' || g, "
+             "'new_materials', 'invention_patent', ARRAY['材料'], 5, 6, 'lump_sum' "
+             "FROM generate_series(1, 5000) g",
+             institution_ids[INSTITUTION_A]);
+    harness_sql(sql);
+    harness_sql("UPDATE achievements SET status = 'pending'");
+    harness_sql("UPDATE achievements SET status = 'listed'");
+    harness_sql("ANALYZE achievements");
+
+    /* the endpoint's statement (achievements_list.c), its parameters as values */
+    const char *statement =
+        "SELECT items, next_position FROM api_achievements_search($1::bigint, $2::text, "
+        "$3::text, $4::text, $5::text, $6::bigint, $7::boolean, $8::text, $9::integer, "
+        "$10::integer, $11::bigint)";
+    const char *params[] = { NULL, "芯片", NULL, NULL, NULL, NULL, NULL, NULL, "20", NULL, NULL };
+    PGconn *db = harness_db();
+    snprintf(sql, sizeof sql, "EXPLAIN (FORMAT JSON) %s", statement);
+    assert_plan_uses_gram_index(PQexecParams(db, sql, 11, NULL, params, NULL, NULL, 0), "custom");
+
+    /* the daemon prepares its statements: a generic plan must use the index as well */
+    snprintf(sql, sizeof sql, "PREPARE search_plan AS %s", statement);
+    harness_sql(sql);
+    harness_sql("SET plan_cache_mode = force_generic_plan");
+    assert_plan_uses_gram_index(
+        PQexec(db, "EXPLAIN (FORMAT JSON) EXECUTE search_plan(NULL, '芯片', NULL, NULL, NULL, "
+                   "NULL, NULL, NULL, 20, NULL, NULL)"),
+        "generic");
+
+    /* and the endpoint finds exactly the 50 rows that mention it */
+    struct http_reply *r = get(ANONYMOUS, "/api/v1/achievements?q=%E8%8A%AF%E7%89%87&limit=100");
+    ck_assert_int_eq(r->status, 200);
+    ck_assert_uint_eq(json_array_size(json_object_get(r->json, "items")), 50);
+    ck_assert(json_is_null(json_object_get(r->json, "next_cursor")));
+    http_reply_free(r);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("search");
+    TCase *tc = tcase_create("list and search");
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, list_shows_each_caller_what_it_may_see);
+    tcase_add_test(tc, status_filter_applies_within_what_the_caller_may_see);
+    tcase_add_test(tc, filters_narrow_the_list_to_matching_items);
+    tcase_add_test(tc, invalid_list_parameters_are_422_naming_the_parameter);
+    tcase_add_test(tc, list_pages_never_repeat_or_skip_while_rows_are_inserted);
+    tcase_add_test(tc, tampered_or_foreign_cursor_is_422);
+    tcase_add_test(tc, one_character_chinese_query_finds_every_text_containing_it);
+    tcase_add_test(tc, two_character_chinese_query_needs_both_characters_together);
+    tcase_add_test(tc, four_character_chinese_query_matches_the_whole_term);
+    tcase_add_test(tc, english_query_is_case_insensitive);
+    tcase_add_test(tc, search_ranks_title_over_keyword_over_abstract_then_newest);
+    tcase_add_test(tc, search_shows_only_what_the_caller_may_see_and_takes_filters);
+    tcase_add_test(tc, search_pages_never_repeat_or_skip_while_rows_are_inserted);
+    suite_add_tcase(s, tc);
+    TCase *plan = tcase_create("plan");
+    tcase_add_unchecked_fixture(plan, setup_plan, teardown);
+    tcase_set_timeout(plan, 300);
+    tcase_add_test(plan, search_statement_runs_on_the_gram_index);
+    suite_add_tcase(s, plan);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}
