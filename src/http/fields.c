@@ -66,7 +66,7 @@ static void check_string(const struct field_spec *spec, const char *name, const 
 }
 
 static void check_value(const struct field_spec *spec, const char *name, const json_t *value,
-                        json_t *errors);
+                        json_t *errors, json_t *unknown);
 
 static void check_object(const json_t *object, const struct field_spec *specs, size_t count,
                          const char *prefix, json_t *errors, json_t *unknown)
@@ -92,12 +92,13 @@ static void check_object(const json_t *object, const struct field_spec *specs, s
                 add_error(errors, name, "is required");
             continue;
         }
-        check_value(&specs[i], name, value_i, errors);
+        check_value(&specs[i], name, value_i, errors, unknown);
     }
 }
 
+/* Unknown fields, nested ones too, go to unknown: the contract answers them with 400. */
 static void check_value(const struct field_spec *spec, const char *name, const json_t *value,
-                        json_t *errors)
+                        json_t *errors, json_t *unknown)
 {
     switch (spec->type) {
     case FIELD_STRING:
@@ -155,7 +156,7 @@ static void check_value(const struct field_spec *spec, const char *name, const j
             } else {
                 char prefix[170];
                 snprintf(prefix, sizeof prefix, "%s.", item_name);
-                check_object(item, spec->items, spec->item_count, prefix, errors, errors);
+                check_object(item, spec->items, spec->item_count, prefix, errors, unknown);
             }
         }
         break;
