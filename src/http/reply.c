@@ -27,7 +27,9 @@ void reply_text(struct reply *rep, int status, const char *content_type,
 {
     char *copy = malloc(len + 1);
     if (copy == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        /* not reply_problem: its own fallback comes back here, and would recurse */
+        reply_empty(rep, 500);
+        rep->code = "internal";
         return;
     }
     memcpy(copy, text, len);
