@@ -1,7 +1,9 @@
 /* routes: the map of the service — every endpoint, its handler and who may call it. */
 #include "api/api.h"
+#include "api/accounts.h"
 #include "api/achievements.h"
 #include "api/openapi.h"
+#include "api/session.h"
 #include "http/router.h"
 
 const struct route ROUTES[] = {
@@ -13,6 +15,15 @@ const struct route ROUTES[] = {
     { "GET", "/api/v1/openapi.json", openapi_document, ROLE_ANYONE },
 
     /* accounts and sessions */
+    { "POST", "/api/v1/session", session_create, ROLE_ANYONE },
+    { "DELETE", "/api/v1/session", session_delete, ROLE_ANYONE },
+    { "GET", "/api/v1/me", me_get, ROLE_SIGNED_IN },
+    { "POST", "/api/v1/enterprises", enterprise_signup, ROLE_ANYONE },
+    { "GET", "/api/v1/enterprises/{id}", enterprise_get, ROLE_SIGNED_IN },
+    { "GET", "/api/v1/institutions", institutions_list, ROLE_ANYONE },
+    { "POST", "/api/v1/institutions", institution_create, ROLE_ADMINS },
+    { "GET", "/api/v1/institutions/{id}", institution_get, ROLE_ANYONE },
+    { "POST", "/api/v1/users", user_create, ROLE_SIGNED_IN },
 
     /* achievements */
     { "GET", "/api/v1/achievements", achievements_list, ROLE_ANYONE },

@@ -1,4 +1,9 @@
-/* session: turns a session token into the caller (role, organisation, province). */
+/* session: turns a session token into the caller (role, organisation, province); signs in
+ * (password checked here, throttled per account and per client), signs out, and says who is
+ * signed in. The SQL side is in 0004_accounts.sql. */
+#include "api/session.h"
+
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,12 +12,46 @@
 #include "api/dbcall.h"
 #include "api/session_token.h"
 #include "config.h"
+#include "domain/password.h"
+#include "http/client.h"
+#include "http/fields.h"
+
+/* The one answer to every wrong email or password, whichever it was. */
+#define LOGIN_REFUSED "wrong email or password"
 
 static const struct statement RESOLVE = {
     "session_resolve",
     "SELECT user_id, role, institution_id, enterprise_id, province "
     "FROM session_resolve($1::bytea, $2::int)"
 };
+static const struct statement LOOKUP = {
+    "session_lookup",
+    "SELECT user_id, password_hash FROM api_session_lookup($1::text, $2::text)"
+};
+static const struct statement REFUSED = {
+    "session_refused", "SELECT api_session_refused($1::text, $2::text)"
+};
+static const struct statement START = {
+    "session_start",
+    "SELECT api_session_start($1::bigint, $2::text, $3::bytea, $4::text, $5::text, $6::int)"
+};
+static const struct statement END = {
+    "session_end", "SELECT api_session_end($1::bytea)"
+};
+static const struct statement ME = {
+    "session_me", "SELECT api_me($1::bigint)"
+};
+
+/* Login takes any text: the policy applies when a password is set, not when it is tried. */
+static const struct field_spec LOGIN_SPECS[] = {
+    { .name = "email", .type = FIELD_STRING, .required = true, .min = 1, .max = 254 },
+    { .name = "password", .type = FIELD_STRING, .required = true, .min = 1, .max = 1024 },
+};
+
+static void idle_minutes_text(char out[16])
+{
+    snprintf(out, 16, "%u", techpool_config.session_idle_minutes);
+}
 
 bool session_resolve(const char *token, struct caller *caller, struct reply *rep)
 {
@@ -23,7 +62,7 @@ bool session_resolve(const char *token, struct caller *caller, struct reply *rep
     char hash[SESSION_HASH_TEXT];
     session_token_hash(token, hash);
     char idle[16];
-    snprintf(idle, sizeof idle, "%u", techpool_config.session_idle_minutes);
+    idle_minutes_text(idle);
     const char *params[] = { hash, idle };
     PGresult *res = api_db_exec(rep, &RESOLVE, 2, params);
     if (res == NULL)
@@ -44,4 +83,113 @@ bool session_resolve(const char *token, struct caller *caller, struct reply *rep
     if (!found)
         reply_problem(rep, 401, "unauthenticated", "the session has ended; sign in again");
     return found;
+}
+
+/* Sets the session cookie to token, or clears it. */
+static void cookie_set(struct reply *rep, const char *token, bool clear)
+{
+    char cookie[SESSION_TOKEN_TEXT + 96];
+    snprintf(cookie, sizeof cookie, "techpool_session=%s; HttpOnly; SameSite=Strict; Path=/%s%s",
+             token, clear ? "; Max-Age=0" : "", techpool_config.secure_cookies ? "; Secure" : "");
+    reply_header_add(rep, "Set-Cookie", cookie);
+}
+
+/* Counts a failed login against the account and the client, then answers 401. */
+static void login_refuse(struct reply *rep, const char *email, const char *address)
+{
+    const char *params[] = { email, address };
+    PGresult *res = api_db_exec(rep, &REFUSED, 2, params);
+    if (res == NULL)
+        return;
+    PQclear(res);
+    reply_problem(rep, 401, "unauthenticated", LOGIN_REFUSED);
+}
+
+void session_create(struct request *req, struct reply *rep)
+{
+    PGresult *account = NULL;
+    PGresult *started = NULL;
+    json_t *body = NULL;
+    char token[SESSION_TOKEN_TEXT] = "";
+    char fresh_hash[PASSWORD_HASH_MAX] = "";
+    if (!fields_check(req->body, LOGIN_SPECS, FIELD_COUNT(LOGIN_SPECS), rep))
+        goto cleanup;
+    const char *email = json_string_value(json_object_get(req->body, "email"));
+    const char *password = json_string_value(json_object_get(req->body, "password"));
+    char address[CLIENT_ADDRESS_MAX];
+    if (!request_client_address(req, address, sizeof address))
+        snprintf(address, sizeof address, "unknown");
+
+    const char *lookup[] = { email, address };
+    account = api_db_exec(rep, &LOOKUP, 2, lookup);
+    if (account == NULL)
+        goto cleanup;
+    /* an unknown account costs the same time as a wrong password */
+    const char *stored_hash = PQntuples(account) == 1 ? PQgetvalue(account, 0, 1) : NULL;
+    bool verified = false;
+    if (stored_hash != NULL)
+        verified = password_verify(stored_hash, password);
+    else
+        password_burn_time(password);
+    if (!verified) {
+        login_refuse(rep, email, address);
+        goto cleanup;
+    }
+
+    if (password_needs_rehash(stored_hash) && !password_hash(password, fresh_hash))
+        fresh_hash[0] = '\0'; /* keep the old hash; the next login tries again */
+    session_token_new(token);
+    char token_hash[SESSION_HASH_TEXT];
+    session_token_hash(token, token_hash);
+    char idle[16];
+    idle_minutes_text(idle);
+    const char *start[] = { PQgetvalue(account, 0, 0), stored_hash, token_hash, address,
+                            fresh_hash[0] != '\0' ? fresh_hash : NULL, idle };
+    started = api_db_exec(rep, &START, 6, start);
+    if (started == NULL)
+        goto cleanup;
+    if (PQntuples(started) != 1 || PQgetisnull(started, 0, 0)) {
+        /* the account was disabled or its password changed since the lookup */
+        reply_problem(rep, 401, "unauthenticated", LOGIN_REFUSED);
+        goto cleanup;
+    }
+    body = json_loads(PQgetvalue(started, 0, 0), 0, NULL);
+    if (body == NULL || json_object_set_new(body, "token", json_string(token)) != 0) {
+        reply_problem(rep, 500, "internal", "could not build the reply");
+        goto cleanup;
+    }
+    reply_json(rep, 200, body);
+    cookie_set(rep, token, false);
+
+cleanup:
+    sodium_memzero(token, sizeof token);
+    sodium_memzero(fresh_hash, sizeof fresh_hash);
+    json_decref(body);
+    PQclear(account);
+    PQclear(started);
+}
+
+void session_delete(struct request *req, struct reply *rep)
+{
+    PGresult *res = NULL;
+    const char *token = request_session_token(req);
+    /* a token we never issued names no session: there is nothing to end */
+    if (token != NULL && session_token_well_formed(token)) {
+        char hash[SESSION_HASH_TEXT];
+        session_token_hash(token, hash);
+        const char *params[] = { hash };
+        res = api_db_exec(rep, &END, 1, params);
+        if (res == NULL)
+            goto cleanup;
+    }
+    reply_empty(rep, 204);
+    cookie_set(rep, "", true);
+cleanup:
+    PQclear(res);
+}
+
+void me_get(struct request *req, struct reply *rep)
+{
+    const char *params[] = { req->caller.user_id_text };
+    api_db_json(rep, 200, &ME, 1, params);
 }

@@ -1,0 +1,193 @@
+/* accounts: enterprise sign-up, institutions and users — bodies checked here (credit code check
+ * digits, password policy, email shape), passwords hashed here and never sent to the database;
+ * the SQL functions (0004_accounts.sql) decide who may do what and write the audit events. */
+#include "api/accounts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/dbcall.h"
+#include "api/listing.h"
+#include "domain/credit_code.h"
+#include "domain/password.h"
+#include "http/fields.h"
+
+static const char LIST_SCOPE[] = "institutions";
+
+static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
+static const char *const INSTITUTION_KINDS[] = {
+    "university", "institute", "hospital", "other", NULL,
+};
+static const char *const ROLES[] = {
+    "admin", "province_admin", "institution", "enterprise", NULL,
+};
+
+static const struct statement ENTERPRISE_CREATE = {
+    "accounts_enterprise_create",
+    "SELECT api_enterprise_create($1::bigint, $2::jsonb, $3::text)"
+};
+static const struct statement ENTERPRISE_GET = {
+    "accounts_enterprise_get", "SELECT api_enterprise_get($1::bigint, $2::bigint)"
+};
+static const struct statement INSTITUTION_CREATE = {
+    "accounts_institution_create",
+    "SELECT api_institution_create($1::bigint, $2::jsonb, $3::text)"
+};
+static const struct statement INSTITUTION_GET = {
+    "accounts_institution_get", "SELECT api_institution_get($1::bigint)"
+};
+static const struct statement INSTITUTIONS_LIST = {
+    "accounts_institutions_list",
+    "SELECT items, next_position FROM api_institutions_list($1::text, $2::integer, $3::bigint)"
+};
+static const struct statement USER_CREATE = {
+    "accounts_user_create", "SELECT api_user_create($1::bigint, $2::jsonb, $3::text)"
+};
+
+static const char *text_not_blank(const char *value)
+{
+    return value[strspn(value, " \t\r\n")] == '\0' ? "must not be blank" : NULL;
+}
+
+/* name@domain in printable ASCII: one @, something on both sides, a dot inside the domain, no
+ * spaces. Mail servers decide the rest; the address is stored lower-cased. */
+static const char *email_problem(const char *email)
+{
+    for (const char *c = email; *c != '\0'; c++)
+        if (*c <= ' ' || *c > '~')
+            return "must be an email address in ASCII characters without spaces";
+    const char *at = strchr(email, '@');
+    if (at == NULL || at == email || strchr(at + 1, '@') != NULL)
+        return "must be an email address: name@domain";
+    const char *dot = strchr(at + 1, '.');
+    if (dot == NULL || dot == at + 1 || email[strlen(email) - 1] == '.')
+        return "must be an email address: name@domain";
+    return NULL;
+}
+
+#define EMAIL_SPEC                                                                            \
+    { .name = "email", .type = FIELD_STRING, .required = true, .min = 3, .max = 254,          \
+      .check = email_problem }
+#define PASSWORD_SPEC                                                                         \
+    { .name = "password", .type = FIELD_STRING, .required = true, .min = 1, .max = 1024,      \
+      .check = password_problem }
+#define CONTACT_NAME_SPEC                                                                     \
+    { .name = "contact_name", .type = FIELD_STRING, .required = true, .min = 1, .max = 100,   \
+      .check = text_not_blank }
+#define PROVINCE_SPEC(REQUIRED)                                                               \
+    { .name = "province", .type = FIELD_ENUM, .required = REQUIRED, .values = PROVINCES }
+
+static const struct field_spec ENTERPRISE_SPECS[] = {
+    { .name = "name", .type = FIELD_STRING, .required = true, .min = 1, .max = 200,
+      .check = text_not_blank },
+    /* the length is the check's to explain: "must be 18 characters" */
+    { .name = "credit_code", .type = FIELD_STRING, .required = true, .min = 1, .max = 64,
+      .check = credit_code_problem },
+    PROVINCE_SPEC(true),
+    CONTACT_NAME_SPEC,
+    EMAIL_SPEC,
+    PASSWORD_SPEC,
+};
+
+static const struct field_spec INSTITUTION_SPECS[] = {
+    { .name = "name", .type = FIELD_STRING, .required = true, .min = 1, .max = 200,
+      .check = text_not_blank },
+    { .name = "name_en", .type = FIELD_STRING, .min = 1, .max = 300, .check = text_not_blank },
+    PROVINCE_SPEC(true),
+    { .name = "kind", .type = FIELD_ENUM, .required = true, .values = INSTITUTION_KINDS },
+    EMAIL_SPEC,
+    PASSWORD_SPEC,
+    CONTACT_NAME_SPEC,
+};
+
+/* institution_id and enterprise_id are additions to the contract: the organisation of a staff
+ * member that an admin adds (staff adding a colleague may leave theirs out). */
+static const struct field_spec USER_SPECS[] = {
+    EMAIL_SPEC,
+    PASSWORD_SPEC,
+    { .name = "role", .type = FIELD_ENUM, .required = true, .values = ROLES },
+    PROVINCE_SPEC(false),
+    CONTACT_NAME_SPEC,
+    { .name = "institution_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX },
+    { .name = "enterprise_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX },
+};
+
+static const char *actor(const struct request *req)
+{
+    return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
+}
+
+/* Checks the body against specs, hashes its password, and runs st (actor, body without the
+ * password, hash), answering 201 with what st returns. */
+static void account_create(struct request *req, struct reply *rep, const struct field_spec *specs,
+                           size_t count, const struct statement *st)
+{
+    json_t *stored = NULL;
+    char *stored_text = NULL;
+    char hash[PASSWORD_HASH_MAX];
+    if (!fields_check(req->body, specs, count, rep))
+        goto cleanup;
+    if (!password_hash(json_string_value(json_object_get(req->body, "password")), hash)) {
+        reply_problem(rep, 500, "internal", "could not hash the password");
+        goto cleanup;
+    }
+    /* the password in clear stays here: not in statement logs, not in the database */
+    stored = json_copy(req->body);
+    if (stored == NULL || json_object_del(stored, "password") != 0 ||
+        (stored_text = json_dumps(stored, JSON_COMPACT)) == NULL) {
+        reply_problem(rep, 500, "internal", "out of memory");
+        goto cleanup;
+    }
+    const char *params[] = { actor(req), stored_text, hash };
+    api_db_json(rep, 201, st, 3, params);
+cleanup:
+    free(stored_text);
+    json_decref(stored);
+}
+
+void enterprise_signup(struct request *req, struct reply *rep)
+{
+    account_create(req, rep, ENTERPRISE_SPECS, FIELD_COUNT(ENTERPRISE_SPECS), &ENTERPRISE_CREATE);
+}
+
+void enterprise_get(struct request *req, struct reply *rep)
+{
+    const char *params[] = { actor(req), req->id_text[0] };
+    api_db_json(rep, 200, &ENTERPRISE_GET, 2, params);
+}
+
+void institution_create(struct request *req, struct reply *rep)
+{
+    account_create(req, rep, INSTITUTION_SPECS, FIELD_COUNT(INSTITUTION_SPECS),
+                   &INSTITUTION_CREATE);
+}
+
+void institution_get(struct request *req, struct reply *rep)
+{
+    const char *params[] = { req->id_text[0] };
+    api_db_json(rep, 200, &INSTITUTION_GET, 1, params);
+}
+
+void institutions_list(struct request *req, struct reply *rep)
+{
+    struct list_page page;
+    if (!list_page_parse(req, LIST_SCOPE, &page, rep))
+        return;
+    const char *province = request_query(req, "province");
+    bool known = province == NULL;
+    for (const char *const *p = PROVINCES; *p != NULL && !known; p++)
+        known = strcmp(*p, province) == 0;
+    if (!known) {
+        reply_invalid_field(rep, "province", "is not one of the allowed values");
+        return;
+    }
+    const char *params[] = { province, page.limit,
+                             page.position[0] != '\0' ? page.position : NULL };
+    list_reply(rep, LIST_SCOPE, &INSTITUTIONS_LIST, 3, params);
+}
+
+void user_create(struct request *req, struct reply *rep)
+{
+    account_create(req, rep, USER_SPECS, FIELD_COUNT(USER_SPECS), &USER_CREATE);
+}
