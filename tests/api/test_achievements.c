@@ -25,8 +25,8 @@ static char tokens[PEOPLE][48];
 #define WRONG_CHECK_DIGIT_PATENT "ZL202110123456.8"
 
 /* ---- fixture: two institutions (A in Zhejiang, B in Jiangsu), an enterprise, two province
- * admins and the bootstrap admin, each with a session. Users share the bootstrap admin's
- * password hash (and so its password). */
+ * admins and the bootstrap admin, each signed in. Users share the bootstrap admin's password
+ * hash (and so its password). */
 
 static char *fixture_value(PGconn *conn, const char *sql, int nparams, const char *const *params)
 {
@@ -39,32 +39,30 @@ static char *fixture_value(PGconn *conn, const char *sql, int nparams, const cha
     return value;
 }
 
+/* Signs who in; every person but the bootstrap admin is first added as a user. */
 static void fixture_person(PGconn *conn, enum person who, const char *role,
                            const char *province, const char *institution_id,
                            const char *enterprise_id)
 {
     char email[64];
     snprintf(email, sizeof email, "%s@achievements.test", PERSON_NAMES[who]);
-    const char *user_params[] = { email, role, province, institution_id, enterprise_id,
-                                  HARNESS_ADMIN_EMAIL };
-    char *user_id = who == ADMIN
-        ? fixture_value(conn, "SELECT id FROM users WHERE email = $1", 1,
-                        (const char *[]){ HARNESS_ADMIN_EMAIL })
-        : fixture_value(conn,
-                        "INSERT INTO users (email, password_hash, role, province, "
-                        "institution_id, enterprise_id, contact_name) "
-                        "SELECT $1, password_hash, $2, $3, $4::bigint, $5::bigint, '测试员' "
-                        "FROM users WHERE email = $6 RETURNING id",
-                        6, user_params);
-    ck_assert_ptr_nonnull(user_id);
-    /* a session token has the shape of the daemon's: 43 URL-safe characters */
-    snprintf(tokens[who], sizeof tokens[who], "%s%s", PERSON_NAMES[who],
-             "-session-token-for-tests-only-0123456789abc");
-    tokens[who][43] = '\0';
-    const char *session_params[] = { user_id, tokens[who] };
-    free(fixture_value(conn, "SELECT session_start($1::bigint, sha256(convert_to($2, 'UTF8')))",
-                       2, session_params));
-    free(user_id);
+    if (who == ADMIN) {
+        snprintf(email, sizeof email, "%s", HARNESS_ADMIN_EMAIL);
+    } else {
+        const char *params[] = { email, role, province, institution_id, enterprise_id,
+                                 HARNESS_ADMIN_EMAIL };
+        free(fixture_value(conn,
+                           "INSERT INTO users (email, password_hash, role, province, "
+                           "institution_id, enterprise_id, contact_name) "
+                           "SELECT $1, password_hash, $2, $3, $4::bigint, $5::bigint, '测试员' "
+                           "FROM users WHERE email = $6 RETURNING id",
+                           6, params));
+    }
+    char *token = harness_login(email, HARNESS_ADMIN_PASSWORD);
+    ck_assert_ptr_nonnull(token);
+    ck_assert_uint_lt(strlen(token), sizeof tokens[who]);
+    snprintf(tokens[who], sizeof tokens[who], "%s", token);
+    free(token);
 }
 
 static void setup(void)
