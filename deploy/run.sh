@@ -35,9 +35,17 @@ cat <<MSG
 
   Demo accounts (demo data only; every password is techpool-demo-2026):
     admin@techpool.demo            administrator of the whole delta
-    admin.sh@techpool.demo         province administrator, Shanghai (also .js .zj .ah)
-    tto@sjtu.demo                  institution staff (see README for more)
-    engineer@xinxin-chip.demo      enterprise staff
+    admin.sh@techpool.demo         province administrator, Shanghai
+    admin.js@techpool.demo         province administrator, Jiangsu
+    admin.zj@techpool.demo         province administrator, Zhejiang
+    admin.ah@techpool.demo         province administrator, Anhui
+    tto@sjtu.demo                  staff of 上海交通大学 (Shanghai)
+    tto@nju.demo                   staff of 南京大学 (Jiangsu)
+    tto@zju.demo                   staff of 浙江大学 (Zhejiang)
+    tto@ustc.demo                  staff of 中国科学技术大学 (Anhui)
+                                   (every institution has one: tto@<short name>.demo)
+    engineer@xinxin-chip.demo      staff of 芯芯微电子（苏州）有限公司, an integrated-circuit SME
+    bd@ruikang-bio.demo            staff of 上海瑞康生物医药有限公司, a pharmaceutical SME
 
 MSG
 "$bin" serve &
