@@ -29,7 +29,8 @@ static int seed_demo(char *out, size_t out_size)
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             "TECHPOOL_DATABASE_URL='%s' TECHPOOL_MIGRATIONS_DIR='%s/sql/migrations' %s seed-demo 2>&1",
+             "TECHPOOL_DATABASE_URL='%s' TECHPOOL_MIGRATIONS_DIR='%s/sql/migrations' "
+             "%s seed-demo 2>&1",
              harness_conninfo(), harness_repo_root(), harness_daemon_bin());
     FILE *p = popen(cmd, "r");
     ck_assert_ptr_nonnull(p);
@@ -138,8 +139,8 @@ START_TEST(every_account_that_make_run_prints_signs_in)
     }
     /* the roles that make run promises: the whole delta, a province, each side of a trial */
     ck_assert_int_eq(sql_count("SELECT count(DISTINCT province) FROM users "
-                               "WHERE role = 'province_admin' AND email LIKE 'admin.%@techpool.demo'"),
-                     4);
+                               "WHERE role = 'province_admin' "
+                               "AND email LIKE 'admin.%@techpool.demo'"), 4);
     ck_assert_str_eq(harness_sql("SELECT role FROM users WHERE email = 'admin@techpool.demo'"),
                      "admin");
     ck_assert_str_eq(harness_sql("SELECT i.name FROM users u JOIN institutions i "
