@@ -297,7 +297,10 @@ struct http_reply *http_call(const char *method, const char *path, const char *t
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
         list = curl_slist_append(list, auth);
     }
-    if (body != NULL)
+    bool own_type = false;
+    for (size_t i = 0; headers != NULL && headers[i] != NULL; i++)
+        own_type = own_type || strncasecmp(headers[i], "Content-Type:", 13) == 0;
+    if (body != NULL && !own_type)
         list = curl_slist_append(list, "Content-Type: application/json");
     list = curl_slist_append(list, "Expect:");
     for (size_t i = 0; headers != NULL && headers[i] != NULL; i++)
