@@ -59,6 +59,9 @@ $(OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# the OpenAPI document is embedded into this object
+$(OUT)/src/api/openapi.o: api/openapi.json
+
 $(OUT)/tests/unit/%: $(OUT)/tests/unit/%.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 

@@ -195,7 +195,10 @@ int command_seed_demo(const struct config *cfg)
     if (ok) {
         const char *params[] = { hash };
         /* demo.sql reads the hash from demo_settings and does nothing when the pool has data */
-        ok = exec_checked(conn, "BEGIN", 0, NULL) &&
+        /* the demo's dates follow the service's calendar day */
+        const char *today[] = { cfg->today != NULL ? cfg->today : "" };
+        ok = exec_checked(conn, "SELECT set_config('techpool.today', $1, false)", 1, today) &&
+             exec_checked(conn, "BEGIN", 0, NULL) &&
              exec_checked(conn, "CREATE TEMP TABLE demo_settings (password_hash text) ON COMMIT DROP",
                           0, NULL) &&
              exec_checked(conn, "INSERT INTO demo_settings VALUES ($1)", 1, params) &&
