@@ -20,6 +20,13 @@ static const char SEARCH_SCOPE[] = "achievements.search";
 static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
 static const char *const BOOLEANS[] = { "true", "false", NULL };
 
+/* The unfiltered list has a statement of its own: with its filters written as NULL, PostgreSQL
+ * can plan it once and reuse the plan (see the migration). */
+static const struct statement LIST_UNFILTERED = {
+    "achievements_list_unfiltered",
+    "SELECT items, next_position FROM api_achievements_list($1::bigint, NULL, NULL, NULL, NULL, "
+    "NULL, NULL, $2::integer, $3::bigint)"
+};
 static const struct statement LIST = {
     "achievements_list",
     "SELECT items, next_position FROM api_achievements_list($1::bigint, $2::text, $3::text, "
@@ -121,9 +128,15 @@ static void list_newest(const struct request *req, const struct filters *f, stru
         return;
     }
     const char *actor = req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
-    const char *params[] = { actor, f->province, f->field, f->kind, f->institution_id,
-                             f->open_license, f->status, page.limit, after_id };
-    list_reply(rep, LIST_SCOPE, &LIST, 9, params);
+    if (f->province == NULL && f->field == NULL && f->kind == NULL && f->institution_id == NULL &&
+        f->open_license == NULL && f->status == NULL) {
+        const char *params[] = { actor, page.limit, after_id };
+        list_reply(rep, LIST_SCOPE, &LIST_UNFILTERED, 3, params);
+    } else {
+        const char *params[] = { actor, f->province, f->field, f->kind, f->institution_id,
+                                 f->open_license, f->status, page.limit, after_id };
+        list_reply(rep, LIST_SCOPE, &LIST, 9, params);
+    }
 }
 
 static void list_search(const struct request *req, const struct filters *f, struct reply *rep)
