@@ -4,6 +4,7 @@
 #include "api/achievements.h"
 #include "api/openapi.h"
 #include "api/session.h"
+#include "api/stats.h"
 #include "http/router.h"
 
 const struct route ROUTES[] = {
@@ -40,6 +41,10 @@ const struct route ROUTES[] = {
     /* licenses, payments and compensation */
 
     /* statistics, exports and audit */
+    { "GET", "/api/v1/stats/summary", stats_summary, ROLE_ADMINS },
+    { "GET", "/api/v1/stats/flows", stats_flows, ROLE_ADMINS },
+    { "GET", "/api/v1/stats/monthly", stats_monthly, ROLE_ADMINS },
+    { "GET", "/api/v1/stats/fields", stats_fields, ROLE_ADMINS },
 };
 
 const size_t ROUTE_COUNT = sizeof ROUTES / sizeof ROUTES[0];
