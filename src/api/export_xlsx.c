@@ -1,0 +1,375 @@
+/* export_xlsx: the trials of the statistics filter as an Excel workbook — sheet "Trials" with
+ * typed cells (numbers, real dates, money in yuan) and sheet "Summary" with the summary figures
+ * and the cross-provincial flows, both read in one snapshot. libxlsxwriter writes it in
+ * constant-memory mode to a temporary file, which is then streamed and removed. */
+#include "api/export_xlsx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "api/dbcall.h"
+#include "api/export_csv.h"
+#include "api/stats.h"
+#include "domain/calendar.h"
+
+#define FETCH_ROWS 1000
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+static const char STATS_SQL[] =
+    "SELECT api_stats_summary($1::bigint, $2::date, $3::date, $4::text), "
+    "api_stats_flows($1::bigint, $2::date, $3::date, $4::text)";
+
+enum cell_kind { CELL_NUMBER, CELL_TEXT, CELL_DATE, CELL_INSTANT, CELL_MONEY };
+
+/* The columns of export_trial_rows, in order: heading and how the cell is typed. */
+static const struct {
+    const char *heading;
+    enum cell_kind kind;
+    double width;
+} COLUMNS[] = {
+    { "trial_id", CELL_NUMBER, 10 },
+    { "achievement_id", CELL_NUMBER, 14 },
+    { "achievement_title", CELL_TEXT, 40 },
+    { "field", CELL_TEXT, 22 },
+    { "institution", CELL_TEXT, 28 },
+    { "institution_province", CELL_TEXT, 10 },
+    { "enterprise", CELL_TEXT, 28 },
+    { "enterprise_credit_code", CELL_TEXT, 22 },
+    { "enterprise_province", CELL_TEXT, 10 },
+    { "status", CELL_TEXT, 11 },
+    { "requested_at (UTC)", CELL_INSTANT, 20 },
+    { "started_on", CELL_DATE, 12 },
+    { "ends_on", CELL_DATE, 12 },
+    { "closed_at (UTC)", CELL_INSTANT, 20 },
+    { "license_total_yuan", CELL_MONEY, 16 },
+    { "paid_yuan", CELL_MONEY, 16 },
+};
+#define COLUMN_COUNT (sizeof COLUMNS / sizeof COLUMNS[0])
+
+struct workbook_formats {
+    lxw_format *heading;
+    lxw_format *date;
+    lxw_format *instant;
+    lxw_format *money;
+    lxw_format *ratio;
+};
+
+/* Writes one value of the rows' text form as a typed cell. */
+static lxw_error write_cell(lxw_worksheet *sheet, const struct workbook_formats *formats,
+                            lxw_row_t row, lxw_col_t col, const char *value)
+{
+    struct date day;
+    lxw_datetime at = { 0 };
+    switch (COLUMNS[col].kind) {
+    case CELL_NUMBER:
+        return worksheet_write_number(sheet, row, col, strtod(value, NULL), NULL);
+    case CELL_MONEY:
+        return worksheet_write_number(sheet, row, col, strtod(value, NULL) / 100.0,
+                                      formats->money);
+    case CELL_DATE:
+        if (!date_parse(value, &day))
+            return LXW_ERROR_PARAMETER_VALIDATION;
+        at = (lxw_datetime){ day.year, day.month, day.day, 0, 0, 0 };
+        return worksheet_write_datetime(sheet, row, col, &at, formats->date);
+    case CELL_INSTANT:
+        if (sscanf(value, "%4d-%2d-%2dT%2d:%2d:%lfZ", &at.year, &at.month, &at.day, &at.hour,
+                   &at.min, &at.sec) != 6)
+            return LXW_ERROR_PARAMETER_VALIDATION;
+        return worksheet_write_datetime(sheet, row, col, &at, formats->instant);
+    case CELL_TEXT:
+    default:
+        return worksheet_write_string(sheet, row, col, value, NULL);
+    }
+}
+
+/* Fills sheet "Trials" from the cursor. Returns false with the problem in rep. */
+static bool write_trials(lxw_worksheet *sheet, const struct workbook_formats *formats,
+                         struct db_cursor *cursor, struct reply *rep)
+{
+    worksheet_freeze_panes(sheet, 1, 0);
+    lxw_error err = LXW_NO_ERROR;
+    for (lxw_col_t col = 0; err == LXW_NO_ERROR && col < COLUMN_COUNT; col++)
+        err = worksheet_set_column(sheet, col, col, COLUMNS[col].width, NULL);
+    for (lxw_col_t col = 0; err == LXW_NO_ERROR && col < COLUMN_COUNT; col++)
+        err = worksheet_write_string(sheet, 0, col, COLUMNS[col].heading, formats->heading);
+    lxw_row_t row = 1;
+    PGresult *res = NULL;
+    while (err == LXW_NO_ERROR && (res = db_cursor_fetch(cursor, FETCH_ROWS)) != NULL &&
+           PQntuples(res) > 0) {
+        if ((size_t)PQnfields(res) != COLUMN_COUNT) {
+            PQclear(res);
+            reply_problem(rep, 500, "internal", "the export rows have an unexpected shape");
+            return false;
+        }
+        if ((size_t)row + (size_t)PQntuples(res) > LXW_ROW_MAX) {
+            PQclear(res);
+            reply_invalid_field(rep, "from", "more trials than one Excel sheet holds "
+                                "(1,048,575): narrow the dates, or export trials.csv");
+            return false;
+        }
+        for (int r = 0; err == LXW_NO_ERROR && r < PQntuples(res); r++, row++)
+            for (lxw_col_t col = 0; err == LXW_NO_ERROR && col < COLUMN_COUNT; col++)
+                if (!PQgetisnull(res, r, col))
+                    err = write_cell(sheet, formats, row, col, PQgetvalue(res, r, col));
+        PQclear(res);
+        res = NULL;
+    }
+    bool read_failed = err == LXW_NO_ERROR && res == NULL;
+    PQclear(res);
+    if (read_failed)
+        api_db_problem(rep, DB_UNAVAILABLE, NULL);
+    else if (err != LXW_NO_ERROR)
+        reply_problem(rep, 500, "internal", lxw_strerror(err));
+    return !read_failed && err == LXW_NO_ERROR;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Sheet "Summary" */
+
+enum figure_kind { FIGURE_COUNT, FIGURE_RATIO, FIGURE_MONEY };
+
+static const struct {
+    const char *key;
+    const char *label;
+    enum figure_kind kind;
+} FIGURES[] = {
+    { "achievements_listed", "上架成果 Achievements listed", FIGURE_COUNT },
+    { "trials_requested", "试用申请 Trials requested", FIGURE_COUNT },
+    { "trials_active", "试用中 Active trials", FIGURE_COUNT },
+    { "trials_converted", "已转许可 Converted", FIGURE_COUNT },
+    { "trials_returned", "已退还 Returned", FIGURE_COUNT },
+    { "trials_expired", "已到期 Expired", FIGURE_COUNT },
+    { "trials_declined", "被拒绝 Declined", FIGURE_COUNT },
+    { "conversion_rate", "转化率 Conversion rate", FIGURE_RATIO },
+    { "licensed_fen", "许可费总额（元）Licensed (yuan)", FIGURE_MONEY },
+    { "paid_fen", "已付（元）Paid (yuan)", FIGURE_MONEY },
+    { "outstanding_fen", "未付（元）Outstanding (yuan)", FIGURE_MONEY },
+    { "compensated_fen", "已补偿（元）Compensated (yuan)", FIGURE_MONEY },
+};
+
+static const char *const PROVINCE_LABELS[] = {
+    "上海 Shanghai (SH)", "江苏 Jiangsu (JS)", "浙江 Zhejiang (ZJ)", "安徽 Anhui (AH)",
+};
+#define PROVINCE_COUNT 4
+
+/* A 4×4 matrix under its title: rows the institution's province, columns the enterprise's.
+ * Returns the row after it. */
+static lxw_row_t write_matrix(lxw_worksheet *sheet, const struct workbook_formats *formats,
+                              lxw_row_t row, const char *title, const json_t *matrix,
+                              lxw_error *err)
+{
+    if (*err == LXW_NO_ERROR)
+        *err = worksheet_write_string(sheet, row, 0, title, formats->heading);
+    row++;
+    if (*err == LXW_NO_ERROR)
+        *err = worksheet_write_string(sheet, row, 0, "成果方 \\ 企业 Institution \\ Enterprise",
+                                      formats->heading);
+    for (lxw_col_t c = 0; *err == LXW_NO_ERROR && c < PROVINCE_COUNT; c++)
+        *err = worksheet_write_string(sheet, row, c + 1, PROVINCE_LABELS[c], formats->heading);
+    row++;
+    for (size_t r = 0; r < PROVINCE_COUNT; r++, row++) {
+        if (*err == LXW_NO_ERROR)
+            *err = worksheet_write_string(sheet, row, 0, PROVINCE_LABELS[r], formats->heading);
+        const json_t *cells = json_array_get(matrix, r);
+        for (lxw_col_t c = 0; *err == LXW_NO_ERROR && c < PROVINCE_COUNT; c++)
+            *err = worksheet_write_number(sheet, row, c + 1,
+                                          (double)json_integer_value(json_array_get(cells, c)),
+                                          NULL);
+    }
+    return row;
+}
+
+static lxw_error write_summary(lxw_worksheet *sheet, const struct workbook_formats *formats,
+                               const struct stats_filter *filter, const json_t *summary,
+                               const json_t *flows)
+{
+    char scope[160];
+    snprintf(scope, sizeof scope, "日期 Dates: %s – %s; 省份 Province: %s",
+             filter->from != NULL ? filter->from : "…", filter->to != NULL ? filter->to : "…",
+             filter->province[0] != '\0' ? filter->province : "全部 all");
+    lxw_error err = worksheet_set_column(sheet, 0, 0, 36, NULL);
+    if (err == LXW_NO_ERROR)
+        err = worksheet_set_column(sheet, 1, PROVINCE_COUNT, 20, NULL);
+    if (err == LXW_NO_ERROR)
+        err = worksheet_write_string(sheet, 0, 0, "统计摘要 Summary", formats->heading);
+    if (err == LXW_NO_ERROR)
+        err = worksheet_write_string(sheet, 1, 0, "筛选 Filter", NULL);
+    if (err == LXW_NO_ERROR)
+        err = worksheet_write_string(sheet, 1, 1, scope, NULL);
+    if (err == LXW_NO_ERROR)
+        err = worksheet_write_string(sheet, 3, 0, "指标 Figure", formats->heading);
+    if (err == LXW_NO_ERROR)
+        err = worksheet_write_string(sheet, 3, 1, "数值 Value", formats->heading);
+    lxw_row_t row = 4;
+    for (size_t i = 0; err == LXW_NO_ERROR && i < sizeof FIGURES / sizeof FIGURES[0]; i++, row++) {
+        const json_t *value = json_object_get(summary, FIGURES[i].key);
+        err = worksheet_write_string(sheet, row, 0, FIGURES[i].label, NULL);
+        if (err != LXW_NO_ERROR)
+            break;
+        if (!json_is_number(value))
+            err = worksheet_write_string(sheet, row, 1, "—", NULL);
+        else if (FIGURES[i].kind == FIGURE_MONEY)
+            err = worksheet_write_number(sheet, row, 1, json_number_value(value) / 100.0,
+                                         formats->money);
+        else
+            err = worksheet_write_number(sheet, row, 1, json_number_value(value),
+                                         FIGURES[i].kind == FIGURE_RATIO ? formats->ratio : NULL);
+    }
+    row = write_matrix(sheet, formats, row + 1,
+                       "跨省试用申请（行：成果方省份，列：企业省份）"
+                       "Trials across provinces (rows: institution's, columns: enterprise's)",
+                       json_object_get(flows, "trials"), &err);
+    write_matrix(sheet, formats, row + 1,
+                 "跨省转化为许可（行：成果方省份，列：企业省份）"
+                 "Conversions across provinces (rows: institution's, columns: enterprise's)",
+                 json_object_get(flows, "conversions"), &err);
+    return err;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The workbook file and its stream */
+
+struct file_stream {
+    int fd;
+};
+
+static ssize_t file_stream_read(void *ctx, char *out, size_t max)
+{
+    struct file_stream *f = ctx;
+    ssize_t n;
+    do
+        n = read(f->fd, out, max);
+    while (n < 0 && errno == EINTR);
+    return n < 0 ? -1 : n;
+}
+
+static void file_stream_close(void *ctx)
+{
+    struct file_stream *f = ctx;
+    close(f->fd);
+    free(f);
+}
+
+static bool formats_add(lxw_workbook *book, struct workbook_formats *formats)
+{
+    formats->heading = workbook_add_format(book);
+    formats->date = workbook_add_format(book);
+    formats->instant = workbook_add_format(book);
+    formats->money = workbook_add_format(book);
+    formats->ratio = workbook_add_format(book);
+    if (formats->heading == NULL || formats->date == NULL || formats->instant == NULL ||
+        formats->money == NULL || formats->ratio == NULL)
+        return false;
+    format_set_bold(formats->heading);
+    format_set_num_format(formats->date, "yyyy-mm-dd");
+    format_set_num_format(formats->instant, "yyyy-mm-dd hh:mm:ss");
+    format_set_num_format(formats->money, "#,##0.00");
+    format_set_num_format(formats->ratio, "0.00%");
+    return true;
+}
+
+/* Writes the workbook to path. Returns false with the problem in rep. */
+static bool workbook_write(const char *path, char *tmpdir, const struct stats_filter *filter,
+                           struct db_cursor *cursor, const json_t *summary, const json_t *flows,
+                           struct reply *rep)
+{
+    lxw_workbook_options options = { .constant_memory = LXW_TRUE, .tmpdir = tmpdir,
+                                     .use_zip64 = LXW_FALSE };
+    lxw_workbook *book = workbook_new_opt(path, &options);
+    if (book == NULL) {
+        reply_problem(rep, 500, "internal", "could not start the workbook");
+        return false;
+    }
+    struct workbook_formats formats;
+    lxw_worksheet *trials = workbook_add_worksheet(book, "Trials");
+    lxw_worksheet *totals = workbook_add_worksheet(book, "Summary");
+    bool ok = trials != NULL && totals != NULL && formats_add(book, &formats);
+    if (!ok)
+        reply_problem(rep, 500, "internal", "could not lay out the workbook");
+    ok = ok && write_trials(trials, &formats, cursor, rep);
+    lxw_error err = ok ? write_summary(totals, &formats, filter, summary, flows) : LXW_NO_ERROR;
+    /* closing also frees the workbook, whatever happened before */
+    lxw_error closed = workbook_close(book);
+    if (ok && err == LXW_NO_ERROR)
+        err = closed;
+    if (ok && err != LXW_NO_ERROR) {
+        reply_problem(rep, 500, "internal", lxw_strerror(err));
+        ok = false;
+    }
+    return ok;
+}
+
+/* The summary and the flows of the filter, read in the rows' snapshot. */
+static bool stats_read(const struct request *req, const struct stats_filter *filter,
+                       struct db_cursor *cursor, json_t **summary, json_t **flows,
+                       struct reply *rep)
+{
+    const char *params[] = { stats_actor(req), filter->from, filter->to,
+                             filter->province[0] ? filter->province : NULL };
+    PGresult *res = db_cursor_query(cursor, STATS_SQL, 4, params);
+    enum db_status status = res != NULL ? db_status_of(res) : DB_UNAVAILABLE;
+    bool ok = status == DB_OK && PQntuples(res) == 1;
+    if (ok) {
+        *summary = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+        *flows = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
+        ok = *summary != NULL && *flows != NULL;
+        if (!ok)
+            reply_problem(rep, 500, "internal", "the statistics could not be read");
+    } else {
+        api_db_problem(rep, status == DB_OK ? DB_FAILED : status, res);
+    }
+    PQclear(res);
+    return ok;
+}
+
+void export_trials_xlsx(struct request *req, struct reply *rep)
+{
+    struct stats_filter filter;
+    struct db_cursor *cursor = NULL;
+    json_t *summary = NULL;
+    json_t *flows = NULL;
+    struct file_stream *stream = NULL;
+    char path[PATH_MAX] = "";
+    char tmpdir[PATH_MAX];
+    const char *env_tmpdir = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s",
+             env_tmpdir != NULL && env_tmpdir[0] != '\0' ? env_tmpdir : "/tmp");
+    if (!stats_filter_parse(req, &filter, rep) || !stats_filter_scope(req, &filter, rep))
+        goto out;
+    cursor = export_rows_open(&filter, rep);
+    if (cursor == NULL || !stats_read(req, &filter, cursor, &summary, &flows, rep))
+        goto out;
+    snprintf(path, sizeof path, "%s/techpool-trials-XXXXXX", tmpdir);
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        path[0] = '\0';
+        reply_problem(rep, 500, "internal", "could not create the workbook file");
+        goto out;
+    }
+    close(fd);
+    if (!workbook_write(path, tmpdir, &filter, cursor, summary, flows, rep))
+        goto out;
+    stream = malloc(sizeof *stream);
+    if (stream == NULL || (stream->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        reply_problem(rep, 500, "internal", "could not read the workbook back");
+        goto out;
+    }
+    reply_stream(rep, 200, XLSX_TYPE, file_stream_read, file_stream_close, stream);
+    export_disposition(rep, &filter, "xlsx");
+    stream = NULL; /* owned by the reply now */
+out:
+    /* the open descriptor keeps the file readable until the stream closes it */
+    if (path[0] != '\0')
+        unlink(path);
+    free(stream);
+    json_decref(summary);
+    json_decref(flows);
+    db_cursor_close(cursor);
+}

@@ -1,0 +1,109 @@
+/* dedicated: its own PostgreSQL connection and a server-side cursor for a streamed export. */
+#include "db/dedicated.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config.h"
+
+#define CURSOR_NAME "export_rows"
+
+struct db_cursor {
+    PGconn *conn;
+};
+
+static void notice_ignore(void *arg, const PGresult *res)
+{
+    (void)arg;
+    (void)res;
+}
+
+PGconn *db_connect_dedicated(void)
+{
+    char options[64] = "";
+    if (techpool_config.today != NULL && techpool_config.today[0] != '\0')
+        snprintf(options, sizeof options, "-c techpool.today=%s", techpool_config.today);
+    const char *keys[] = { "dbname", "application_name", "connect_timeout",
+                           options[0] != '\0' ? "options" : NULL, NULL };
+    const char *values[] = {
+        techpool_config.database_url != NULL ? techpool_config.database_url : "",
+        "techpool-export", "5", options, NULL
+    };
+    PGconn *conn = PQconnectdbParams(keys, values, 1);
+    if (conn != NULL && PQstatus(conn) != CONNECTION_OK) {
+        PQfinish(conn);
+        conn = NULL;
+    }
+    if (conn != NULL)
+        PQsetNoticeReceiver(conn, notice_ignore, NULL);
+    return conn;
+}
+
+/* Runs a command; true when it succeeded. On failure keeps the result in *failure when asked. */
+static bool command_ok(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                       enum db_status *status, PGresult **failure)
+{
+    PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    *status = res != NULL ? db_status_of(res) : DB_UNAVAILABLE;
+    if (*status == DB_OK || failure == NULL)
+        PQclear(res);
+    else
+        *failure = res;
+    return *status == DB_OK;
+}
+
+struct db_cursor *db_cursor_open(const char *sql, int nparams, const char *const *params,
+                                 enum db_status *status, PGresult **failure)
+{
+    *failure = NULL;
+    *status = DB_UNAVAILABLE;
+    struct db_cursor *cursor = calloc(1, sizeof *cursor);
+    char *declare = NULL;
+    if (cursor == NULL)
+        goto fail;
+    cursor->conn = db_connect_dedicated();
+    if (cursor->conn == NULL)
+        goto fail;
+    if (asprintf(&declare, "DECLARE " CURSOR_NAME " NO SCROLL CURSOR FOR %s", sql) < 0) {
+        declare = NULL;
+        *status = DB_FAILED;
+        goto fail;
+    }
+    if (!command_ok(cursor->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
+                    status, failure) ||
+        !command_ok(cursor->conn, declare, nparams, params, status, failure))
+        goto fail;
+    free(declare);
+    return cursor;
+fail:
+    free(declare);
+    db_cursor_close(cursor);
+    return NULL;
+}
+
+PGresult *db_cursor_query(struct db_cursor *cursor, const char *sql, int nparams,
+                          const char *const *params)
+{
+    return PQexecParams(cursor->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+}
+
+PGresult *db_cursor_fetch(struct db_cursor *cursor, int rows)
+{
+    char fetch[64];
+    snprintf(fetch, sizeof fetch, "FETCH FORWARD %d FROM " CURSOR_NAME, rows);
+    PGresult *res = PQexec(cursor->conn, fetch);
+    if (res != NULL && PQresultStatus(res) != PGRES_TUPLES_OK) {
+        PQclear(res);
+        res = NULL;
+    }
+    return res;
+}
+
+void db_cursor_close(struct db_cursor *cursor)
+{
+    if (cursor == NULL)
+        return;
+    PQfinish(cursor->conn);
+    free(cursor);
+}

@@ -1,0 +1,33 @@
+/* dedicated: a database connection of its own, outside the workers' pool, for long reads
+ * (exports) that stream while the worker thread serves other requests between chunks; read
+ * through a server-side cursor in one REPEATABLE READ READ ONLY snapshot. */
+#ifndef TECHPOOL_DEDICATED_H
+#define TECHPOOL_DEDICATED_H
+
+#include <libpq-fe.h>
+
+#include "db/db.h"
+
+/* A new connection with the pool's settings (TECHPOOL_DATABASE_URL, the service date), named
+ * techpool-export in pg_stat_activity; NULL when the database cannot be reached. The caller
+ * closes it with PQfinish. */
+PGconn *db_connect_dedicated(void);
+
+struct db_cursor;
+
+/* Connects, begins the read-only snapshot and declares a cursor for sql (text parameters,
+ * NULL = SQL NULL). Returns NULL with *status set on failure (the result, when there is one,
+ * in *failure for the caller to map and PQclear; else *failure is NULL). */
+struct db_cursor *db_cursor_open(const char *sql, int nparams, const char *const *params,
+                                 enum db_status *status, PGresult **failure);
+/* Runs another statement in the cursor's snapshot. Returns the result (PQclear it), or NULL
+ * when the connection is gone; check db_status_of on it. */
+PGresult *db_cursor_query(struct db_cursor *cursor, const char *sql, int nparams,
+                          const char *const *params);
+/* The next rows (at most rows of them): a result to PQclear, with 0 rows at the end; NULL
+ * when the read failed (the connection broke or the statement failed). */
+PGresult *db_cursor_fetch(struct db_cursor *cursor, int rows);
+/* Ends the snapshot and closes the connection; NULL is allowed. */
+void db_cursor_close(struct db_cursor *cursor);
+
+#endif

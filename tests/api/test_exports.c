@@ -1,0 +1,633 @@
+/* test_exports: the trials exports — CSV parsed back with an RFC 4180 parser and compared with the
+ * database (byte-order mark, CRLF, formula guard, Chinese), the same rows as the statistics under
+ * every filter, the attachment names, the Excel workbook's sheets and typed cells, the refusals,
+ * and a database failure mid-export that must end the response visibly broken. */
+#include <check.h>
+#include <curl/curl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char *admin_token;
+
+static const char *session_token_for(const char *name)
+{
+    static char tokens[4][44];
+    static int next;
+    char *token = tokens[next++ % 4];
+    snprintf(token, 44, "%s", name);
+    size_t len = strlen(token);
+    memset(token + len, '0', 43 - len);
+    token[43] = '\0';
+    return token;
+}
+
+/* Runs SQL on a connection of its own (the harness's stays unopened in this process, so that
+ * the forked tests open theirs). */
+static void run_sql(const char *sql)
+{
+    PGconn *conn = PQconnectdb(harness_conninfo());
+    PGresult *res = PQexec(conn, sql);
+    ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK ||
+                      PQresultStatus(res) == PGRES_TUPLES_OK,
+                  "setup SQL: %s", PQerrorMessage(conn));
+    PQclear(res);
+    PQfinish(conn);
+}
+
+static void load_fixture(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/api/stats_fixture.sql", harness_repo_root());
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    static char sql[64 * 1024];
+    size_t n = fread(sql, 1, sizeof sql - 1, f);
+    fclose(f);
+    sql[n] = '\0';
+    run_sql(sql);
+}
+
+/* The daemon's TMPDIR: the workbook and libxlsxwriter's scratch files go there. */
+static char tmpdir[64];
+
+static void start(const char *name)
+{
+    static char tmpdir_env[96];
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/techpool-exports-%d", (int)getpid());
+    snprintf(tmpdir_env, sizeof tmpdir_env, "TMPDIR=%s", tmpdir);
+    char command[160];
+    snprintf(command, sizeof command, "rm -rf %s && mkdir -p %s", tmpdir, tmpdir);
+    ck_assert_int_eq(system(command), 0);
+    const char *const env[] = { "TECHPOOL_TODAY=2026-06-15", tmpdir_env, NULL };
+    harness_start(name, env);
+    load_fixture();
+    admin_token = harness_login(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD);
+    if (admin_token == NULL)
+        admin_token = strdup(session_token_for("stats-admin"));
+}
+
+static void setup(void)
+{
+    start("exports");
+}
+
+static void teardown(void)
+{
+    free(admin_token);
+    ck_assert_int_eq(harness_stop(), 0);
+    char command[160];
+    snprintf(command, sizeof command, "rm -rf %s", tmpdir);
+    ck_assert_int_eq(system(command), 0);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * A strict RFC 4180 reader: records end with CRLF, fields are separated by commas, a quoted field
+ * may hold commas, CR, LF and doubled quotes. Returns an array of arrays of strings, or NULL
+ * (with the reason in *error) when the text is not RFC 4180. */
+static json_t *csv_parse(const char *text, size_t len, const char **error)
+{
+    json_t *rows = json_array();
+    json_t *row = json_array();
+    char *field = malloc(len + 1);
+    size_t flen = 0;
+    size_t i = 0;
+    bool field_started = false;
+    *error = NULL;
+    while (i < len && *error == NULL) {
+        if (text[i] == '"' && flen == 0 && !field_started) {
+            field_started = true;
+            for (i++;; i++) {
+                if (i >= len) {
+                    *error = "unterminated quoted field";
+                    break;
+                }
+                if (text[i] == '"' && i + 1 < len && text[i + 1] == '"') {
+                    field[flen++] = '"';
+                    i++;
+                } else if (text[i] == '"') {
+                    i++;
+                    break;
+                } else {
+                    field[flen++] = text[i];
+                }
+            }
+            if (*error == NULL && i < len && text[i] != ',' && text[i] != '\r')
+                *error = "text after a closing quote";
+            continue;
+        }
+        if (text[i] == ',') {
+            json_array_append_new(row, json_stringn(field, flen));
+            flen = 0;
+            field_started = false;
+            i++;
+        } else if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n') {
+            json_array_append_new(row, json_stringn(field, flen));
+            json_array_append_new(rows, row);
+            row = json_array();
+            flen = 0;
+            field_started = false;
+            i += 2;
+        } else if (text[i] == '\r' || text[i] == '\n') {
+            *error = "a line break outside quotes that is not CRLF";
+        } else if (text[i] == '"') {
+            *error = "a quote inside an unquoted field";
+        } else {
+            field[flen++] = text[i++];
+            field_started = true;
+        }
+    }
+    if (*error == NULL && (flen > 0 || json_array_size(row) > 0))
+        *error = "the last record does not end with CRLF";
+    free(field);
+    json_decref(row);
+    if (*error != NULL) {
+        json_decref(rows);
+        return NULL;
+    }
+    return rows;
+}
+
+static const char *cell(const json_t *rows, size_t row, size_t col)
+{
+    const char *value = json_string_value(json_array_get(json_array_get(rows, row), col));
+    ck_assert_msg(value != NULL, "no cell %zu,%zu", row, col);
+    return value;
+}
+
+static const char BOM[] = "\xEF\xBB\xBF";
+static const char *const HEADER[] = {
+    "trial_id", "achievement_id", "achievement_title", "field", "institution",
+    "institution_province", "enterprise", "enterprise_credit_code", "enterprise_province",
+    "status", "requested_at", "started_on", "ends_on", "closed_at", "license_total_fen",
+    "paid_fen",
+};
+
+/* Downloads the CSV export and parses it; checks the BOM and the header row. */
+static json_t *csv_get(const char *query, const char *token, struct http_reply **reply)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/exports/trials.csv%s", query);
+    struct http_reply *r = http_get(path, token);
+    ck_assert_msg(r != NULL, "no reply to %s", path);
+    ck_assert_msg(r->status == 200, "%s: %ld %s", path, r->status, r->body);
+    ck_assert_msg(r->body_len >= 3 && memcmp(r->body, BOM, 3) == 0, "%s: no byte-order mark",
+                  path);
+    const char *error;
+    json_t *rows = csv_parse(r->body + 3, r->body_len - 3, &error);
+    ck_assert_msg(rows != NULL, "%s is not RFC 4180: %s", path, error);
+    ck_assert_msg(json_array_size(rows) >= 1, "%s has no header row", path);
+    for (size_t col = 0; col < 16; col++)
+        ck_assert_str_eq(cell(rows, 0, col), HEADER[col]);
+    for (size_t row = 0; row < json_array_size(rows); row++)
+        ck_assert_msg(json_array_size(json_array_get(rows, row)) == 16, "row %zu has %zu cells",
+                      row, json_array_size(json_array_get(rows, row)));
+    *reply = r;
+    return rows;
+}
+
+/* What the export must write for a text: the value with an apostrophe before a formula start. */
+static void guarded(const char *value, char *out, size_t size)
+{
+    bool formula = value[0] != '\0' && strchr("=+-@\t\r", value[0]) != NULL;
+    snprintf(out, size, "%s%s", formula ? "'" : "", value);
+}
+
+START_TEST(csv_starts_with_a_bom_and_the_contract_header_and_ends_lines_with_crlf)
+{
+    struct http_reply *r;
+    json_t *rows = csv_get("", admin_token, &r);
+    ck_assert_str_eq(http_header(r, "Content-Type"), "text/csv; charset=utf-8");
+    ck_assert_str_eq(http_header(r, "Content-Disposition"),
+                     "attachment; filename=\"trials-all.csv\"");
+    ck_assert_int_eq(json_array_size(rows), 13);
+    const char *header_line = "trial_id,achievement_id,achievement_title,field,institution,"
+                              "institution_province,enterprise,enterprise_credit_code,"
+                              "enterprise_province,status,requested_at,started_on,ends_on,"
+                              "closed_at,license_total_fen,paid_fen\r\n";
+    ck_assert_int_eq(strncmp(r->body + 3, header_line, strlen(header_line)), 0);
+    json_decref(rows);
+    http_reply_free(r);
+}
+END_TEST
+
+START_TEST(csv_rows_are_the_trials_as_the_database_has_them)
+{
+    harness_sql("SET techpool.today = '2026-06-15'");
+    struct http_reply *r;
+    json_t *rows = csv_get("", admin_token, &r);
+    PGresult *res = PQexec(harness_db(),
+        "SELECT t.id, t.achievement_id, a.title, a.field, i.name, t.institution_province, "
+        "       e.name, e.credit_code, t.enterprise_province, "
+        "       trial_effective_status(t.status, t.ends_on), "
+        "       to_char(t.requested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+        "       coalesce(to_char(t.started_on, 'YYYY-MM-DD'), ''), "
+        "       coalesce(to_char(t.ends_on, 'YYYY-MM-DD'), ''), "
+        "       coalesce(to_char(coalesce(t.closed_at, CASE WHEN t.ends_on < tp_today() "
+        "           THEN (t.ends_on + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' END) "
+        "           AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
+        "       coalesce(l.total_fen::text, ''), coalesce(l.paid_fen::text, '') "
+        "  FROM trials t JOIN achievements a ON a.id = t.achievement_id "
+        "  JOIN institutions i ON i.id = t.institution_id "
+        "  JOIN enterprises e ON e.id = t.enterprise_id "
+        "  LEFT JOIN licenses l ON l.id = t.license_id ORDER BY t.id");
+    ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+    ck_assert_int_eq(PQntuples(res), 12);
+    ck_assert_int_eq(json_array_size(rows), 13);
+    for (int row = 0; row < 12; row++) {
+        for (int col = 0; col < 16; col++) {
+            char want[1024];
+            guarded(PQgetvalue(res, row, col), want, sizeof want);
+            ck_assert_msg(strcmp(cell(rows, (size_t)row + 1, (size_t)col), want) == 0,
+                          "trial %s, %s: \"%s\", expected \"%s\"", PQgetvalue(res, row, 0),
+                          HEADER[col], cell(rows, (size_t)row + 1, (size_t)col), want);
+        }
+    }
+    PQclear(res);
+    /* one row worked out by hand: converted, both dates, money */
+    const char *trial4[] = {
+        "4", "2", "'+药物筛选平台", "biomedicine", "复旦大学", "SH", "杭州智造有限公司",
+        "91330100MA2B000033", "ZJ", "converted", "2026-03-15T02:00:00Z", "2026-03-16",
+        "2026-09-16", "2026-04-01T02:00:00Z", "100000", "30000",
+    };
+    for (size_t col = 0; col < 16; col++)
+        ck_assert_str_eq(cell(rows, 4, col), trial4[col]);
+    /* trial 3: stored active, ended 2026-02-10, so expired at the start of the 11th in Shanghai */
+    ck_assert_str_eq(cell(rows, 3, 9), "expired");
+    ck_assert_str_eq(cell(rows, 3, 13), "2026-02-10T16:00:00Z");
+    ck_assert_str_eq(cell(rows, 1, 10), "2025-12-31T16:30:00Z");
+    json_decref(rows);
+    http_reply_free(r);
+}
+END_TEST
+
+START_TEST(csv_titles_that_start_a_formula_get_an_apostrophe_and_chinese_stays_intact)
+{
+    struct http_reply *r;
+    json_t *rows = csv_get("", admin_token, &r);
+    ck_assert_str_eq(cell(rows, 1, 2), "'=HYPERLINK(\"http://x.test\",\"芯片, 封装\")");
+    ck_assert_str_eq(cell(rows, 4, 2), "'+药物筛选平台");
+    ck_assert_str_eq(cell(rows, 6, 2), "'-视觉检测算法");
+    ck_assert_str_eq(cell(rows, 8, 2), "'@储能电池管理");
+    ck_assert_str_eq(cell(rows, 12, 2), "'\t水稻育种");
+    ck_assert_str_eq(cell(rows, 12, 4), "南京大学");
+    ck_assert_str_eq(cell(rows, 12, 6), "上海微电子有限公司");
+    /* the raw bytes: the guarded formula is quoted, its quotes doubled */
+    ck_assert_ptr_nonnull(strstr(r->body,
+        ",\"'=HYPERLINK(\"\"http://x.test\"\",\"\"芯片, 封装\"\")\",integrated_circuits,"));
+    ck_assert_ptr_null(strstr(r->body, ",=HYPERLINK"));
+    json_decref(rows);
+    http_reply_free(r);
+}
+END_TEST
+
+/* The export's data rows under query, checked against the summary's count. */
+static void assert_rows_match_summary(const char *query, const char *token, size_t want)
+{
+    struct http_reply *r;
+    json_t *rows = csv_get(query, token, &r);
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/stats/summary%s", query);
+    struct http_reply *s = http_get(path, token);
+    ck_assert_int_eq(s->status, 200);
+    long long requested = json_integer_value(json_object_get(s->json, "trials_requested"));
+    ck_assert_msg(json_array_size(rows) - 1 == (size_t)requested,
+                  "\"%s\": %zu rows, the summary counts %lld", query, json_array_size(rows) - 1,
+                  requested);
+    ck_assert_msg((size_t)requested == want, "\"%s\": %lld trials, expected %zu", query,
+                  requested, want);
+    json_decref(rows);
+    http_reply_free(r);
+    http_reply_free(s);
+}
+
+START_TEST(csv_holds_the_same_trials_as_the_statistics_under_every_filter)
+{
+    assert_rows_match_summary("", admin_token, 12);
+    assert_rows_match_summary("?province=ZJ", admin_token, 6);
+    assert_rows_match_summary("?from=2026-01-01&to=2026-04-30", admin_token, 6);
+    assert_rows_match_summary("?from=2026-01-01&to=2026-01-01", admin_token, 1);
+    assert_rows_match_summary("?from=2025-12-31&to=2025-12-31", admin_token, 0);
+    assert_rows_match_summary("?province=JS&from=2026-01-01", admin_token, 4);
+    assert_rows_match_summary("", session_token_for("stats-pa-zj"), 6);
+}
+END_TEST
+
+START_TEST(csv_attachment_name_carries_the_filter)
+{
+    struct {
+        const char *query;
+        const char *token;
+        const char *name;
+    } cases[] = {
+        { "?province=ZJ&from=2026-01-01&to=2026-06-30", admin_token,
+          "trials-ZJ-2026-01-01_2026-06-30.csv" },
+        { "?from=2026-01-01", admin_token, "trials-2026-01-01_.csv" },
+        { "?province=AH", admin_token, "trials-AH.csv" },
+        { "", session_token_for("stats-pa-zj"), "trials-ZJ.csv" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[256];
+        char want[128];
+        snprintf(path, sizeof path, "/api/v1/exports/trials.csv%s", cases[i].query);
+        snprintf(want, sizeof want, "attachment; filename=\"%s\"", cases[i].name);
+        struct http_reply *r = http_get(path, cases[i].token);
+        ck_assert_int_eq(r->status, 200);
+        ck_assert_str_eq(http_header(r, "Content-Disposition"), want);
+        http_reply_free(r);
+    }
+}
+END_TEST
+
+static void assert_refused(const char *path, const char *token, long status, const char *code)
+{
+    struct http_reply *r = http_get(path, token);
+    ck_assert_msg(r != NULL, "no reply to %s", path);
+    ck_assert_msg(r->status == status, "%s: %ld, expected %ld", path, r->status, status);
+    ck_assert_str_eq(problem_code(r), code);
+    ck_assert_ptr_null(http_header(r, "Content-Disposition"));
+    http_reply_free(r);
+}
+
+START_TEST(exports_are_refused_outside_the_callers_scope)
+{
+    const char *paths[] = { "/api/v1/exports/trials.csv", "/api/v1/exports/trials.xlsx" };
+    for (size_t i = 0; i < 2; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s?province=SH", paths[i]);
+        assert_refused(path, session_token_for("stats-pa-zj"), 403, "forbidden");
+        assert_refused(paths[i], session_token_for("stats-ent-zj"), 403, "forbidden");
+        assert_refused(paths[i], session_token_for("stats-inst-zj"), 403, "forbidden");
+        assert_refused(paths[i], NULL, 401, "unauthenticated");
+        snprintf(path, sizeof path, "%s?from=2026-02-30", paths[i]);
+        assert_refused(path, admin_token, 422, "invalid_field");
+        snprintf(path, sizeof path, "%s?from=2026-03-01&to=2026-02-01", paths[i]);
+        assert_refused(path, admin_token, 422, "invalid_field");
+        snprintf(path, sizeof path, "%s?province=Zhejiang", paths[i]);
+        assert_refused(path, admin_token, 422, "invalid_field");
+    }
+    ck_assert_str_eq(harness_sql("SELECT count(*) FROM pg_stat_activity "
+                                 "WHERE application_name = 'techpool-export'"), "0");
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------------------
+ * Excel */
+
+/* Saves the workbook of query and returns the text of one member of it (caller frees). */
+static char *xlsx_member(const struct http_reply *r, const char *member)
+{
+    char file[64];
+    snprintf(file, sizeof file, "/tmp/techpool-test-%d.xlsx", (int)getpid());
+    FILE *f = fopen(file, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(r->body, 1, r->body_len, f), r->body_len);
+    fclose(f);
+    char command[256];
+    snprintf(command, sizeof command, "unzip -p %s %s", file, member);
+    FILE *out = popen(command, "r");
+    ck_assert_ptr_nonnull(out);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *collect = open_memstream(&text, &size);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, out)) > 0)
+        fwrite(buf, 1, n, collect);
+    int status = pclose(out);
+    fclose(collect);
+    unlink(file);
+    ck_assert_msg(status == 0, "unzip could not read %s from the workbook", member);
+    return text;
+}
+
+START_TEST(xlsx_has_a_trials_sheet_with_typed_cells_and_a_summary_sheet)
+{
+    struct http_reply *r = http_get("/api/v1/exports/trials.xlsx", admin_token);
+    ck_assert_int_eq(r->status, 200);
+    ck_assert_str_eq(http_header(r, "Content-Type"),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    ck_assert_str_eq(http_header(r, "Content-Disposition"),
+                     "attachment; filename=\"trials-all.xlsx\"");
+    ck_assert_int_eq(memcmp(r->body, "PK", 2), 0);
+    char *workbook = xlsx_member(r, "xl/workbook.xml");
+    char *first = strstr(workbook, "<sheet name=\"Trials\"");
+    char *second = strstr(workbook, "<sheet name=\"Summary\"");
+    ck_assert_msg(first != NULL && second != NULL && first < second,
+                  "sheets are not Trials then Summary: %s", workbook);
+    free(workbook);
+
+    char *trials = xlsx_member(r, "xl/worksheets/sheet1.xml");
+    /* the header row and 12 trials */
+    ck_assert_ptr_nonnull(strstr(trials, "<row r=\"13\""));
+    ck_assert_ptr_null(strstr(trials, "<row r=\"14\""));
+    ck_assert_ptr_nonnull(strstr(trials, ">trial_id<"));
+    /* row 5 is trial 4: ids as numbers, started_on and ends_on real dates (2026-03-16 is
+     * 46097, 2026-09-16 46281), requested_at an instant (02:00 UTC), the license in yuan */
+    const char *cells[] = {
+        "<c r=\"A5\"><v>4</v></c>", "<c r=\"B5\"><v>2</v></c>",
+        "<c r=\"C5\" t=\"inlineStr\"><is><t>+药物筛选平台</t></is></c>",
+        "<c r=\"K5\" s=\"2\"><v>46096.08333333334</v></c>",
+        "<c r=\"L5\" s=\"3\"><v>46097</v></c>", "<c r=\"M5\" s=\"3\"><v>46281</v></c>",
+        "<c r=\"O5\" s=\"4\"><v>1000</v></c>", "<c r=\"P5\" s=\"4\"><v>300</v></c>",
+        /* titles are text, never formulas, with their Chinese */
+        "<c r=\"C2\" t=\"inlineStr\"><is><t>=HYPERLINK(\"http://x.test\",\"芯片, 封装\")</t></is></c>",
+        "<c r=\"G5\" t=\"inlineStr\"><is><t>杭州智造有限公司</t></is></c>",
+    };
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
+        ck_assert_msg(strstr(trials, cells[i]) != NULL, "sheet1.xml lacks %s", cells[i]);
+    ck_assert_ptr_null(strstr(trials, "<f>"));
+    free(trials);
+
+    char *summary = xlsx_member(r, "xl/worksheets/sheet2.xml");
+    ck_assert_ptr_nonnull(strstr(summary, "试用申请 Trials requested"));
+    ck_assert_ptr_nonnull(strstr(summary, "浙江 Zhejiang (ZJ)"));
+    ck_assert_ptr_nonnull(strstr(summary, "跨省转化为许可"));
+    const char *figures[] = {
+        "<c r=\"B6\"><v>12</v></c>",                      /* trials requested */
+        "<c r=\"B12\" s=\"5\"><v>0.5714285714285714</v></c>", /* conversion rate, 4 / 7 */
+        "<c r=\"B13\" s=\"4\"><v>4900</v></c>",            /* licensed, in yuan */
+        "<c r=\"B16\" s=\"4\"><v>350</v></c>",             /* compensated, in yuan */
+        "<c r=\"E22\"><v>1</v></c>",                      /* ZJ institution -> AH enterprise */
+    };
+    for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++)
+        ck_assert_msg(strstr(summary, figures[i]) != NULL, "sheet2.xml lacks %s", figures[i]);
+    free(summary);
+
+    char *styles = xlsx_member(r, "xl/styles.xml");
+    ck_assert_ptr_nonnull(strstr(styles, "formatCode=\"#,##0.00\""));
+    ck_assert_ptr_nonnull(strstr(styles, "formatCode=\"yyyy-mm-dd\""));
+    free(styles);
+    http_reply_free(r);
+}
+END_TEST
+
+START_TEST(xlsx_takes_the_filter_and_the_province_admins_scope)
+{
+    struct http_reply *r = http_get("/api/v1/exports/trials.xlsx?from=2026-01-01",
+                                    session_token_for("stats-pa-zj"));
+    ck_assert_int_eq(r->status, 200);
+    ck_assert_str_eq(http_header(r, "Content-Disposition"),
+                     "attachment; filename=\"trials-ZJ-2026-01-01_.xlsx\"");
+    /* ZJ since 2026: trials 1, 2, 4 */
+    char *trials = xlsx_member(r, "xl/worksheets/sheet1.xml");
+    ck_assert_ptr_nonnull(strstr(trials, "<row r=\"4\""));
+    ck_assert_ptr_null(strstr(trials, "<row r=\"5\""));
+    free(trials);
+    char *summary = xlsx_member(r, "xl/worksheets/sheet2.xml");
+    ck_assert_ptr_nonnull(strstr(summary, "2026-01-01"));
+    ck_assert_ptr_nonnull(strstr(summary, "省份 Province: ZJ"));
+    free(summary);
+    http_reply_free(r);
+    /* the workbook and libxlsxwriter's scratch files are gone once the download ended */
+    char command[160];
+    snprintf(command, sizeof command, "test -z \"$(ls -A %s)\"", tmpdir);
+    ck_assert_msg(system(command) == 0, "files left in the daemon's TMPDIR %s", tmpdir);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------------------
+ * A database failure in the middle of a large export */
+
+struct slow_download {
+    size_t received;
+    bool terminated;
+};
+
+static size_t terminate_after_first_bytes(char *data, size_t size, size_t nmemb, void *ctx)
+{
+    (void)data;
+    struct slow_download *d = ctx;
+    d->received += size * nmemb;
+    if (!d->terminated && d->received > 0) {
+        d->terminated = true;
+        harness_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = 'techpool-export'");
+    }
+    return size * nmemb;
+}
+
+static void big_setup(void)
+{
+    start("exports_big");
+    /* 40,000 declined trials on an achievement with a 300-character title: about 40 MB of CSV,
+     * far more than the socket buffers between the daemon and the client hold */
+    run_sql("SET session_replication_role = replica;"
+            "INSERT INTO achievements (id, institution_id, province, title, abstract, field, "
+            "kind, maturity, trial_months, payment_mode, status) OVERRIDING SYSTEM VALUE "
+            "VALUES (100, 1, 'SH', repeat('长', 300), '长标题', 'other', 'other', 5, 6, "
+            "'lump_sum', 'listed');"
+            "INSERT INTO trials (achievement_id, institution_id, institution_province, "
+            "enterprise_id, enterprise_province, exclusive, purpose, planned_months, status, "
+            "requested_at, closed_at, close_reason) "
+            "SELECT 100, 1, 'SH', 1 + g % 4, (ARRAY['SH','JS','ZJ','AH'])[1 + g % 4], false, "
+            "'批量', 1, 'declined', timestamptz '2026-01-01 10:00+08' + g * interval '1 minute', "
+            "timestamptz '2026-04-01 10:00+08', '名额已满' FROM generate_series(1, 40000) g");
+}
+
+START_TEST(database_failure_mid_export_ends_the_csv_visibly_broken)
+{
+    CURL *curl = curl_easy_init();
+    char url[256];
+    char auth[128];
+    snprintf(url, sizeof url, "%s/api/v1/exports/trials.csv", harness_url());
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", admin_token);
+    struct curl_slist *headers = curl_slist_append(NULL, auth);
+    struct slow_download d = { 0 };
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, terminate_after_first_bytes);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &d);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+    CURLcode rc = curl_easy_perform(curl);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    ck_assert_int_eq(status, 200);
+    ck_assert_msg(d.terminated, "the export's database session was never seen");
+    ck_assert_msg(rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR,
+                  "the transfer ended \"%s\" after %zu bytes, not as a broken transfer",
+                  curl_easy_strerror(rc), d.received);
+    ck_assert_msg(d.received < 40000u * 900u, "%zu bytes: the whole export arrived", d.received);
+
+    /* the daemon logged it as incomplete and keeps serving exports */
+    char command[512];
+    snprintf(command, sizeof command,
+             "grep -c '\"path\":\"/api/v1/exports/trials.csv\".*\"incomplete\":true' %s",
+             harness_log_path());
+    FILE *grep = popen(command, "r");
+    char count[16] = "";
+    ck_assert_ptr_nonnull(fgets(count, sizeof count, grep));
+    pclose(grep);
+    ck_assert_int_eq(atoi(count), 1);
+    struct http_reply *r = http_get("/api/v1/exports/trials.csv?to=2025-12-31", admin_token);
+    ck_assert_int_eq(r->status, 200);
+    http_reply_free(r);
+}
+END_TEST
+
+static size_t abort_at_once(char *data, size_t size, size_t nmemb, void *ctx)
+{
+    (void)data;
+    (void)size;
+    (void)nmemb;
+    (void)ctx;
+    return 0;
+}
+
+START_TEST(client_leaving_mid_export_closes_the_exports_connection)
+{
+    CURL *curl = curl_easy_init();
+    char url[256];
+    char auth[128];
+    snprintf(url, sizeof url, "%s/api/v1/exports/trials.csv", harness_url());
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", admin_token);
+    struct curl_slist *headers = curl_slist_append(NULL, auth);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, abort_at_once);
+    ck_assert_int_eq(curl_easy_perform(curl), CURLE_WRITE_ERROR);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    const char *open = "1";
+    for (int i = 0; i < 100 && strcmp(open, "0") != 0; i++) {
+        usleep(50 * 1000);
+        open = harness_sql("SELECT count(*) FROM pg_stat_activity "
+                           "WHERE application_name = 'techpool-export'");
+    }
+    ck_assert_str_eq(open, "0");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("exports");
+    TCase *tc = tcase_create("exports");
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, csv_starts_with_a_bom_and_the_contract_header_and_ends_lines_with_crlf);
+    tcase_add_test(tc, csv_rows_are_the_trials_as_the_database_has_them);
+    tcase_add_test(tc, csv_titles_that_start_a_formula_get_an_apostrophe_and_chinese_stays_intact);
+    tcase_add_test(tc, csv_holds_the_same_trials_as_the_statistics_under_every_filter);
+    tcase_add_test(tc, csv_attachment_name_carries_the_filter);
+    tcase_add_test(tc, exports_are_refused_outside_the_callers_scope);
+    tcase_add_test(tc, xlsx_has_a_trials_sheet_with_typed_cells_and_a_summary_sheet);
+    tcase_add_test(tc, xlsx_takes_the_filter_and_the_province_admins_scope);
+    suite_add_tcase(s, tc);
+    TCase *big = tcase_create("exports_big");
+    tcase_add_unchecked_fixture(big, big_setup, teardown);
+    tcase_set_timeout(big, 120);
+    tcase_add_test(big, database_failure_mid_export_ends_the_csv_visibly_broken);
+    tcase_add_test(big, client_leaving_mid_export_closes_the_exports_connection);
+    suite_add_tcase(s, big);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}
