@@ -2,6 +2,7 @@
 #include "api/api.h"
 #include "api/accounts.h"
 #include "api/achievements.h"
+#include "api/audit.h"
 #include "api/export_csv.h"
 #include "api/export_xlsx.h"
 #include "api/openapi.h"
@@ -49,6 +50,7 @@ const struct route ROUTES[] = {
     { "GET", "/api/v1/stats/fields", stats_fields, ROLE_ADMINS },
     { "GET", "/api/v1/exports/trials.csv", export_trials_csv, ROLE_ADMINS },
     { "GET", "/api/v1/exports/trials.xlsx", export_trials_xlsx, ROLE_ADMINS },
+    { "GET", "/api/v1/audit", audit_list, ROLE_ADMINS },
 };
 
 const size_t ROUTE_COUNT = sizeof ROUTES / sizeof ROUTES[0];

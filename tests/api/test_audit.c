@@ -1,0 +1,364 @@
+/* test_audit: the audit log list (newest first, keyset pages that neither repeat nor skip, the
+ * entity filters, what a province_admin sees, the refusals) and `techpool audit verify`, which
+ * must pass an untouched chain and name the first event of one that was edited or cut. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "harness.h"
+
+static char *admin_token;
+
+static const char *session_token_for(const char *name)
+{
+    static char tokens[4][44];
+    static int next;
+    char *token = tokens[next++ % 4];
+    snprintf(token, 44, "%s", name);
+    size_t len = strlen(token);
+    memset(token + len, '0', 43 - len);
+    token[43] = '\0';
+    return token;
+}
+
+static void run_sql(const char *sql)
+{
+    PGconn *conn = PQconnectdb(harness_conninfo());
+    PGresult *res = PQexec(conn, sql);
+    ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK ||
+                      PQresultStatus(res) == PGRES_TUPLES_OK,
+                  "setup SQL: %s", PQerrorMessage(conn));
+    PQclear(res);
+    PQfinish(conn);
+}
+
+/* Events on objects of every province (the fixture's ids): after the bootstrap admin's
+ * user.create (event 1) these are events 2 to 12. */
+static const char EVENTS[] =
+    "SET techpool.today = '2026-06-15';"
+    "SELECT audit_write(101, 'achievement.approve', 'achievement', 1, "
+    "                   '{\"status\": \"pending\"}', '{\"status\": \"listed\"}');"        /* ZJ */
+    "SELECT audit_write(103, 'trial.request', 'trial', 4, NULL, "
+    "                   '{\"status\": \"requested\"}');"                                    /* SH-ZJ */
+    "SELECT audit_write(NULL, 'trial.expire', 'trial', 6, '{\"status\": \"active\"}', "
+    "                   '{\"status\": \"expired\"}');"                                      /* JS-AH */
+    "SELECT audit_write(104, 'trial.approve', 'trial', 4, '{\"status\": \"requested\"}', "
+    "                   '{\"status\": \"active\"}');"                                       /* SH-ZJ */
+    "SELECT audit_write(NULL, 'license.default', 'license', 11, '{\"status\": \"active\"}', "
+    "                   '{\"status\": \"defaulted\"}');"                                    /* SH-JS */
+    "SELECT audit_write(104, 'payment.record', 'payment', 1, NULL, "
+    "                   '{\"amount_fen\": 30000}');"                                        /* SH-ZJ */
+    "SELECT audit_write(101, 'compensation.approve', 'compensation', 1, "
+    "                   '{\"status\": \"pending\"}', '{\"status\": \"approved\"}');"     /* ZJ */
+    "SELECT audit_write(NULL, 'enterprise.create', 'enterprise', 1, NULL, "
+    "                   '{\"name\": \"上海微电子有限公司\"}');"                             /* SH */
+    "SELECT audit_write(NULL, 'user.create', 'user', 104, NULL, "
+    "                   '{\"role\": \"institution\"}');"                                   /* ZJ */
+    "SELECT audit_write(102, 'session.start', 'session', 102, NULL, NULL);"                /* SH */
+    "SELECT audit_write(NULL, 'institution.create', 'institution', 3, NULL, "
+    "                   '{\"name\": \"浙江大学\"}');";                                      /* ZJ */
+
+static void setup(void)
+{
+    static const char *const env[] = { "TECHPOOL_TODAY=2026-06-15", NULL };
+    harness_start("audit", env);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/api/stats_fixture.sql", harness_repo_root());
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    static char sql[64 * 1024];
+    size_t n = fread(sql, 1, sizeof sql - 1, f);
+    fclose(f);
+    sql[n] = '\0';
+    run_sql(sql);
+    run_sql(EVENTS);
+    /* the fixture's session, not a sign-in: signing in is itself audited and would shift the
+     * event ids that these tests name */
+    admin_token = strdup(session_token_for("stats-admin"));
+}
+
+static void teardown(void)
+{
+    free(admin_token);
+    ck_assert_int_eq(harness_stop(), 0);
+}
+
+static struct http_reply *get_ok(const char *path, const char *token)
+{
+    struct http_reply *r = http_get(path, token);
+    ck_assert_msg(r != NULL, "no reply to %s", path);
+    ck_assert_msg(r->status == 200, "%s: %ld %s", path, r->status, r->body);
+    return r;
+}
+
+/* The ids of a page's items, in order, as "12,11,..." */
+static void page_ids(const json_t *page, char *out, size_t size)
+{
+    const json_t *items = json_object_get(page, "items");
+    out[0] = '\0';
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s%lld", i > 0 ? "," : "",
+                 json_integer_value(json_object_get(json_array_get(items, i), "id")));
+    }
+}
+
+START_TEST(admin_sees_every_event_newest_first_with_its_contents)
+{
+    struct http_reply *r = get_ok("/api/v1/audit?limit=100", admin_token);
+    char ids[256];
+    page_ids(r->json, ids, sizeof ids);
+    ck_assert_str_eq(ids, "12,11,10,9,8,7,6,5,4,3,2,1");
+    ck_assert(json_is_null(json_object_get(r->json, "next_cursor")));
+    const json_t *item = json_array_get(json_object_get(r->json, "items"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(item, "action")), "institution.create");
+    ck_assert_str_eq(json_string_value(json_object_get(item, "entity")), "institution");
+    ck_assert_int_eq(json_integer_value(json_object_get(item, "entity_id")), 3);
+    ck_assert(json_is_null(json_object_get(item, "actor_id")));
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(item, "after"), "name")),
+                     "浙江大学");
+    ck_assert_int_eq(strlen(json_string_value(json_object_get(item, "hash"))), 64);
+    ck_assert_int_eq(strlen(json_string_value(json_object_get(item, "at"))), 20);
+    http_reply_free(r);
+    r = get_ok("/api/v1/audit", admin_token);
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 12);
+    http_reply_free(r);
+}
+END_TEST
+
+START_TEST(entity_and_entity_id_narrow_the_log)
+{
+    char ids[256];
+    struct http_reply *r = get_ok("/api/v1/audit?entity=trial", admin_token);
+    page_ids(r->json, ids, sizeof ids);
+    ck_assert_str_eq(ids, "5,4,3");
+    http_reply_free(r);
+    r = get_ok("/api/v1/audit?entity=trial&entity_id=4", admin_token);
+    page_ids(r->json, ids, sizeof ids);
+    ck_assert_str_eq(ids, "5,3");
+    http_reply_free(r);
+    r = get_ok("/api/v1/audit?entity=user&entity_id=1", admin_token);
+    page_ids(r->json, ids, sizeof ids);
+    ck_assert_str_eq(ids, "1");
+    http_reply_free(r);
+    r = get_ok("/api/v1/audit?entity=trial&entity_id=999", admin_token);
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 0);
+    http_reply_free(r);
+}
+END_TEST
+
+START_TEST(province_admin_sees_the_events_on_its_provinces_objects)
+{
+    char ids[256];
+    /* ZJ: achievement 1, trial 4 (ZJ enterprise) twice, payment 1 on license 4, compensation 1,
+     * user 104 (ZJ institution staff), institution 3 */
+    struct http_reply *r = get_ok("/api/v1/audit", session_token_for("stats-pa-zj"));
+    page_ids(r->json, ids, sizeof ids);
+    ck_assert_str_eq(ids, "12,10,8,7,5,3,2");
+    http_reply_free(r);
+    /* SH: trial 4 (SH institution) twice, license 11, payment 1, enterprise 1, session of 102 */
+    r = get_ok("/api/v1/audit", session_token_for("stats-pa-sh"));
+    page_ids(r->json, ids, sizeof ids);
+    ck_assert_str_eq(ids, "11,9,7,6,5,3");
+    http_reply_free(r);
+    /* another province's object: nothing, not an error */
+    r = get_ok("/api/v1/audit?entity=trial&entity_id=6", session_token_for("stats-pa-zj"));
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 0);
+    http_reply_free(r);
+    r = get_ok("/api/v1/audit?entity=trial&limit=1", session_token_for("stats-pa-zj"));
+    page_ids(r->json, ids, sizeof ids);
+    ck_assert_str_eq(ids, "5");
+    ck_assert(json_is_string(json_object_get(r->json, "next_cursor")));
+    http_reply_free(r);
+}
+END_TEST
+
+static void assert_refused(const char *path, const char *token, long status, const char *code,
+                           const char *field)
+{
+    struct http_reply *r = http_get(path, token);
+    ck_assert_msg(r != NULL, "no reply to %s", path);
+    ck_assert_msg(r->status == status, "%s: %ld, expected %ld", path, r->status, status);
+    ck_assert_str_eq(problem_code(r), code);
+    if (field != NULL) {
+        const json_t *error = json_array_get(json_object_get(r->json, "errors"), 0);
+        ck_assert_str_eq(json_string_value(json_object_get(error, "field")), field);
+    }
+    http_reply_free(r);
+}
+
+START_TEST(staff_are_forbidden_and_anonymous_callers_unauthenticated)
+{
+    assert_refused("/api/v1/audit", session_token_for("stats-ent-zj"), 403, "forbidden", NULL);
+    assert_refused("/api/v1/audit", session_token_for("stats-inst-zj"), 403, "forbidden", NULL);
+    assert_refused("/api/v1/audit", NULL, 401, "unauthenticated", NULL);
+}
+END_TEST
+
+START_TEST(bad_parameters_are_422_naming_the_parameter)
+{
+    assert_refused("/api/v1/audit?entity=contract", admin_token, 422, "invalid_field", "entity");
+    assert_refused("/api/v1/audit?entity=trial&entity_id=0", admin_token, 422, "invalid_field",
+                   "entity_id");
+    assert_refused("/api/v1/audit?entity=trial&entity_id=4x", admin_token, 422,
+                   "invalid_field", "entity_id");
+    assert_refused("/api/v1/audit?entity_id=4", admin_token, 422, "invalid_field", "entity_id");
+    assert_refused("/api/v1/audit?limit=0", admin_token, 422, "invalid_field", "limit");
+    assert_refused("/api/v1/audit?limit=101", admin_token, 422, "invalid_field", "limit");
+    assert_refused("/api/v1/audit?cursor=bm90LWEtY3Vyc29y", admin_token, 422, "invalid_field",
+                   "cursor");
+}
+END_TEST
+
+START_TEST(pages_neither_repeat_nor_skip_while_events_are_written)
+{
+    char seen[512] = "";
+    char cursor_path[512] = "/api/v1/audit?limit=5";
+    int pages = 0;
+    for (;;) {
+        struct http_reply *r = get_ok(cursor_path, admin_token);
+        char ids[256];
+        page_ids(r->json, ids, sizeof ids);
+        size_t used = strlen(seen);
+        snprintf(seen + used, sizeof seen - used, "%s%s", used > 0 && ids[0] ? "," : "", ids);
+        if (pages++ == 0)
+            harness_sql("SELECT audit_write(NULL, 'trial.expire', 'trial', 2, NULL, NULL)");
+        const char *next = json_string_value(json_object_get(r->json, "next_cursor"));
+        if (next == NULL) {
+            http_reply_free(r);
+            break;
+        }
+        snprintf(cursor_path, sizeof cursor_path, "/api/v1/audit?limit=5&cursor=%s", next);
+        http_reply_free(r);
+    }
+    ck_assert_int_eq(pages, 3);
+    ck_assert_str_eq(seen, "12,11,10,9,8,7,6,5,4,3,2,1");
+    struct http_reply *r = get_ok("/api/v1/audit?limit=1", admin_token);
+    char ids[32];
+    page_ids(r->json, ids, sizeof ids);
+    ck_assert_str_eq(ids, "13");
+    http_reply_free(r);
+}
+END_TEST
+
+/* Runs `techpool audit verify` on the test database; returns its exit status, output in out. */
+static int audit_verify(char *out, size_t size)
+{
+    char command[2048];
+    snprintf(command, sizeof command, "TECHPOOL_DATABASE_URL='%s' %s audit verify 2>&1",
+             harness_conninfo(), harness_daemon_bin());
+    FILE *p = popen(command, "r");
+    ck_assert_ptr_nonnull(p);
+    size_t n = fread(out, 1, size - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    ck_assert_msg(WIFEXITED(status), "audit verify did not exit");
+    return WEXITSTATUS(status);
+}
+
+START_TEST(audit_verify_passes_an_untouched_chain)
+{
+    char out[512];
+    char want[64];
+    snprintf(want, sizeof want, "audit chain intact: %s events\n",
+             harness_sql("SELECT count(*) FROM audit_events"));
+    ck_assert_int_eq(audit_verify(out, sizeof out), 0);
+    ck_assert_str_eq(out, want);
+}
+END_TEST
+
+START_TEST(audit_verify_names_an_edited_event)
+{
+    char out[512];
+    harness_sql("CREATE TABLE audit_saved AS SELECT * FROM audit_events WHERE id = 7");
+    harness_sql("ALTER TABLE audit_events DISABLE TRIGGER ALL");
+    harness_sql("UPDATE audit_events SET after = '{\"amount_fen\": 3}' WHERE id = 7");
+    harness_sql("ALTER TABLE audit_events ENABLE TRIGGER ALL");
+    ck_assert_int_eq(audit_verify(out, sizeof out), 1);
+    ck_assert_msg(strstr(out, "broken at event 7 ") != NULL, "%s", out);
+    /* put it back as it was: the chain verifies again */
+    harness_sql("ALTER TABLE audit_events DISABLE TRIGGER ALL");
+    harness_sql("UPDATE audit_events e SET after = s.after FROM audit_saved s WHERE e.id = s.id");
+    harness_sql("ALTER TABLE audit_events ENABLE TRIGGER ALL");
+    harness_sql("DROP TABLE audit_saved");
+    ck_assert_int_eq(audit_verify(out, sizeof out), 0);
+}
+END_TEST
+
+START_TEST(audit_verify_names_the_event_after_a_deleted_one)
+{
+    char out[512];
+    harness_sql("CREATE TABLE audit_saved AS SELECT * FROM audit_events WHERE id = 4");
+    harness_sql("ALTER TABLE audit_events DISABLE TRIGGER ALL");
+    harness_sql("DELETE FROM audit_events WHERE id = 4");
+    harness_sql("ALTER TABLE audit_events ENABLE TRIGGER ALL");
+    ck_assert_int_eq(audit_verify(out, sizeof out), 1);
+    ck_assert_msg(strstr(out, "broken at event 5 (3 events before it verified)") != NULL, "%s",
+                  out);
+    harness_sql("ALTER TABLE audit_events DISABLE TRIGGER ALL");
+    harness_sql("INSERT INTO audit_events SELECT * FROM audit_saved");
+    harness_sql("ALTER TABLE audit_events ENABLE TRIGGER ALL");
+    harness_sql("DROP TABLE audit_saved");
+    ck_assert_int_eq(audit_verify(out, sizeof out), 0);
+}
+END_TEST
+
+START_TEST(audit_verify_notices_the_newest_event_missing)
+{
+    char out[512];
+    char last[24];
+    snprintf(last, sizeof last, "%s", harness_sql("SELECT max(id) FROM audit_events"));
+    harness_sql("ALTER TABLE audit_events DISABLE TRIGGER ALL");
+    char sql[128];
+    snprintf(sql, sizeof sql, "DELETE FROM audit_events WHERE id = %s", last);
+    harness_sql(sql);
+    harness_sql("ALTER TABLE audit_events ENABLE TRIGGER ALL");
+    ck_assert_int_eq(audit_verify(out, sizeof out), 1);
+    char want[64];
+    snprintf(want, sizeof want, "broken at event %s ", last);
+    ck_assert_msg(strstr(out, want) != NULL, "%s", out);
+}
+END_TEST
+
+START_TEST(audit_verify_without_a_database_says_so_with_exit_2)
+{
+    char out[512];
+    char command[1024];
+    snprintf(command, sizeof command,
+             "TECHPOOL_DATABASE_URL='host=/nonexistent/socket dbname=none' %s audit verify 2>&1",
+             harness_daemon_bin());
+    FILE *p = popen(command, "r");
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    ck_assert_int_eq(WEXITSTATUS(status), 2);
+    ck_assert_ptr_nonnull(strstr(out, "cannot connect to the database"));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("audit");
+    TCase *tc = tcase_create("audit");
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, admin_sees_every_event_newest_first_with_its_contents);
+    tcase_add_test(tc, entity_and_entity_id_narrow_the_log);
+    tcase_add_test(tc, province_admin_sees_the_events_on_its_provinces_objects);
+    tcase_add_test(tc, staff_are_forbidden_and_anonymous_callers_unauthenticated);
+    tcase_add_test(tc, bad_parameters_are_422_naming_the_parameter);
+    tcase_add_test(tc, pages_neither_repeat_nor_skip_while_events_are_written);
+    tcase_add_test(tc, audit_verify_passes_an_untouched_chain);
+    tcase_add_test(tc, audit_verify_names_an_edited_event);
+    tcase_add_test(tc, audit_verify_names_the_event_after_a_deleted_one);
+    tcase_add_test(tc, audit_verify_notices_the_newest_event_missing);
+    tcase_add_test(tc, audit_verify_without_a_database_says_so_with_exit_2);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}
