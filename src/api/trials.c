@@ -1,0 +1,222 @@
+/* trials: request, approve, decline, cancel, return and convert a trial, and read trials. The
+ * SQL functions of 0006_trials.sql decide who may see and do what; here bodies and queries are
+ * checked so that a bad value gets a message naming its field. */
+#include "api/trials.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/dbcall.h"
+#include "api/idempotency.h"
+#include "api/listing.h"
+#include "http/fields.h"
+#include "http/router.h"
+
+#define MONEY_MAX_FEN 10000000000000LL  /* 100 billion yuan: far above any license */
+#define INSTALLMENTS_MAX 120
+
+static const char *const TRIAL_STATUSES[] = {
+    "requested", "active", "declined", "cancelled", "converted", "returned", "expired", NULL,
+};
+static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
+static const char *const PAYMENT_MODES[] = {
+    "lump_sum", "installments", "royalty", "lump_sum_plus_royalty", "equity", NULL,
+};
+
+static const char *text_not_blank(const char *value)
+{
+    return value[strspn(value, " \t\r\n")] == '\0' ? "must not be blank" : NULL;
+}
+
+static const struct field_spec REQUEST_SPECS[] = {
+    { .name = "purpose", .type = FIELD_STRING, .required = true, .min = 1, .max = 4000,
+      .check = text_not_blank },
+    { .name = "planned_months", .type = FIELD_INT, .required = true, .min = 1, .max = 36 },
+};
+static const struct field_spec REASON_SPECS[] = {
+    { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 2000,
+      .check = text_not_blank },
+};
+static const struct field_spec INSTALLMENT_SPECS[] = {
+    { .name = "due_on", .type = FIELD_DATE, .required = true },
+    { .name = "amount_fen", .type = FIELD_INT, .required = true, .min = 1,
+      .max = MONEY_MAX_FEN },
+};
+static const struct field_spec CONVERT_SPECS[] = {
+    { .name = "payment_mode", .type = FIELD_ENUM, .required = true, .values = PAYMENT_MODES },
+    { .name = "total_fen", .type = FIELD_INT, .required = true, .min = 0,
+      .max = MONEY_MAX_FEN },
+    { .name = "royalty_bp", .type = FIELD_INT, .min = 0, .max = 10000 },
+    { .name = "installments", .type = FIELD_ARRAY, .required = true, .min = 0,
+      .max = INSTALLMENTS_MAX, .items = INSTALLMENT_SPECS,
+      .item_count = FIELD_COUNT(INSTALLMENT_SPECS) },
+};
+
+static const struct statement LIST = {
+    "trials_list",
+    "SELECT * FROM api_trials_list($1::bigint, $2::text, $3::bigint, $4::text, $5::integer, "
+    "$6::bigint)"
+};
+static const struct statement GET = {
+    "trial_get", "SELECT api_trial_get($1::bigint, $2::bigint)"
+};
+static const struct statement REQUEST = {
+    "trial_request", "SELECT api_trial_request($1::bigint, $2::bigint, $3::jsonb)"
+};
+static const struct statement APPROVE = {
+    "trial_approve", "SELECT api_trial_approve($1::bigint, $2::bigint)"
+};
+static const struct statement DECLINE = {
+    "trial_decline", "SELECT api_trial_decline($1::bigint, $2::bigint, $3::text)"
+};
+static const struct statement CANCEL = {
+    "trial_cancel", "SELECT api_trial_cancel($1::bigint, $2::bigint)"
+};
+static const struct statement RETURN = {
+    "trial_return", "SELECT api_trial_return($1::bigint, $2::bigint, $3::text)"
+};
+static const struct statement CONVERT = {
+    "trial_convert", "SELECT api_trial_convert($1::bigint, $2::bigint, $3::jsonb)"
+};
+
+static const char *actor(const struct request *req)
+{
+    return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
+}
+
+/* The value of query parameter name when it is one of values (NULL when absent); false with
+ * 422 in rep otherwise. */
+static bool query_enum(const struct request *req, const char *name, const char *const *values,
+                       const char **out, struct reply *rep)
+{
+    *out = request_query(req, name);
+    if (*out == NULL)
+        return true;
+    for (const char *const *v = values; *v != NULL; v++)
+        if (strcmp(*v, *out) == 0)
+            return true;
+    reply_invalid_field(rep, name, "is not one of the allowed values");
+    return false;
+}
+
+void trials_list(struct request *req, struct reply *rep)
+{
+    const char *status;
+    const char *province;
+    struct list_page page;
+    if (!query_enum(req, "status", TRIAL_STATUSES, &status, rep) ||
+        !query_enum(req, "province", PROVINCES, &province, rep))
+        return;
+    const char *achievement_id = request_query(req, "achievement_id");
+    int64_t parsed;
+    if (achievement_id != NULL &&
+        !router_parse_id(achievement_id, strlen(achievement_id), &parsed)) {
+        reply_invalid_field(rep, "achievement_id", "must be a positive integer");
+        return;
+    }
+    if (!list_page_parse(req, "trials", &page, rep))
+        return;
+    const char *params[] = { actor(req), status, achievement_id, province, page.limit,
+                             page.position[0] != '\0' ? page.position : NULL };
+    list_reply(rep, "trials", &LIST, 6, params);
+}
+
+void trial_get(struct request *req, struct reply *rep)
+{
+    const char *params[] = { actor(req), req->id_text[0] };
+    api_db_json(rep, 200, &GET, 2, params);
+}
+
+/* Runs st with (actor, id, the body as JSON text), as an (idem) endpoint. */
+static void run_with_body(struct request *req, struct reply *rep, int ok_status,
+                          const struct statement *st)
+{
+    char *body = json_dumps(req->body, JSON_COMPACT);
+    if (body == NULL) {
+        reply_problem(rep, 500, "internal", "out of memory");
+        return;
+    }
+    const char *params[] = { actor(req), req->id_text[0], body };
+    idempotent_db_json(req, rep, ok_status, st, 3, params);
+    free(body);
+}
+
+void trial_request(struct request *req, struct reply *rep)
+{
+    if (!fields_check(req->body, REQUEST_SPECS, FIELD_COUNT(REQUEST_SPECS), rep))
+        return;
+    run_with_body(req, rep, 201, &REQUEST);
+}
+
+/* approve and cancel take no fields (an empty object or no body). */
+static void trial_move(struct request *req, struct reply *rep, const struct statement *st)
+{
+    if (!fields_check(req->body, NULL, 0, rep))
+        return;
+    const char *params[] = { actor(req), req->id_text[0] };
+    api_db_json(rep, 200, st, 2, params);
+}
+
+/* decline and return take {"reason"}. */
+static void trial_close(struct request *req, struct reply *rep, const struct statement *st)
+{
+    if (!fields_check(req->body, REASON_SPECS, FIELD_COUNT(REASON_SPECS), rep))
+        return;
+    const char *params[] = { actor(req), req->id_text[0],
+                             json_string_value(json_object_get(req->body, "reason")) };
+    api_db_json(rep, 200, st, 3, params);
+}
+
+void trial_approve(struct request *req, struct reply *rep)
+{
+    trial_move(req, rep, &APPROVE);
+}
+
+void trial_decline(struct request *req, struct reply *rep)
+{
+    trial_close(req, rep, &DECLINE);
+}
+
+void trial_cancel(struct request *req, struct reply *rep)
+{
+    trial_move(req, rep, &CANCEL);
+}
+
+void trial_return(struct request *req, struct reply *rep)
+{
+    trial_close(req, rep, &RETURN);
+}
+
+/* The license terms beyond single fields: installments add up to total_fen exactly, and only
+ * the royalty and equity modes may have no fixed total. */
+static bool license_terms_valid(const json_t *body, struct reply *rep)
+{
+    const char *mode = json_string_value(json_object_get(body, "payment_mode"));
+    json_int_t total = json_integer_value(json_object_get(body, "total_fen"));
+    if (total == 0 && strcmp(mode, "royalty") != 0 && strcmp(mode, "equity") != 0) {
+        reply_invalid_field(rep, "total_fen", "must be positive for this payment mode");
+        return false;
+    }
+    json_int_t sum = 0;
+    size_t index;
+    const json_t *item;
+    json_array_foreach(json_object_get(body, "installments"), index, item)
+        sum += json_integer_value(json_object_get(item, "amount_fen"));
+    if (sum != total) {
+        char message[128];
+        snprintf(message, sizeof message, "amounts add up to %lld fen, not total_fen %lld",
+                 (long long)sum, (long long)total);
+        reply_invalid_field(rep, "installments", message);
+        return false;
+    }
+    return true;
+}
+
+void trial_convert(struct request *req, struct reply *rep)
+{
+    if (!fields_check(req->body, CONVERT_SPECS, FIELD_COUNT(CONVERT_SPECS), rep) ||
+        !license_terms_valid(req->body, rep))
+        return;
+    run_with_body(req, rep, 201, &CONVERT);
+}
