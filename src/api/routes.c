@@ -3,11 +3,14 @@
 #include "api/accounts.h"
 #include "api/achievements.h"
 #include "api/audit.h"
+#include "api/compensations.h"
 #include "api/export_csv.h"
 #include "api/export_xlsx.h"
+#include "api/licenses.h"
 #include "api/openapi.h"
 #include "api/session.h"
 #include "api/stats.h"
+#include "api/trials.h"
 #include "http/router.h"
 
 const struct route ROUTES[] = {
@@ -40,8 +43,24 @@ const struct route ROUTES[] = {
     { "POST", "/api/v1/achievements/{id}/reject", achievement_reject, ROLE_ADMINS },
 
     /* trials */
+    { "POST", "/api/v1/achievements/{id}/trials", trial_request, ROLE_ENTERPRISE },
+    { "GET", "/api/v1/trials", trials_list, ROLE_SIGNED_IN },
+    { "GET", "/api/v1/trials/{id}", trial_get, ROLE_SIGNED_IN },
+    { "POST", "/api/v1/trials/{id}/approve", trial_approve, ROLE_INSTITUTION },
+    { "POST", "/api/v1/trials/{id}/decline", trial_decline, ROLE_INSTITUTION },
+    { "POST", "/api/v1/trials/{id}/cancel", trial_cancel, ROLE_ENTERPRISE },
+    { "POST", "/api/v1/trials/{id}/return", trial_return, ROLE_ENTERPRISE },
+    { "POST", "/api/v1/trials/{id}/convert", trial_convert, ROLE_INSTITUTION },
 
     /* licenses, payments and compensation */
+    { "GET", "/api/v1/licenses", licenses_list, ROLE_SIGNED_IN },
+    { "GET", "/api/v1/licenses/{id}", license_get, ROLE_SIGNED_IN },
+    { "GET", "/api/v1/licenses/{id}/payments", license_payments_list, ROLE_SIGNED_IN },
+    { "POST", "/api/v1/licenses/{id}/payments", license_payment_record, ROLE_INSTITUTION },
+    { "POST", "/api/v1/licenses/{id}/default", license_default, ROLE_INSTITUTION },
+    { "GET", "/api/v1/compensations", compensations_list, ROLE_ADMINS },
+    { "POST", "/api/v1/compensations/{id}/approve", compensation_approve, ROLE_ADMINS },
+    { "POST", "/api/v1/compensations/{id}/reject", compensation_reject, ROLE_ADMINS },
 
     /* statistics, exports and audit */
     { "GET", "/api/v1/stats/summary", stats_summary, ROLE_ADMINS },

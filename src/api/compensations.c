@@ -1,0 +1,77 @@
+/* compensations: list, read and decide risk compensation claims. The SQL functions of
+ * 0007_licenses.sql limit a province_admin to the claims of its province. */
+#include "api/compensations.h"
+
+#include <string.h>
+
+#include "api/dbcall.h"
+#include "api/listing.h"
+#include "http/fields.h"
+
+static const char *const COMPENSATION_STATUSES[] = { "pending", "approved", "rejected", NULL };
+
+static const char *text_not_blank(const char *value)
+{
+    return value[strspn(value, " \t\r\n")] == '\0' ? "must not be blank" : NULL;
+}
+
+/* An approval may carry a note; a rejection must say why. */
+static const struct field_spec APPROVE_SPECS[] = {
+    { .name = "reason", .type = FIELD_STRING, .min = 1, .max = 2000, .check = text_not_blank },
+};
+static const struct field_spec REJECT_SPECS[] = {
+    { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 2000,
+      .check = text_not_blank },
+};
+
+static const struct statement LIST = {
+    "compensations_list",
+    "SELECT * FROM api_compensations_list($1::bigint, $2::text, $3::integer, $4::bigint)"
+};
+static const struct statement APPROVE = {
+    "compensation_approve",
+    "SELECT api_compensation_approve($1::bigint, $2::bigint, $3::text)"
+};
+static const struct statement REJECT = {
+    "compensation_reject", "SELECT api_compensation_reject($1::bigint, $2::bigint, $3::text)"
+};
+
+void compensations_list(struct request *req, struct reply *rep)
+{
+    const char *status = request_query(req, "status");
+    bool known = status == NULL;
+    for (const char *const *v = COMPENSATION_STATUSES; !known && *v != NULL; v++)
+        known = strcmp(*v, status) == 0;
+    if (!known) {
+        reply_invalid_field(rep, "status", "is not one of the allowed values");
+        return;
+    }
+    struct list_page page;
+    if (!list_page_parse(req, "compensations", &page, rep))
+        return;
+    const char *params[] = { req->caller.user_id_text, status, page.limit,
+                             page.position[0] != '\0' ? page.position : NULL };
+    list_reply(rep, "compensations", &LIST, 4, params);
+}
+
+/* Decides a claim; reason is NULL when the body has none. */
+static void compensation_decide(struct request *req, struct reply *rep,
+                                const struct field_spec *specs, size_t count,
+                                const struct statement *st)
+{
+    if (!fields_check(req->body, specs, count, rep))
+        return;
+    const char *params[] = { req->caller.user_id_text, req->id_text[0],
+                             json_string_value(json_object_get(req->body, "reason")) };
+    api_db_json(rep, 200, st, 3, params);
+}
+
+void compensation_approve(struct request *req, struct reply *rep)
+{
+    compensation_decide(req, rep, APPROVE_SPECS, FIELD_COUNT(APPROVE_SPECS), &APPROVE);
+}
+
+void compensation_reject(struct request *req, struct reply *rep)
+{
+    compensation_decide(req, rep, REJECT_SPECS, FIELD_COUNT(REJECT_SPECS), &REJECT);
+}

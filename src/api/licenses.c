@@ -1,0 +1,111 @@
+/* licenses: read licenses and their payments, record a payment, mark a default. The SQL
+ * functions of 0007_licenses.sql decide who may see and do what and keep the books. */
+#include "api/licenses.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/dbcall.h"
+#include "api/idempotency.h"
+#include "api/listing.h"
+#include "http/fields.h"
+
+#define MONEY_MAX_FEN 10000000000000LL  /* as for the license terms */
+
+static const char *const LICENSE_STATUSES[] = { "active", "settled", "defaulted", NULL };
+
+static const char *text_not_blank(const char *value)
+{
+    return value[strspn(value, " \t\r\n")] == '\0' ? "must not be blank" : NULL;
+}
+
+static const struct field_spec PAYMENT_SPECS[] = {
+    { .name = "amount_fen", .type = FIELD_INT, .required = true, .min = 1,
+      .max = MONEY_MAX_FEN },
+    { .name = "paid_on", .type = FIELD_DATE, .required = true },
+    { .name = "reference", .type = FIELD_STRING, .required = true, .min = 0, .max = 200 },
+};
+static const struct field_spec DEFAULT_SPECS[] = {
+    { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 2000,
+      .check = text_not_blank },
+};
+
+static const struct statement LIST = {
+    "licenses_list",
+    "SELECT * FROM api_licenses_list($1::bigint, $2::text, $3::integer, $4::bigint)"
+};
+static const struct statement GET = {
+    "license_get", "SELECT api_license_get($1::bigint, $2::bigint)"
+};
+static const struct statement PAYMENTS = {
+    "license_payments_list",
+    "SELECT * FROM api_license_payments_list($1::bigint, $2::bigint, $3::integer, $4::bigint)"
+};
+static const struct statement PAY = {
+    "license_payment_record", "SELECT api_license_payment($1::bigint, $2::bigint, $3::jsonb)"
+};
+static const struct statement DEFAULT = {
+    "license_default", "SELECT api_license_default($1::bigint, $2::bigint, $3::text)"
+};
+
+static const char *actor(const struct request *req)
+{
+    return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
+}
+
+void licenses_list(struct request *req, struct reply *rep)
+{
+    const char *status = request_query(req, "status");
+    bool known = status == NULL;
+    for (const char *const *v = LICENSE_STATUSES; !known && *v != NULL; v++)
+        known = strcmp(*v, status) == 0;
+    if (!known) {
+        reply_invalid_field(rep, "status", "is not one of the allowed values");
+        return;
+    }
+    struct list_page page;
+    if (!list_page_parse(req, "licenses", &page, rep))
+        return;
+    const char *params[] = { actor(req), status, page.limit,
+                             page.position[0] != '\0' ? page.position : NULL };
+    list_reply(rep, "licenses", &LIST, 4, params);
+}
+
+void license_get(struct request *req, struct reply *rep)
+{
+    const char *params[] = { actor(req), req->id_text[0] };
+    api_db_json(rep, 200, &GET, 2, params);
+}
+
+void license_payments_list(struct request *req, struct reply *rep)
+{
+    struct list_page page;
+    if (!list_page_parse(req, "payments", &page, rep))
+        return;
+    const char *params[] = { actor(req), req->id_text[0], page.limit,
+                             page.position[0] != '\0' ? page.position : NULL };
+    list_reply(rep, "payments", &PAYMENTS, 4, params);
+}
+
+void license_payment_record(struct request *req, struct reply *rep)
+{
+    if (!fields_check(req->body, PAYMENT_SPECS, FIELD_COUNT(PAYMENT_SPECS), rep))
+        return;
+    char *body = json_dumps(req->body, JSON_COMPACT);
+    if (body == NULL) {
+        reply_problem(rep, 500, "internal", "out of memory");
+        return;
+    }
+    const char *params[] = { actor(req), req->id_text[0], body };
+    idempotent_db_json(req, rep, 201, &PAY, 3, params);
+    free(body);
+}
+
+void license_default(struct request *req, struct reply *rep)
+{
+    if (!fields_check(req->body, DEFAULT_SPECS, FIELD_COUNT(DEFAULT_SPECS), rep))
+        return;
+    const char *params[] = { actor(req), req->id_text[0],
+                             json_string_value(json_object_get(req->body, "reason")) };
+    api_db_json(rep, 201, &DEFAULT, 3, params);
+}
