@@ -131,15 +131,25 @@ void exchange_body_append(struct exchange *x, const char *data, size_t size)
         free(x->body);
         x->body = NULL;
         x->body_len = 0;
+        x->body_cap = 0;
         return;
     }
-    char *grown = realloc(x->body, x->body_len + size + 1);
-    if (grown == NULL) {
-        x->body_too_large = true;
-        return;
+    if (x->body_len + size + 1 > x->body_cap) {
+        /* grow geometrically: a body arriving in many small chunks is copied O(n) times */
+        size_t cap = x->body_cap > 0 ? x->body_cap : 16 * 1024;
+        while (cap < x->body_len + size + 1)
+            cap *= 2;
+        if (cap > BODY_LIMIT + 1)
+            cap = BODY_LIMIT + 1;
+        char *grown = realloc(x->body, cap);
+        if (grown == NULL) {
+            x->body_too_large = true;
+            return;
+        }
+        x->body = grown;
+        x->body_cap = cap;
     }
-    memcpy(grown + x->body_len, data, size);
-    x->body = grown;
+    memcpy(x->body + x->body_len, data, size);
     x->body_len += size;
     x->body[x->body_len] = '\0';
 }

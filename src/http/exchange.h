@@ -19,6 +19,7 @@ struct exchange {
     struct reply rep;
     char *body;
     size_t body_len;
+    size_t body_cap;
     bool body_too_large;
     bool queued;
     bool stream_broken;
