@@ -8,6 +8,7 @@
 
 #include "db/db.h"
 #include "http/router.h"
+#include "http/server.h"
 
 #define ROUTES_MAX 128
 #define ROUTE_SLOTS (ROUTES_MAX + 2) /* + static, unmatched */
@@ -113,7 +114,11 @@ char *metrics_render(size_t *len)
                  "techpool_db_connections_in_use %d\n"
                  "# HELP techpool_db_connections_open Database connections open.\n"
                  "# TYPE techpool_db_connections_open gauge\n"
-                 "techpool_db_connections_open %d\n", db_pool_in_use(), db_pool_open());
+                 "techpool_db_connections_open %d\n"
+                 "# HELP techpool_http_requests_in_flight Requests received and not yet answered.\n"
+                 "# TYPE techpool_http_requests_in_flight gauge\n"
+                 "techpool_http_requests_in_flight %d\n",
+            db_pool_in_use(), db_pool_open(), server_requests_in_flight());
     if (fclose(out) != 0) {
         free(text);
         return NULL;

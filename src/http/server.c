@@ -26,6 +26,11 @@
 
 static atomic_int requests_in_flight;
 
+int server_requests_in_flight(void)
+{
+    return atomic_load(&requests_in_flight);
+}
+
 static uint64_t monotonic_micros(void)
 {
     struct timespec ts;

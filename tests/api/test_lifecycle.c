@@ -32,6 +32,35 @@ static int connect_daemon(void)
     return fd;
 }
 
+/* Polls /metrics until at least n requests are in flight (bounded). */
+static bool wait_in_flight(int n)
+{
+    for (int i = 0; i < 200; i++) {
+        struct http_reply *r = http_get("/metrics", NULL);
+        const char *gauge = r != NULL ? strstr(r->body, "\ntechpool_http_requests_in_flight ") : NULL;
+        bool seen = gauge != NULL && atoi(gauge + strlen("\ntechpool_http_requests_in_flight ")) >= n;
+        http_reply_free(r);
+        if (seen)
+            return true;
+        usleep(10 * 1000);
+    }
+    return false;
+}
+
+/* Polls the daemon's log until a line contains needle (bounded). */
+static bool wait_log_line(const char *needle)
+{
+    for (int i = 0; i < 200; i++) {
+        char cmd[1200];
+        char out[64];
+        snprintf(cmd, sizeof cmd, "grep -c '%s' '%s'", needle, harness_log_path());
+        if (run_command(cmd, out, sizeof out) == 0)
+            return true;
+        usleep(10 * 1000);
+    }
+    return false;
+}
+
 START_TEST(sigterm_finishes_the_request_in_flight_and_exits_zero)
 {
     harness_start("lifecycle_drain", NULL);
@@ -39,10 +68,10 @@ START_TEST(sigterm_finishes_the_request_in_flight_and_exits_zero)
     const char *head = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
                        "Content-Type: application/json\r\nContent-Length: 10\r\n\r\n{\"a\":";
     ck_assert_int_eq(send(fd, head, strlen(head), MSG_NOSIGNAL), (ssize_t)strlen(head));
-    usleep(200 * 1000); /* let the daemon take the headers: the request is now in flight */
+    ck_assert_msg(wait_in_flight(2), "the daemon never saw the request"); /* it + /metrics */
     pid_t pid = harness_pid();
     kill(pid, SIGTERM);
-    usleep(200 * 1000);
+    ck_assert_msg(wait_log_line("\"event\":\"stopping\""), "the daemon did not take SIGTERM");
     ck_assert_msg(kill(pid, 0) == 0, "the daemon exited with a request in flight");
     const char *rest = "\"bcd\"}";
     ck_assert_int_eq(send(fd, rest, strlen(rest), MSG_NOSIGNAL), (ssize_t)strlen(rest));
