@@ -9,6 +9,7 @@ packages=(
   check libsubunit-dev libcurl4-openssl-dev libxlsxwriter-dev
   postgresql-15 postgresql-contrib
   chromium fonts-wqy-microhei unzip procps curl ca-certificates
+  wrk nginx-light
 )
 
 missing=()
