@@ -68,6 +68,37 @@ LANGUAGE sql STABLE AS $$
     SELECT u.role, u.province, u.institution_id FROM users u WHERE u.id = actor AND NOT u.disabled
 $$;
 
+-- Locks an achievement for a change. Raises TP404 when the actor may not see it, and TP403 with
+-- p_refusal unless the change is the actor's to make: p_by 'institution', staff of its
+-- institution; p_by 'reviewer', an admin or the province_admin of its province.
+CREATE FUNCTION achievement_lock_for(p_actor bigint, p_id bigint, p_by text, p_refusal text)
+RETURNS achievements
+LANGUAGE plpgsql AS $$
+DECLARE
+    viewer record;
+    a achievements;
+    allowed boolean;
+BEGIN
+    SELECT * INTO viewer FROM achievement_viewer(p_actor);
+    SELECT * INTO a FROM achievements WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND OR NOT coalesce(achievement_visible(a.status, a.province, a.institution_id,
+                                     viewer.role, viewer.province, viewer.institution_id),
+                                 false) THEN
+        PERFORM tp_raise('TP404', 'no such achievement');
+    END IF;
+    IF p_by = 'institution' THEN
+        allowed := viewer.role = 'institution' AND viewer.institution_id = a.institution_id;
+    ELSE
+        allowed := viewer.role = 'admin'
+                OR (viewer.role = 'province_admin' AND viewer.province = a.province);
+    END IF;
+    IF NOT coalesce(allowed, false) THEN
+        PERFORM tp_raise('TP403', p_refusal);
+    END IF;
+    RETURN a;
+END
+$$;
+
 -- The top-level keys whose values differ between two objects: (before, after), each holding
 -- only those keys. For audit events that say what changed.
 CREATE FUNCTION achievement_changes(old_item jsonb, new_item jsonb,
@@ -247,24 +278,14 @@ CREATE FUNCTION api_achievement_update(p_actor bigint, p_id bigint, p_if_version
 RETURNS TABLE (reply json, reply_version integer)
 LANGUAGE plpgsql AS $$
 DECLARE
-    viewer record;
     a achievements;
     body jsonb := jsonb_strip_nulls(p_body);
     old_item jsonb;
     new_item jsonb;
     change record;
 BEGIN
-    SELECT * INTO viewer FROM achievement_viewer(p_actor);
-    SELECT * INTO a FROM achievements WHERE id = p_id FOR UPDATE;
-    IF NOT FOUND OR NOT coalesce(achievement_visible(a.status, a.province, a.institution_id,
-                                     viewer.role, viewer.province, viewer.institution_id),
-                                 false) THEN
-        PERFORM tp_raise('TP404', 'no such achievement');
-    END IF;
-    IF viewer.role IS DISTINCT FROM 'institution'
-       OR viewer.institution_id IS DISTINCT FROM a.institution_id THEN
-        PERFORM tp_raise('TP403', 'only its institution edits an achievement');
-    END IF;
+    a := achievement_lock_for(p_actor, p_id, 'institution',
+                              'only its institution edits an achievement');
     IF p_if_version IS NOT NULL AND p_if_version <> a.version THEN
         PERFORM tp_raise('TP412', format('the achievement is at version %s, not %s',
                                          a.version, p_if_version));
@@ -311,32 +332,17 @@ CREATE FUNCTION achievement_move(p_actor bigint, p_id bigint, p_action text, p_r
 RETURNS TABLE (reply json, reply_version integer)
 LANGUAGE plpgsql AS $$
 DECLARE
-    viewer record;
+    by_institution boolean := p_action IN ('submit', 'withdraw');
     a achievements;
-    allowed boolean;
     from_states text[];
     to_state text;
     old_item jsonb;
     change record;
 BEGIN
-    SELECT * INTO viewer FROM achievement_viewer(p_actor);
-    SELECT * INTO a FROM achievements WHERE id = p_id FOR UPDATE;
-    IF NOT FOUND OR NOT coalesce(achievement_visible(a.status, a.province, a.institution_id,
-                                     viewer.role, viewer.province, viewer.institution_id),
-                                 false) THEN
-        PERFORM tp_raise('TP404', 'no such achievement');
-    END IF;
-    IF p_action IN ('submit', 'withdraw') THEN
-        allowed := viewer.role = 'institution' AND viewer.institution_id = a.institution_id;
-    ELSE
-        allowed := viewer.role = 'admin'
-                OR (viewer.role = 'province_admin' AND viewer.province = a.province);
-    END IF;
-    IF NOT coalesce(allowed, false) THEN
-        PERFORM tp_raise('TP403', CASE WHEN p_action IN ('submit', 'withdraw')
-            THEN format('only its institution may %s an achievement', p_action)
-            ELSE format('only an admin of its province may %s an achievement', p_action) END);
-    END IF;
+    a := achievement_lock_for(p_actor, p_id,
+        CASE WHEN by_institution THEN 'institution' ELSE 'reviewer' END,
+        CASE WHEN by_institution THEN format('only its institution may %s an achievement', p_action)
+             ELSE format('only an admin of its province may %s an achievement', p_action) END);
     CASE p_action
         WHEN 'submit' THEN from_states := '{draft,rejected}'; to_state := 'pending';
         WHEN 'withdraw' THEN from_states := '{listed}'; to_state := 'withdrawn';
