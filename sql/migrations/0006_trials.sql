@@ -17,7 +17,8 @@
 -- is no longer listed (withdrawn, or licensed exclusively to another) cannot be approved.
 
 -- ---------------------------------------------------------------------------------------------
--- Shared pieces (also used by the licenses and compensations of 0007)
+-- Shared pieces (also used by the licenses and compensations of 0007; keyset_page by 0008's
+-- audit log)
 
 -- The signed-in user behind an actor id; no row for an anonymous caller (NULL) or a disabled
 -- user.
@@ -44,6 +45,58 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             AND (institution_province = viewer_province OR enterprise_province = viewer_province))
         OR (viewer_role = 'institution' AND institution_id = viewer_institution_id)
         OR (viewer_role = 'enterprise' AND enterprise_id = viewer_enterprise_id)
+$$;
+
+-- Whether the actor may see p_object, a row between an institution and an enterprise (a trial, a
+-- license: any row with institution_id, institution_province, enterprise_id and
+-- enterprise_province); false for an anonymous actor.
+CREATE FUNCTION party_visible_to(p_actor bigint, p_object record) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    viewer record;
+BEGIN
+    SELECT * INTO viewer FROM party_viewer(p_actor);
+    RETURN coalesce(party_visible(p_object.institution_id, p_object.institution_province,
+                                  p_object.enterprise_id, p_object.enterprise_province,
+                                  viewer.role, viewer.province, viewer.institution_id,
+                                  viewer.enterprise_id),
+                    false);
+END
+$$;
+
+-- For a change by one party to p_object, a row locked by the caller (all nulls when there is
+-- none): raises TP404 'no such <p_noun>' when the actor may not see it, and TP403 with
+-- p_refusal when the actor is not staff of its p_party ('institution' or 'enterprise').
+CREATE FUNCTION party_require_staff(p_actor bigint, p_object record, p_noun text, p_party text,
+                                    p_refusal text)
+RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    viewer record;
+BEGIN
+    IF p_object.id IS NULL OR NOT party_visible_to(p_actor, p_object) THEN
+        PERFORM tp_raise('TP404', 'no such ' || p_noun);
+    END IF;
+    SELECT * INTO viewer FROM party_viewer(p_actor);
+    IF NOT coalesce(viewer.role = p_party AND CASE p_party
+            WHEN 'institution' THEN viewer.institution_id = p_object.institution_id
+            ELSE viewer.enterprise_id = p_object.enterprise_id END, false) THEN
+        PERFORM tp_raise('TP403', p_refusal);
+    END IF;
+END
+$$;
+
+-- One page of a keyset list (newest first, keyset position = the last item's id) from its items
+-- in list order, fetched one beyond the page (at most p_limit + 1; NULL for none): the first
+-- p_limit items, and the position after them when more follow (NULL on the last page).
+CREATE FUNCTION keyset_page(p_items jsonb, p_limit integer,
+                            OUT items jsonb, OUT next_position text)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN jsonb_array_length(x.items) > p_limit THEN x.items - p_limit
+                ELSE x.items END,
+           CASE WHEN jsonb_array_length(x.items) > p_limit
+                THEN x.items -> (p_limit - 1) ->> 'id' END
+      FROM (SELECT coalesce(p_items, '[]'::jsonb) AS items) x
 $$;
 
 -- The reply object of one trial, effective as of today.
@@ -85,23 +138,11 @@ CREATE FUNCTION trial_lock_for(p_actor bigint, p_id bigint, p_party text, p_verb
 RETURNS trials
 LANGUAGE plpgsql AS $$
 DECLARE
-    viewer record;
     t trials;
 BEGIN
-    SELECT * INTO viewer FROM party_viewer(p_actor);
     SELECT * INTO t FROM trials WHERE id = p_id FOR UPDATE;
-    IF NOT FOUND OR NOT coalesce(party_visible(t.institution_id, t.institution_province,
-                                               t.enterprise_id, t.enterprise_province,
-                                               viewer.role, viewer.province,
-                                               viewer.institution_id, viewer.enterprise_id),
-                                 false) THEN
-        PERFORM tp_raise('TP404', 'no such trial');
-    END IF;
-    IF NOT coalesce(viewer.role = p_party AND CASE p_party
-            WHEN 'institution' THEN viewer.institution_id = t.institution_id
-            ELSE viewer.enterprise_id = t.enterprise_id END, false) THEN
-        PERFORM tp_raise('TP403', format('only the trial''s %s may %s it', p_party, p_verb));
-    END IF;
+    PERFORM party_require_staff(p_actor, t, 'trial', p_party,
+                                format('only the trial''s %s may %s it', p_party, p_verb));
     RETURN t;
 END
 $$;
@@ -150,14 +191,9 @@ BEGIN
                AND ($9::bigint IS NULL OR t.id < $9)
              ORDER BY t.id DESC
              LIMIT $8 + 1
-        ), page AS (
-            SELECT h.id, row_number() OVER (ORDER BY h.id DESC) AS n FROM hits h
         )
-        SELECT coalesce(jsonb_agg(trial_json(e) ORDER BY p.n) FILTER (WHERE p.n <= $8),
-                        '[]'::jsonb),
-               CASE WHEN count(*) > $8 THEN (min(p.id) FILTER (WHERE p.n <= $8))::text END
-          FROM page p
-          JOIN trials_effective e ON e.id = p.id
+        SELECT * FROM keyset_page((SELECT jsonb_agg(trial_json(e) ORDER BY e.id DESC)
+                                     FROM hits JOIN trials_effective e ON e.id = hits.id), $8)
     $query$
     USING v.role, v.province, v.institution_id, v.enterprise_id, p_status, p_achievement_id,
           p_province, p_limit, p_after_id;
@@ -167,13 +203,8 @@ $$;
 -- GET /api/v1/trials/{id}: NULL when the caller may not see it.
 CREATE FUNCTION api_trial_get(p_actor bigint, p_id bigint) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT trial_json(e)
-      FROM trials_effective e
-      LEFT JOIN party_viewer(p_actor) v ON true
-     WHERE e.id = p_id
-       AND party_visible(e.institution_id, e.institution_province, e.enterprise_id,
-                         e.enterprise_province, v.role, v.province, v.institution_id,
-                         v.enterprise_id)
+    SELECT trial_json(e) FROM trials_effective e
+     WHERE e.id = p_id AND party_visible_to(p_actor, e)
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -264,12 +295,17 @@ BEGIN
 END
 $$;
 
--- Closes a trial (declined, cancelled, returned) with an optional reason.
-CREATE FUNCTION trial_close(p_actor bigint, t trials, p_status text, p_action text,
-                            p_reason text)
+-- Closes a trial (p_status: declined, cancelled, returned) with an optional reason: the action
+-- (p_action) of its p_party, allowed while the trial is p_from_status.
+CREATE FUNCTION trial_close(p_actor bigint, p_id bigint, p_party text, p_action text,
+                            p_from_status text, p_status text, p_reason text)
 RETURNS jsonb
 LANGUAGE plpgsql AS $$
+DECLARE
+    t trials;
 BEGIN
+    t := trial_lock_for(p_actor, p_id, p_party, p_action);
+    PERFORM trial_require_status(t, p_from_status, p_status);
     UPDATE trials SET status = p_status, closed_at = tp_now(), close_reason = p_reason
      WHERE id = t.id;
     PERFORM audit_write(p_actor, 'trial.' || p_action, 'trial', t.id,
@@ -281,39 +317,21 @@ $$;
 
 -- POST /api/v1/trials/{id}/decline {"reason"}: the institution, while requested.
 CREATE FUNCTION api_trial_decline(p_actor bigint, p_id bigint, p_reason text) RETURNS jsonb
-LANGUAGE plpgsql AS $$
-DECLARE
-    t trials;
-BEGIN
-    t := trial_lock_for(p_actor, p_id, 'institution', 'decline');
-    PERFORM trial_require_status(t, 'requested', 'declined');
-    RETURN trial_close(p_actor, t, 'declined', 'decline', p_reason);
-END
+LANGUAGE sql AS $$
+    SELECT trial_close(p_actor, p_id, 'institution', 'decline', 'requested', 'declined', p_reason)
 $$;
 
 -- POST /api/v1/trials/{id}/cancel: the enterprise, while requested.
 CREATE FUNCTION api_trial_cancel(p_actor bigint, p_id bigint) RETURNS jsonb
-LANGUAGE plpgsql AS $$
-DECLARE
-    t trials;
-BEGIN
-    t := trial_lock_for(p_actor, p_id, 'enterprise', 'cancel');
-    PERFORM trial_require_status(t, 'requested', 'cancelled');
-    RETURN trial_close(p_actor, t, 'cancelled', 'cancel', NULL);
-END
+LANGUAGE sql AS $$
+    SELECT trial_close(p_actor, p_id, 'enterprise', 'cancel', 'requested', 'cancelled', NULL)
 $$;
 
 -- POST /api/v1/trials/{id}/return {"reason"}: the enterprise gives the trial back, while active
 -- ("no loss if it fails").
 CREATE FUNCTION api_trial_return(p_actor bigint, p_id bigint, p_reason text) RETURNS jsonb
-LANGUAGE plpgsql AS $$
-DECLARE
-    t trials;
-BEGIN
-    t := trial_lock_for(p_actor, p_id, 'enterprise', 'return');
-    PERFORM trial_require_status(t, 'active', 'returned');
-    RETURN trial_close(p_actor, t, 'returned', 'return', p_reason);
-END
+LANGUAGE sql AS $$
+    SELECT trial_close(p_actor, p_id, 'enterprise', 'return', 'active', 'returned', p_reason)
 $$;
 
 -- ---------------------------------------------------------------------------------------------

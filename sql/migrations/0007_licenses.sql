@@ -19,22 +19,11 @@ CREATE FUNCTION license_lock_for_institution(p_actor bigint, p_id bigint, p_verb
 RETURNS licenses
 LANGUAGE plpgsql AS $$
 DECLARE
-    viewer record;
     l licenses;
 BEGIN
-    SELECT * INTO viewer FROM party_viewer(p_actor);
     SELECT * INTO l FROM licenses WHERE id = p_id FOR UPDATE;
-    IF NOT FOUND OR NOT coalesce(party_visible(l.institution_id, l.institution_province,
-                                               l.enterprise_id, l.enterprise_province,
-                                               viewer.role, viewer.province,
-                                               viewer.institution_id, viewer.enterprise_id),
-                                 false) THEN
-        PERFORM tp_raise('TP404', 'no such license');
-    END IF;
-    IF NOT coalesce(viewer.role = 'institution' AND viewer.institution_id = l.institution_id,
-                    false) THEN
-        PERFORM tp_raise('TP403', format('only the licensing institution may %s', p_verb));
-    END IF;
+    PERFORM party_require_staff(p_actor, l, 'license', 'institution',
+                                format('only the licensing institution may %s', p_verb));
     RETURN l;
 END
 $$;
@@ -60,14 +49,9 @@ BEGIN
                AND ($7::bigint IS NULL OR l.id < $7)
              ORDER BY l.id DESC
              LIMIT $6 + 1
-        ), page AS (
-            SELECT h.id, row_number() OVER (ORDER BY h.id DESC) AS n FROM hits h
         )
-        SELECT coalesce(jsonb_agg(license_json(l) ORDER BY p.n) FILTER (WHERE p.n <= $6),
-                        '[]'::jsonb),
-               CASE WHEN count(*) > $6 THEN (min(p.id) FILTER (WHERE p.n <= $6))::text END
-          FROM page p
-          JOIN licenses l ON l.id = p.id
+        SELECT * FROM keyset_page((SELECT jsonb_agg(license_json(l) ORDER BY l.id DESC)
+                                     FROM hits JOIN licenses l ON l.id = hits.id), $6)
     $query$
     USING v.role, v.province, v.institution_id, v.enterprise_id, p_status, p_limit, p_after_id;
 END
@@ -76,13 +60,7 @@ $$;
 -- GET /api/v1/licenses/{id}: NULL when the caller may not see it.
 CREATE FUNCTION api_license_get(p_actor bigint, p_id bigint) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT license_json(l)
-      FROM licenses l
-      LEFT JOIN party_viewer(p_actor) v ON true
-     WHERE l.id = p_id
-       AND party_visible(l.institution_id, l.institution_province, l.enterprise_id,
-                         l.enterprise_province, v.role, v.province, v.institution_id,
-                         v.enterprise_id)
+    SELECT license_json(l) FROM licenses l WHERE l.id = p_id AND party_visible_to(p_actor, l)
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -105,15 +83,9 @@ BEGIN
            AND (p_after_id IS NULL OR p.id < p_after_id)
          ORDER BY p.id DESC
          LIMIT p_limit + 1
-    ), page AS (
-        SELECT h.id, row_number() OVER (ORDER BY h.id DESC) AS n FROM hits h
     )
-    SELECT coalesce(jsonb_agg(payment_json(p) ORDER BY g.n) FILTER (WHERE g.n <= p_limit),
-                    '[]'::jsonb),
-           CASE WHEN count(*) > p_limit
-                THEN (min(g.id) FILTER (WHERE g.n <= p_limit))::text END
-      FROM page g
-      JOIN payments p ON p.id = g.id;
+    SELECT * FROM keyset_page((SELECT jsonb_agg(payment_json(p) ORDER BY p.id DESC)
+                                 FROM hits JOIN payments p ON p.id = hits.id), p_limit);
 END
 $$;
 
@@ -243,14 +215,9 @@ BEGIN
                AND ($5::bigint IS NULL OR c.id < $5)
              ORDER BY c.id DESC
              LIMIT $4 + 1
-        ), page AS (
-            SELECT h.id, row_number() OVER (ORDER BY h.id DESC) AS n FROM hits h
         )
-        SELECT coalesce(jsonb_agg(compensation_json(c) ORDER BY p.n)
-                            FILTER (WHERE p.n <= $4), '[]'::jsonb),
-               CASE WHEN count(*) > $4 THEN (min(p.id) FILTER (WHERE p.n <= $4))::text END
-          FROM page p
-          JOIN compensations c ON c.id = p.id
+        SELECT * FROM keyset_page((SELECT jsonb_agg(compensation_json(c) ORDER BY c.id DESC)
+                                     FROM hits JOIN compensations c ON c.id = hits.id), $4)
     $query$
     USING v.role, v.province, p_status, p_limit, p_after_id;
 END
