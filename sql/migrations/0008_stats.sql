@@ -1,7 +1,8 @@
 -- 0008_stats: the administrators' statistics (summary, cross-provincial flows, monthly trend, by
 -- field), the rows of the trials export, and the audit log list.
 --
--- How a trial is counted, the same way in every statistic and in the exports:
+-- How a trial is counted, the same way in every statistic and in the exports (the first two
+-- rules are stats_trial_in_filter):
 --   * from/to are inclusive Asia/Shanghai calendar days of requested_at (tp_date). They become
 --     the instant range [from 00:00, to + 1 00:00) Asia/Shanghai (stats_range_start/_end), which
 --     is the same set of trials and lets the index on requested_at serve it;
@@ -67,6 +68,19 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                 ELSE (p_to + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' END
 $$;
 
+-- Whether a trial counts in a filter (see the header): requested within the inclusive day range,
+-- with either side in the province (NULL = every province). The statistics and the export call
+-- it with the trial's columns; the planner inlines it, so the range stays an index condition.
+CREATE FUNCTION stats_trial_in_filter(requested_at timestamptz, institution_province text,
+                                      enterprise_province text, p_from date, p_to date,
+                                      p_province text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT requested_at >= stats_range_start(p_from) AND requested_at < stats_range_end(p_to)
+       AND (p_province IS NULL OR institution_province = p_province
+            OR enterprise_province = p_province)
+$$;
+
 -- The province an administrator's statistics cover: the asked one (NULL = all) for an admin,
 -- its own for a province_admin. Raises TP401 for no user, TP422 for an unknown province, TP403
 -- for anyone else or for a province_admin asking about another province.
@@ -118,10 +132,8 @@ BEGIN
           FROM trials t
           LEFT JOIN licenses l ON l.id = t.license_id
           LEFT JOIN compensations c ON c.license_id = l.id AND c.status = 'approved'
-         WHERE t.requested_at >= stats_range_start(p_from)
-           AND t.requested_at < stats_range_end(p_to)
-           AND (v_province IS NULL OR t.institution_province = v_province
-                OR t.enterprise_province = v_province)
+         WHERE stats_trial_in_filter(t.requested_at, t.institution_province,
+                                     t.enterprise_province, p_from, p_to, v_province)
          GROUP BY 1
     ), s AS (
         SELECT coalesce(sum(trials), 0) AS requested,
@@ -164,10 +176,8 @@ BEGIN
         SELECT t.institution_province, t.enterprise_province, count(*) AS trials,
                count(*) FILTER (WHERE t.status = 'converted') AS conversions
           FROM trials t
-         WHERE t.requested_at >= stats_range_start(p_from)
-           AND t.requested_at < stats_range_end(p_to)
-           AND (v_province IS NULL OR t.institution_province = v_province
-                OR t.enterprise_province = v_province)
+         WHERE stats_trial_in_filter(t.requested_at, t.institution_province,
+                                     t.enterprise_province, p_from, p_to, v_province)
          GROUP BY 1, 2
     ), provinces AS (
         SELECT p, n FROM unnest(ARRAY['SH', 'JS', 'ZJ', 'AH']) WITH ORDINALITY AS x (p, n)
@@ -203,10 +213,8 @@ BEGIN
                coalesce(sum(l.paid_fen), 0) AS paid_fen
           FROM trials t
           LEFT JOIN licenses l ON l.id = t.license_id
-         WHERE t.requested_at >= stats_range_start(p_from)
-           AND t.requested_at < stats_range_end(p_to)
-           AND (v_province IS NULL OR t.institution_province = v_province
-                OR t.enterprise_province = v_province)
+         WHERE stats_trial_in_filter(t.requested_at, t.institution_province,
+                                     t.enterprise_province, p_from, p_to, v_province)
          GROUP BY 1
     ), span AS (
         SELECT m::date AS month
@@ -246,10 +254,8 @@ BEGIN
                count(*) FILTER (WHERE t.status = 'converted') AS converted
           FROM trials t
           JOIN achievements a ON a.id = t.achievement_id
-         WHERE t.requested_at >= stats_range_start(p_from)
-           AND t.requested_at < stats_range_end(p_to)
-           AND (v_province IS NULL OR t.institution_province = v_province
-                OR t.enterprise_province = v_province)
+         WHERE stats_trial_in_filter(t.requested_at, t.institution_province,
+                                     t.enterprise_province, p_from, p_to, v_province)
          GROUP BY 1
     )
     SELECT json_build_object('items', json_agg(json_build_object(
@@ -282,10 +288,8 @@ LANGUAGE sql STABLE AS $$
            tp_instant(t.closed_at), l.total_fen, l.paid_fen
       FROM trials_effective t
       LEFT JOIN licenses l ON l.id = t.license_id
-     WHERE t.requested_at >= stats_range_start(p_from)
-       AND t.requested_at < stats_range_end(p_to)
-       AND (p_province IS NULL OR t.institution_province = p_province
-            OR t.enterprise_province = p_province)
+     WHERE stats_trial_in_filter(t.requested_at, t.institution_province, t.enterprise_province,
+                                 p_from, p_to, p_province)
      ORDER BY t.id
 $$;
 
@@ -316,25 +320,19 @@ LANGUAGE sql STABLE AS $$
             SELECT 1 FROM institutions i WHERE i.id = p_entity_id AND i.province = p_province)
         WHEN 'enterprise' THEN EXISTS (
             SELECT 1 FROM enterprises e WHERE e.id = p_entity_id AND e.province = p_province)
-        WHEN 'user' THEN EXISTS (
+        ELSE p_entity IN ('user', 'session') AND EXISTS (
             SELECT 1 FROM users u
               LEFT JOIN institutions i ON i.id = u.institution_id
               LEFT JOIN enterprises e ON e.id = u.enterprise_id
              WHERE u.id = p_entity_id
                AND coalesce(u.province, i.province, e.province) = p_province)
-        WHEN 'session' THEN EXISTS (
-            SELECT 1 FROM users u
-              LEFT JOIN institutions i ON i.id = u.institution_id
-              LEFT JOIN enterprises e ON e.id = u.enterprise_id
-             WHERE u.id = p_entity_id
-               AND coalesce(u.province, i.province, e.province) = p_province)
-        ELSE false
     END
 $$;
 
 -- GET /api/v1/audit: newest first, keyset on id. entity_id narrows within entity (the C layer
--- requires entity with it); the two shapes have their own query so each keeps its index
--- (audit_events_entity_idx for one object's history, the primary key otherwise).
+-- requires entity with it). Planned for each call with its values (force_custom_plan), so the
+-- filters left NULL fold away and each shape keeps its index (audit_events_entity_idx for one
+-- object's history, the primary key otherwise).
 CREATE FUNCTION api_audit_list(p_actor bigint, p_entity text, p_entity_id bigint, p_limit integer,
                                p_position text)
 RETURNS TABLE (items json, next_position text)
@@ -352,40 +350,18 @@ BEGIN
         PERFORM tp_raise('TP403', 'the audit log is for administrators');
     END IF;
     v_province := CASE WHEN u.role = 'province_admin' THEN u.province END;
-    IF p_entity_id IS NOT NULL THEN
-        RETURN QUERY
-        WITH page AS (
-            SELECT e FROM audit_events e
-             WHERE e.entity = p_entity AND e.entity_id = p_entity_id AND e.id < v_before
-               AND (v_province IS NULL
-                    OR audit_event_in_province(e.entity, e.entity_id, v_province))
-             ORDER BY e.id DESC
-             LIMIT p_limit + 1
-        ), numbered AS (
-            SELECT page.e, row_number() OVER (ORDER BY (page.e).id DESC) AS n FROM page
-        )
-        SELECT coalesce(json_agg(audit_event_json(numbered.e)::json ORDER BY numbered.n)
-                            FILTER (WHERE numbered.n <= p_limit), '[]'::json),
-               CASE WHEN count(*) > p_limit
-                    THEN max((numbered.e).id) FILTER (WHERE numbered.n = p_limit)::text END
-          FROM numbered;
-    ELSE
-        RETURN QUERY
-        WITH page AS (
-            SELECT e FROM audit_events e
-             WHERE (p_entity IS NULL OR e.entity = p_entity) AND e.id < v_before
-               AND (v_province IS NULL
-                    OR audit_event_in_province(e.entity, e.entity_id, v_province))
-             ORDER BY e.id DESC
-             LIMIT p_limit + 1
-        ), numbered AS (
-            SELECT page.e, row_number() OVER (ORDER BY (page.e).id DESC) AS n FROM page
-        )
-        SELECT coalesce(json_agg(audit_event_json(numbered.e)::json ORDER BY numbered.n)
-                            FILTER (WHERE numbered.n <= p_limit), '[]'::json),
-               CASE WHEN count(*) > p_limit
-                    THEN max((numbered.e).id) FILTER (WHERE numbered.n = p_limit)::text END
-          FROM numbered;
-    END IF;
+    RETURN QUERY
+    WITH hits AS (
+        SELECT e FROM audit_events e
+         WHERE (p_entity IS NULL OR e.entity = p_entity)
+           AND (p_entity_id IS NULL OR e.entity_id = p_entity_id)
+           AND e.id < v_before
+           AND (v_province IS NULL OR audit_event_in_province(e.entity, e.entity_id, v_province))
+         ORDER BY e.id DESC
+         LIMIT p_limit + 1
+    )
+    SELECT page.items::json, page.next_position
+      FROM keyset_page((SELECT jsonb_agg(audit_event_json(h.e) ORDER BY (h.e).id DESC)
+                          FROM hits h), p_limit) page;
 END
 $$;
