@@ -1,6 +1,7 @@
 /* pool: one PostgreSQL connection per worker thread, statements prepared once per connection. */
 #include "db/db.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -65,9 +66,22 @@ static void thread_exit_key_create(void)
     pthread_key_create(&thread_exit_key, thread_exit_close);
 }
 
+/* An idle connection outside a transaction has nothing to say: when its socket is readable,
+ * the server has ended the session (a terminated backend, a restart) and left its farewell. Such
+ * a connection is replaced before use, so that the next request does not fail on it. Inside a
+ * transaction it is kept: a replacement would run the rest outside the transaction. */
+static bool session_ended_while_idle(PGconn *conn)
+{
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+        return false;
+    struct pollfd socket_state = { .fd = PQsocket(conn), .events = POLLIN };
+    return socket_state.fd < 0 || poll(&socket_state, 1, 0) != 0;
+}
+
 PGconn *db_conn(void)
 {
-    if (thread_db.conn != NULL && PQstatus(thread_db.conn) == CONNECTION_OK)
+    if (thread_db.conn != NULL && PQstatus(thread_db.conn) == CONNECTION_OK &&
+        !session_ended_while_idle(thread_db.conn))
         return thread_db.conn;
     thread_disconnect();
     const char *keys[] = { "dbname", "application_name", "connect_timeout",
