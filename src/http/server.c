@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +26,16 @@
 #include "http/router.h"
 #include "http/static_files.h"
 
+#define LISTEN_BACKLOG 1024
+
 static atomic_int requests_in_flight;
+
+/* Connections still queued on the listen socket at SIGTERM were made before it: they are
+ * accepted and handed to libmicrohttpd, and the drain waits until each has begun its request
+ * or closed. These are their sockets meanwhile. */
+static pthread_mutex_t handed_lock = PTHREAD_MUTEX_INITIALIZER;
+static MHD_socket handed_sockets[LISTEN_BACKLOG];
+static atomic_int handed_count;
 
 int server_requests_in_flight(void)
 {
@@ -78,6 +89,63 @@ static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct exchange 
     return result;
 }
 
+static void handed_remove(MHD_socket fd)
+{
+    pthread_mutex_lock(&handed_lock);
+    int count = atomic_load(&handed_count);
+    for (int i = 0; i < count; i++) {
+        if (handed_sockets[i] == fd) {
+            handed_sockets[i] = handed_sockets[count - 1];
+            atomic_store(&handed_count, count - 1);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&handed_lock);
+}
+
+/* The connection has begun a request or closed: the drain need not wait for it. */
+static void handed_settled(struct MHD_Connection *conn)
+{
+    if (atomic_load(&handed_count) == 0)
+        return;
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info != NULL)
+        handed_remove(info->connect_fd);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    (void)socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+        handed_settled(conn);
+}
+
+/* Accepts what the listen queue holds (no more than it can hold, so that clients arriving
+ * meanwhile cannot keep the daemon from stopping) and hands it to libmicrohttpd. */
+static void hand_over_listen_queue(struct MHD_Daemon *daemon, MHD_socket listen_fd)
+{
+    int flags = fcntl(listen_fd, F_GETFL);
+    if (flags < 0 || fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) != 0)
+        return;
+    for (int i = 0; i < LISTEN_BACKLOG; i++) {
+        struct sockaddr_storage addr;
+        socklen_t len = sizeof addr;
+        MHD_socket fd = accept4(listen_fd, (struct sockaddr *)&addr, &len, SOCK_CLOEXEC);
+        if (fd < 0 && (errno == ECONNABORTED || errno == EINTR))
+            continue;
+        if (fd < 0)
+            return;
+        pthread_mutex_lock(&handed_lock);
+        handed_sockets[atomic_fetch_add(&handed_count, 1)] = fd;
+        pthread_mutex_unlock(&handed_lock);
+        if (MHD_add_connection(daemon, fd, (struct sockaddr *)&addr, len) != MHD_YES)
+            handed_remove(fd);
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
@@ -91,6 +159,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         *con_cls = x;
         atomic_fetch_add(&requests_in_flight, 1);
+        handed_settled(conn);
         if (exchange_framing_ambiguous(x)) {
             exchange_reply_ambiguous_framing(x);
             return queue_reply(conn, x);
@@ -189,7 +258,8 @@ static bool resolve_listen(const struct config *cfg, struct sockaddr_storage *ad
 static void wait_for_drain(void)
 {
     /* In-flight requests finish; bounded so that a stuck client cannot hold shutdown. */
-    for (int i = 0; i < 300 && atomic_load(&requests_in_flight) > 0; i++) {
+    for (int i = 0; i < 300 && (atomic_load(&requests_in_flight) > 0 ||
+                                atomic_load(&handed_count) > 0); i++) {
         struct timespec pause = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
         nanosleep(&pause, NULL);
     }
@@ -221,9 +291,10 @@ int server_run(const struct config *cfg)
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, LISTEN_BACKLOG,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_END);
     if (daemon == NULL) {
@@ -239,8 +310,10 @@ int server_run(const struct config *cfg)
     fprintf(stderr, "{\"event\":\"stopping\",\"signal\":%d,\"in_flight\":%d}\n", signal_number,
             atomic_load(&requests_in_flight));
     MHD_socket listen_fd = MHD_quiesce_daemon(daemon);
-    if (listen_fd != MHD_INVALID_SOCKET)
+    if (listen_fd != MHD_INVALID_SOCKET) {
+        hand_over_listen_queue(daemon, listen_fd);
         close(listen_fd);
+    }
     wait_for_drain();
     MHD_stop_daemon(daemon);
     fprintf(stderr, "{\"event\":\"stopped\"}\n");
