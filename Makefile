@@ -47,7 +47,7 @@ API_BIN := $(API_SRC:tests/api/%.c=$(OUT)/tests/api/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/tests/fuzz/%)
 
-.PHONY: all tests run check clean deps bench fuzz fuzz-build valgrind
+.PHONY: all tests run check clean deps bench fuzz fuzz-build valgrind soak
 all: $(OUT)/techpool
 
 tests: $(OUT)/techpool $(UNIT_BIN) $(API_BIN)
@@ -83,6 +83,10 @@ valgrind: deps
 	$(MAKE) BUILD=debug tests
 	TECHPOOL_TEST_DAEMON=$(CURDIR)/tests/valgrind-daemon.sh TECHPOOL_TEST_READY_SECONDS=120 \
 	  TEST=tests/api tests/run-all.sh --kinds debug
+
+# the fault tests at length: SIGKILL, database stops and terminated backends, round after round
+soak: deps
+	FAULT_ROUNDS=$${FAULT_ROUNDS:-30} TEST=test_faults tests/run-all.sh --kinds "release asan"
 
 deps:
 	deploy/install-deps.sh

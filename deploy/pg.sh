@@ -80,10 +80,10 @@ start() {
     return
   fi
   local port
-  port=$(cat "$dir/port" 2>/dev/null || echo $((20000 + RANDOM % 20000)))
+  port=$(cat "$dir/port" 2>/dev/null || echo $((20000 + RANDOM % 12000)))
   for _ in 1 2 3 4 5 6 7 8; do
     port_free "$port" && break
-    port=$((20000 + RANDOM % 20000))
+    port=$((20000 + RANDOM % 12000))
   done
   echo "$port" > "$dir/port"
   as_owner "$PGBIN/pg_ctl" -D "$dir/data" -o "-p $port" -l "$dir/data/server.log" -w -t 60 start >/dev/null \
