@@ -253,6 +253,51 @@ const char *harness_sql(const char *sql)
     return out;
 }
 
+void harness_sql_script(const char *sql)
+{
+    PGconn *conn = PQconnectdb(conninfo);
+    if (PQstatus(conn) != CONNECTION_OK)
+        die(PQerrorMessage(conn));
+    PGresult *res = PQexec(conn, sql);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        fprintf(stderr, "harness: SQL script: %s", PQerrorMessage(conn));
+        die("SQL script failed");
+    }
+    PQclear(res);
+    PQfinish(conn);
+}
+
+int harness_command(const char *command, char *out, size_t out_size)
+{
+    FILE *p = popen(command, "r");
+    if (p == NULL)
+        die("cannot run a command");
+    size_t n = fread(out, 1, out_size - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int harness_connect(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)daemon_port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0)
+        die("cannot connect to the daemon");
+    return fd;
+}
+
+int harness_run_suite(Suite *suite)
+{
+    SRunner *runner = srunner_create(suite);
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 struct buffer {
     char *data;
     size_t len;
@@ -351,6 +396,15 @@ struct http_reply *http_post(const char *path, const char *token, const char *bo
     return http_call("POST", path, token, body, NULL);
 }
 
+struct http_reply *http_get_ok(const char *path, const char *token)
+{
+    struct http_reply *r = http_get(path, token);
+    ck_assert_msg(r != NULL, "no reply to %s", path);
+    ck_assert_msg(r->status == 200, "%s: %ld %s", path, r->status, r->body);
+    ck_assert_msg(r->json != NULL, "%s: not JSON", path);
+    return r;
+}
+
 const char *http_header(const struct http_reply *reply, const char *name)
 {
     static char value[1024];
@@ -388,11 +442,7 @@ const char *problem_code(const struct http_reply *reply)
 
 char *http_raw(const char *request, size_t len)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)daemon_port),
-                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0)
-        die("raw connect failed");
+    int fd = harness_connect();
     struct timeval timeout = { .tv_sec = 10 };
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     size_t sent = 0;

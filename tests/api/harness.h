@@ -3,6 +3,7 @@
 #ifndef TECHPOOL_TEST_HARNESS_H
 #define TECHPOOL_TEST_HARNESS_H
 
+#include <check.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
@@ -42,6 +43,16 @@ PGconn *harness_db(void);
 /* Runs SQL on the test database; aborts when it fails. Returns the first value or NULL
  * (static buffer, valid until the next call). */
 const char *harness_sql(const char *sql);
+/* Runs SQL text (one or more statements) on a connection of its own, closed after, so that
+ * harness_db() stays unopened (forked tests open their own); aborts when it fails. */
+void harness_sql_script(const char *sql);
+/* Runs a shell command; its standard output goes into out (NUL-terminated, cut at out_size - 1).
+ * Returns its exit status, or -1 when it did not exit. */
+int harness_command(const char *command, char *out, size_t out_size);
+/* A TCP connection to the daemon (the caller closes it); aborts when it cannot connect. */
+int harness_connect(void);
+/* Runs every test of suite with Check's normal output; EXIT_SUCCESS when all passed. */
+int harness_run_suite(Suite *suite);
 
 /* One HTTP exchange. token: bearer token or NULL. body: JSON text or NULL.
  * headers: NULL-terminated "Name: value" strings or NULL. */
@@ -49,6 +60,8 @@ struct http_reply *http_call(const char *method, const char *path, const char *t
                              const char *body, const char *const *headers);
 struct http_reply *http_get(const char *path, const char *token);
 struct http_reply *http_post(const char *path, const char *token, const char *body);
+/* GETs path with token (or NULL) and insists on 200 with a JSON body; the caller frees. */
+struct http_reply *http_get_ok(const char *path, const char *token);
 /* The value of a response header (case-insensitive), copied into a static buffer, or NULL. */
 const char *http_header(const struct http_reply *reply, const char *name);
 void http_reply_free(struct http_reply *reply);
