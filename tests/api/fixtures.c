@@ -1,5 +1,5 @@
-/* fixtures: makes organisations, users, achievements, trials and licenses for API tests (see
- * fixtures.h for what each gives). */
+/* fixtures: makes organisations, users, achievements, trials and licenses for API tests, and
+ * loads stats_fixture.sql (see fixtures.h for what each gives). */
 #include "fixtures.h"
 
 #include <check.h>
@@ -125,15 +125,28 @@ void fixture_sign_in(struct fixture_user *user)
     free(token);
 }
 
-void fixture_restart_on(const char *env_today, struct fixture_user *users, size_t count)
+/* The date of "TECHPOOL_TODAY=YYYY-MM-DD". */
+static const char *env_date(const char *env_today)
 {
     const char *prefix = "TECHPOOL_TODAY=";
     ck_assert_msg(strncmp(env_today, prefix, strlen(prefix)) == 0, "not a date: %s", env_today);
+    return env_today + strlen(prefix);
+}
+
+void fixture_restart_on(const char *env_today, struct fixture_user *users, size_t count)
+{
     const char *env[] = { env_today, NULL };
     harness_restart(env);
-    fixture_set_today(env_today + strlen(prefix));
+    fixture_set_today(env_date(env_today));
     for (size_t i = 0; i < count; i++)
         fixture_sign_in(&users[i]);
+}
+
+void fixture_start_on(const char *database, const char *env_today)
+{
+    const char *env[] = { env_today, NULL };
+    harness_start(database, env);
+    fixture_set_today(env_date(env_today));
 }
 
 /* A user of role: province only for a province_admin, one organisation id for staff. */
@@ -269,4 +282,64 @@ int64_t fixture_license(const struct fixture_user *enterprise,
              "{\"payment_mode\":\"installments\",\"total_fen\":%lld,\"installments\":%s}",
              total_fen, installments);
     return post_for_id(institution, path, body, 201, "license");
+}
+
+char *fixture_value(PGconn *conn, const char *sql, int nparams, const char *const *params)
+{
+    PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    ck_assert_msg(st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK, "fixture SQL failed: %s",
+                  PQerrorMessage(conn));
+    char *value = PQntuples(res) > 0 ? strdup(PQgetvalue(res, 0, 0)) : NULL;
+    PQclear(res);
+    return value;
+}
+
+void fixture_person(PGconn *conn, struct fixture_person *person, const char *role,
+                    const char *province, const char *institution_id, const char *enterprise_id)
+{
+    char email[96];
+    snprintf(email, sizeof email, "%s@people.test", person->name);
+    if (strcmp(role, "admin") == 0) {
+        snprintf(email, sizeof email, "%s", HARNESS_ADMIN_EMAIL);
+    } else {
+        const char *params[] = { email, role, province, institution_id, enterprise_id,
+                                 HARNESS_ADMIN_EMAIL };
+        free(fixture_value(conn,
+                           "INSERT INTO users (email, password_hash, role, province, "
+                           "institution_id, enterprise_id, contact_name) "
+                           "SELECT $1, password_hash, $2, $3, $4::bigint, $5::bigint, '测试员' "
+                           "FROM users WHERE email = $6 RETURNING id",
+                           6, params));
+    }
+    char *token = harness_login(email, HARNESS_ADMIN_PASSWORD);
+    ck_assert_ptr_nonnull(token);
+    ck_assert_uint_lt(strlen(token), sizeof person->token);
+    snprintf(person->token, sizeof person->token, "%s", token);
+    free(token);
+}
+
+void fixture_stats_load(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/api/stats_fixture.sql", harness_repo_root());
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    static char sql[64 * 1024];
+    size_t n = fread(sql, 1, sizeof sql - 1, f);
+    fclose(f);
+    sql[n] = '\0';
+    harness_sql_script(sql);
+}
+
+const char *fixture_stats_token(const char *name)
+{
+    static char tokens[4][44];
+    static int next;
+    char *token = tokens[next++ % 4];
+    snprintf(token, 44, "%s", name);
+    size_t len = strlen(token);
+    memset(token + len, '0', 43 - len);
+    token[43] = '\0';
+    return token;
 }

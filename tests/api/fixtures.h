@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <libpq-fe.h>
 
 #define FIXTURE_PASSWORD "fixture-password-2026"
 
@@ -44,6 +45,9 @@ void fixture_sign_in(struct fixture_user *user);
  * in again. env_today is "TECHPOOL_TODAY=YYYY-MM-DD" and must outlive the daemon (a literal):
  * the daemon's environment keeps pointing at it. */
 void fixture_restart_on(const char *env_today, struct fixture_user *users, size_t count);
+/* Starts the daemon on a fresh database with env_today ("TECHPOOL_TODAY=YYYY-MM-DD", a literal,
+ * as for fixture_restart_on) and sets the fixtures' today to its date. */
+void fixture_start_on(const char *database, const char *env_today);
 
 /* A listed achievement of the institution, offering trials of up to trial_months. */
 int64_t fixture_listed_achievement(int64_t institution_id, int trial_months, bool exclusive);
@@ -77,5 +81,30 @@ const char *fixture_text(const char *format, ...) __attribute__((format(printf, 
 
 /* harness_sql with printf formatting (for the tests' own constants, never outside input). */
 const char *fixture_sql(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+/* One of the cast of a suite that names its own people. */
+struct fixture_person {
+    const char *name;      /* for messages, and the local part of its email */
+    char token[48];        /* bearer token once signed in */
+};
+
+/* Signs person in with the bootstrap admin's password: for role "admin" the bootstrap admin
+ * itself, else a user first added as <name>@people.test with role, province, institution_id
+ * and enterprise_id (text, or NULL) and a copy of the admin's password hash. conn is the
+ * suite's own connection: an unchecked setup runs before Check forks the tests, which open
+ * harness_db() for themselves. */
+void fixture_person(PGconn *conn, struct fixture_person *person, const char *role,
+                    const char *province, const char *institution_id, const char *enterprise_id);
+/* The first value of a parameterized statement on conn (a copy the caller frees; NULL without a
+ * row); aborts when the statement fails. */
+char *fixture_value(PGconn *conn, const char *sql, int nparams, const char *const *params);
+
+/* tests/api/stats_fixture.sql (one institution and enterprise per province, trials in every
+ * state, licenses, claims and signed-in administrators; the service date 2026-06-15), loaded on
+ * a connection of its own. */
+void fixture_stats_load(void);
+/* The bearer token of a session of stats_fixture.sql: its name padded with '0' to 43
+ * characters (one of a few rotating buffers). */
+const char *fixture_stats_token(const char *name);
 
 #endif
