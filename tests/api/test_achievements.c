@@ -7,18 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "harness.h"
 
 enum person {
     ANONYMOUS, ENTERPRISE, INSTITUTION_A, INSTITUTION_B, PROVINCE_ADMIN_ZJ, PROVINCE_ADMIN_JS,
     ADMIN, PEOPLE
 };
-static const char *const PERSON_NAMES[PEOPLE] = {
-    "anonymous", "enterprise", "institution_a", "institution_b", "province_admin_zj",
-    "province_admin_js", "admin",
+static struct fixture_person people[PEOPLE] = {
+    { .name = "anonymous" }, { .name = "enterprise" }, { .name = "institution_a" },
+    { .name = "institution_b" }, { .name = "province_admin_zj" }, { .name = "province_admin_js" },
+    { .name = "admin" },
 };
-
-static char tokens[PEOPLE][48];
 
 #define VALID_PATENT "ZL202110123456.7"
 #define OTHER_VALID_PATENT "ZL202010654321.9"
@@ -27,43 +27,6 @@ static char tokens[PEOPLE][48];
 /* ---- fixture: two institutions (A in Zhejiang, B in Jiangsu), an enterprise, two province
  * admins and the bootstrap admin, each signed in. Users share the bootstrap admin's password
  * hash (and so its password). */
-
-static char *fixture_value(PGconn *conn, const char *sql, int nparams, const char *const *params)
-{
-    PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
-    ExecStatusType st = PQresultStatus(res);
-    ck_assert_msg(st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK, "fixture SQL failed: %s",
-                  PQerrorMessage(conn));
-    char *value = PQntuples(res) > 0 ? strdup(PQgetvalue(res, 0, 0)) : NULL;
-    PQclear(res);
-    return value;
-}
-
-/* Signs who in; every person but the bootstrap admin is first added as a user. */
-static void fixture_person(PGconn *conn, enum person who, const char *role,
-                           const char *province, const char *institution_id,
-                           const char *enterprise_id)
-{
-    char email[64];
-    snprintf(email, sizeof email, "%s@achievements.test", PERSON_NAMES[who]);
-    if (who == ADMIN) {
-        snprintf(email, sizeof email, "%s", HARNESS_ADMIN_EMAIL);
-    } else {
-        const char *params[] = { email, role, province, institution_id, enterprise_id,
-                                 HARNESS_ADMIN_EMAIL };
-        free(fixture_value(conn,
-                           "INSERT INTO users (email, password_hash, role, province, "
-                           "institution_id, enterprise_id, contact_name) "
-                           "SELECT $1, password_hash, $2, $3, $4::bigint, $5::bigint, '测试员' "
-                           "FROM users WHERE email = $6 RETURNING id",
-                           6, params));
-    }
-    char *token = harness_login(email, HARNESS_ADMIN_PASSWORD);
-    ck_assert_ptr_nonnull(token);
-    ck_assert_uint_lt(strlen(token), sizeof tokens[who]);
-    snprintf(tokens[who], sizeof tokens[who], "%s", token);
-    free(token);
-}
 
 static void setup(void)
 {
@@ -80,12 +43,12 @@ static void setup(void)
                                   "contact_name) VALUES ('杭州小微科技', '913301001234567890', 'ZJ', "
                                   "'王经理') RETURNING id",
                             0, NULL);
-    fixture_person(conn, ENTERPRISE, "enterprise", NULL, NULL, e);
-    fixture_person(conn, INSTITUTION_A, "institution", NULL, a, NULL);
-    fixture_person(conn, INSTITUTION_B, "institution", NULL, b, NULL);
-    fixture_person(conn, PROVINCE_ADMIN_ZJ, "province_admin", "ZJ", NULL, NULL);
-    fixture_person(conn, PROVINCE_ADMIN_JS, "province_admin", "JS", NULL, NULL);
-    fixture_person(conn, ADMIN, "admin", NULL, NULL, NULL);
+    fixture_person(conn, &people[ENTERPRISE], "enterprise", NULL, NULL, e);
+    fixture_person(conn, &people[INSTITUTION_A], "institution", NULL, a, NULL);
+    fixture_person(conn, &people[INSTITUTION_B], "institution", NULL, b, NULL);
+    fixture_person(conn, &people[PROVINCE_ADMIN_ZJ], "province_admin", "ZJ", NULL, NULL);
+    fixture_person(conn, &people[PROVINCE_ADMIN_JS], "province_admin", "JS", NULL, NULL);
+    fixture_person(conn, &people[ADMIN], "admin", NULL, NULL, NULL);
     free(a);
     free(b);
     free(e);
@@ -106,7 +69,7 @@ static struct http_reply *call(enum person who, const char *method, const char *
     const char *headers[] = { header, NULL };
     if (if_match != NULL)
         snprintf(header, sizeof header, "If-Match: %s", if_match);
-    return http_call(method, path, who == ANONYMOUS ? NULL : tokens[who], body,
+    return http_call(method, path, who == ANONYMOUS ? NULL : people[who].token, body,
                      if_match != NULL ? headers : NULL);
 }
 
@@ -404,7 +367,7 @@ START_TEST(detail_is_visible_by_status_and_caller)
                         who == ADMIN;
             struct http_reply *r = call((enum person)who, "GET", path, NULL, NULL);
             ck_assert_msg(r->status == (sees ? 200 : 404), "%s achievement, %s: got %ld",
-                          statuses[s], PERSON_NAMES[who], r->status);
+                          statuses[s], people[who].name, r->status);
             if (sees)
                 ck_assert_str_eq(json_string_value(json_object_get(r->json, "status")),
                                  statuses[s]);
@@ -664,7 +627,7 @@ START_TEST(submit_and_withdraw_only_by_its_institution)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct http_reply *r = action(cases[i].who, cases[i].id, cases[i].action, NULL);
         ck_assert_msg(r->status == cases[i].status, "%s by %s: %ld %s", cases[i].action,
-                      PERSON_NAMES[cases[i].who], r->status, r->body);
+                      people[cases[i].who].name, r->status, r->body);
         http_reply_free(r);
     }
     ck_assert_str_eq(sqlf("SELECT status FROM achievements WHERE id = %lld", draft), "draft");
@@ -709,7 +672,7 @@ START_TEST(approve_and_reject_refused_to_everyone_else)
                                       strcmp(cases[i].action, "reject") == 0
                                           ? "{\"reason\":\"理由\"}" : NULL);
         ck_assert_msg(r->status == cases[i].status, "%s by %s: %ld %s", cases[i].action,
-                      PERSON_NAMES[cases[i].who], r->status, r->body);
+                      people[cases[i].who].name, r->status, r->body);
         http_reply_free(r);
     }
     ck_assert_str_eq(sqlf("SELECT status FROM achievements WHERE id = %lld", pending), "pending");
@@ -795,9 +758,5 @@ int main(void)
     tcase_add_test(tc, reject_requires_a_reason_of_1_to_500_characters);
     tcase_add_test(tc, withdraw_takes_a_listed_achievement_out_of_public_view);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return harness_run_suite(s);
 }

@@ -8,18 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "harness.h"
 
 enum person {
     ANONYMOUS, ENTERPRISE, INSTITUTION_A, INSTITUTION_B, INSTITUTION_C, PROVINCE_ADMIN_ZJ,
     PROVINCE_ADMIN_JS, ADMIN, PEOPLE
 };
-static const char *const PERSON_NAMES[PEOPLE] = {
-    "anonymous", "enterprise", "institution_a", "institution_b", "institution_c",
-    "province_admin_zj", "province_admin_js", "admin",
+static struct fixture_person people[PEOPLE] = {
+    { .name = "anonymous" }, { .name = "enterprise" }, { .name = "institution_a" },
+    { .name = "institution_b" }, { .name = "institution_c" }, { .name = "province_admin_zj" },
+    { .name = "province_admin_js" }, { .name = "admin" },
 };
-
-static char tokens[PEOPLE][48];
 static char institution_ids[PEOPLE][24];   /* for INSTITUTION_A..C */
 
 #define MAX_IDS 400
@@ -28,44 +28,7 @@ static char institution_ids[PEOPLE][24];   /* for INSTITUTION_A..C */
  * enterprise, two province admins and the bootstrap admin, each signed in. Users share the
  * bootstrap admin's password hash (and so its password). */
 
-static char *fixture_value(PGconn *conn, const char *sql, int nparams, const char *const *params)
-{
-    PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
-    ExecStatusType st = PQresultStatus(res);
-    ck_assert_msg(st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK, "fixture SQL failed: %s",
-                  PQerrorMessage(conn));
-    char *value = PQntuples(res) > 0 ? strdup(PQgetvalue(res, 0, 0)) : NULL;
-    PQclear(res);
-    return value;
-}
-
-/* Signs who in; every person but the bootstrap admin is first added as a user. */
-static void fixture_person(PGconn *conn, enum person who, const char *role,
-                           const char *province, const char *institution_id,
-                           const char *enterprise_id)
-{
-    char email[64];
-    snprintf(email, sizeof email, "%s@search.test", PERSON_NAMES[who]);
-    if (who == ADMIN) {
-        snprintf(email, sizeof email, "%s", HARNESS_ADMIN_EMAIL);
-    } else {
-        const char *params[] = { email, role, province, institution_id, enterprise_id,
-                                 HARNESS_ADMIN_EMAIL };
-        free(fixture_value(conn,
-                           "INSERT INTO users (email, password_hash, role, province, "
-                           "institution_id, enterprise_id, contact_name) "
-                           "SELECT $1, password_hash, $2, $3, $4::bigint, $5::bigint, '测试员' "
-                           "FROM users WHERE email = $6 RETURNING id",
-                           6, params));
-    }
-    char *token = harness_login(email, HARNESS_ADMIN_PASSWORD);
-    ck_assert_ptr_nonnull(token);
-    ck_assert_uint_lt(strlen(token), sizeof tokens[who]);
-    snprintf(tokens[who], sizeof tokens[who], "%s", token);
-    free(token);
-}
-
-static void fixture_institution(PGconn *conn, enum person who, const char *name,
+static void institution_sign_in(PGconn *conn, enum person who, const char *name,
                                 const char *province)
 {
     const char *params[] = { name, province };
@@ -73,7 +36,7 @@ static void fixture_institution(PGconn *conn, enum person who, const char *name,
                                    "VALUES ($1, $2, 'university', '联系人') RETURNING id",
                              2, params);
     snprintf(institution_ids[who], sizeof institution_ids[who], "%s", id);
-    fixture_person(conn, who, "institution", NULL, id, NULL);
+    fixture_person(conn, &people[who], "institution", NULL, id, NULL);
     free(id);
 }
 
@@ -82,17 +45,17 @@ static void setup_people(const char *database)
     harness_start(database, NULL);
     PGconn *conn = PQconnectdb(harness_conninfo());
     ck_assert_int_eq(PQstatus(conn), CONNECTION_OK);
-    fixture_institution(conn, INSTITUTION_A, "浙江工业大学", "ZJ");
-    fixture_institution(conn, INSTITUTION_B, "江苏材料研究所", "JS");
-    fixture_institution(conn, INSTITUTION_C, "安徽农业大学", "AH");
+    institution_sign_in(conn, INSTITUTION_A, "浙江工业大学", "ZJ");
+    institution_sign_in(conn, INSTITUTION_B, "江苏材料研究所", "JS");
+    institution_sign_in(conn, INSTITUTION_C, "安徽农业大学", "AH");
     char *e = fixture_value(conn, "INSERT INTO enterprises (name, credit_code, province, "
                                   "contact_name) VALUES ('杭州小微科技', '913301001234567890', 'ZJ', "
                                   "'王经理') RETURNING id",
                             0, NULL);
-    fixture_person(conn, ENTERPRISE, "enterprise", NULL, NULL, e);
-    fixture_person(conn, PROVINCE_ADMIN_ZJ, "province_admin", "ZJ", NULL, NULL);
-    fixture_person(conn, PROVINCE_ADMIN_JS, "province_admin", "JS", NULL, NULL);
-    fixture_person(conn, ADMIN, "admin", NULL, NULL, NULL);
+    fixture_person(conn, &people[ENTERPRISE], "enterprise", NULL, NULL, e);
+    fixture_person(conn, &people[PROVINCE_ADMIN_ZJ], "province_admin", "ZJ", NULL, NULL);
+    fixture_person(conn, &people[PROVINCE_ADMIN_JS], "province_admin", "JS", NULL, NULL);
+    fixture_person(conn, &people[ADMIN], "admin", NULL, NULL, NULL);
     free(e);
     PQfinish(conn);
 }
@@ -116,12 +79,12 @@ static void teardown(void)
 
 static struct http_reply *get(enum person who, const char *path)
 {
-    return http_get(path, who == ANONYMOUS ? NULL : tokens[who]);
+    return http_get(path, who == ANONYMOUS ? NULL : people[who].token);
 }
 
 static struct http_reply *post(enum person who, const char *path, const char *body)
 {
-    return http_post(path, who == ANONYMOUS ? NULL : tokens[who], body);
+    return http_post(path, who == ANONYMOUS ? NULL : people[who].token, body);
 }
 
 /* Creates an achievement of institution who with these texts (keyword and title_en may be
@@ -245,9 +208,9 @@ START_TEST(list_shows_each_caller_what_it_may_see)
             bool sees_b = is_listed || who == INSTITUTION_B || who == PROVINCE_ADMIN_JS ||
                           who == ADMIN;
             ck_assert_msg(contains(&seen, a[s]) == sees_a, "%s and A's %s achievement",
-                          PERSON_NAMES[who], statuses[s]);
+                          people[who].name, statuses[s]);
             ck_assert_msg(contains(&seen, b[s]) == sees_b, "%s and B's %s achievement",
-                          PERSON_NAMES[who], statuses[s]);
+                          people[who].name, statuses[s]);
         }
     }
 }
@@ -712,9 +675,5 @@ int main(void)
     tcase_set_timeout(plan, 300);
     tcase_add_test(plan, search_statement_runs_on_the_gram_index);
     suite_add_tcase(s, plan);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return harness_run_suite(s);
 }
