@@ -5,34 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
+#include "fixtures.h"
 #include "harness.h"
 
 static char *admin_token;
-
-static const char *session_token_for(const char *name)
-{
-    static char tokens[4][44];
-    static int next;
-    char *token = tokens[next++ % 4];
-    snprintf(token, 44, "%s", name);
-    size_t len = strlen(token);
-    memset(token + len, '0', 43 - len);
-    token[43] = '\0';
-    return token;
-}
-
-static void run_sql(const char *sql)
-{
-    PGconn *conn = PQconnectdb(harness_conninfo());
-    PGresult *res = PQexec(conn, sql);
-    ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK ||
-                      PQresultStatus(res) == PGRES_TUPLES_OK,
-                  "setup SQL: %s", PQerrorMessage(conn));
-    PQclear(res);
-    PQfinish(conn);
-}
 
 /* Events on objects of every province (the fixture's ids): after the bootstrap admin's
  * user.create (event 1) these are events 2 to 12. */
@@ -64,33 +41,17 @@ static void setup(void)
 {
     static const char *const env[] = { "TECHPOOL_TODAY=2026-06-15", NULL };
     harness_start("audit", env);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/api/stats_fixture.sql", harness_repo_root());
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot read %s", path);
-    static char sql[64 * 1024];
-    size_t n = fread(sql, 1, sizeof sql - 1, f);
-    fclose(f);
-    sql[n] = '\0';
-    run_sql(sql);
-    run_sql(EVENTS);
+    fixture_stats_load();
+    harness_sql_script(EVENTS);
     /* the fixture's session, not a sign-in: signing in is itself audited and would shift the
      * event ids that these tests name */
-    admin_token = strdup(session_token_for("stats-admin"));
+    admin_token = strdup(fixture_stats_token("stats-admin"));
 }
 
 static void teardown(void)
 {
     free(admin_token);
     ck_assert_int_eq(harness_stop(), 0);
-}
-
-static struct http_reply *get_ok(const char *path, const char *token)
-{
-    struct http_reply *r = http_get(path, token);
-    ck_assert_msg(r != NULL, "no reply to %s", path);
-    ck_assert_msg(r->status == 200, "%s: %ld %s", path, r->status, r->body);
-    return r;
 }
 
 /* The ids of a page's items, in order, as "12,11,..." */
@@ -107,7 +68,7 @@ static void page_ids(const json_t *page, char *out, size_t size)
 
 START_TEST(admin_sees_every_event_newest_first_with_its_contents)
 {
-    struct http_reply *r = get_ok("/api/v1/audit?limit=100", admin_token);
+    struct http_reply *r = http_get_ok("/api/v1/audit?limit=100", admin_token);
     char ids[256];
     page_ids(r->json, ids, sizeof ids);
     ck_assert_str_eq(ids, "12,11,10,9,8,7,6,5,4,3,2,1");
@@ -122,7 +83,7 @@ START_TEST(admin_sees_every_event_newest_first_with_its_contents)
     ck_assert_int_eq(strlen(json_string_value(json_object_get(item, "hash"))), 64);
     ck_assert_int_eq(strlen(json_string_value(json_object_get(item, "at"))), 20);
     http_reply_free(r);
-    r = get_ok("/api/v1/audit", admin_token);
+    r = http_get_ok("/api/v1/audit", admin_token);
     ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 12);
     http_reply_free(r);
 }
@@ -131,19 +92,19 @@ END_TEST
 START_TEST(entity_and_entity_id_narrow_the_log)
 {
     char ids[256];
-    struct http_reply *r = get_ok("/api/v1/audit?entity=trial", admin_token);
+    struct http_reply *r = http_get_ok("/api/v1/audit?entity=trial", admin_token);
     page_ids(r->json, ids, sizeof ids);
     ck_assert_str_eq(ids, "5,4,3");
     http_reply_free(r);
-    r = get_ok("/api/v1/audit?entity=trial&entity_id=4", admin_token);
+    r = http_get_ok("/api/v1/audit?entity=trial&entity_id=4", admin_token);
     page_ids(r->json, ids, sizeof ids);
     ck_assert_str_eq(ids, "5,3");
     http_reply_free(r);
-    r = get_ok("/api/v1/audit?entity=user&entity_id=1", admin_token);
+    r = http_get_ok("/api/v1/audit?entity=user&entity_id=1", admin_token);
     page_ids(r->json, ids, sizeof ids);
     ck_assert_str_eq(ids, "1");
     http_reply_free(r);
-    r = get_ok("/api/v1/audit?entity=trial&entity_id=999", admin_token);
+    r = http_get_ok("/api/v1/audit?entity=trial&entity_id=999", admin_token);
     ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 0);
     http_reply_free(r);
 }
@@ -154,20 +115,20 @@ START_TEST(province_admin_sees_the_events_on_its_provinces_objects)
     char ids[256];
     /* ZJ: achievement 1, trial 4 (ZJ enterprise) twice, payment 1 on license 4, compensation 1,
      * user 104 (ZJ institution staff), institution 3 */
-    struct http_reply *r = get_ok("/api/v1/audit", session_token_for("stats-pa-zj"));
+    struct http_reply *r = http_get_ok("/api/v1/audit", fixture_stats_token("stats-pa-zj"));
     page_ids(r->json, ids, sizeof ids);
     ck_assert_str_eq(ids, "12,10,8,7,5,3,2");
     http_reply_free(r);
     /* SH: trial 4 (SH institution) twice, license 11, payment 1, enterprise 1, session of 102 */
-    r = get_ok("/api/v1/audit", session_token_for("stats-pa-sh"));
+    r = http_get_ok("/api/v1/audit", fixture_stats_token("stats-pa-sh"));
     page_ids(r->json, ids, sizeof ids);
     ck_assert_str_eq(ids, "11,9,7,6,5,3");
     http_reply_free(r);
     /* another province's object: nothing, not an error */
-    r = get_ok("/api/v1/audit?entity=trial&entity_id=6", session_token_for("stats-pa-zj"));
+    r = http_get_ok("/api/v1/audit?entity=trial&entity_id=6", fixture_stats_token("stats-pa-zj"));
     ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 0);
     http_reply_free(r);
-    r = get_ok("/api/v1/audit?entity=trial&limit=1", session_token_for("stats-pa-zj"));
+    r = http_get_ok("/api/v1/audit?entity=trial&limit=1", fixture_stats_token("stats-pa-zj"));
     page_ids(r->json, ids, sizeof ids);
     ck_assert_str_eq(ids, "5");
     ck_assert(json_is_string(json_object_get(r->json, "next_cursor")));
@@ -191,8 +152,8 @@ static void assert_refused(const char *path, const char *token, long status, con
 
 START_TEST(staff_are_forbidden_and_anonymous_callers_unauthenticated)
 {
-    assert_refused("/api/v1/audit", session_token_for("stats-ent-zj"), 403, "forbidden", NULL);
-    assert_refused("/api/v1/audit", session_token_for("stats-inst-zj"), 403, "forbidden", NULL);
+    assert_refused("/api/v1/audit", fixture_stats_token("stats-ent-zj"), 403, "forbidden", NULL);
+    assert_refused("/api/v1/audit", fixture_stats_token("stats-inst-zj"), 403, "forbidden", NULL);
     assert_refused("/api/v1/audit", NULL, 401, "unauthenticated", NULL);
 }
 END_TEST
@@ -218,7 +179,7 @@ START_TEST(pages_neither_repeat_nor_skip_while_events_are_written)
     char cursor_path[512] = "/api/v1/audit?limit=5";
     int pages = 0;
     for (;;) {
-        struct http_reply *r = get_ok(cursor_path, admin_token);
+        struct http_reply *r = http_get_ok(cursor_path, admin_token);
         char ids[256];
         page_ids(r->json, ids, sizeof ids);
         size_t used = strlen(seen);
@@ -235,7 +196,7 @@ START_TEST(pages_neither_repeat_nor_skip_while_events_are_written)
     }
     ck_assert_int_eq(pages, 3);
     ck_assert_str_eq(seen, "12,11,10,9,8,7,6,5,4,3,2,1");
-    struct http_reply *r = get_ok("/api/v1/audit?limit=1", admin_token);
+    struct http_reply *r = http_get_ok("/api/v1/audit?limit=1", admin_token);
     char ids[32];
     page_ids(r->json, ids, sizeof ids);
     ck_assert_str_eq(ids, "13");
@@ -249,13 +210,9 @@ static int audit_verify(char *out, size_t size)
     char command[2048];
     snprintf(command, sizeof command, "TECHPOOL_DATABASE_URL='%s' %s audit verify 2>&1",
              harness_conninfo(), harness_daemon_bin());
-    FILE *p = popen(command, "r");
-    ck_assert_ptr_nonnull(p);
-    size_t n = fread(out, 1, size - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    ck_assert_msg(WIFEXITED(status), "audit verify did not exit");
-    return WEXITSTATUS(status);
+    int status = harness_command(command, out, size);
+    ck_assert_msg(status >= 0, "audit verify did not exit");
+    return status;
 }
 
 START_TEST(audit_verify_passes_an_untouched_chain)
@@ -329,11 +286,7 @@ START_TEST(audit_verify_without_a_database_says_so_with_exit_2)
     snprintf(command, sizeof command,
              "TECHPOOL_DATABASE_URL='host=/nonexistent/socket dbname=none' %s audit verify 2>&1",
              harness_daemon_bin());
-    FILE *p = popen(command, "r");
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    ck_assert_int_eq(WEXITSTATUS(status), 2);
+    ck_assert_int_eq(harness_command(command, out, sizeof out), 2);
     ck_assert_ptr_nonnull(strstr(out, "cannot connect to the database"));
 }
 END_TEST
@@ -356,9 +309,5 @@ int main(void)
     tcase_add_test(tc, audit_verify_notices_the_newest_event_missing);
     tcase_add_test(tc, audit_verify_without_a_database_says_so_with_exit_2);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return harness_run_suite(s);
 }

@@ -10,47 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "harness.h"
 
 static char *admin_token;
-
-static const char *session_token_for(const char *name)
-{
-    static char tokens[4][44];
-    static int next;
-    char *token = tokens[next++ % 4];
-    snprintf(token, 44, "%s", name);
-    size_t len = strlen(token);
-    memset(token + len, '0', 43 - len);
-    token[43] = '\0';
-    return token;
-}
-
-/* Runs SQL on a connection of its own (the harness's stays unopened in this process, so that
- * the forked tests open theirs). */
-static void run_sql(const char *sql)
-{
-    PGconn *conn = PQconnectdb(harness_conninfo());
-    PGresult *res = PQexec(conn, sql);
-    ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK ||
-                      PQresultStatus(res) == PGRES_TUPLES_OK,
-                  "setup SQL: %s", PQerrorMessage(conn));
-    PQclear(res);
-    PQfinish(conn);
-}
-
-static void load_fixture(void)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/api/stats_fixture.sql", harness_repo_root());
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot read %s", path);
-    static char sql[64 * 1024];
-    size_t n = fread(sql, 1, sizeof sql - 1, f);
-    fclose(f);
-    sql[n] = '\0';
-    run_sql(sql);
-}
 
 /* The daemon's TMPDIR: the workbook and libxlsxwriter's scratch files go there. */
 static char tmpdir[64];
@@ -65,10 +28,10 @@ static void start(const char *name)
     ck_assert_int_eq(system(command), 0);
     const char *const env[] = { "TECHPOOL_TODAY=2026-06-15", tmpdir_env, NULL };
     harness_start(name, env);
-    load_fixture();
+    fixture_stats_load();
     admin_token = harness_login(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD);
     if (admin_token == NULL)
-        admin_token = strdup(session_token_for("stats-admin"));
+        admin_token = strdup(fixture_stats_token("stats-admin"));
 }
 
 static void setup(void)
@@ -313,7 +276,7 @@ START_TEST(csv_holds_the_same_trials_as_the_statistics_under_every_filter)
     assert_rows_match_summary("?from=2026-01-01&to=2026-01-01", admin_token, 1);
     assert_rows_match_summary("?from=2025-12-31&to=2025-12-31", admin_token, 0);
     assert_rows_match_summary("?province=JS&from=2026-01-01", admin_token, 4);
-    assert_rows_match_summary("", session_token_for("stats-pa-zj"), 6);
+    assert_rows_match_summary("", fixture_stats_token("stats-pa-zj"), 6);
 }
 END_TEST
 
@@ -328,7 +291,7 @@ START_TEST(csv_attachment_name_carries_the_filter)
           "trials-ZJ-2026-01-01_2026-06-30.csv" },
         { "?from=2026-01-01", admin_token, "trials-2026-01-01_.csv" },
         { "?province=AH", admin_token, "trials-AH.csv" },
-        { "", session_token_for("stats-pa-zj"), "trials-ZJ.csv" },
+        { "", fixture_stats_token("stats-pa-zj"), "trials-ZJ.csv" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[256];
@@ -359,9 +322,9 @@ START_TEST(exports_are_refused_outside_the_callers_scope)
     for (size_t i = 0; i < 2; i++) {
         char path[128];
         snprintf(path, sizeof path, "%s?province=SH", paths[i]);
-        assert_refused(path, session_token_for("stats-pa-zj"), 403, "forbidden");
-        assert_refused(paths[i], session_token_for("stats-ent-zj"), 403, "forbidden");
-        assert_refused(paths[i], session_token_for("stats-inst-zj"), 403, "forbidden");
+        assert_refused(path, fixture_stats_token("stats-pa-zj"), 403, "forbidden");
+        assert_refused(paths[i], fixture_stats_token("stats-ent-zj"), 403, "forbidden");
+        assert_refused(paths[i], fixture_stats_token("stats-inst-zj"), 403, "forbidden");
         assert_refused(paths[i], NULL, 401, "unauthenticated");
         snprintf(path, sizeof path, "%s?from=2026-02-30", paths[i]);
         assert_refused(path, admin_token, 422, "invalid_field");
@@ -469,7 +432,7 @@ END_TEST
 START_TEST(xlsx_takes_the_filter_and_the_province_admins_scope)
 {
     struct http_reply *r = http_get("/api/v1/exports/trials.xlsx?from=2026-01-01",
-                                    session_token_for("stats-pa-zj"));
+                                    fixture_stats_token("stats-pa-zj"));
     ck_assert_int_eq(r->status, 200);
     ck_assert_str_eq(http_header(r, "Content-Disposition"),
                      "attachment; filename=\"trials-ZJ-2026-01-01_.xlsx\"");
@@ -516,17 +479,18 @@ static void big_setup(void)
     start("exports_big");
     /* 40,000 declined trials on an achievement with a 300-character title: about 40 MB of CSV,
      * far more than the socket buffers between the daemon and the client hold */
-    run_sql("SET session_replication_role = replica;"
-            "INSERT INTO achievements (id, institution_id, province, title, abstract, field, "
-            "kind, maturity, trial_months, payment_mode, status) OVERRIDING SYSTEM VALUE "
-            "VALUES (100, 1, 'SH', repeat('长', 300), '长标题', 'other', 'other', 5, 6, "
-            "'lump_sum', 'listed');"
-            "INSERT INTO trials (achievement_id, institution_id, institution_province, "
-            "enterprise_id, enterprise_province, exclusive, purpose, planned_months, status, "
-            "requested_at, closed_at, close_reason) "
-            "SELECT 100, 1, 'SH', 1 + g % 4, (ARRAY['SH','JS','ZJ','AH'])[1 + g % 4], false, "
-            "'批量', 1, 'declined', timestamptz '2026-01-01 10:00+08' + g * interval '1 minute', "
-            "timestamptz '2026-04-01 10:00+08', '名额已满' FROM generate_series(1, 40000) g");
+    harness_sql_script(
+        "SET session_replication_role = replica;"
+        "INSERT INTO achievements (id, institution_id, province, title, abstract, field, "
+        "kind, maturity, trial_months, payment_mode, status) OVERRIDING SYSTEM VALUE "
+        "VALUES (100, 1, 'SH', repeat('长', 300), '长标题', 'other', 'other', 5, 6, "
+        "'lump_sum', 'listed');"
+        "INSERT INTO trials (achievement_id, institution_id, institution_province, "
+        "enterprise_id, enterprise_province, exclusive, purpose, planned_months, status, "
+        "requested_at, closed_at, close_reason) "
+        "SELECT 100, 1, 'SH', 1 + g % 4, (ARRAY['SH','JS','ZJ','AH'])[1 + g % 4], false, "
+        "'批量', 1, 'declined', timestamptz '2026-01-01 10:00+08' + g * interval '1 minute', "
+        "timestamptz '2026-04-01 10:00+08', '名额已满' FROM generate_series(1, 40000) g");
 }
 
 START_TEST(database_failure_mid_export_ends_the_csv_visibly_broken)
@@ -560,10 +524,8 @@ START_TEST(database_failure_mid_export_ends_the_csv_visibly_broken)
     snprintf(command, sizeof command,
              "grep -c '\"path\":\"/api/v1/exports/trials.csv\".*\"incomplete\":true' %s",
              harness_log_path());
-    FILE *grep = popen(command, "r");
-    char count[16] = "";
-    ck_assert_ptr_nonnull(fgets(count, sizeof count, grep));
-    pclose(grep);
+    char count[16];
+    harness_command(command, count, sizeof count);
     ck_assert_int_eq(atoi(count), 1);
     struct http_reply *r = http_get("/api/v1/exports/trials.csv?to=2025-12-31", admin_token);
     ck_assert_int_eq(r->status, 200);
@@ -625,9 +587,5 @@ int main(void)
     tcase_add_test(big, database_failure_mid_export_ends_the_csv_visibly_broken);
     tcase_add_test(big, client_leaving_mid_export_closes_the_exports_connection);
     suite_add_tcase(s, big);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return harness_run_suite(s);
 }

@@ -8,64 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "harness.h"
 
 static char *admin_token;
-
-/* The fixture's tokens: the name padded with '0' to 43 characters. */
-static const char *session_token_for(const char *name)
-{
-    static char tokens[4][44];
-    static int next;
-    char *token = tokens[next++ % 4];
-    snprintf(token, 44, "%s", name);
-    size_t len = strlen(token);
-    memset(token + len, '0', 43 - len);
-    token[43] = '\0';
-    return token;
-}
-
-static void load_fixture(void)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/tests/api/stats_fixture.sql", harness_repo_root());
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot read %s", path);
-    static char sql[64 * 1024];
-    size_t n = fread(sql, 1, sizeof sql - 1, f);
-    fclose(f);
-    sql[n] = '\0';
-    PGconn *conn = PQconnectdb(harness_conninfo());
-    PGresult *res = PQexec(conn, sql);
-    ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK, "fixture: %s", PQerrorMessage(conn));
-    PQclear(res);
-    PQfinish(conn);
-}
 
 static void setup(void)
 {
     static const char *const env[] = { "TECHPOOL_TODAY=2026-06-15", NULL };
     harness_start("stats", env);
-    load_fixture();
+    fixture_stats_load();
     admin_token = harness_login(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD);
     if (admin_token == NULL)
-        admin_token = strdup(session_token_for("stats-admin"));
+        admin_token = strdup(fixture_stats_token("stats-admin"));
 }
 
 static void teardown(void)
 {
     free(admin_token);
     ck_assert_int_eq(harness_stop(), 0);
-}
-
-/* GETs path as token and insists on 200 with a JSON body; the caller frees. */
-static struct http_reply *get_ok(const char *path, const char *token)
-{
-    struct http_reply *r = http_get(path, token);
-    ck_assert_msg(r != NULL, "no reply to %s", path);
-    ck_assert_msg(r->status == 200, "%s: %ld %s", path, r->status, r->body);
-    ck_assert_msg(r->json != NULL, "%s: not JSON", path);
-    return r;
 }
 
 static long long num(const json_t *object, const char *key)
@@ -85,7 +46,7 @@ static void assert_summary(const char *query, const char *token, struct summary 
 {
     char path[256];
     snprintf(path, sizeof path, "/api/v1/stats/summary%s", query);
-    struct http_reply *r = get_ok(path, token);
+    struct http_reply *r = http_get_ok(path, token);
     const json_t *s = r->json;
     ck_assert_int_eq(json_object_size(s), 12);
     ck_assert_int_eq(num(s, "achievements_listed"), want.listed);
@@ -153,21 +114,21 @@ START_TEST(date_filters_count_shanghai_days_at_the_edges)
 {
     struct http_reply *r;
     /* trial 1: 2026-01-01 00:30 in Shanghai, 2025-12-31 in UTC */
-    r = get_ok("/api/v1/stats/summary?from=2026-01-01&to=2026-01-01", admin_token);
+    r = http_get_ok("/api/v1/stats/summary?from=2026-01-01&to=2026-01-01", admin_token);
     ck_assert_int_eq(num(r->json, "trials_requested"), 1);
     http_reply_free(r);
-    r = get_ok("/api/v1/stats/summary?from=2025-12-31&to=2025-12-31", admin_token);
+    r = http_get_ok("/api/v1/stats/summary?from=2025-12-31&to=2025-12-31", admin_token);
     ck_assert_int_eq(num(r->json, "trials_requested"), 0);
     http_reply_free(r);
     /* trial 6: 23:59 on 2026-04-30 in Shanghai */
-    r = get_ok("/api/v1/stats/summary?from=2026-04-30&to=2026-04-30", admin_token);
+    r = http_get_ok("/api/v1/stats/summary?from=2026-04-30&to=2026-04-30", admin_token);
     ck_assert_int_eq(num(r->json, "trials_requested"), 1);
     ck_assert_int_eq(num(r->json, "trials_returned"), 1);
     http_reply_free(r);
-    r = get_ok("/api/v1/stats/summary?from=2026-05-01", admin_token);
+    r = http_get_ok("/api/v1/stats/summary?from=2026-05-01", admin_token);
     ck_assert_int_eq(num(r->json, "trials_requested"), 3); /* 8, 9, 12 */
     http_reply_free(r);
-    r = get_ok("/api/v1/stats/summary?to=2025-12-01", admin_token);
+    r = http_get_ok("/api/v1/stats/summary?to=2025-12-01", admin_token);
     ck_assert_int_eq(num(r->json, "trials_requested"), 3); /* 3, 7, 10 */
     http_reply_free(r);
 }
@@ -205,7 +166,7 @@ START_TEST(flows_rows_are_institution_provinces_and_columns_enterprise_provinces
     static const int conversions[4][4] = {
         { 0, 1, 1, 0 }, { 0, 0, 0, 0 }, { 0, 0, 0, 1 }, { 0, 0, 0, 1 },
     };
-    struct http_reply *r = get_ok("/api/v1/stats/flows", admin_token);
+    struct http_reply *r = http_get_ok("/api/v1/stats/flows", admin_token);
     const json_t *provinces = json_object_get(r->json, "provinces");
     ck_assert_int_eq(json_array_size(provinces), 4);
     const char *order[] = { "SH", "JS", "ZJ", "AH" };
@@ -225,7 +186,7 @@ START_TEST(flows_by_province_keep_only_trials_touching_it)
     static const int conversions[4][4] = {
         { 0, 0, 1, 0 }, { 0, 0, 0, 0 }, { 0, 0, 0, 1 }, { 0, 0, 0, 0 },
     };
-    struct http_reply *r = get_ok("/api/v1/stats/flows?province=ZJ", admin_token);
+    struct http_reply *r = http_get_ok("/api/v1/stats/flows?province=ZJ", admin_token);
     assert_matrix(json_object_get(r->json, "trials"), trials, "trials");
     assert_matrix(json_object_get(r->json, "conversions"), conversions, "conversions");
     http_reply_free(r);
@@ -243,7 +204,7 @@ START_TEST(monthly_lists_every_month_from_first_to_last_request)
         { "2026-01", 1, 0, 0 }, { "2026-02", 2, 1, 0 }, { "2026-03", 2, 1, 30000 },
         { "2026-04", 1, 0, 0 }, { "2026-05", 1, 1, 250000 }, { "2026-06", 2, 0, 0 },
     };
-    struct http_reply *r = get_ok("/api/v1/stats/monthly", admin_token);
+    struct http_reply *r = http_get_ok("/api/v1/stats/monthly", admin_token);
     const json_t *items = json_object_get(r->json, "items");
     ck_assert_int_eq(json_array_size(items), sizeof want / sizeof want[0]);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -262,7 +223,7 @@ START_TEST(monthly_fills_empty_months_inside_the_range)
     /* JS since 2026: 11 (February), 6 (April), 8 and 12 (June); March and May have none */
     const char *months[] = { "2026-02", "2026-03", "2026-04", "2026-05", "2026-06" };
     const int requested[] = { 1, 0, 1, 0, 2 };
-    struct http_reply *r = get_ok("/api/v1/stats/monthly?province=JS&from=2026-01-01",
+    struct http_reply *r = http_get_ok("/api/v1/stats/monthly?province=JS&from=2026-01-01",
                                   admin_token);
     const json_t *items = json_object_get(r->json, "items");
     ck_assert_int_eq(json_array_size(items), 5);
@@ -272,7 +233,7 @@ START_TEST(monthly_fills_empty_months_inside_the_range)
         ck_assert_int_eq(num(item, "requested"), requested[i]);
     }
     http_reply_free(r);
-    r = get_ok("/api/v1/stats/monthly?from=2030-01-01", admin_token);
+    r = http_get_ok("/api/v1/stats/monthly?from=2030-01-01", admin_token);
     ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 0);
     http_reply_free(r);
 }
@@ -290,7 +251,7 @@ START_TEST(fields_count_listed_trials_and_conversions_per_field)
         { "information_technology", 0, 0, 0 }, { "agriculture", 1, 1, 0 },
         { "environment", 0, 0, 0 }, { "other", 0, 0, 0 },
     };
-    struct http_reply *r = get_ok("/api/v1/stats/fields", admin_token);
+    struct http_reply *r = http_get_ok("/api/v1/stats/fields", admin_token);
     const json_t *items = json_object_get(r->json, "items");
     ck_assert_int_eq(json_array_size(items), 10);
     for (size_t i = 0; i < 10; i++) {
@@ -330,13 +291,13 @@ START_TEST(statistics_agree_with_each_other_under_every_filter)
     for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
         char path[256];
         snprintf(path, sizeof path, "/api/v1/stats/summary%s", queries[q]);
-        struct http_reply *summary = get_ok(path, admin_token);
+        struct http_reply *summary = http_get_ok(path, admin_token);
         snprintf(path, sizeof path, "/api/v1/stats/flows%s", queries[q]);
-        struct http_reply *flows = get_ok(path, admin_token);
+        struct http_reply *flows = http_get_ok(path, admin_token);
         snprintf(path, sizeof path, "/api/v1/stats/monthly%s", queries[q]);
-        struct http_reply *monthly = get_ok(path, admin_token);
+        struct http_reply *monthly = http_get_ok(path, admin_token);
         snprintf(path, sizeof path, "/api/v1/stats/fields%s", queries[q]);
-        struct http_reply *fields = get_ok(path, admin_token);
+        struct http_reply *fields = http_get_ok(path, admin_token);
         long long requested = num(summary->json, "trials_requested");
         long long converted = num(summary->json, "trials_converted");
         ck_assert_msg(matrix_sum(json_object_get(flows->json, "trials")) == requested,
@@ -371,7 +332,7 @@ START_TEST(summary_counts_each_trial_as_the_trials_view_shows_it)
     const char *statuses[] = { "active", "converted", "returned", "expired", "declined" };
     const char *keys[] = { "trials_active", "trials_converted", "trials_returned",
                            "trials_expired", "trials_declined" };
-    struct http_reply *r = get_ok("/api/v1/stats/summary?province=JS&from=2025-11-01",
+    struct http_reply *r = http_get_ok("/api/v1/stats/summary?province=JS&from=2025-11-01",
                                   admin_token);
     for (size_t i = 0; i < 5; i++) {
         char sql[512];
@@ -393,15 +354,15 @@ END_TEST
 
 START_TEST(province_admin_without_province_sees_its_own)
 {
-    const char *pa_zj = session_token_for("stats-pa-zj");
+    const char *pa_zj = fixture_stats_token("stats-pa-zj");
     const char *paths[] = { "/api/v1/stats/summary", "/api/v1/stats/flows",
                             "/api/v1/stats/monthly", "/api/v1/stats/fields" };
     for (size_t i = 0; i < 4; i++) {
         char path[128];
-        struct http_reply *own = get_ok(paths[i], pa_zj);
+        struct http_reply *own = http_get_ok(paths[i], pa_zj);
         snprintf(path, sizeof path, "%s?province=ZJ", paths[i]);
-        struct http_reply *asked = get_ok(path, pa_zj);
-        struct http_reply *admin = get_ok(path, admin_token);
+        struct http_reply *asked = http_get_ok(path, pa_zj);
+        struct http_reply *admin = http_get_ok(path, admin_token);
         ck_assert_msg(json_equal(own->json, admin->json), "%s differs from the ZJ figures",
                       paths[i]);
         ck_assert_msg(json_equal(asked->json, admin->json), "%s?province=ZJ differs",
@@ -410,7 +371,7 @@ START_TEST(province_admin_without_province_sees_its_own)
         http_reply_free(asked);
         http_reply_free(admin);
     }
-    assert_summary("?from=2026-01-01", session_token_for("stats-pa-sh"), (struct summary){
+    assert_summary("?from=2026-01-01", fixture_stats_token("stats-pa-sh"), (struct summary){
         .listed = 1, .requested = 5, .active = 2, .converted = 2, .declined = 1, .rate = 1.0,
         .licensed = 160000, .paid = 30000, .outstanding = 130000 });
 }
@@ -428,7 +389,7 @@ static void assert_refused(const char *path, const char *token, long status, con
 
 START_TEST(province_admin_asking_for_another_province_is_forbidden)
 {
-    const char *pa_zj = session_token_for("stats-pa-zj");
+    const char *pa_zj = fixture_stats_token("stats-pa-zj");
     assert_refused("/api/v1/stats/summary?province=SH", pa_zj, 403, "forbidden");
     assert_refused("/api/v1/stats/flows?province=JS", pa_zj, 403, "forbidden");
     assert_refused("/api/v1/stats/monthly?province=AH", pa_zj, 403, "forbidden");
@@ -441,8 +402,8 @@ START_TEST(staff_are_forbidden_and_anonymous_callers_unauthenticated)
     const char *paths[] = { "/api/v1/stats/summary", "/api/v1/stats/flows",
                             "/api/v1/stats/monthly", "/api/v1/stats/fields" };
     for (size_t i = 0; i < 4; i++) {
-        assert_refused(paths[i], session_token_for("stats-ent-zj"), 403, "forbidden");
-        assert_refused(paths[i], session_token_for("stats-inst-zj"), 403, "forbidden");
+        assert_refused(paths[i], fixture_stats_token("stats-ent-zj"), 403, "forbidden");
+        assert_refused(paths[i], fixture_stats_token("stats-inst-zj"), 403, "forbidden");
         assert_refused(paths[i], NULL, 401, "unauthenticated");
     }
 }
@@ -470,7 +431,7 @@ START_TEST(bad_filters_are_422_naming_the_parameter)
     assert_invalid("/api/v1/stats/summary?province=zj", "province");
     assert_invalid("/api/v1/stats/summary?from=2026-05-01&to=2026-04-30", "to");
     /* an empty value is no filter */
-    struct http_reply *r = get_ok("/api/v1/stats/summary?from=&province=", admin_token);
+    struct http_reply *r = http_get_ok("/api/v1/stats/summary?from=&province=", admin_token);
     ck_assert_int_eq(num(r->json, "trials_requested"), 12);
     http_reply_free(r);
 }
@@ -499,9 +460,5 @@ int main(void)
     tcase_add_test(tc, staff_are_forbidden_and_anonymous_callers_unauthenticated);
     tcase_add_test(tc, bad_filters_are_422_naming_the_parameter);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return harness_run_suite(s);
 }
