@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "domain/credit_code.h"
 #include "domain/patent_number.h"
@@ -32,12 +31,7 @@ static int seed_demo(char *out, size_t out_size)
              "TECHPOOL_DATABASE_URL='%s' TECHPOOL_MIGRATIONS_DIR='%s/sql/migrations' "
              "%s seed-demo 2>&1",
              harness_conninfo(), harness_repo_root(), harness_daemon_bin());
-    FILE *p = popen(cmd, "r");
-    ck_assert_ptr_nonnull(p);
-    size_t n = fread(out, 1, out_size - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return harness_command(cmd, out, out_size);
 }
 
 static void start_seeded(const char *name)
@@ -277,9 +271,5 @@ int main(void)
     tcase_add_test(tc, demo_pool_covers_every_field_kind_province_and_state);
     tcase_add_test(tc, demo_identifiers_pass_the_daemon_validators);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return harness_run_suite(s);
 }

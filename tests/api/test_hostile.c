@@ -1,8 +1,6 @@
 /* test_hostile: hostile HTTP — ambiguous body framing, huge headers, slow clients, oversized
  * bodies with flat memory, invalid UTF-8 — is refused cleanly and the service keeps serving. */
 #include <check.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,16 +22,6 @@ static void setup(void)
 static void teardown(void)
 {
     ck_assert_int_eq(harness_stop(), 0);
-}
-
-static int open_connection(void)
-{
-    int port = atoi(strrchr(harness_url(), ':') + 1);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    ck_assert_int_eq(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0);
-    return fd;
 }
 
 static void assert_still_serving(void)
@@ -102,7 +90,7 @@ START_TEST(slow_clients_do_not_block_others_and_time_out)
     enum { SLOW = 40 };
     int fds[SLOW];
     for (int i = 0; i < SLOW; i++) {
-        fds[i] = open_connection();
+        fds[i] = harness_connect();
         const char partial[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
         ck_assert_int_gt(send(fds[i], partial, sizeof partial - 1, MSG_NOSIGNAL), 0);
     }
@@ -212,9 +200,5 @@ int main(void)
     tcase_add_test(tc, malformed_json_is_invalid_json_and_wrong_type_is_415);
     tcase_add_test(tc, security_headers_on_every_reply);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return harness_run_suite(s);
 }

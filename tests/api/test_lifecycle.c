@@ -1,36 +1,14 @@
 /* test_lifecycle: the daemon's life around its requests — draining on SIGTERM, surviving a
  * database outage, and migrations that refuse an edited file or a newer schema. */
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
-
-static int run_command(const char *cmd, char *out, size_t out_size)
-{
-    FILE *p = popen(cmd, "r");
-    ck_assert_ptr_nonnull(p);
-    size_t n = fread(out, 1, out_size - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static int connect_daemon(void)
-{
-    int port = atoi(strrchr(harness_url(), ':') + 1);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    ck_assert_int_eq(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0);
-    return fd;
-}
 
 /* Polls /metrics until at least n requests are in flight (bounded). */
 static bool wait_in_flight(int n)
@@ -54,7 +32,7 @@ static bool wait_log_line(const char *needle)
         char cmd[1200];
         char out[64];
         snprintf(cmd, sizeof cmd, "grep -c '%s' '%s'", needle, harness_log_path());
-        if (run_command(cmd, out, sizeof out) == 0)
+        if (harness_command(cmd, out, sizeof out) == 0)
             return true;
         usleep(10 * 1000);
     }
@@ -64,7 +42,7 @@ static bool wait_log_line(const char *needle)
 START_TEST(sigterm_finishes_the_request_in_flight_and_exits_zero)
 {
     harness_start("lifecycle_drain", NULL);
-    int fd = connect_daemon();
+    int fd = harness_connect();
     const char *head = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\n"
                        "Content-Type: application/json\r\nContent-Length: 10\r\n\r\n{\"a\":";
     ck_assert_int_eq(send(fd, head, strlen(head), MSG_NOSIGNAL), (ssize_t)strlen(head));
@@ -92,7 +70,7 @@ START_TEST(database_outage_gives_503_and_recovers_without_restart)
     char cmd[1024];
     char url[512];
     snprintf(cmd, sizeof cmd, "%s/deploy/pg.sh start %s --throwaway", harness_repo_root(), dir);
-    ck_assert_int_eq(run_command(cmd, url, sizeof url), 0);
+    ck_assert_int_eq(harness_command(cmd, url, sizeof url), 0);
     url[strcspn(url, "\n")] = '\0';
     static char env[600];
     snprintf(env, sizeof env, "TECHPOOL_DATABASE_URL=%s", url);
@@ -105,7 +83,7 @@ START_TEST(database_outage_gives_503_and_recovers_without_restart)
 
     char out[256];
     snprintf(cmd, sizeof cmd, "%s/deploy/pg.sh stop %s", harness_repo_root(), dir);
-    ck_assert_int_eq(run_command(cmd, out, sizeof out), 0);
+    ck_assert_int_eq(harness_command(cmd, out, sizeof out), 0);
     r = http_get("/readyz", NULL);
     ck_assert_int_eq(r->status, 503);
     http_reply_free(r);
@@ -118,13 +96,13 @@ START_TEST(database_outage_gives_503_and_recovers_without_restart)
     http_reply_free(r);
 
     snprintf(cmd, sizeof cmd, "%s/deploy/pg.sh start %s --throwaway", harness_repo_root(), dir);
-    ck_assert_int_eq(run_command(cmd, out, sizeof out), 0);
+    ck_assert_int_eq(harness_command(cmd, out, sizeof out), 0);
     r = http_get("/readyz", NULL);
     ck_assert_int_eq(r->status, 200);
     http_reply_free(r);
     ck_assert_int_eq(harness_stop(), 0);
     snprintf(cmd, sizeof cmd, "%s/deploy/pg.sh stop %s; rm -rf %s", harness_repo_root(), dir, dir);
-    ck_assert_int_eq(run_command(cmd, out, sizeof out), 0);
+    ck_assert_int_eq(harness_command(cmd, out, sizeof out), 0);
 }
 END_TEST
 
@@ -134,7 +112,7 @@ static int migrate_with(const char *dir, char *out, size_t out_size)
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "TECHPOOL_DATABASE_URL='%s' TECHPOOL_MIGRATIONS_DIR='%s' %s migrate 2>&1",
              harness_conninfo(), dir, harness_daemon_bin());
-    return run_command(cmd, out, out_size);
+    return harness_command(cmd, out, out_size);
 }
 
 START_TEST(migrate_refuses_an_edited_migration)
@@ -173,7 +151,7 @@ START_TEST(serve_and_migrate_refuse_a_newer_schema)
     snprintf(cmd, sizeof cmd,
              "TECHPOOL_DATABASE_URL='%s' TECHPOOL_MIGRATIONS_DIR='%s' TECHPOOL_LISTEN=127.0.0.1:1 "
              "%s serve 2>&1", harness_conninfo(), dir, harness_daemon_bin());
-    ck_assert_int_eq(run_command(cmd, out, sizeof out), 1);
+    ck_assert_int_eq(harness_command(cmd, out, sizeof out), 1);
     ck_assert_msg(strstr(out, "newer than this build") != NULL, "serve said: %s", out);
     harness_sql("DELETE FROM schema_migrations WHERE version = 9999");
 }
@@ -189,9 +167,5 @@ int main(void)
     tcase_add_test(tc, migrate_refuses_an_edited_migration);
     tcase_add_test(tc, serve_and_migrate_refuse_a_newer_schema);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return harness_run_suite(s);
 }
