@@ -18,16 +18,12 @@
 
 static void setup(void)
 {
-    static const char *const env[] = { "TECHPOOL_TODAY=" TODAY, NULL };
-    harness_start("licenses", env);
-    fixture_set_today(TODAY);
+    fixture_start_on("licenses", "TECHPOOL_TODAY=" TODAY);
 }
 
 static void setup_own_daemon(void)
 {
-    static const char *const env[] = { "TECHPOOL_TODAY=" TODAY, NULL };
-    harness_start("licenses_time", env);
-    fixture_set_today(TODAY);
+    fixture_start_on("licenses_time", "TECHPOOL_TODAY=" TODAY);
 }
 
 static void teardown(void)
@@ -387,9 +383,5 @@ int main(void)
     tcase_add_test(time, default_is_refused_until_an_installment_is_90_days_overdue);
     tcase_add_test(time, compensation_follows_the_province_ratio_and_its_admins_decide);
     suite_add_tcase(s, time);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return harness_run_suite(s);
 }

@@ -16,9 +16,7 @@
 
 static void setup(void)
 {
-    static const char *const env[] = { "TECHPOOL_TODAY=" TODAY, NULL };
-    harness_start("trials", env);
-    fixture_set_today(TODAY);
+    fixture_start_on("trials", "TECHPOOL_TODAY=" TODAY);
 }
 
 static void teardown(void)
@@ -412,9 +410,7 @@ END_TEST
 
 static void setup_own_daemon(void)
 {
-    static const char *const env[] = { "TECHPOOL_TODAY=" TODAY, NULL };
-    harness_start("trials_time", env);
-    fixture_set_today(TODAY);
+    fixture_start_on("trials_time", "TECHPOOL_TODAY=" TODAY);
 }
 
 START_TEST(trial_past_its_end_reads_expired_from_the_next_day)
@@ -482,9 +478,5 @@ int main(void)
     tcase_set_timeout(time, 120);
     tcase_add_test(time, trial_past_its_end_reads_expired_from_the_next_day);
     suite_add_tcase(s, time);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return harness_run_suite(s);
 }
