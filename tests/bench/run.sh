@@ -44,11 +44,14 @@ die() { say "$*"; exit 1; }
 for tool in wrk nginx pgbench node npm curl psql; do
   command -v "$tool" >/dev/null || die "$tool is missing (make deps installs it)"
 done
+if [ -d "$PG_DIR" ] && [ ! -f "$PG_DIR/port" ] && [ -n "$(ls -A "$PG_DIR")" ]; then
+  die "$PG_DIR is not a cluster of this benchmark: not wiping it (set BENCH_PG_DIR)"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Processes of this run, stopped on exit by their ids
 
-DAEMON_PID="" NGINX_PID="" FASTIFY_PID="" SAMPLER_PID=""
+DAEMON_PID="" NGINX_PID="" FASTIFY_PID="" SAMPLER_PID="" CLUSTER_OURS=0
 stop_pid() {
   local pid=$1
   [ -n "$pid" ] || return 0
@@ -64,9 +67,9 @@ cleanup() {
   stop_pid "$FASTIFY_PID"
   stop_pid "$NGINX_PID"
   stop_pid "$DAEMON_PID"
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+  if [ "$CLUSTER_OURS" = 1 ] && [ "${BENCH_KEEP:-0}" = 1 ]; then
     say "cluster left running: $(deploy/pg.sh url "$PG_DIR")"
-  else
+  elif [ "$CLUSTER_OURS" = 1 ]; then
     deploy/pg.sh stop "$PG_DIR" >/dev/null 2>&1 || true
     rm -rf "$PG_DIR"
   fi
@@ -110,11 +113,9 @@ DAEMON=$ROOT/build/bench/techpool
 # The migrations as they are now: the daemon checks them again when it starts, minutes later.
 cp -r sql/migrations "$OUT/migrations"
 
-if [ -d "$PG_DIR" ] && [ ! -f "$PG_DIR/port" ] && [ -n "$(ls -A "$PG_DIR")" ]; then
-  die "$PG_DIR is not a cluster of this benchmark: not wiping it (set BENCH_PG_DIR)"
-fi
 deploy/pg.sh stop "$PG_DIR" >/dev/null 2>&1 || true
 rm -rf "$PG_DIR"
+CLUSTER_OURS=1
 PG_URL=$(deploy/pg.sh start "$PG_DIR" --throwaway)
 psql "$PG_URL" -XqAt -c "ALTER SYSTEM SET max_connections = 320" >/dev/null
 deploy/pg.sh stop "$PG_DIR"
