@@ -70,8 +70,11 @@ struct db_cursor *db_cursor_open(const char *sql, int nparams, const char *const
         *status = DB_FAILED;
         goto fail;
     }
+    /* the whole result is read: plan for total time, as COPY would, not for the first rows */
     if (!command_ok(cursor->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
                     status, failure) ||
+        !command_ok(cursor->conn, "SET LOCAL cursor_tuple_fraction = 1.0", 0, NULL, status,
+                    failure) ||
         !command_ok(cursor->conn, declare, nparams, params, status, failure))
         goto fail;
     free(declare);
