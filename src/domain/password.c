@@ -2,6 +2,7 @@
 #include "domain/password.h"
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -13,6 +14,30 @@
 #define PASSWORD_MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
 
 _Static_assert(PASSWORD_HASH_MAX >= crypto_pwhash_STRBYTES, "hash buffer too small");
+
+/* Each hash or verify takes PASSWORD_MEMLIMIT (64 MiB): at most this many run at once, so a
+ * burst of sign-ins waits instead of taking 64 MiB per worker thread. */
+#define PASSWORD_CONCURRENCY 2
+
+static sem_t argon2_slots;
+static pthread_once_t argon2_slots_once = PTHREAD_ONCE_INIT;
+
+static void argon2_slots_make(void)
+{
+    sem_init(&argon2_slots, 0, PASSWORD_CONCURRENCY);
+}
+
+static void argon2_slot_take(void)
+{
+    pthread_once(&argon2_slots_once, argon2_slots_make);
+    while (sem_wait(&argon2_slots) != 0)
+        ; /* EINTR: try again */
+}
+
+static void argon2_slot_give(void)
+{
+    sem_post(&argon2_slots);
+}
 
 /* Bytes of the UTF-8 character that starts at text (1 for a stray byte). */
 static size_t character_bytes(const char *text)
@@ -53,15 +78,23 @@ const char *password_problem(const char *password)
 
 bool password_hash(const char *password, char out[PASSWORD_HASH_MAX])
 {
-    return password != NULL && sodium_init() >= 0
-           && crypto_pwhash_str(out, password, strlen(password), PASSWORD_OPSLIMIT,
+    if (password == NULL || sodium_init() < 0)
+        return false;
+    argon2_slot_take();
+    bool ok = crypto_pwhash_str(out, password, strlen(password), PASSWORD_OPSLIMIT,
                                 PASSWORD_MEMLIMIT) == 0;
+    argon2_slot_give();
+    return ok;
 }
 
 bool password_verify(const char *hash, const char *password)
 {
-    return hash != NULL && password != NULL && sodium_init() >= 0
-           && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    if (hash == NULL || password == NULL || sodium_init() < 0)
+        return false;
+    argon2_slot_take();
+    bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    argon2_slot_give();
+    return ok;
 }
 
 bool password_needs_rehash(const char *hash)
