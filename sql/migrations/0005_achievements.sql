@@ -60,6 +60,26 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     END
 $$;
 
+-- Whether an achievement belongs in a viewer's list: visible to the viewer (achievement_visible)
+-- and matching each filter given (NULL: any). STABLE, with each viewer value used once, as
+-- achievement_visible, so that the planner inlines it into the list and the search: the filters
+-- left NULL fold away and the plans are those of the conditions written out.
+CREATE FUNCTION achievement_in_list(a achievements, viewer_role text, viewer_province text,
+                                    viewer_institution_id bigint, p_province text,
+                                    p_field text, p_kind text, p_institution_id bigint,
+                                    p_open_license boolean, p_status text)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT achievement_visible(a.status, a.province, a.institution_id, viewer_role,
+                               viewer_province, viewer_institution_id)
+       AND (p_province IS NULL OR a.province = p_province)
+       AND (p_field IS NULL OR a.field = p_field)
+       AND (p_kind IS NULL OR a.kind = p_kind)
+       AND (p_institution_id IS NULL OR a.institution_id = p_institution_id)
+       AND (p_open_license IS NULL OR a.open_license = p_open_license)
+       AND (p_status IS NULL OR a.status = p_status)
+$$;
+
 -- The signed-in user behind an actor id; no row for an anonymous caller (NULL) or a disabled
 -- user.
 CREATE FUNCTION achievement_viewer(actor bigint)
@@ -133,16 +153,10 @@ LANGUAGE sql STABLE AS $$
     ), hits AS (
         SELECT a.id
           FROM achievements a
-         WHERE achievement_visible(a.status, a.province, a.institution_id,
-                                   (SELECT v.role FROM viewer v),
+         WHERE achievement_in_list(a, (SELECT v.role FROM viewer v),
                                    (SELECT v.province FROM viewer v),
-                                   (SELECT v.institution_id FROM viewer v))
-           AND (p_province IS NULL OR a.province = p_province)
-           AND (p_field IS NULL OR a.field = p_field)
-           AND (p_kind IS NULL OR a.kind = p_kind)
-           AND (p_institution_id IS NULL OR a.institution_id = p_institution_id)
-           AND (p_open_license IS NULL OR a.open_license = p_open_license)
-           AND (p_status IS NULL OR a.status = p_status)
+                                   (SELECT v.institution_id FROM viewer v), p_province, p_field,
+                                   p_kind, p_institution_id, p_open_license, p_status)
            AND a.id < coalesce(p_after_id, 9223372036854775807)
          ORDER BY a.id DESC
          LIMIT 101
@@ -174,16 +188,10 @@ LANGUAGE sql STABLE AS $$
           FROM achievements a
          WHERE a.search_grams @@ search_query(p_q)
            AND search_match(p_q, a.title, a.title_en, a.abstract, a.keywords)
-           AND achievement_visible(a.status, a.province, a.institution_id,
-                                   (SELECT v.role FROM viewer v),
+           AND achievement_in_list(a, (SELECT v.role FROM viewer v),
                                    (SELECT v.province FROM viewer v),
-                                   (SELECT v.institution_id FROM viewer v))
-           AND (p_province IS NULL OR a.province = p_province)
-           AND (p_field IS NULL OR a.field = p_field)
-           AND (p_kind IS NULL OR a.kind = p_kind)
-           AND (p_institution_id IS NULL OR a.institution_id = p_institution_id)
-           AND (p_open_license IS NULL OR a.open_license = p_open_license)
-           AND (p_status IS NULL OR a.status = p_status)
+                                   (SELECT v.institution_id FROM viewer v), p_province, p_field,
+                                   p_kind, p_institution_id, p_open_license, p_status)
     ), hits AS (
         SELECT m.id, m.rank
           FROM matches m
