@@ -13,9 +13,10 @@
 -- ---------------------------------------------------------------------------------------------
 -- Licenses
 
--- Locks a license for a change by its institution. TP404 when the actor may not see it, TP403
--- when the actor is not staff of its institution; p_verb names the action in the message.
-CREATE FUNCTION license_lock_for_institution(p_actor bigint, p_id bigint, p_verb text)
+-- Locks an active license for a change by its institution. TP404 when the actor may not see
+-- it, TP403 when the actor is not staff of its institution (p_verb names the action in the
+-- message), TP409 when the license is not active (p_inactive: the message, %s its status).
+CREATE FUNCTION license_lock_active(p_actor bigint, p_id bigint, p_verb text, p_inactive text)
 RETURNS licenses
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -24,6 +25,9 @@ BEGIN
     SELECT * INTO l FROM licenses WHERE id = p_id FOR UPDATE;
     PERFORM party_require_staff(p_actor, l, 'license', 'institution',
                                 format('only the licensing institution may %s', p_verb));
+    IF l.status <> 'active' THEN
+        PERFORM tp_raise('TP409', format(p_inactive, l.status));
+    END IF;
     RETURN l;
 END
 $$;
@@ -103,10 +107,7 @@ DECLARE
     i installments;
     p payments;
 BEGIN
-    l := license_lock_for_institution(p_actor, p_id, 'record payments');
-    IF l.status <> 'active' THEN
-        PERFORM tp_raise('TP409', format('a %s license takes no payments', l.status));
-    END IF;
+    l := license_lock_active(p_actor, p_id, 'record payments', 'a %s license takes no payments');
     IF amount IS NULL OR amount <= 0 THEN
         PERFORM tp_raise('TP422', 'must be a positive number of fen', 'amount_fen');
     END IF;
@@ -160,10 +161,7 @@ DECLARE
     ratio integer;
     c compensations;
 BEGIN
-    l := license_lock_for_institution(p_actor, p_id, 'mark a default');
-    IF l.status <> 'active' THEN
-        PERFORM tp_raise('TP409', format('a %s license cannot default', l.status));
-    END IF;
+    l := license_lock_active(p_actor, p_id, 'mark a default', 'a %s license cannot default');
     IF NOT EXISTS (SELECT 1 FROM installments
                     WHERE license_id = p_id AND paid_fen < amount_fen
                       AND due_on <= tp_today() - 90) THEN
