@@ -716,9 +716,5 @@ int main(void)
     tcase_add_test(tc, staff_add_colleagues_to_their_own_organisation_only);
     tcase_add_test(tc, province_admins_and_anonymous_callers_add_no_users);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return harness_run_suite(s);
 }

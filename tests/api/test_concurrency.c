@@ -329,9 +329,5 @@ int main(void)
     tcase_set_timeout(crash, 180);
     tcase_add_test(crash, killed_daemon_leaves_every_acknowledged_payment_once_and_whole_books);
     suite_add_tcase(s, crash);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return harness_run_suite(s);
 }

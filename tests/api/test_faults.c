@@ -392,9 +392,5 @@ int main(void)
     tcase_set_timeout(drain, 60 + 10 * rounds);
     tcase_add_test(drain, sigterm_answers_every_request_sent_before_it_in_full_and_exits_zero);
     suite_add_tcase(s, drain);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return harness_run_suite(s);
 }

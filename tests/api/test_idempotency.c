@@ -270,9 +270,5 @@ int main(void)
     tcase_add_test(tc, without_a_key_every_request_runs);
     tcase_add_test(tc, malformed_key_is_400);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return harness_run_suite(s);
 }

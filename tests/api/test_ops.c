@@ -281,9 +281,5 @@ int main(void)
     tcase_add_test(tc, missing_static_file_is_404);
     tcase_add_test(tc, every_reply_has_a_request_id);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return harness_run_suite(s);
 }

@@ -604,9 +604,5 @@ int main(void)
     tcase_set_timeout(tls, 60);
     tcase_add_test(tls, behind_tls_the_cookie_is_secure);
     suite_add_tcase(s, tls);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return harness_run_suite(s);
 }
