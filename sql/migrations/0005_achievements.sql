@@ -26,11 +26,14 @@
 -- ---------------------------------------------------------------------------------------------
 -- Shared pieces
 
--- The reply object of each achievement: the contract's fields (and reject_reason).
+-- The reply object of each achievement: the contract's fields (and reject_reason). The
+-- institution's name is looked up by its key (the foreign key guarantees the row): a join would
+-- let a generic plan scan institutions once per page row (measured 0.9 ms of a 1.1 ms page).
 CREATE VIEW achievement_replies AS
 SELECT a.id, a.version, a.status, a.province, a.institution_id,
        json_build_object(
-           'id', a.id, 'institution_id', a.institution_id, 'institution_name', i.name,
+           'id', a.id, 'institution_id', a.institution_id,
+           'institution_name', (SELECT i.name FROM institutions i WHERE i.id = a.institution_id),
            'province', a.province, 'title', a.title, 'title_en', a.title_en,
            'abstract', a.abstract, 'field', a.field, 'kind', a.kind,
            'patent_numbers', a.patent_numbers, 'keywords', a.keywords,
@@ -40,8 +43,7 @@ SELECT a.id, a.version, a.status, a.province, a.institution_id,
            'status', a.status, 'reject_reason', a.reject_reason,
            'created_at', tp_instant(a.created_at), 'updated_at', tp_instant(a.updated_at),
            'version', a.version) AS item
-  FROM achievements a
-  JOIN institutions i ON i.id = a.institution_id;
+  FROM achievements a;
 
 -- Whether a viewer (role, province, institution; all NULL for an anonymous caller) may see an
 -- achievement of that status, province and institution. Written so that each argument is used
@@ -134,13 +136,16 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 -- GET /api/v1/achievements (without q): newest first, keyset position = the last item's id.
 --
--- Shaped so that the page most callers ask for (no filter) can run on a cached plan: the daemon
--- prepares it with the filters as literal NULLs, which fold away; the keyset bound is an index
+-- Shaped so that the pages most callers ask for (no filter, one province, one field) can run on
+-- a cached plan: the daemon prepares a statement for each of these with the absent filters as
+-- literal NULLs, which fold away, leaving the one given as plain equality (a NULL-or-equal
+-- parameter stays in a generic plan, which then costs more than replanning, so PostgreSQL
+-- replanned every call: 0.54 ms of planning on 1.37 ms); the keyset bound is an index
 -- condition even when the position is a parameter; and the scan reads a fixed 101 rows (the
 -- largest page and one more) and keeps limit + 1 of them, because a LIMIT given as a parameter
 -- makes a generic plan guess at 10% of the table and lose to replanning every time (measured with
 -- pgbench on 20,000 rows: 0.6 ms of planning on a 0.3 ms query; 1,800 -> 4,000 pages/s). With
--- filters, each call is planned for its values and uses the matching index.
+-- other filter sets, each call is planned for its values and uses the matching index.
 
 CREATE FUNCTION api_achievements_list(p_actor bigint, p_province text, p_field text,
                                       p_kind text, p_institution_id bigint,

@@ -20,12 +20,23 @@ static const char SEARCH_SCOPE[] = "achievements.search";
 static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
 static const char *const BOOLEANS[] = { "true", "false", NULL };
 
-/* The unfiltered list has a statement of its own: with its filters written as NULL, PostgreSQL
- * can plan it once and reuse the plan (see the migration). */
+/* The unfiltered list and the lists by province only and by field only have statements of their
+ * own: with the absent filters written as NULL, PostgreSQL plans each once and reuses the plan
+ * (see the migration). */
 static const struct statement LIST_UNFILTERED = {
     "achievements_list_unfiltered",
     "SELECT items, next_position FROM api_achievements_list($1::bigint, NULL, NULL, NULL, NULL, "
     "NULL, NULL, $2::integer, $3::bigint)"
+};
+static const struct statement LIST_BY_PROVINCE = {
+    "achievements_list_by_province",
+    "SELECT items, next_position FROM api_achievements_list($1::bigint, $2::text, NULL, NULL, "
+    "NULL, NULL, NULL, $3::integer, $4::bigint)"
+};
+static const struct statement LIST_BY_FIELD = {
+    "achievements_list_by_field",
+    "SELECT items, next_position FROM api_achievements_list($1::bigint, NULL, $2::text, NULL, "
+    "NULL, NULL, NULL, $3::integer, $4::bigint)"
 };
 static const struct statement LIST = {
     "achievements_list",
@@ -128,10 +139,17 @@ static void list_newest(const struct request *req, const struct filters *f, stru
         return;
     }
     const char *actor = req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
-    if (f->province == NULL && f->field == NULL && f->kind == NULL && f->institution_id == NULL &&
-        f->open_license == NULL && f->status == NULL) {
+    bool others = f->kind != NULL || f->institution_id != NULL || f->open_license != NULL ||
+                  f->status != NULL;
+    if (!others && f->province == NULL && f->field == NULL) {
         const char *params[] = { actor, page.limit, after_id };
         list_reply(rep, LIST_SCOPE, &LIST_UNFILTERED, 3, params);
+    } else if (!others && f->field == NULL) {
+        const char *params[] = { actor, f->province, page.limit, after_id };
+        list_reply(rep, LIST_SCOPE, &LIST_BY_PROVINCE, 4, params);
+    } else if (!others && f->province == NULL) {
+        const char *params[] = { actor, f->field, page.limit, after_id };
+        list_reply(rep, LIST_SCOPE, &LIST_BY_FIELD, 4, params);
     } else {
         const char *params[] = { actor, f->province, f->field, f->kind, f->institution_id,
                                  f->open_license, f->status, page.limit, after_id };
