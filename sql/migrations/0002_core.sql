@@ -305,8 +305,9 @@ LANGUAGE sql AS $$
     INSERT INTO sessions (token_hash, user_id) VALUES ($2, $1)
 $$;
 
--- The user behind a session token's hash, or no row when the session is unknown, idle for more
--- than idle_minutes (it is then removed) or its user is disabled. Marks the session seen, at
+-- The user behind a session token's hash, with the province of the caller's scope (a
+-- province_admin's own, staff's organisation's), or no row when the session is unknown, idle for
+-- more than idle_minutes (it is then removed) or its user is disabled. Marks the session seen, at
 -- most once a minute so that reads rarely write.
 CREATE FUNCTION session_resolve(token_hash bytea, idle_minutes integer)
 RETURNS TABLE (user_id bigint, role text, province text, institution_id bigint,
@@ -327,8 +328,12 @@ BEGIN
         UPDATE sessions SET last_seen_at = tp_now() WHERE sessions.token_hash = $1;
     END IF;
     RETURN QUERY
-        SELECT u.id, u.role, u.province, u.institution_id, u.enterprise_id
-          FROM users u WHERE u.id = s.user_id AND NOT u.disabled;
+        SELECT u.id, u.role, coalesce(u.province, i.province, e.province), u.institution_id,
+               u.enterprise_id
+          FROM users u
+          LEFT JOIN institutions i ON i.id = u.institution_id
+          LEFT JOIN enterprises e ON e.id = u.enterprise_id
+         WHERE u.id = s.user_id AND NOT u.disabled;
 END
 $$;
 

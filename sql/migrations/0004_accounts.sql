@@ -15,45 +15,12 @@
 -- "enterprise_id" (an admin names the organisation of the staff member it adds; staff adding a
 -- colleague may leave it out); GET /api/v1/me adds the caller's organisation as "institution"
 -- or "enterprise" for staff.
---
--- Changed core function: session_resolve (0002) now returns the organisation's province for
--- institution and enterprise staff (same signature; a province_admin keeps its own).
 
 -- ---------------------------------------------------------------------------------------------
 -- Shared pieces
 
 -- Institutions by province, newest first (GET /api/v1/institutions?province=).
 CREATE INDEX institutions_province_idx ON institutions (province, id);
-
--- The user behind a session, with the province of the caller's scope: a province_admin's own,
--- staff's organisation's.
-CREATE OR REPLACE FUNCTION session_resolve(token_hash bytea, idle_minutes integer)
-RETURNS TABLE (user_id bigint, role text, province text, institution_id bigint,
-               enterprise_id bigint)
-LANGUAGE plpgsql AS $$
-DECLARE
-    s sessions;
-BEGIN
-    SELECT * INTO s FROM sessions WHERE sessions.token_hash = $1;
-    IF NOT FOUND THEN
-        RETURN;
-    END IF;
-    IF s.last_seen_at < tp_now() - make_interval(mins => idle_minutes) THEN
-        DELETE FROM sessions WHERE sessions.token_hash = $1;
-        RETURN;
-    END IF;
-    IF s.last_seen_at < tp_now() - interval '1 minute' THEN
-        UPDATE sessions SET last_seen_at = tp_now() WHERE sessions.token_hash = $1;
-    END IF;
-    RETURN QUERY
-        SELECT u.id, u.role, coalesce(u.province, i.province, e.province), u.institution_id,
-               u.enterprise_id
-          FROM users u
-          LEFT JOIN institutions i ON i.id = u.institution_id
-          LEFT JOIN enterprises e ON e.id = u.enterprise_id
-         WHERE u.id = s.user_id AND NOT u.disabled;
-END
-$$;
 
 -- How long failed logins are remembered, in seconds.
 CREATE FUNCTION login_window_seconds() RETURNS integer
