@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/change_feed.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "domain/cursor.h"
 #include "domain/password.h"
+#include "http/reply_cache.h"
 #include "http/server.h"
 #include "http/static_files.h"
 
@@ -111,7 +113,14 @@ int command_serve(const struct config *cfg)
         return 1;
     }
     db_configure(cfg->database_url, cfg->today);
+    if (!change_feed_start()) {
+        fprintf(stderr, "techpool: cannot start the change feed thread\n");
+        static_unload();
+        return 1;
+    }
     int code = server_run(cfg);
+    change_feed_stop();
+    reply_cache_clear();
     static_unload();
     return code;
 }

@@ -26,6 +26,9 @@ void db_configure(const char *conninfo, const char *today);
 /* The calling thread's connection, connecting (or reconnecting) as needed; NULL when
  * the database cannot be reached. */
 PGconn *db_conn(void);
+/* Rolls back a transaction that a handler left open on the calling thread's connection (none
+ * should); does not connect or look at the socket otherwise. */
+void db_end_open_transaction(void);
 /* Closes the calling thread's connection (at thread exit). */
 void db_thread_close(void);
 /* Connections currently busy running a statement, and connections open (for /metrics). */

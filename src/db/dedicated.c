@@ -19,16 +19,18 @@ static void notice_ignore(void *arg, const PGresult *res)
     (void)res;
 }
 
-PGconn *db_connect_dedicated(void)
+PGconn *db_connect_dedicated(const char *application_name)
 {
     char options[64] = "";
     if (techpool_config.today != NULL && techpool_config.today[0] != '\0')
         snprintf(options, sizeof options, "-c techpool.today=%s", techpool_config.today);
-    const char *keys[] = { "dbname", "application_name", "connect_timeout",
+    /* keepalives: a connection over TCP whose peer vanished is noticed within a minute */
+    const char *keys[] = { "dbname", "application_name", "connect_timeout", "keepalives_idle",
+                           "keepalives_interval", "keepalives_count",
                            options[0] != '\0' ? "options" : NULL, NULL };
     const char *values[] = {
         techpool_config.database_url != NULL ? techpool_config.database_url : "",
-        "techpool-export", "5", options, NULL
+        application_name, "5", "30", "10", "3", options, NULL
     };
     PGconn *conn = PQconnectdbParams(keys, values, 1);
     if (conn != NULL && PQstatus(conn) != CONNECTION_OK) {
@@ -62,7 +64,7 @@ struct db_cursor *db_cursor_open(const char *sql, int nparams, const char *const
     char *declare = NULL;
     if (cursor == NULL)
         goto fail;
-    cursor->conn = db_connect_dedicated();
+    cursor->conn = db_connect_dedicated("techpool-export");
     if (cursor->conn == NULL)
         goto fail;
     if (asprintf(&declare, "DECLARE " CURSOR_NAME " NO SCROLL CURSOR FOR %s", sql) < 0) {

@@ -9,9 +9,9 @@
 #include "db/db.h"
 
 /* A new connection with the pool's settings (TECHPOOL_DATABASE_URL, the service date), named
- * techpool-export in pg_stat_activity; NULL when the database cannot be reached. The caller
+ * application_name in pg_stat_activity; NULL when the database cannot be reached. The caller
  * closes it with PQfinish. */
-PGconn *db_connect_dedicated(void);
+PGconn *db_connect_dedicated(const char *application_name);
 
 struct db_cursor;
 

@@ -161,6 +161,12 @@ static enum db_status ensure_prepared(PGconn *conn, const struct statement *st, 
     return status;
 }
 
+void db_end_open_transaction(void)
+{
+    if (thread_db.conn != NULL && PQtransactionStatus(thread_db.conn) != PQTRANS_IDLE)
+        db_command("ROLLBACK");
+}
+
 PGresult *db_exec(const struct statement *st, int nparams, const char *const *params,
                   enum db_status *status)
 {

@@ -2,7 +2,9 @@
  * caller (session, origin check, role), then the handler; and the headers on every reply. */
 #include "http/exchange.h"
 
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +12,10 @@
 
 #include "api/api.h"
 #include "config.h"
+#include "db/change_feed.h"
 #include "db/db.h"
 #include "http/metrics.h"
+#include "http/reply_cache.h"
 #include "http/router.h"
 
 static const char CONTENT_SECURITY_POLICY[] =
@@ -30,6 +34,28 @@ static const char *header(const struct exchange *x, const char *name)
     return MHD_lookup_connection_value(x->conn, MHD_HEADER_KIND, name);
 }
 
+/* Request ids: a prefix drawn at random once per process and a counter, as 32 hex digits:
+ * unique across restarts and processes without a system call per request. */
+static unsigned char request_id_prefix[8];
+static atomic_uint_fast64_t request_id_counter;
+static pthread_once_t request_id_once = PTHREAD_ONCE_INIT;
+
+static void request_id_prefix_draw(void)
+{
+    randombytes_buf(request_id_prefix, sizeof request_id_prefix);
+}
+
+static void request_id_next(char out[33])
+{
+    pthread_once(&request_id_once, request_id_prefix_draw);
+    uint64_t n = atomic_fetch_add(&request_id_counter, 1);
+    unsigned char id[16];
+    memcpy(id, request_id_prefix, sizeof request_id_prefix);
+    for (int i = 0; i < 8; i++)
+        id[8 + i] = (unsigned char)(n >> (56 - 8 * i));
+    sodium_bin2hex(out, 33, id, sizeof id);
+}
+
 struct exchange *exchange_new(struct MHD_Connection *conn, const char *method, const char *url,
                               uint64_t started_micros)
 {
@@ -44,9 +70,7 @@ struct exchange *exchange_new(struct MHD_Connection *conn, const char *method, c
     x->req.transport = conn;
     x->req.query_lookup = lookup_query;
     x->req.caller.role = ROLE_ANONYMOUS;
-    unsigned char id[16];
-    randombytes_buf(id, sizeof id);
-    sodium_bin2hex(x->req.request_id, sizeof x->req.request_id, id, sizeof id);
+    request_id_next(x->req.request_id);
     /* log copies: JSON-safe, bounded */
     const char *sources[2] = { method, url };
     char *targets[2] = { x->log_method, x->log_path };
@@ -354,6 +378,75 @@ static bool read_headers(struct exchange *x)
     return ok;
 }
 
+struct cache_key {
+    char text[REPLY_CACHE_KEY_MAX + 1];
+    size_t len;
+    bool fits;
+};
+
+static void key_append(struct cache_key *key, const char *text, size_t len)
+{
+    if (!key->fits || key->len + len > REPLY_CACHE_KEY_MAX) {
+        key->fits = false;
+        return;
+    }
+    memcpy(key->text + key->len, text, len);
+    key->len += len;
+}
+
+/* Query parameters enter the key as given, in order; control characters (refused in URLs by
+ * read_headers) separate them, so no two different queries make the same key. */
+static enum MHD_Result key_add_parameter(void *cls, enum MHD_ValueKind kind, const char *name,
+                                         const char *value)
+{
+    (void)kind;
+    struct cache_key *key = cls;
+    key_append(key, "\x1E", 1);
+    key_append(key, name, strlen(name));
+    if (value != NULL) {
+        key_append(key, "\x1F", 1);
+        key_append(key, value, strlen(value));
+    }
+    return key->fits ? MHD_YES : MHD_NO;
+}
+
+/* The key of a request's reply: its path and query. False when it is too long to keep. */
+static bool cache_key_build(const struct exchange *x, struct cache_key *key)
+{
+    key->len = 0;
+    key->fits = true;
+    key_append(key, x->req.path, strlen(x->req.path));
+    MHD_get_connection_values(x->conn, MHD_GET_ARGUMENT_KIND, key_add_parameter, key);
+    return key->fits;
+}
+
+/* Whether the request's Cache-Control names directive (no-cache: read afresh; no-store: and
+ * keep nothing). */
+static bool cache_control_asks(const struct exchange *x, const char *directive)
+{
+    const char *value = header(x, "Cache-Control");
+    return value != NULL && strcasestr(value, directive) != NULL;
+}
+
+/* Runs the handler; an anonymous read of the pool is answered from the reply cache when the
+ * pool has not changed since the reply was kept, and kept for the next reader otherwise. */
+static void run_handler(struct exchange *x, const struct route *route)
+{
+    struct cache_key key;
+    uint64_t generation = 0;
+    bool keep = route->pool == POOL_READ && x->req.caller.role == ROLE_ANONYMOUS &&
+                !cache_control_asks(x, "no-store") && cache_key_build(x, &key) &&
+                (generation = change_feed_generation()) != 0;
+    if (keep && !cache_control_asks(x, "no-cache") &&
+        reply_cache_get(key.text, key.len, generation, &x->rep))
+        return;
+    route->handler(&x->req, &x->rep);
+    if (keep)
+        reply_cache_put(key.text, key.len, generation, &x->rep);
+    if (route->pool == POOL_CHANGE && x->rep.status >= 200 && x->rep.status < 300)
+        change_feed_bump();
+}
+
 void exchange_dispatch(struct exchange *x)
 {
     if (x->body_too_large) {
@@ -394,11 +487,9 @@ void exchange_dispatch(struct exchange *x)
             reply_problem(&x->rep, 403, "forbidden", "your role may not do this");
         return;
     }
-    route->handler(&x->req, &x->rep);
+    run_handler(x, route);
     /* a handler must never leave a transaction open on the thread's connection */
-    PGconn *conn = db_conn();
-    if (conn != NULL && PQtransactionStatus(conn) != PQTRANS_IDLE)
-        db_command("ROLLBACK");
+    db_end_open_transaction();
     if (x->rep.status == 0)
         reply_problem(&x->rep, 500, "internal", "the request was not answered");
 }

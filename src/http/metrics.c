@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/change_feed.h"
 #include "db/db.h"
+#include "http/reply_cache.h"
 #include "http/router.h"
 #include "http/server.h"
 
@@ -119,6 +121,24 @@ char *metrics_render(size_t *len)
                  "# TYPE techpool_http_requests_in_flight gauge\n"
                  "techpool_http_requests_in_flight %d\n",
             db_pool_in_use(), db_pool_open(), server_requests_in_flight());
+    fprintf(out, "# HELP techpool_reply_cache_hits_total Anonymous pool reads answered from the cache.\n"
+                 "# TYPE techpool_reply_cache_hits_total counter\n"
+                 "techpool_reply_cache_hits_total %llu\n"
+                 "# HELP techpool_reply_cache_misses_total Anonymous pool reads that went to the database.\n"
+                 "# TYPE techpool_reply_cache_misses_total counter\n"
+                 "techpool_reply_cache_misses_total %llu\n"
+                 "# HELP techpool_reply_cache_bytes Bytes of replies kept.\n"
+                 "# TYPE techpool_reply_cache_bytes gauge\n"
+                 "techpool_reply_cache_bytes %zu\n"
+                 "# HELP techpool_change_feed_listening 1 while pool changes are heard (cache on).\n"
+                 "# TYPE techpool_change_feed_listening gauge\n"
+                 "techpool_change_feed_listening %d\n"
+                 "# HELP techpool_pool_generation Pool changes heard or made; 0 while not listening.\n"
+                 "# TYPE techpool_pool_generation gauge\n"
+                 "techpool_pool_generation %llu\n",
+            reply_cache_hits(), reply_cache_misses(), reply_cache_bytes(),
+            change_feed_listening() ? 1 : 0,
+            (unsigned long long)change_feed_generation());
     if (fclose(out) != 0) {
         free(text);
         return NULL;

@@ -15,6 +15,11 @@ struct route {
     const char *pattern;   /* "/api/v1/trials/{id}/approve"; {id} is a positive integer */
     handler_fn handler;
     unsigned roles;        /* enum role bits allowed to call it */
+    enum route_pool {
+        POOL_OTHER = 0,
+        POOL_READ,         /* reads the public pool: anonymous replies are kept (reply_cache) */
+        POOL_CHANGE,       /* may change what POOL_READ routes answer */
+    } pool;
 };
 
 enum route_match {

@@ -234,6 +234,70 @@ PGconn *harness_db(void)
     return db;
 }
 
+/* The daemon's techpool_pool_generation from /metrics; 0 when it is not listening for pool
+ * changes or cannot be asked (then it keeps no replies either). */
+static unsigned long long pool_generation(void)
+{
+    if (daemon_pid <= 0 || kill(daemon_pid, 0) != 0)
+        return 0;
+    struct http_reply *r = http_get("/metrics", NULL);
+    unsigned long long generation = 0;
+    const char *line = r->status == 200 && r->body != NULL
+                           ? strstr(r->body, "\ntechpool_pool_generation ")
+                           : NULL;
+    if (line != NULL)
+        generation = strtoull(line + strlen("\ntechpool_pool_generation "), NULL, 10);
+    http_reply_free(r);
+    return generation;
+}
+
+void harness_pool_settle(void)
+{
+    unsigned long long before = pool_generation();
+    if (before == 0)
+        return;
+    /* a connection of its own (never inside a test's transaction), one per process and test
+     * database: notifications stay within their database */
+    static PGconn *conn;
+    static pid_t conn_pid;
+    static char conn_database[sizeof db_name];
+    bool sent = false;
+    for (int attempt = 0; attempt < 2 && !sent; attempt++) {
+        if (conn != NULL && (conn_pid != getpid() || PQstatus(conn) != CONNECTION_OK ||
+                             strcmp(conn_database, db_name) != 0 || attempt > 0)) {
+            /* a parent's connection (Check forks each test): its socket is closed here first,
+             * so that PQfinish frees it without ending the parent's session */
+            if (conn_pid != getpid())
+                close(PQsocket(conn));
+            PQfinish(conn);
+            conn = NULL;
+        }
+        if (conn == NULL) {
+            conn = PQconnectdb(conninfo);
+            conn_pid = getpid();
+            snprintf(conn_database, sizeof conn_database, "%s", db_name);
+        }
+        PGresult *res = PQexec(conn, "SELECT pg_notify('techpool_pool', 'settle')");
+        sent = PQresultStatus(res) == PGRES_TUPLES_OK;
+        PQclear(res);
+    }
+    if (!sent)
+        return; /* the database is down: the daemon hears nothing and keeps nothing meanwhile */
+    /* notifications arrive in commit order: once this one is heard, so are the changes before */
+    struct timespec deadline, now;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += 10;
+    for (;;) {
+        unsigned long long generation = pool_generation();
+        if (generation != before)
+            return;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > deadline.tv_sec ||
+            (now.tv_sec == deadline.tv_sec && now.tv_nsec > deadline.tv_nsec))
+            die("the daemon did not hear a pool change within 10 s");
+    }
+}
+
 const char *harness_sql(const char *sql)
 {
     static char value[4096];
@@ -250,6 +314,7 @@ const char *harness_sql(const char *sql)
         out = value;
     }
     PQclear(res);
+    harness_pool_settle();
     return out;
 }
 
@@ -266,6 +331,7 @@ void harness_sql_script(const char *sql)
     }
     PQclear(res);
     PQfinish(conn);
+    harness_pool_settle();
 }
 
 int harness_command(const char *command, char *out, size_t out_size)

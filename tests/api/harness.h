@@ -46,6 +46,11 @@ const char *harness_sql(const char *sql);
 /* Runs SQL text (one or more statements) on a connection of its own, closed after, so that
  * harness_db() stays unopened (forked tests open their own); aborts when it fails. */
 void harness_sql_script(const char *sql);
+/* Returns once the daemon has heard every pool change committed so far (it keeps anonymous
+ * pool replies until it hears of a change: see src/db/change_feed.h). harness_sql and
+ * harness_sql_script call it; tests that change achievements or institutions on connections
+ * of their own call it before reading the pool over HTTP. */
+void harness_pool_settle(void);
 /* Runs a shell command; its standard output goes into out (NUL-terminated, cut at out_size - 1).
  * Returns its exit status, or -1 when it did not exit. */
 int harness_command(const char *command, char *out, size_t out_size);

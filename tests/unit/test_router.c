@@ -43,12 +43,12 @@ static void approve_thing(struct request *req, struct reply *rep)
 }
 
 static const struct route TEST_ROUTES[] = {
-    { "GET", "/api/v1/things", list_things, ROLE_ANYONE },
-    { "POST", "/api/v1/things", create_thing, ROLE_ENTERPRISE },
-    { "GET", "/api/v1/things/{id}", show_thing, ROLE_ANYONE },
-    { "PATCH", "/api/v1/things/{id}", update_thing, ROLE_INSTITUTION },
-    { "GET", "/api/v1/things/{id}/parts/{id}", show_part, ROLE_ANYONE },
-    { "POST", "/api/v1/things/{id}/approve", approve_thing, ROLE_ADMINS },
+    { "GET", "/api/v1/things", list_things, ROLE_ANYONE, POOL_OTHER },
+    { "POST", "/api/v1/things", create_thing, ROLE_ENTERPRISE, POOL_OTHER },
+    { "GET", "/api/v1/things/{id}", show_thing, ROLE_ANYONE, POOL_OTHER },
+    { "PATCH", "/api/v1/things/{id}", update_thing, ROLE_INSTITUTION, POOL_OTHER },
+    { "GET", "/api/v1/things/{id}/parts/{id}", show_part, ROLE_ANYONE, POOL_OTHER },
+    { "POST", "/api/v1/things/{id}/approve", approve_thing, ROLE_ADMINS, POOL_OTHER },
 };
 static const size_t TEST_ROUTE_COUNT = sizeof TEST_ROUTES / sizeof TEST_ROUTES[0];
 
