@@ -181,6 +181,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return queue_reply(conn, x);
 }
 
+/* The log path and method are bounded (exchange.h), so a line always fits. */
+#define REQUEST_LOG_LINE_MAX 640
+
+/* Writes a log line to stderr whole, retrying a short or interrupted write. */
+static void log_write(const char *line, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(STDERR_FILENO, line, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        line += n;
+        len -= (size_t)n;
+    }
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -192,14 +209,19 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     uint64_t micros = monotonic_micros() - x->started_micros;
     int status = x->rep.status;
     metrics_record(x->route_index, status, micros);
-    fprintf(stderr,
-            "{\"request_id\":\"%s\",\"method\":\"%s\",\"path\":\"%s\",\"status\":%d,"
-            "\"micros\":%llu%s%s%s%s}\n",
-            x->req.request_id, x->log_method, x->log_path, status, (unsigned long long)micros,
-            x->rep.code != NULL ? ",\"code\":\"" : "", x->rep.code != NULL ? x->rep.code : "",
-            x->rep.code != NULL ? "\"" : "",
-            toe != MHD_REQUEST_TERMINATED_COMPLETED_OK || x->stream_broken
-                ? ",\"incomplete\":true" : "");
+    /* one write(2) of the whole line: no stdio lock for the worker threads to queue on */
+    char line[REQUEST_LOG_LINE_MAX];
+    int len = snprintf(
+        line, sizeof line,
+        "{\"request_id\":\"%s\",\"method\":\"%s\",\"path\":\"%s\",\"status\":%d,"
+        "\"micros\":%llu%s%s%s%s}\n",
+        x->req.request_id, x->log_method, x->log_path, status, (unsigned long long)micros,
+        x->rep.code != NULL ? ",\"code\":\"" : "", x->rep.code != NULL ? x->rep.code : "",
+        x->rep.code != NULL ? "\"" : "",
+        toe != MHD_REQUEST_TERMINATED_COMPLETED_OK || x->stream_broken ? ",\"incomplete\":true"
+                                                                         : "");
+    if (len > 0)
+        log_write(line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
     exchange_free(x);
     *con_cls = NULL;
     atomic_fetch_sub(&requests_in_flight, 1);
