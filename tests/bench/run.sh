@@ -252,15 +252,16 @@ wrk_warmup() {
   echo idle > "$OUT/phase"
 }
 
-# wrk_run SERVER ENDPOINT SCRIPT URL CONNECTIONS: one measured run.
+# wrk_run SERVER ENDPOINT SCRIPT URL CONNECTIONS [HEADER]: one measured run.
 wrk_run() {
-  local server=$1 endpoint=$2 script=$3 url=$4 c=$5
+  local server=$1 endpoint=$2 script=$3 url=$4 c=$5 header=()
+  if [ -n "${6:-}" ]; then header=(-H "$6"); fi
   say "$server $endpoint at $c connections"
   if [ "$endpoint" = write ]; then close_open_trials; fi
   echo "$server:$endpoint:$c" > "$OUT/phase"
   BENCH_SERVER=$server BENCH_ENDPOINT=$endpoint BENCH_CONNECTIONS=$c \
     wrk -t "$WRK_THREADS" -c "$c" -d "${DURATION}s" --timeout "${TIMEOUT_SECONDS}s" \
-    -s "$BENCH/$script" "$url" > "$OUT/wrk-$server-$endpoint-$c.txt"
+    "${header[@]}" -s "$BENCH/$script" "$url" > "$OUT/wrk-$server-$endpoint-$c.txt"
   echo idle > "$OUT/phase"
   if [ "$server" = techpool ] && ! kill -0 "$DAEMON_PID" 2>/dev/null; then
     die "the daemon exited during $endpoint at $c connections"
@@ -305,15 +306,22 @@ wait_http "$FASTIFY_URL/api/v1/achievements?limit=1"
 
 # Each daemon run is followed at once by its baselines at the same connection count, so that a
 # change in what else the machine does between runs touches both sides of a ratio alike.
+# The list and the search run twice: "list" and "search" with Cache-Control: no-cache, which
+# makes the daemon run their SQL every time (the comparison with the SQL and with Fastify), and
+# "list-cached" and "search-cached" as any anonymous visitor asks, answered from the reply
+# cache after the first time. The detail asks for random ids among all listed achievements,
+# more than the cache holds: it mostly runs its SQL.
 LIST=/api/v1/achievements?province=ZJ
 SEARCH=/api/v1/achievements?q=%E8%8A%AF%E7%89%87
 STATIC=/bench-20k.txt
+FRESH="Cache-Control: no-cache"
 wrk_warmup techpool list plain.lua "$DAEMON_URL$LIST"
 wrk_warmup fastify list plain.lua "$FASTIFY_URL$LIST"
 for c in $CONNECTIONS; do
-  wrk_run techpool list plain.lua "$DAEMON_URL$LIST" "$c"
+  wrk_run techpool list plain.lua "$DAEMON_URL$LIST" "$c" "$FRESH"
   pgbench_run list list.sql "$c"
   wrk_run fastify list plain.lua "$FASTIFY_URL$LIST" "$c"
+  wrk_run techpool list-cached plain.lua "$DAEMON_URL$LIST" "$c"
 done
 wrk_warmup techpool detail detail.lua "$DAEMON_URL"
 wrk_warmup fastify detail detail.lua "$FASTIFY_URL"
@@ -324,8 +332,9 @@ for c in $CONNECTIONS; do
 done
 wrk_warmup techpool search plain.lua "$DAEMON_URL$SEARCH"
 for c in $CONNECTIONS; do
-  wrk_run techpool search plain.lua "$DAEMON_URL$SEARCH" "$c"
+  wrk_run techpool search plain.lua "$DAEMON_URL$SEARCH" "$c" "$FRESH"
   pgbench_run search search.sql "$c"
+  wrk_run techpool search-cached plain.lua "$DAEMON_URL$SEARCH" "$c"
 done
 wrk_warmup techpool static plain.lua "$DAEMON_URL$STATIC"
 wrk_warmup nginx static plain.lua "$NGINX_URL$STATIC"
