@@ -1,7 +1,9 @@
 /* export_xlsx: the trials of the statistics filter as an Excel workbook — sheet "Trials" with
  * typed cells (numbers, real dates, money in yuan) and sheet "Summary" with the summary figures
  * and the cross-provincial flows, both read in one snapshot. libxlsxwriter writes it in
- * constant-memory mode to a temporary file, which is then streamed and removed. */
+ * constant-memory mode to a temporary file, which is then streamed and removed. Building it
+ * takes seconds for a million trials, so it runs as a deferred job (src/http/deferred.h), not
+ * on the worker thread that received the request. */
 #include "api/export_xlsx.h"
 
 #include <errno.h>
@@ -18,6 +20,7 @@
 #include "api/export_csv.h"
 #include "api/stats.h"
 #include "domain/calendar.h"
+#include "http/deferred.h"
 
 #define FETCH_ROWS 1000
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,6 +106,11 @@ static bool write_trials(lxw_worksheet *sheet, const struct workbook_formats *fo
     PGresult *res = NULL;
     while (err == LXW_NO_ERROR && (res = db_cursor_fetch(cursor, FETCH_ROWS)) != NULL &&
            PQntuples(res) > 0) {
+        if (deferred_cancelled()) {
+            PQclear(res);
+            reply_problem(rep, 503, "unavailable", "the service is stopping");
+            return false;
+        }
         if ((size_t)PQnfields(res) != COLUMN_COUNT) {
             PQclear(res);
             reply_problem(rep, 500, "internal", "the export rows have an unexpected shape");
@@ -307,11 +315,11 @@ static bool workbook_write(const char *path, char *tmpdir, const struct stats_fi
 }
 
 /* The summary and the flows of the filter, read in the rows' snapshot. */
-static bool stats_read(const struct request *req, const struct stats_filter *filter,
+static bool stats_read(const char *actor, const struct stats_filter *filter,
                        struct db_cursor *cursor, json_t **summary, json_t **flows,
                        struct reply *rep)
 {
-    const char *params[] = { stats_actor(req), filter->from, filter->to,
+    const char *params[] = { actor, filter->from, filter->to,
                              filter->province[0] ? filter->province : NULL };
     PGresult *res = db_cursor_query(cursor, STATS_SQL, 4, params);
     enum db_status status = res != NULL ? db_status_of(res) : DB_UNAVAILABLE;
@@ -329,9 +337,20 @@ static bool stats_read(const struct request *req, const struct stats_filter *fil
     return ok;
 }
 
-void export_trials_xlsx(struct request *req, struct reply *rep)
+/* What the workbook's job needs, copied out of the request: the job runs on a thread of its
+ * own after the handler has returned (src/http/deferred.c). */
+struct xlsx_job {
+    struct stats_filter filter;   /* from and to point into the buffers below */
+    char from[16];
+    char to[16];
+    char actor[24];
+};
+
+/* Reads the trials and the statistics in one snapshot, writes the workbook to a temporary file
+ * and answers with a stream of it. */
+static void xlsx_build(void *ctx, struct reply *rep)
 {
-    struct stats_filter filter;
+    const struct xlsx_job *job = ctx;
     struct db_cursor *cursor = NULL;
     json_t *summary = NULL;
     json_t *flows = NULL;
@@ -341,10 +360,8 @@ void export_trials_xlsx(struct request *req, struct reply *rep)
     const char *env_tmpdir = getenv("TMPDIR");
     snprintf(tmpdir, sizeof tmpdir, "%s",
              env_tmpdir != NULL && env_tmpdir[0] != '\0' ? env_tmpdir : "/tmp");
-    if (!stats_filter_parse(req, &filter, rep) || !stats_filter_scope(req, &filter, rep))
-        goto out;
-    cursor = export_rows_open(&filter, rep);
-    if (cursor == NULL || !stats_read(req, &filter, cursor, &summary, &flows, rep))
+    cursor = export_rows_open(&job->filter, rep);
+    if (cursor == NULL || !stats_read(job->actor[0] != '\0' ? job->actor : NULL, &job->filter, cursor, &summary, &flows, rep))
         goto out;
     snprintf(path, sizeof path, "%s/techpool-trials-XXXXXX", tmpdir);
     int fd = mkstemp(path);
@@ -354,7 +371,7 @@ void export_trials_xlsx(struct request *req, struct reply *rep)
         goto out;
     }
     close(fd);
-    if (!workbook_write(path, tmpdir, &filter, cursor, summary, flows, rep))
+    if (!workbook_write(path, tmpdir, &job->filter, cursor, summary, flows, rep))
         goto out;
     stream = malloc(sizeof *stream);
     if (stream == NULL || (stream->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -362,7 +379,7 @@ void export_trials_xlsx(struct request *req, struct reply *rep)
         goto out;
     }
     reply_stream(rep, 200, XLSX_TYPE, file_stream_read, file_stream_close, stream);
-    export_disposition(rep, &filter, "xlsx");
+    export_disposition(rep, &job->filter, "xlsx");
     stream = NULL; /* owned by the reply now */
 out:
     /* the open descriptor keeps the file readable until the stream closes it */
@@ -372,4 +389,28 @@ out:
     json_decref(summary);
     json_decref(flows);
     db_cursor_close(cursor);
+}
+
+void export_trials_xlsx(struct request *req, struct reply *rep)
+{
+    struct stats_filter filter;
+    if (!stats_filter_parse(req, &filter, rep) || !stats_filter_scope(req, &filter, rep))
+        return;
+    struct xlsx_job *job = calloc(1, sizeof *job);
+    if (job == NULL) {
+        reply_problem(rep, 500, "internal", "out of memory");
+        return;
+    }
+    job->filter = filter;
+    if (filter.from != NULL) {
+        snprintf(job->from, sizeof job->from, "%s", filter.from);
+        job->filter.from = job->from;
+    }
+    if (filter.to != NULL) {
+        snprintf(job->to, sizeof job->to, "%s", filter.to);
+        job->filter.to = job->to;
+    }
+    const char *actor = stats_actor(req);
+    snprintf(job->actor, sizeof job->actor, "%s", actor != NULL ? actor : "");
+    reply_defer(rep, xlsx_build, free, job);
 }

@@ -490,7 +490,7 @@ void exchange_dispatch(struct exchange *x)
     run_handler(x, route);
     /* a handler must never leave a transaction open on the thread's connection */
     db_end_open_transaction();
-    if (x->rep.status == 0)
+    if (x->rep.status == 0 && x->rep.job == NULL)
         reply_problem(&x->rep, 500, "internal", "the request was not answered");
 }
 

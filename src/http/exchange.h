@@ -23,6 +23,7 @@ struct exchange {
     bool body_too_large;
     bool queued;
     bool stream_broken;
+    _Atomic int job_state;             /* deferred.c: none, running, done */
     bool api;                          /* under /api/ or an ops path: no-store */
     size_t route_index;                /* for metrics */
     const struct static_file *static_file;

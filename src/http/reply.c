@@ -88,6 +88,13 @@ void reply_stream(struct reply *rep, int status, const char *content_type,
     rep->stream_ctx = ctx;
 }
 
+void reply_defer(struct reply *rep, reply_job_fn fn, reply_stream_free_fn free_fn, void *ctx)
+{
+    rep->job = fn;
+    rep->job_free = free_fn;
+    rep->job_ctx = ctx;
+}
+
 const char *problem_title(int status)
 {
     switch (status) {
@@ -163,4 +170,9 @@ void reply_release(struct reply *rep)
     rep->stream = NULL;
     rep->stream_free = NULL;
     rep->stream_ctx = NULL;
+    if (rep->job_free != NULL && rep->job_ctx != NULL)
+        rep->job_free(rep->job_ctx);
+    rep->job = NULL;
+    rep->job_free = NULL;
+    rep->job_ctx = NULL;
 }

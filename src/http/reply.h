@@ -14,6 +14,10 @@
  * response is then ended abruptly so the client sees a truncated transfer). */
 typedef ssize_t (*reply_stream_fn)(void *ctx, char *buf, size_t max);
 typedef void (*reply_stream_free_fn)(void *ctx);
+struct reply;
+/* Work too long for a worker thread (building a workbook): the server runs it on a thread of
+ * its own while the connection waits, and it answers into rep as a handler would. */
+typedef void (*reply_job_fn)(void *ctx, struct reply *rep);
 
 struct reply_header {
     char *name;
@@ -30,6 +34,9 @@ struct reply {
     reply_stream_fn stream;     /* when set, body is ignored */
     reply_stream_free_fn stream_free;
     void *stream_ctx;
+    reply_job_fn job;           /* when set, the reply is still to be made by the job */
+    reply_stream_free_fn job_free;
+    void *job_ctx;
     const char *code;           /* problem code, for logs and metrics */
 };
 
@@ -48,6 +55,10 @@ void reply_empty(struct reply *rep, int status);
 bool reply_header_add(struct reply *rep, const char *name, const char *value);
 void reply_stream(struct reply *rep, int status, const char *content_type,
                   reply_stream_fn fn, reply_stream_free_fn free_fn, void *ctx);
+
+/* Defers the reply to fn, run by the server off the worker thread; free_fn(ctx) follows it
+ * (or the release of a reply whose job never ran). */
+void reply_defer(struct reply *rep, reply_job_fn fn, reply_stream_free_fn free_fn, void *ctx);
 
 /* problem+json (RFC 9457) with the contract's code. detail may be NULL. */
 void reply_problem(struct reply *rep, int status, const char *code, const char *detail);

@@ -21,6 +21,7 @@
 
 #include "api/api.h"
 #include "db/db.h"
+#include "http/deferred.h"
 #include "http/exchange.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -172,12 +173,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (x->queued)
         return MHD_YES;
+    if (deferred_done(x)) /* resumed: the job has answered */
+        return queue_reply(conn, x);
     if (*upload_size > 0) {
         exchange_body_append(x, upload_data, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
     exchange_dispatch(x);
+    if (x->rep.job != NULL && deferred_start(x))
+        return MHD_YES; /* suspended until the job has answered */
     return queue_reply(conn, x);
 }
 
@@ -302,7 +307,8 @@ int server_run(const struct config *cfg)
     signal(SIGPIPE, SIG_IGN);
     raise_file_limit(cfg->connection_limit);
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *daemon = MHD_start_daemon(
@@ -337,6 +343,11 @@ int server_run(const struct config *cfg)
         close(listen_fd);
     }
     wait_for_drain();
+    if (!deferred_stop()) {
+        /* a connection still suspended: stopping libmicrohttpd now is not allowed */
+        fprintf(stderr, "{\"event\":\"stopped\",\"export_abandoned\":true}\n");
+        return 1;
+    }
     MHD_stop_daemon(daemon);
     fprintf(stderr, "{\"event\":\"stopped\"}\n");
     return 0;

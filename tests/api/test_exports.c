@@ -1,13 +1,17 @@
 /* test_exports: the trials exports — CSV parsed back with an RFC 4180 parser and compared with the
  * database (byte-order mark, CRLF, formula guard, Chinese), the same rows as the statistics under
  * every filter, the attachment names, the Excel workbook's sheets and typed cells, the refusals,
- * and a database failure mid-export that must end the response visibly broken. */
+ * a database failure mid-export that must end the response visibly broken, and a daemon with one
+ * worker thread that answers others while a workbook is being built. */
 #include <check.h>
 #include <curl/curl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fixtures.h"
@@ -18,7 +22,8 @@ static char *admin_token;
 /* The daemon's TMPDIR: the workbook and libxlsxwriter's scratch files go there. */
 static char tmpdir[64];
 
-static void start(const char *name)
+/* Starts the daemon on database name; threads: its TECHPOOL_THREADS, or NULL for the default. */
+static void start(const char *name, const char *threads)
 {
     static char tmpdir_env[96];
     snprintf(tmpdir, sizeof tmpdir, "/tmp/techpool-exports-%d", (int)getpid());
@@ -26,7 +31,7 @@ static void start(const char *name)
     char command[160];
     snprintf(command, sizeof command, "rm -rf %s && mkdir -p %s", tmpdir, tmpdir);
     ck_assert_int_eq(system(command), 0);
-    const char *const env[] = { "TECHPOOL_TODAY=2026-06-15", tmpdir_env, NULL };
+    const char *const env[] = { "TECHPOOL_TODAY=2026-06-15", tmpdir_env, threads, NULL };
     harness_start(name, env);
     fixture_stats_load();
     admin_token = harness_login(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD);
@@ -36,7 +41,7 @@ static void start(const char *name)
 
 static void setup(void)
 {
-    start("exports");
+    start("exports", NULL);
 }
 
 static void teardown(void)
@@ -474,9 +479,9 @@ static size_t terminate_after_first_bytes(char *data, size_t size, size_t nmemb,
     return size * nmemb;
 }
 
-static void big_setup(void)
+/* 40,000 trials, as big_setup describes. */
+static void load_big_export(void)
 {
-    start("exports_big");
     /* 40,000 declined trials on an achievement with a 300-character title: about 40 MB of CSV,
      * far more than the socket buffers between the daemon and the client hold */
     harness_sql_script(
@@ -491,6 +496,19 @@ static void big_setup(void)
         "SELECT 100, 1, 'SH', 1 + g % 4, (ARRAY['SH','JS','ZJ','AH'])[1 + g % 4], false, "
         "'批量', 1, 'declined', timestamptz '2026-01-01 10:00+08' + g * interval '1 minute', "
         "timestamptz '2026-04-01 10:00+08', '名额已满' FROM generate_series(1, 40000) g");
+}
+
+static void big_setup(void)
+{
+    start("exports_big", NULL);
+    load_big_export();
+}
+
+/* One worker thread: a request that blocked it would hold up every other. */
+static void one_worker_setup(void)
+{
+    start("exports_one_worker", "TECHPOOL_THREADS=1");
+    load_big_export();
 }
 
 START_TEST(database_failure_mid_export_ends_the_csv_visibly_broken)
@@ -566,6 +584,77 @@ START_TEST(client_leaving_mid_export_closes_the_exports_connection)
 }
 END_TEST
 
+static double monotonic_seconds(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+/* A workbook download on a thread of its own: when its first bytes came, and its status. */
+struct workbook_download {
+    pthread_t thread;
+    double first_bytes_at;   /* 0 until then */
+    long status;
+    atomic_bool finished;
+};
+
+static size_t note_first_bytes(char *data, size_t size, size_t nmemb, void *ctx)
+{
+    (void)data;
+    struct workbook_download *d = ctx;
+    if (d->first_bytes_at == 0)
+        d->first_bytes_at = monotonic_seconds();
+    return size * nmemb;
+}
+
+static void *download_workbook(void *arg)
+{
+    struct workbook_download *d = arg;
+    CURL *curl = curl_easy_init();
+    char url[256];
+    char auth[128];
+    snprintf(url, sizeof url, "%s/api/v1/exports/trials.xlsx", harness_url());
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", admin_token);
+    struct curl_slist *headers = curl_slist_append(NULL, auth);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, note_first_bytes);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, d);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 90L);
+    if (curl_easy_perform(curl) == CURLE_OK)
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &d->status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    atomic_store(&d->finished, true);
+    return NULL;
+}
+
+START_TEST(other_requests_are_served_while_a_workbook_is_built)
+{
+    struct workbook_download d = { .first_bytes_at = 0 };
+    ck_assert_int_eq(pthread_create(&d.thread, NULL, download_workbook, &d), 0);
+    /* the build has begun once its database session reads the trials */
+    bool building = false;
+    while (!building && !atomic_load(&d.finished)) {
+        PGresult *res = PQexec(harness_db(), "SELECT count(*) FROM pg_stat_activity "
+                                             "WHERE application_name = 'techpool-export'");
+        building = PQresultStatus(res) == PGRES_TUPLES_OK && atoi(PQgetvalue(res, 0, 0)) > 0;
+        PQclear(res);
+    }
+    ck_assert_msg(building, "the workbook was sent before its build was seen");
+    struct http_reply *r = http_get("/api/v1/meta", NULL);
+    double answered_at = monotonic_seconds();
+    ck_assert_int_eq(r->status, 200);
+    http_reply_free(r);
+    ck_assert_int_eq(pthread_join(d.thread, NULL), 0);
+    ck_assert_int_eq(d.status, 200);
+    ck_assert_msg(answered_at < d.first_bytes_at,
+                  "the one worker answered only after the workbook was ready (%.3f s later)",
+                  answered_at - d.first_bytes_at);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("exports");
@@ -587,5 +676,10 @@ int main(void)
     tcase_add_test(big, database_failure_mid_export_ends_the_csv_visibly_broken);
     tcase_add_test(big, client_leaving_mid_export_closes_the_exports_connection);
     suite_add_tcase(s, big);
+    TCase *one_worker = tcase_create("exports_one_worker");
+    tcase_add_unchecked_fixture(one_worker, one_worker_setup, teardown);
+    tcase_set_timeout(one_worker, 120);
+    tcase_add_test(one_worker, other_requests_are_served_while_a_workbook_is_built);
+    suite_add_tcase(s, one_worker);
     return harness_run_suite(s);
 }

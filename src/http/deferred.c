@@ -1,0 +1,99 @@
+/* deferred: the threads that make deferred replies (see deferred.h). */
+#include "http/deferred.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <time.h>
+
+enum job_state { JOB_NONE, JOB_RUNNING, JOB_DONE };
+
+static atomic_int jobs_running;
+static atomic_bool cancelled;
+
+bool deferred_cancelled(void)
+{
+    return atomic_load(&cancelled);
+}
+
+bool deferred_done(const struct exchange *x)
+{
+    return atomic_load(&x->job_state) == JOB_DONE;
+}
+
+static void *job_run(void *arg)
+{
+    struct exchange *x = arg;
+    struct reply *rep = &x->rep;
+    reply_job_fn fn = rep->job;
+    reply_stream_free_fn free_fn = rep->job_free;
+    void *ctx = rep->job_ctx;
+    rep->job = NULL;
+    rep->job_free = NULL;
+    rep->job_ctx = NULL;
+    fn(ctx, rep);
+    if (free_fn != NULL)
+        free_fn(ctx);
+    if (rep->status == 0)
+        reply_problem(rep, 500, "internal", "the request was not answered");
+    atomic_store(&x->job_state, JOB_DONE);
+    /* from here on x belongs to the worker thread again, which may free it at once */
+    MHD_resume_connection(x->conn);
+    atomic_fetch_sub(&jobs_running, 1);
+    return NULL;
+}
+
+static void refuse(struct exchange *x, const char *detail)
+{
+    reply_release(&x->rep);
+    reply_problem(&x->rep, 503, "unavailable", detail);
+    reply_header_add(&x->rep, "Retry-After", "10");
+}
+
+bool deferred_start(struct exchange *x)
+{
+    if (atomic_load(&cancelled)) {
+        refuse(x, "the service is stopping");
+        return false;
+    }
+    if (atomic_fetch_add(&jobs_running, 1) >= DEFERRED_JOBS_MAX) {
+        atomic_fetch_sub(&jobs_running, 1);
+        refuse(x, "other exports are being prepared; try again in a few seconds");
+        return false;
+    }
+    atomic_store(&x->job_state, JOB_RUNNING);
+    MHD_suspend_connection(x->conn);
+    /* signals are for the main thread (SIGTERM drains): the job thread never takes them */
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
+    pthread_attr_t attr;
+    pthread_t thread;
+    int created = pthread_attr_init(&attr);
+    if (created == 0) {
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        created = pthread_create(&thread, &attr, job_run, x);
+        pthread_attr_destroy(&attr);
+    }
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    if (created != 0) {
+        atomic_store(&x->job_state, JOB_NONE);
+        MHD_resume_connection(x->conn);
+        atomic_fetch_sub(&jobs_running, 1);
+        refuse(x, "no thread for the export; try again in a few seconds");
+        return false;
+    }
+    return true;
+}
+
+bool deferred_stop(void)
+{
+    atomic_store(&cancelled, true);
+    /* a job gives up between two steps (a thousand rows), so this waits a moment; the bound is
+     * for a job stuck in a call to an unresponsive database */
+    for (int i = 0; i < 3000 && atomic_load(&jobs_running) > 0; i++) {
+        struct timespec pause = { .tv_sec = 0, .tv_nsec = 10 * 1000 * 1000 };
+        nanosleep(&pause, NULL);
+    }
+    return atomic_load(&jobs_running) == 0;
+}

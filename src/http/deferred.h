@@ -1,0 +1,27 @@
+/* deferred: replies made off the worker threads. A handler that defers its reply (reply_defer:
+ * a workbook that takes seconds to build) has its connection suspended while a thread of its
+ * own runs the job, so the worker goes on serving everyone else; when the job has answered, the
+ * connection is resumed and the reply sent. At most DEFERRED_JOBS_MAX run at once; beyond that
+ * the request gets 503 with Retry-After. */
+#ifndef TECHPOOL_DEFERRED_H
+#define TECHPOOL_DEFERRED_H
+
+#include <stdbool.h>
+
+#include "http/exchange.h"
+
+#define DEFERRED_JOBS_MAX 2
+
+/* Suspends x's connection and starts its reply's job. False when it could not (too many jobs,
+ * no thread): the reply is then a 503 problem to send at once. */
+bool deferred_start(struct exchange *x);
+/* True once the job of x has answered (the connection was resumed to send it). */
+bool deferred_done(const struct exchange *x);
+/* Asks running jobs to give up (deferred_cancelled) and waits until none runs (30 s at most;
+ * false when one still does). At shutdown, before the daemon stops: a suspended connection
+ * must be resumed first. */
+bool deferred_stop(void);
+/* Whether jobs are asked to give up: long jobs look at it between steps. */
+bool deferred_cancelled(void);
+
+#endif
