@@ -2,9 +2,10 @@
 #include "http/deferred.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <time.h>
+
+#include "background.h"
 
 enum job_state { JOB_NONE, JOB_RUNNING, JOB_DONE };
 
@@ -63,19 +64,14 @@ bool deferred_start(struct exchange *x)
     }
     atomic_store(&x->job_state, JOB_RUNNING);
     MHD_suspend_connection(x->conn);
-    /* signals are for the main thread (SIGTERM drains): the job thread never takes them */
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &previous);
     pthread_attr_t attr;
     pthread_t thread;
     int created = pthread_attr_init(&attr);
     if (created == 0) {
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        created = pthread_create(&thread, &attr, job_run, x);
+        created = thread_create_without_signals(&thread, &attr, job_run, x);
         pthread_attr_destroy(&attr);
     }
-    pthread_sigmask(SIG_SETMASK, &previous, NULL);
     if (created != 0) {
         atomic_store(&x->job_state, JOB_NONE);
         MHD_resume_connection(x->conn);
