@@ -9,6 +9,7 @@
 
 #include "db/change_feed.h"
 #include "db/db.h"
+#include "db/expiry_sweep.h"
 #include "db/migrate.h"
 #include "domain/cursor.h"
 #include "domain/password.h"
@@ -113,12 +114,14 @@ int command_serve(const struct config *cfg)
         return 1;
     }
     db_configure(cfg->database_url, cfg->today);
-    if (!change_feed_start()) {
-        fprintf(stderr, "techpool: cannot start the change feed thread\n");
+    if (!change_feed_start() || !expiry_sweep_start(cfg->sweep_minutes)) {
+        fprintf(stderr, "techpool: cannot start the change feed and expiry sweep threads\n");
+        change_feed_stop();
         static_unload();
         return 1;
     }
     int code = server_run(cfg);
+    expiry_sweep_stop();
     change_feed_stop();
     reply_cache_clear();
     static_unload();

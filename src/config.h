@@ -19,6 +19,8 @@ struct config {
     unsigned connection_limit;    /* TECHPOOL_MAX_CONNECTIONS, default 2048 */
     unsigned per_ip_limit;        /* TECHPOOL_PER_IP_CONNECTIONS, default 512 */
     unsigned connection_timeout;  /* TECHPOOL_CONNECTION_TIMEOUT seconds, default 30 */
+    unsigned sweep_minutes;       /* TECHPOOL_SWEEP_MINUTES between expiry sweeps, default 15;
+                                     0: none */
 };
 
 /* Reads the environment into cfg. On an invalid value prints why to stderr and returns false. */

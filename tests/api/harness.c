@@ -138,6 +138,9 @@ static void spawn_daemon(const char *const *extra_env)
         setenv("TECHPOOL_BOOTSTRAP_ADMIN", HARNESS_ADMIN_EMAIL ":" HARNESS_ADMIN_PASSWORD, 1);
         if (getenv("TECHPOOL_THREADS") == NULL)
             setenv("TECHPOOL_THREADS", "4", 1);
+        /* suites load trials past their end on purpose (reads must show them expired): no
+         * expiry sweep unless a suite asks for one in extra_env */
+        setenv("TECHPOOL_SWEEP_MINUTES", "0", 1);
         for (size_t i = 0; extra_env != NULL && extra_env[i] != NULL; i++)
             putenv((char *)extra_env[i]);
         execl(daemon_bin, daemon_bin, "serve", (char *)NULL);

@@ -1,10 +1,11 @@
 /* test_trials: the trial endpoints against a real daemon — every transition and every refused
  * one, who may see and do what, the open-trial and exclusive rules, conversion, lists, and
- * expiry when the service's date moves on. */
+ * expiry when the service's date moves on, read at once and stored by the daemon's sweep. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fixtures.h"
 #include "harness.h"
@@ -453,6 +454,41 @@ START_TEST(trial_past_its_end_reads_expired_from_the_next_day)
 }
 END_TEST
 
+START_TEST(trials_past_their_end_are_swept_when_the_daemon_starts)
+{
+    struct fixture_user users[] = { fixture_institution("ZJ"), fixture_enterprise("AH"),
+                                    fixture_enterprise("SH") };
+    struct fixture_user *inst = &users[0];
+    int64_t achievement = fixture_listed_achievement(inst->org_id, 12, false);
+    int64_t ended = fixture_trial_active(&users[1], inst, achievement, 3);    /* ends 06-01 */
+    int64_t running = fixture_trial_active(&users[2], inst, achievement, 12); /* ends 2027 */
+    static const char *const env[] = { "TECHPOOL_TODAY=2026-06-02", "TECHPOOL_SWEEP_MINUTES=60",
+                                       NULL };
+    harness_restart(env);
+    fixture_set_today("2026-06-02");
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    while (strcmp(trial_status(ended), "expired") != 0) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        ck_assert_msg(now.tv_sec - start.tv_sec < 10, "the trial was not swept within 10 s");
+    }
+    ck_assert_str_eq(fixture_sql("SELECT closed_at = trial_expired_at(ends_on) FROM trials"
+                                 " WHERE id = %lld", (long long)ended),
+                     "t");
+    ck_assert_int_eq(audit_count("trial.expire", ended), 1);
+    ck_assert_str_eq(fixture_sql("SELECT actor_id IS NULL FROM audit_events"
+                                 " WHERE action = 'trial.expire' AND entity_id = %lld",
+                                 (long long)ended),
+                     "t");
+    ck_assert_str_eq(trial_status(running), "active");
+    char out[64];
+    ck_assert_int_eq(harness_command(fixture_text("grep -c '\"event\":\"trials_expired\"' %s",
+                                                  harness_log_path()),
+                                     out, sizeof out),
+                     0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("trials");
@@ -477,6 +513,7 @@ int main(void)
     tcase_add_checked_fixture(time, setup_own_daemon, teardown);
     tcase_set_timeout(time, 120);
     tcase_add_test(time, trial_past_its_end_reads_expired_from_the_next_day);
+    tcase_add_test(time, trials_past_their_end_are_swept_when_the_daemon_starts);
     suite_add_tcase(s, time);
     return harness_run_suite(s);
 }

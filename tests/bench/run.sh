@@ -154,7 +154,9 @@ DAEMON_PORT=$(free_port)
 DAEMON_URL=http://127.0.0.1:$DAEMON_PORT
 # Request log lines go nowhere: one per request would be gigabytes here; the cost of writing
 # them is still paid.
-TECHPOOL_LISTEN=127.0.0.1:$DAEMON_PORT TECHPOOL_STATIC_DIR=$OUT/static \
+# No expiry sweep: the seed leaves active trials past their end unswept on purpose (reads show
+# them expired), and a catch-up sweep of them would run through the measured runs.
+TECHPOOL_LISTEN=127.0.0.1:$DAEMON_PORT TECHPOOL_STATIC_DIR=$OUT/static TECHPOOL_SWEEP_MINUTES=0 \
   TECHPOOL_THREADS=$THREADS TECHPOOL_MAX_CONNECTIONS=1024 TECHPOOL_PER_IP_CONNECTIONS=1024 \
   "$DAEMON" serve 2>/dev/null &
 DAEMON_PID=$!
