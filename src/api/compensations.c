@@ -28,6 +28,9 @@ static const struct statement LIST = {
     "compensations_list",
     "SELECT * FROM api_compensations_list($1::bigint, $2::text, $3::integer, $4::bigint)"
 };
+static const struct statement GET = {
+    "compensation_get", "SELECT api_compensation_get($1::bigint, $2::bigint)"
+};
 static const struct statement APPROVE = {
     "compensation_approve",
     "SELECT api_compensation_approve($1::bigint, $2::bigint, $3::text)"
@@ -52,6 +55,12 @@ void compensations_list(struct request *req, struct reply *rep)
     const char *params[] = { req->caller.user_id_text, status, page.limit,
                              page.position[0] != '\0' ? page.position : NULL };
     list_reply(rep, "compensations", &LIST, 4, params);
+}
+
+void compensation_get(struct request *req, struct reply *rep)
+{
+    const char *params[] = { req->caller.user_id_text, req->id_text[0] };
+    api_db_json(rep, 200, &GET, 2, params);
 }
 
 /* Decides a claim; reason is NULL when the body has none. */

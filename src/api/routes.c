@@ -67,6 +67,7 @@ const struct route ROUTES[] = {
       POOL_OTHER },
     { "POST", "/api/v1/licenses/{id}/default", license_default, ROLE_INSTITUTION, POOL_OTHER },
     { "GET", "/api/v1/compensations", compensations_list, ROLE_ADMINS, POOL_OTHER },
+    { "GET", "/api/v1/compensations/{id}", compensation_get, ROLE_ADMINS, POOL_OTHER },
     { "POST", "/api/v1/compensations/{id}/approve", compensation_approve, ROLE_ADMINS, POOL_OTHER },
     { "POST", "/api/v1/compensations/{id}/reject", compensation_reject, ROLE_ADMINS, POOL_OTHER },
 

@@ -337,6 +337,22 @@ START_TEST(compensation_follows_the_province_ratio_and_its_admins_decide)
         http_reply_free(r);
     }
     fixture_check(&users[0], "GET", "/api/v1/compensations", NULL, 403, "forbidden");
+    /* one claim: for its province's admin and the admin; not found for another province */
+    const char *claim_path = fixture_text("/api/v1/compensations/%lld", (long long)zj_claim);
+    char one_zj[64];
+    snprintf(one_zj, sizeof one_zj, "%s", claim_path);
+    struct fixture_user *readers[] = { zj_admin, admin };
+    for (size_t i = 0; i < 2; i++) {
+        r = fixture_expect(readers[i], "GET", one_zj, NULL, 200, NULL);
+        ck_assert_int_eq(number_at(r->json, "id"), zj_claim);
+        ck_assert_str_eq(text_at(r->json, "status"), "pending");
+        ck_assert_int_eq(number_at(r->json, "amount_fen"), TOTAL * 7 / 10);
+        http_reply_free(r);
+    }
+    fixture_check(sh_admin, "GET", one_zj, NULL, 404, "not_found");
+    fixture_check(&users[0], "GET", one_zj, NULL, 403, "forbidden");
+    fixture_check(NULL, "GET", one_zj, NULL, 401, "unauthenticated");
+    fixture_check(admin, "GET", "/api/v1/compensations/999999", NULL, 404, "not_found");
     const char *approve = fixture_text("/api/v1/compensations/%lld/approve", (long long)zj_claim);
     char approve_zj[64];
     snprintf(approve_zj, sizeof approve_zj, "%s", approve);
