@@ -361,7 +361,8 @@ static void xlsx_build(void *ctx, struct reply *rep)
     snprintf(tmpdir, sizeof tmpdir, "%s",
              env_tmpdir != NULL && env_tmpdir[0] != '\0' ? env_tmpdir : "/tmp");
     cursor = export_rows_open(&job->filter, rep);
-    if (cursor == NULL || !stats_read(job->actor[0] != '\0' ? job->actor : NULL, &job->filter, cursor, &summary, &flows, rep))
+    const char *actor = job->actor[0] != '\0' ? job->actor : NULL;
+    if (cursor == NULL || !stats_read(actor, &job->filter, cursor, &summary, &flows, rep))
         goto out;
     snprintf(path, sizeof path, "%s/techpool-trials-XXXXXX", tmpdir);
     int fd = mkstemp(path);

@@ -121,19 +121,19 @@ char *metrics_render(size_t *len)
                  "# TYPE techpool_http_requests_in_flight gauge\n"
                  "techpool_http_requests_in_flight %d\n",
             db_pool_in_use(), db_pool_open(), server_requests_in_flight());
-    fprintf(out, "# HELP techpool_reply_cache_hits_total Anonymous pool reads answered from the cache.\n"
+    fprintf(out, "# HELP techpool_reply_cache_hits_total Anonymous pool reads from the cache.\n"
                  "# TYPE techpool_reply_cache_hits_total counter\n"
                  "techpool_reply_cache_hits_total %llu\n"
-                 "# HELP techpool_reply_cache_misses_total Anonymous pool reads that went to the database.\n"
+                 "# HELP techpool_reply_cache_misses_total Anonymous pool reads not in the cache.\n"
                  "# TYPE techpool_reply_cache_misses_total counter\n"
                  "techpool_reply_cache_misses_total %llu\n"
                  "# HELP techpool_reply_cache_bytes Bytes of replies kept.\n"
                  "# TYPE techpool_reply_cache_bytes gauge\n"
                  "techpool_reply_cache_bytes %zu\n"
-                 "# HELP techpool_change_feed_listening 1 while pool changes are heard (cache on).\n"
+                 "# HELP techpool_change_feed_listening 1 while pool changes are heard.\n"
                  "# TYPE techpool_change_feed_listening gauge\n"
                  "techpool_change_feed_listening %d\n"
-                 "# HELP techpool_pool_generation Pool changes heard or made; 0 while not listening.\n"
+                 "# HELP techpool_pool_generation Pool changes heard or made, 0 unheard.\n"
                  "# TYPE techpool_pool_generation gauge\n"
                  "techpool_pool_generation %llu\n",
             reply_cache_hits(), reply_cache_misses(), reply_cache_bytes(),

@@ -630,19 +630,28 @@ static void *download_workbook(void *arg)
     return NULL;
 }
 
+/* Waits until count workbooks are being built (their database sessions read the trials) or
+ * one of the downloads has finished; true in the first case. */
+static bool workbooks_building(int count, struct workbook_download *downloads, size_t n)
+{
+    for (;;) {
+        for (size_t i = 0; i < n; i++)
+            if (atomic_load(&downloads[i].finished))
+                return false;
+        PGresult *res = PQexec(harness_db(), "SELECT count(*) FROM pg_stat_activity "
+                                             "WHERE application_name = 'techpool-export'");
+        bool seen = PQresultStatus(res) == PGRES_TUPLES_OK && atoi(PQgetvalue(res, 0, 0)) >= count;
+        PQclear(res);
+        if (seen)
+            return true;
+    }
+}
+
 START_TEST(other_requests_are_served_while_a_workbook_is_built)
 {
     struct workbook_download d = { .first_bytes_at = 0 };
     ck_assert_int_eq(pthread_create(&d.thread, NULL, download_workbook, &d), 0);
-    /* the build has begun once its database session reads the trials */
-    bool building = false;
-    while (!building && !atomic_load(&d.finished)) {
-        PGresult *res = PQexec(harness_db(), "SELECT count(*) FROM pg_stat_activity "
-                                             "WHERE application_name = 'techpool-export'");
-        building = PQresultStatus(res) == PGRES_TUPLES_OK && atoi(PQgetvalue(res, 0, 0)) > 0;
-        PQclear(res);
-    }
-    ck_assert_msg(building, "the workbook was sent before its build was seen");
+    ck_assert_msg(workbooks_building(1, &d, 1), "the workbook was sent before its build was seen");
     struct http_reply *r = http_get("/api/v1/meta", NULL);
     double answered_at = monotonic_seconds();
     ck_assert_int_eq(r->status, 200);
@@ -652,6 +661,28 @@ START_TEST(other_requests_are_served_while_a_workbook_is_built)
     ck_assert_msg(answered_at < d.first_bytes_at,
                   "the one worker answered only after the workbook was ready (%.3f s later)",
                   answered_at - d.first_bytes_at);
+}
+END_TEST
+
+START_TEST(a_third_workbook_at_once_is_refused_for_a_while)
+{
+    struct workbook_download d[2] = { { .first_bytes_at = 0 }, { .first_bytes_at = 0 } };
+    for (size_t i = 0; i < 2; i++)
+        ck_assert_int_eq(pthread_create(&d[i].thread, NULL, download_workbook, &d[i]), 0);
+    ck_assert_msg(workbooks_building(2, d, 2), "two workbooks were never built at once");
+    struct http_reply *r = http_get("/api/v1/exports/trials.xlsx", admin_token);
+    ck_assert_int_eq(r->status, 503);
+    ck_assert_str_eq(problem_code(r), "unavailable");
+    ck_assert_str_eq(http_header(r, "Retry-After"), "10");
+    http_reply_free(r);
+    for (size_t i = 0; i < 2; i++) {
+        ck_assert_int_eq(pthread_join(d[i].thread, NULL), 0);
+        ck_assert_int_eq(d[i].status, 200);
+    }
+    /* once they are done, the next one is built */
+    r = http_get("/api/v1/exports/trials.xlsx?to=2025-12-31", admin_token);
+    ck_assert_int_eq(r->status, 200);
+    http_reply_free(r);
 }
 END_TEST
 
@@ -680,6 +711,7 @@ int main(void)
     tcase_add_unchecked_fixture(one_worker, one_worker_setup, teardown);
     tcase_set_timeout(one_worker, 120);
     tcase_add_test(one_worker, other_requests_are_served_while_a_workbook_is_built);
+    tcase_add_test(one_worker, a_third_workbook_at_once_is_refused_for_a_while);
     suite_add_tcase(s, one_worker);
     return harness_run_suite(s);
 }
