@@ -16,6 +16,8 @@
 
 #define RETRY_FIRST_MS 100
 #define RETRY_MAX_MS 2000
+#define PING_IDLE_MS 5000
+#define PING_ANSWER_MS 2000
 
 static atomic_uint_fast64_t generation; /* even: not listening */
 static struct background feed;
@@ -44,23 +46,45 @@ static bool listen_on(PGconn *conn)
     return ok;
 }
 
-/* Reads notifications until the connection fails or the feed is stopped. */
+/* Reads the answer to a ping as far as it has arrived; false once it is complete. */
+static bool ping_answer_pending(PGconn *conn)
+{
+    while (!PQisBusy(conn)) {
+        PGresult *res = PQgetResult(conn);
+        if (res == NULL)
+            return false;
+        PQclear(res);
+    }
+    return true;
+}
+
+/* Reads notifications until the connection fails or the feed is stopped. A connection quiet
+ * for PING_IDLE_MS is asked a trivial query; no answer within PING_ANSWER_MS counts as lost, so
+ * a database that went silent (a stopped server, a network cut without a reset) stops the cache
+ * within seconds instead of serving replies it can no longer vouch for. */
 static void follow(struct background *self, PGconn *conn)
 {
     struct pollfd fds[2] = {
         { .fd = PQsocket(conn), .events = POLLIN },
         { .fd = self->wake[0], .events = POLLIN },
     };
+    bool ping_pending = false;
     while (!background_stopping(self)) {
-        if (poll(fds, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
+        int ready = poll(fds, 2, ping_pending ? PING_ANSWER_MS : PING_IDLE_MS);
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready < 0 || fds[1].revents != 0)
             return;
+        if (ready == 0) {
+            if (ping_pending || PQsendQuery(conn, "SELECT 1") == 0)
+                return;
+            ping_pending = true;
+            continue;
         }
-        if (fds[1].revents != 0)
-            return;
         if (PQconsumeInput(conn) == 0 || PQstatus(conn) != CONNECTION_OK)
             return;
+        if (ping_pending)
+            ping_pending = ping_answer_pending(conn);
         bool changed = false;
         PGnotify *note;
         while ((note = PQnotifies(conn)) != NULL) {

@@ -1,7 +1,7 @@
 /* test_pool_cache: anonymous reads of the pool are answered from the reply cache, and no change
  * is hidden by it — a change made through the daemon shows at once, one made with plain SQL as
- * soon as its notification is heard, and a lost notification connection empties the cache;
- * signed-in callers are never given an anonymous reply. */
+ * soon as its notification is heard, and a lost or silent notification connection empties the
+ * cache; signed-in callers are never given an anonymous reply. */
 #include <check.h>
 #include <signal.h>
 #include <stdio.h>
@@ -131,7 +131,8 @@ START_TEST(a_change_through_the_daemon_shows_at_once)
 {
     struct fixture_user inst = fixture_institution("ZJ");
     int64_t achievement = fixture_listed_achievement(inst.org_id, 6, false);
-    const char *old_title = fixture_text("%s", anonymous_title(achievement));
+    char old_title[256];
+    snprintf(old_title, sizeof old_title, "%s", anonymous_title(achievement));
     ck_assert(listed_with_title("ZJ", old_title));
     ck_assert(listed_with_title("ZJ", old_title)); /* kept now */
 
@@ -203,6 +204,57 @@ START_TEST(a_lost_notification_connection_forgets_every_kept_reply)
 }
 END_TEST
 
+/* The title in an anonymous GET of the detail, or "" when it could not be read; asserts
+ * nothing, for the moments when a test must not stop before it has undone something. */
+static const char *anonymous_title_or_empty(int64_t achievement)
+{
+    static char title[256];
+    struct http_reply *r = http_get(detail_path(achievement), NULL);
+    const char *value = r->status == 200 ? json_string_value(json_object_get(r->json, "title"))
+                                         : NULL;
+    snprintf(title, sizeof title, "%s", value != NULL ? value : "");
+    http_reply_free(r);
+    return title;
+}
+
+START_TEST(a_silent_database_turns_the_cache_off)
+{
+    struct fixture_user inst = fixture_institution("JS");
+    int64_t achievement = fixture_listed_achievement(inst.org_id, 6, false);
+    char old_title[256];
+    snprintf(old_title, sizeof old_title, "%s", anonymous_title(achievement));
+    pid_t backend = (pid_t)atoi(fixture_sql("SELECT pid FROM pg_stat_activity"
+                                            " WHERE application_name = 'techpool-listen'"));
+    ck_assert_int_gt(backend, 0);
+    /* the daemon's listening session stops answering without closing its connection; until it
+     * is continued below, nothing here may end the test (a stopped backend would hold up
+     * dropping the database afterwards) */
+    ck_assert_int_eq(kill(backend, SIGSTOP), 0);
+    anonymous_title_or_empty(achievement); /* kept now */
+    PGconn *conn = PQconnectdb(harness_conninfo());
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)achievement);
+    const char *params[] = { "无人通知的修改", id };
+    PGresult *res = PQexecParams(conn, "UPDATE achievements SET title = $1 WHERE id = $2", 2,
+                                 NULL, params, NULL, NULL, 0);
+    bool updated = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    PQfinish(conn);
+    char stale[256];
+    snprintf(stale, sizeof stale, "%s", anonymous_title_or_empty(achievement));
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    /* its notification never comes; the unanswered ping gives the connection up */
+    bool fresh = false;
+    while (!fresh && seconds_since(&start) < 20)
+        fresh = strcmp(anonymous_title_or_empty(achievement), "无人通知的修改") == 0;
+    ck_assert_int_eq(kill(backend, SIGCONT), 0);
+    ck_assert(updated);
+    ck_assert_str_eq(stale, old_title); /* unheard: still kept */
+    ck_assert_msg(fresh, "a stale reply was served for 20 s");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pool_cache");
@@ -215,5 +267,10 @@ int main(void)
     tcase_add_test(tc, a_change_made_with_plain_sql_is_heard);
     tcase_add_test(tc, a_lost_notification_connection_forgets_every_kept_reply);
     suite_add_tcase(s, tc);
+    TCase *silent = tcase_create("silent_database");
+    tcase_set_timeout(silent, 60);
+    tcase_add_checked_fixture(silent, setup, teardown);
+    tcase_add_test(silent, a_silent_database_turns_the_cache_off);
+    suite_add_tcase(s, silent);
     return harness_run_suite(s);
 }
