@@ -511,17 +511,27 @@ static void one_worker_setup(void)
     load_big_export();
 }
 
-START_TEST(database_failure_mid_export_ends_the_csv_visibly_broken)
+/* A curl handle for GET path as the admin: the caller sets what to do with the body, performs
+ * it, then frees *headers and the handle. */
+static CURL *export_download(const char *path, struct curl_slist **headers)
 {
     CURL *curl = curl_easy_init();
+    ck_assert_ptr_nonnull(curl);
     char url[256];
     char auth[128];
-    snprintf(url, sizeof url, "%s/api/v1/exports/trials.csv", harness_url());
+    snprintf(url, sizeof url, "%s%s", harness_url(), path);
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", admin_token);
-    struct curl_slist *headers = curl_slist_append(NULL, auth);
-    struct slow_download d = { 0 };
+    *headers = curl_slist_append(NULL, auth);
     curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, *headers);
+    return curl;
+}
+
+START_TEST(database_failure_mid_export_ends_the_csv_visibly_broken)
+{
+    struct curl_slist *headers = NULL;
+    CURL *curl = export_download("/api/v1/exports/trials.csv", &headers);
+    struct slow_download d = { 0 };
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, terminate_after_first_bytes);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &d);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
@@ -562,14 +572,8 @@ static size_t abort_at_once(char *data, size_t size, size_t nmemb, void *ctx)
 
 START_TEST(client_leaving_mid_export_closes_the_exports_connection)
 {
-    CURL *curl = curl_easy_init();
-    char url[256];
-    char auth[128];
-    snprintf(url, sizeof url, "%s/api/v1/exports/trials.csv", harness_url());
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", admin_token);
-    struct curl_slist *headers = curl_slist_append(NULL, auth);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    struct curl_slist *headers = NULL;
+    CURL *curl = export_download("/api/v1/exports/trials.csv", &headers);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, abort_at_once);
     ck_assert_int_eq(curl_easy_perform(curl), CURLE_WRITE_ERROR);
     curl_slist_free_all(headers);
@@ -611,14 +615,8 @@ static size_t note_first_bytes(char *data, size_t size, size_t nmemb, void *ctx)
 static void *download_workbook(void *arg)
 {
     struct workbook_download *d = arg;
-    CURL *curl = curl_easy_init();
-    char url[256];
-    char auth[128];
-    snprintf(url, sizeof url, "%s/api/v1/exports/trials.xlsx", harness_url());
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", admin_token);
-    struct curl_slist *headers = curl_slist_append(NULL, auth);
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    struct curl_slist *headers = NULL;
+    CURL *curl = export_download("/api/v1/exports/trials.xlsx", &headers);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, note_first_bytes);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, d);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 90L);
