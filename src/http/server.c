@@ -307,7 +307,11 @@ int server_run(const struct config *cfg)
     signal(SIGPIPE, SIG_IGN);
     raise_file_limit(cfg->connection_limit);
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+    /* poll, not epoll: libmicrohttpd 0.9.75 can abort in MHD_quiesce_daemon with a thread pool
+     * over epoll (quiesce and a worker race to remove the listen socket from the epoll set, and
+     * the loser panics on ENOENT), which turned an occasional SIGTERM into exit 134. Measured
+     * with wrk at 256 connections, poll serves static files and details as fast. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC |
                      MHD_ALLOW_SUSPEND_RESUME;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
