@@ -23,13 +23,6 @@
 static atomic_int acknowledged;
 static atomic_bool stopping;
 
-double load_clock(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-}
-
 int load_acknowledged(void)
 {
     return atomic_load(&acknowledged);
@@ -156,11 +149,11 @@ static void op_send(struct op *op, const char *token)
     snprintf(key_header, sizeof key_header, "Idempotency-Key: %s", op->key);
     const char *headers[] = { key_header, NULL };
     bool write = op->key[0] != '\0';
-    op->sent = load_clock();
+    op->sent = harness_clock();
     /* /healthz must answer without the database: no session to look up */
     struct http_reply *r = http_call(method, path, op->kind == OP_HEALTH ? NULL : token,
                                      write ? body : NULL, write ? headers : NULL);
-    op->answered = load_clock();
+    op->answered = harness_clock();
     if (r != NULL)
         op_note_reply(op, r->status, problem_code(r), r->body);
     http_reply_free(r);
@@ -201,19 +194,19 @@ static void op_send_raw(struct op *op, const char *token)
     int port = atoi(strrchr(harness_url(), ':') + 1);
     struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
                                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    op->sent = load_clock();
+    op->sent = harness_clock();
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
         if (fd >= 0)
             close(fd);
-        op->answered = load_clock();
+        op->answered = harness_clock();
         return;
     }
     struct timeval patience = { .tv_sec = (time_t)LOAD_REPLY_SECONDS };
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
     ssize_t sent = send(fd, request, (size_t)n, MSG_NOSIGNAL);
     if (sent == n)
-        op->written = load_clock();
+        op->written = harness_clock();
     char reply[64 * 1024];
     size_t len = 0;
     ssize_t got;
@@ -221,7 +214,7 @@ static void op_send_raw(struct op *op, const char *token)
         len += (size_t)got;
     reply[len] = '\0';
     close(fd);
-    op->answered = load_clock();
+    op->answered = harness_clock();
     long status;
     const char *reply_body;
     if (raw_reply_whole(reply, len, &status, &reply_body)) {

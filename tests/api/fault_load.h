@@ -33,7 +33,7 @@ struct op {
     bool partial;            /* some of a reply came, then the connection ended */
     char code[32];           /* problem code of an error reply */
     char *body;              /* reply body of an acknowledged write (owned) */
-    double sent;             /* load_clock() before connecting */
+    double sent;             /* harness_clock() before connecting */
     double written;          /* after the whole request was written (raw clients), else 0 */
     double answered;         /* after the reply or the failure */
 };
@@ -63,13 +63,10 @@ struct load {
     struct client clients[LOAD_CLIENTS];
 };
 
-/* A stretch of time on load_clock(): a fault and what it may touch. */
+/* A stretch of time on harness_clock(): a fault and what it may touch. */
 struct window {
     double from, to;
 };
-
-/* Monotonic seconds. */
-double load_clock(void);
 
 /* An institution, an enterprise and LOAD_LICENSES licenses between them, and the clients
  * (keys start with prefix, unique per database). */

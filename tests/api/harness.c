@@ -237,6 +237,26 @@ PGconn *harness_db(void)
     return db;
 }
 
+double harness_clock(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+bool harness_log_has(const char *text)
+{
+    FILE *log = fopen(log_path, "r");
+    if (log == NULL)
+        return false;
+    char line[8192];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, log) != NULL)
+        found = strstr(line, text) != NULL;
+    fclose(log);
+    return found;
+}
+
 /* The daemon's techpool_pool_generation from /metrics; 0 when it is not listening for pool
  * changes or cannot be asked (then it keeps no replies either). */
 static unsigned long long pool_generation(void)
@@ -287,18 +307,10 @@ void harness_pool_settle(void)
     if (!sent)
         return; /* the database is down: the daemon hears nothing and keeps nothing meanwhile */
     /* notifications arrive in commit order: once this one is heard, so are the changes before */
-    struct timespec deadline, now;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += 10;
-    for (;;) {
-        unsigned long long generation = pool_generation();
-        if (generation != before)
-            return;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (now.tv_sec > deadline.tv_sec ||
-            (now.tv_sec == deadline.tv_sec && now.tv_nsec > deadline.tv_nsec))
+    double deadline = harness_clock() + 10;
+    while (pool_generation() == before)
+        if (harness_clock() > deadline)
             die("the daemon did not hear a pool change within 10 s");
-    }
 }
 
 const char *harness_sql(const char *sql)

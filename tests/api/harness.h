@@ -51,6 +51,10 @@ void harness_sql_script(const char *sql);
  * harness_sql_script call it; tests that change achievements or institutions on connections
  * of their own call it before reading the pool over HTTP. */
 void harness_pool_settle(void);
+/* Seconds on the monotonic clock, for deadlines and for ordering events across threads. */
+double harness_clock(void);
+/* Whether the daemon's log holds a line containing text (as it is, not a pattern). */
+bool harness_log_has(const char *text);
 /* Runs a shell command; its standard output goes into out (NUL-terminated, cut at out_size - 1).
  * Returns its exit status, or -1 when it did not exit. */
 int harness_command(const char *command, char *out, size_t out_size);

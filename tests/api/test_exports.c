@@ -588,13 +588,6 @@ START_TEST(client_leaving_mid_export_closes_the_exports_connection)
 }
 END_TEST
 
-static double monotonic_seconds(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-}
-
 /* A workbook download on a thread of its own: when its first bytes came, and its status. */
 struct workbook_download {
     pthread_t thread;
@@ -608,7 +601,7 @@ static size_t note_first_bytes(char *data, size_t size, size_t nmemb, void *ctx)
     (void)data;
     struct workbook_download *d = ctx;
     if (d->first_bytes_at == 0)
-        d->first_bytes_at = monotonic_seconds();
+        d->first_bytes_at = harness_clock();
     return size * nmemb;
 }
 
@@ -651,7 +644,7 @@ START_TEST(other_requests_are_served_while_a_workbook_is_built)
     ck_assert_int_eq(pthread_create(&d.thread, NULL, download_workbook, &d), 0);
     ck_assert_msg(workbooks_building(1, &d, 1), "the workbook was sent before its build was seen");
     struct http_reply *r = http_get("/api/v1/meta", NULL);
-    double answered_at = monotonic_seconds();
+    double answered_at = harness_clock();
     ck_assert_int_eq(r->status, 200);
     http_reply_free(r);
     ck_assert_int_eq(pthread_join(d.thread, NULL), 0);

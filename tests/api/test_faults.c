@@ -96,7 +96,7 @@ START_TEST(daemon_killed_again_and_again_under_payments_and_conversions_loses_no
         load_start(&load);
         /* the kill lands after a different number of acknowledged writes each round */
         wait_for_acknowledged(4 + (round * 7) % 11);
-        double killed_at = load_clock();
+        double killed_at = harness_clock();
         harness_kill();
         load_join(&load);
         for (int k = 0; k < LOAD_CLIENTS; k++) {
@@ -228,15 +228,15 @@ START_TEST(database_stopped_dead_gives_503_meanwhile_and_recovers_without_restar
     load_start(&load);
     for (int round = 0; round < rounds; round++) {
         wait_for_acknowledged(6);
-        down[round].from = load_clock();
+        down[round].from = harness_clock();
         outage_cluster_crash();
-        dead[round].from = load_clock();
+        dead[round].from = harness_clock();
         assert_status("/readyz", 503);
         assert_status("/healthz", 200);
         wait_for_replies(&load, 2);
-        dead[round].to = load_clock();
+        dead[round].to = harness_clock();
         outage_cluster_start();
-        down[round].to = load_clock();
+        down[round].to = harness_clock();
         PQreset(harness_db());
         assert_status("/readyz", 200);
         assert_daemon_alive();
@@ -284,13 +284,13 @@ START_TEST(terminated_database_sessions_cost_at_most_the_requests_in_flight)
     load_start(&load);
     for (int round = 0; round < rounds; round++) {
         wait_for_acknowledged(6);
-        cut[round].from = load_clock();
+        cut[round].from = harness_clock();
         /* the timeout makes each call wait until its backend is gone */
         int terminated = atoi(harness_sql(
             "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM"
             " pg_stat_activity WHERE application_name = 'techpool'"
             " AND datname = current_database()"));
-        cut[round].to = load_clock();
+        cut[round].to = harness_clock();
         ck_assert_msg(terminated > 0, "round %d: no daemon session to terminate", round);
         assert_daemon_alive();
     }
@@ -343,7 +343,7 @@ START_TEST(sigterm_answers_every_request_sent_before_it_in_full_and_exits_zero)
             first[k] = load.clients[k].count;
         load_start_raw(&load);
         wait_for_acknowledged(8);
-        double signalled_at = load_clock();
+        double signalled_at = harness_clock();
         kill(harness_pid(), SIGTERM);
         ck_assert_int_eq(harness_stop(), 0);
         load_stop(&load);

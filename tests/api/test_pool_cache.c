@@ -94,13 +94,6 @@ static int64_t kept_achievement(const char *province)
     return achievement;
 }
 
-static double seconds_since(const struct timespec *start)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
 START_TEST(anonymous_reads_are_answered_again_with_the_same_reply)
 {
     struct fixture_user inst = fixture_institution("ZJ");
@@ -173,10 +166,9 @@ START_TEST(a_change_made_with_plain_sql_is_heard)
 {
     int64_t achievement = kept_achievement("AH");
     retitle_outside(achievement, "运维人员直接改的标题");
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    double start = harness_clock();
     while (strcmp(anonymous_title(achievement), "运维人员直接改的标题") != 0)
-        ck_assert_msg(seconds_since(&start) < 10, "the change was not heard within 10 s");
+        ck_assert_msg(harness_clock() - start < 10, "the change was not heard within 10 s");
 }
 END_TEST
 
@@ -186,21 +178,17 @@ START_TEST(a_lost_notification_connection_forgets_every_kept_reply)
     unsigned long long before = metric("techpool_pool_generation");
     ck_assert_uint_ne(before, 0);
     ck_assert_str_eq(fixture_sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                                 " WHERE application_name = 'techpool-listen'"),
+                                 " WHERE application_name = 'techpool-listen'"
+                                 " AND datname = current_database()"),
                      "1");
     retitle_outside(achievement, "断线期间改的标题");
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    double start = harness_clock();
     /* whether or not this change was heard, reconnecting moves the generation on */
     while (metric("techpool_change_feed_listening") != 1 ||
            metric("techpool_pool_generation") <= before)
-        ck_assert_msg(seconds_since(&start) < 10, "the change feed did not come back in 10 s");
+        ck_assert_msg(harness_clock() - start < 10, "the change feed did not come back in 10 s");
     ck_assert_str_eq(anonymous_title(achievement), "断线期间改的标题");
-    char out[256];
-    ck_assert_int_eq(harness_command(fixture_text("grep -c change_feed_lost %s",
-                                                  harness_log_path()),
-                                     out, sizeof out),
-                     0);
+    ck_assert(harness_log_has("\"event\":\"change_feed_lost\""));
 }
 END_TEST
 
@@ -224,7 +212,8 @@ START_TEST(a_silent_database_turns_the_cache_off)
     char old_title[256];
     snprintf(old_title, sizeof old_title, "%s", anonymous_title(achievement));
     pid_t backend = (pid_t)atoi(fixture_sql("SELECT pid FROM pg_stat_activity"
-                                            " WHERE application_name = 'techpool-listen'"));
+                                            " WHERE application_name = 'techpool-listen'"
+                                            " AND datname = current_database()"));
     ck_assert_int_gt(backend, 0);
     /* the daemon's listening session stops answering without closing its connection; until it
      * is continued below, nothing here may end the test (a stopped backend would hold up
@@ -242,11 +231,10 @@ START_TEST(a_silent_database_turns_the_cache_off)
     PQfinish(conn);
     char stale[256];
     snprintf(stale, sizeof stale, "%s", anonymous_title_or_empty(achievement));
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    double start = harness_clock();
     /* its notification never comes; the unanswered ping gives the connection up */
     bool fresh = false;
-    while (!fresh && seconds_since(&start) < 20)
+    while (!fresh && harness_clock() - start < 20)
         fresh = strcmp(anonymous_title_or_empty(achievement), "无人通知的修改") == 0;
     ck_assert_int_eq(kill(backend, SIGCONT), 0);
     ck_assert(updated);
