@@ -113,7 +113,13 @@ int command_serve(const struct config *cfg)
         fprintf(stderr, "techpool: cannot read the static directory %s\n", cfg->static_dir);
         return 1;
     }
-    db_configure(cfg->database_url, cfg->today);
+    char clock_options[160];
+    if (!config_clock_options(cfg, clock_options, sizeof clock_options)) {
+        fprintf(stderr, "techpool: TECHPOOL_TODAY is too long\n");
+        static_unload();
+        return 1;
+    }
+    db_configure(cfg->database_url, clock_options);
     if (!change_feed_start() || !expiry_sweep_start(cfg->sweep_minutes)) {
         fprintf(stderr, "techpool: cannot start the change feed and expiry sweep threads\n");
         change_feed_stop();
@@ -208,8 +214,11 @@ int command_seed_demo(const struct config *cfg)
         const char *params[] = { hash };
         /* demo.sql reads the hash from demo_settings and does nothing when the pool has data */
         /* the demo's dates follow the service's calendar day */
-        const char *today[] = { cfg->today != NULL ? cfg->today : "" };
-        ok = exec_checked(conn, "SELECT set_config('techpool.today', $1, false)", 1, today) &&
+        char origin[32];
+        snprintf(origin, sizeof origin, "%.6f", cfg->clock_origin);
+        const char *clock[] = { cfg->today != NULL ? cfg->today : "", origin };
+        ok = exec_checked(conn, "SELECT set_config('techpool.today', $1, false), "
+                                "set_config('techpool.clock_origin', $2, false)", 2, clock) &&
              exec_checked(conn, "BEGIN", 0, NULL) &&
              exec_checked(conn, "CREATE TEMP TABLE demo_settings (password_hash text) ON COMMIT DROP",
                           0, NULL) &&

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "domain/calendar.h"
@@ -35,6 +36,43 @@ static bool env_unsigned(const char *name, unsigned fallback, unsigned min, unsi
     return true;
 }
 
+static double real_now(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (double)now.tv_sec + now.tv_nsec / 1e9;
+}
+
+void config_service_today(const struct config *cfg, char out[11])
+{
+    double instant;
+    if (cfg->today != NULL && date_problem(cfg->today) == NULL) {
+        snprintf(out, 11, "%s", cfg->today);
+        return;
+    }
+    double now = real_now();
+    if (cfg->today != NULL && instant_parse(cfg->today, &instant))
+        now = instant + (now - cfg->clock_origin);
+    date_format(date_in_shanghai(now), out);
+}
+
+bool config_clock_options(const struct config *cfg, char *out, size_t size)
+{
+    if (cfg->today == NULL || cfg->today[0] == '\0')
+        return snprintf(out, size, "%s", "") == 0;
+    char today[64];
+    int n = snprintf(today, sizeof today, "%s", cfg->today);
+    if (n < 0 || (size_t)n >= sizeof today)
+        return false;
+    /* a space between date and time would end the option in libpq's options string */
+    for (char *c = today; *c != '\0'; c++)
+        if (*c == ' ')
+            *c = 'T';
+    n = snprintf(out, size, "-c techpool.today=%s -c techpool.clock_origin=%.6f", today,
+                 cfg->clock_origin);
+    return n >= 0 && (size_t)n < size;
+}
+
 static bool parse_listen(const char *text, struct config *cfg)
 {
     const char *colon = strrchr(text, ':');
@@ -62,9 +100,12 @@ bool config_load(struct config *cfg)
     cfg->migrations_dir = env_or("TECHPOOL_MIGRATIONS_DIR", "sql/migrations");
     cfg->bootstrap_admin = env_or("TECHPOOL_BOOTSTRAP_ADMIN", NULL);
     cfg->today = env_or("TECHPOOL_TODAY", NULL);
-    if (cfg->today != NULL && date_problem(cfg->today) != NULL) {
-        fprintf(stderr, "techpool: TECHPOOL_TODAY must be a date YYYY-MM-DD, not \"%s\"\n",
-                cfg->today);
+    cfg->clock_origin = real_now();
+    double instant;
+    if (cfg->today != NULL && date_problem(cfg->today) != NULL
+        && !instant_parse(cfg->today, &instant)) {
+        fprintf(stderr, "techpool: TECHPOOL_TODAY must be a date YYYY-MM-DD or an RFC 3339 "
+                        "instant, not \"%s\"\n", cfg->today);
         return false;
     }
     const char *listen = env_or("TECHPOOL_LISTEN", "127.0.0.1:8080");

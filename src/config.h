@@ -3,6 +3,7 @@
 #define TECHPOOL_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct config {
     const char *database_url;     /* TECHPOOL_DATABASE_URL, "" = libpq defaults */
@@ -14,7 +15,9 @@ struct config {
     char public_origin[256];      /* TECHPOOL_PUBLIC_ORIGIN, default http://LISTEN */
     bool secure_cookies;          /* public origin is https */
     const char *bootstrap_admin;  /* TECHPOOL_BOOTSTRAP_ADMIN email:password, or NULL */
-    const char *today;            /* TECHPOOL_TODAY YYYY-MM-DD, or NULL */
+    const char *today;            /* TECHPOOL_TODAY YYYY-MM-DD or an RFC 3339 instant, or NULL */
+    double clock_origin;          /* the real time (seconds since 1970) when the settings were
+                                     read: an instant in TECHPOOL_TODAY was "now" then */
     unsigned session_idle_minutes;/* TECHPOOL_SESSION_IDLE_MINUTES, default 480 */
     unsigned connection_limit;    /* TECHPOOL_MAX_CONNECTIONS, default 2048 */
     unsigned per_ip_limit;        /* TECHPOOL_PER_IP_CONNECTIONS, default 512 */
@@ -25,6 +28,14 @@ struct config {
 
 /* Reads the environment into cfg. On an invalid value prints why to stderr and returns false. */
 bool config_load(struct config *cfg);
+
+/* The service's calendar day (Asia/Shanghai) now, by the clock that TECHPOOL_TODAY sets. */
+void config_service_today(const struct config *cfg, char out[11]);
+
+/* The libpq "options" that give a database session the service's clock (techpool.today and
+ * techpool.clock_origin), written into out; "" when the clock is the real one. False when the
+ * text does not fit. */
+bool config_clock_options(const struct config *cfg, char *out, size_t size);
 
 /* The settings in force (set once by main before serving). */
 extern struct config techpool_config;

@@ -94,6 +94,17 @@ for kind in $kinds; do
   done
 done
 
+# the suites that record and compare calendar days, once a minute before and once a minute
+# after Asia/Shanghai midnight (16:00 UTC, where a UTC date and the service's day part)
+for time in 23:59:00 00:01:00; do
+  for bin in build/release/tests/api/test_trials build/release/tests/api/test_licenses; do
+    [ -x "$bin" ] && [[ " $kinds " == *" release "* ]] || continue
+    if [ -n "${TEST:-}" ] && [[ "$bin" != *"$TEST"* ]]; then continue; fi
+    mkdir -p "$work/logs/release-$time"
+    TECHPOOL_TEST_TIME=$time run_suite "$bin" "release-$time"
+  done
+done
+
 if [ "$full" = yes ]; then
 echo "== fuzz (briefly: every harness a few seconds)"
 if make -s -j"$jobs" BUILD=fuzz CC=clang fuzz-build >"$work/logs/fuzz-build.out" 2>&1; then

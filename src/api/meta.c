@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/api.h"
 #include "config.h"
@@ -73,24 +72,11 @@ static const char META_JSON[] =
     "{\"value\":\"institution\",\"zh\":\"高校院所\",\"en\":\"Institution staff\"},"
     "{\"value\":\"enterprise\",\"zh\":\"企业\",\"en\":\"Enterprise staff\"}]}";
 
-/* The service's calendar day: TECHPOOL_TODAY, else the Asia/Shanghai date (UTC+8, no DST). */
-static void service_today(char out[11])
-{
-    if (techpool_config.today != NULL) {
-        snprintf(out, 11, "%s", techpool_config.today);
-        return;
-    }
-    time_t shanghai = time(NULL) + 8 * 3600;
-    struct tm day;
-    gmtime_r(&shanghai, &day);
-    strftime(out, 11, "%Y-%m-%d", &day);
-}
-
 void ops_meta(struct request *req, struct reply *rep)
 {
     (void)req;
     char today[11];
-    service_today(today);
+    config_service_today(&techpool_config, today);
     /* the enums, plus "today" (an addition: the service's date, for the UI's day counts) */
     size_t size = sizeof META_JSON + 32;
     char *body = malloc(size);

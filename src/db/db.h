@@ -20,8 +20,9 @@ enum db_status {
     DB_FAILED,      /* any other error: see the result's SQLSTATE */
 };
 
-/* Configures the connection string and the business date (NULL for the real one). */
-void db_configure(const char *conninfo, const char *today);
+/* Configures the connection string and the libpq options every connection starts with (the
+ * service clock, see config_clock_options; NULL or "" for none). */
+void db_configure(const char *conninfo, const char *options);
 
 /* The calling thread's connection, connecting (or reconnecting) as needed; NULL when
  * the database cannot be reached. */

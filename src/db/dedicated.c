@@ -21,9 +21,9 @@ static void notice_ignore(void *arg, const PGresult *res)
 
 PGconn *db_connect_dedicated(const char *application_name)
 {
-    char options[64] = "";
-    if (techpool_config.today != NULL && techpool_config.today[0] != '\0')
-        snprintf(options, sizeof options, "-c techpool.today=%s", techpool_config.today);
+    char options[160];
+    if (!config_clock_options(&techpool_config, options, sizeof options))
+        return NULL;
     /* keepalives: a connection over TCP whose peer vanished is noticed within a minute */
     const char *keys[] = { "dbname", "application_name", "connect_timeout", "keepalives_idle",
                            "keepalives_interval", "keepalives_count",

@@ -25,18 +25,12 @@ static _Thread_local struct {
     size_t prepared_count;
 } thread_db;
 
-void db_configure(const char *conninfo, const char *today)
+void db_configure(const char *conninfo, const char *options)
 {
     free(db_conninfo);
     free(db_options);
     db_conninfo = strdup(conninfo != NULL ? conninfo : "");
-    db_options = NULL;
-    if (today != NULL && today[0] != '\0') {
-        size_t size = strlen(today) + 32;
-        db_options = malloc(size);
-        if (db_options != NULL)
-            snprintf(db_options, size, "-c techpool.today=%s", today);
-    }
+    db_options = options != NULL && options[0] != '\0' ? strdup(options) : NULL;
 }
 
 static void notice_ignore(void *arg, const PGresult *res)

@@ -1,13 +1,17 @@
-/* calendar: strict YYYY-MM-DD dates of the proleptic Gregorian calendar, 1900..9999,
- * and adding whole months to them. */
+/* calendar: strict YYYY-MM-DD dates of the proleptic Gregorian calendar, 1900..9999, adding
+ * whole months to them, RFC 3339 instants and the Asia/Shanghai day of an instant. */
 #include "domain/calendar.h"
 
+#include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #define YEAR_MIN 1900
 #define YEAR_MAX 9999
 #define DATE_TEXT_LENGTH 10
+#define SECONDS_PER_DAY 86400
+#define SHANGHAI_UTC_OFFSET_SECONDS (8 * 3600)
 
 static bool is_leap_year(int year)
 {
@@ -75,4 +79,100 @@ bool date_add_months(struct date start, int months, struct date *out)
     int last = days_in_month(out->year, out->month);
     out->day = start.day > last ? last : start.day;
     return true;
+}
+
+/* Days from 1970-01-01 to a date (negative before it); Howard Hinnant's days_from_civil. */
+static long days_from_civil(struct date d)
+{
+    long year = d.month <= 2 ? d.year - 1 : d.year;
+    long era = (year >= 0 ? year : year - 399) / 400;
+    long year_of_era = year - era * 400;
+    long day_of_year = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1;
+    long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + day_of_era - 719468;
+}
+
+/* The inverse of days_from_civil. */
+static struct date civil_from_days(long days)
+{
+    days += 719468;
+    long era = (days >= 0 ? days : days - 146096) / 146097;
+    long day_of_era = days - era * 146097;
+    long year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524
+                        - day_of_era / 146096) / 365;
+    long day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    long month_index = (5 * day_of_year + 2) / 153;
+    struct date out;
+    out.day = (int)(day_of_year - (153 * month_index + 2) / 5 + 1);
+    out.month = (int)(month_index < 10 ? month_index + 3 : month_index - 9);
+    out.year = (int)(year_of_era + era * 400 + (out.month <= 2 ? 1 : 0));
+    return out;
+}
+
+/* Reads "HH:MM:SS[.fraction]" at text; returns the text after it, or NULL. */
+static const char *read_time_of_day(const char *text, double *seconds)
+{
+    int hour, minute, second;
+    if (!read_digits(text, 2, &hour) || text[2] != ':' || !read_digits(text + 3, 2, &minute)
+        || text[5] != ':' || !read_digits(text + 6, 2, &second))
+        return NULL;
+    if (hour > 23 || minute > 59 || second > 59)
+        return NULL;
+    const char *rest = text + 8;
+    double fraction = 0, scale = 0.1;
+    if (*rest == '.') {
+        rest++;
+        if (*rest < '0' || *rest > '9')
+            return NULL;
+        for (; *rest >= '0' && *rest <= '9'; rest++, scale /= 10)
+            fraction += (*rest - '0') * scale;
+    }
+    *seconds = hour * 3600.0 + minute * 60.0 + second + fraction;
+    return rest;
+}
+
+/* Reads "Z", "+HH:MM" or "-HH:MM" that ends the text. */
+static bool read_utc_offset(const char *text, int *offset_seconds)
+{
+    if ((text[0] == 'Z' || text[0] == 'z') && text[1] == '\0') {
+        *offset_seconds = 0;
+        return true;
+    }
+    int hours, minutes;
+    if ((text[0] != '+' && text[0] != '-') || !read_digits(text + 1, 2, &hours) || text[3] != ':'
+        || !read_digits(text + 4, 2, &minutes) || text[6] != '\0' || hours > 23 || minutes > 59)
+        return false;
+    *offset_seconds = (text[0] == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
+    return true;
+}
+
+bool instant_parse(const char *text, double *epoch_seconds)
+{
+    char day_text[DATE_TEXT_LENGTH + 1];
+    struct date day;
+    double seconds;
+    int offset;
+    if (text == NULL || strlen(text) < DATE_TEXT_LENGTH + 1)
+        return false;
+    memcpy(day_text, text, DATE_TEXT_LENGTH);
+    day_text[DATE_TEXT_LENGTH] = '\0';
+    char separator = text[DATE_TEXT_LENGTH];
+    if (!date_parse(day_text, &day) || (separator != 'T' && separator != 't' && separator != ' '))
+        return false;
+    const char *rest = read_time_of_day(text + DATE_TEXT_LENGTH + 1, &seconds);
+    if (rest == NULL || !read_utc_offset(rest, &offset))
+        return false;
+    *epoch_seconds = (double)days_from_civil(day) * SECONDS_PER_DAY + seconds - offset;
+    return true;
+}
+
+struct date date_in_shanghai(double epoch_seconds)
+{
+    double local = floor(epoch_seconds) + SHANGHAI_UTC_OFFSET_SECONDS;
+    return civil_from_days((long)floor(local / SECONDS_PER_DAY));
+}
+
+void date_format(struct date date, char out[11])
+{
+    snprintf(out, 11, "%04d-%02d-%02d", date.year % 10000, date.month % 100, date.day % 100);
 }

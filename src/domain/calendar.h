@@ -16,4 +16,12 @@ const char *date_problem(const char *text);
  * last day (2026-01-31 + 1 month = 2026-02-28). False when the result leaves 1900..9999. */
 bool date_add_months(struct date start, int months, struct date *out);
 
+/* Parses an RFC 3339 instant "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)" (a 't' and a
+ * space also separate date and time, as RFC 3339 allows) into seconds since 1970-01-01 UTC. */
+bool instant_parse(const char *text, double *epoch_seconds);
+/* The Asia/Shanghai calendar day (UTC+8, no daylight saving) of an instant. */
+struct date date_in_shanghai(double epoch_seconds);
+/* Writes date as "YYYY-MM-DD" into out. */
+void date_format(struct date date, char out[11]);
+
 #endif

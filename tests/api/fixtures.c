@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "domain/credit_code.h"
@@ -14,6 +15,7 @@
 #include "harness.h"
 
 static char today[11];
+static char clock_origin[32];   /* for TECHPOOL_TEST_TIME: when the fixtures' clock was set */
 static unsigned made;
 
 const char *fixture_sql(const char *format, ...)
@@ -63,13 +65,21 @@ void fixture_check(const struct fixture_user *user, const char *method, const ch
 
 void fixture_set_today(const char *date)
 {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
     snprintf(today, sizeof today, "%s", date != NULL ? date : "");
+    snprintf(clock_origin, sizeof clock_origin, "%.6f", (double)now.tv_sec + now.tv_nsec / 1e9);
 }
 
-/* Rows written next take the fixtures' today (the connection may be new). */
+/* Rows written next take the fixtures' clock, the daemon's (the connection may be new). */
 static void use_clock(void)
 {
-    fixture_sql("SELECT set_config('techpool.today', '%s', false)", today);
+    if (harness_test_time() != NULL && today[0] != '\0')
+        fixture_sql("SELECT set_config('techpool.today', '%sT%s+08:00', false), "
+                    "set_config('techpool.clock_origin', '%s', false)",
+                    today, harness_test_time(), clock_origin);
+    else
+        fixture_sql("SELECT set_config('techpool.today', '%s', false)", today);
 }
 
 /* A number unique to this process and call, for names, emails and codes. */

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "domain/calendar.h"
+
 static pid_t daemon_pid;
 static int daemon_port;
 static char base_url[64];
@@ -111,6 +113,23 @@ static bool wait_ready(void)
     return false;
 }
 
+const char *harness_test_time(void)
+{
+    const char *time = getenv("TECHPOOL_TEST_TIME");
+    return time != NULL && time[0] != '\0' ? time : NULL;
+}
+
+/* In the daemon's process: TECHPOOL_TODAY=YYYY-MM-DD moved to TECHPOOL_TEST_TIME of that day. */
+static void apply_test_time(void)
+{
+    const char *day = getenv("TECHPOOL_TODAY");
+    static char instant[64];
+    if (harness_test_time() == NULL || day == NULL || strlen(day) != 10)
+        return;
+    snprintf(instant, sizeof instant, "%sT%s+08:00", day, harness_test_time());
+    setenv("TECHPOOL_TODAY", instant, 1);
+}
+
 static void spawn_daemon(const char *const *extra_env)
 {
     daemon_port = free_port();
@@ -143,6 +162,7 @@ static void spawn_daemon(const char *const *extra_env)
         setenv("TECHPOOL_SWEEP_MINUTES", "0", 1);
         for (size_t i = 0; extra_env != NULL && extra_env[i] != NULL; i++)
             putenv((char *)extra_env[i]);
+        apply_test_time();
         execl(daemon_bin, daemon_bin, "serve", (char *)NULL);
         _exit(127);
     }
@@ -242,6 +262,16 @@ double harness_clock(void)
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+const char *harness_shanghai_day(const char *instant)
+{
+    static char day[11];
+    double epoch;
+    if (instant == NULL || !instant_parse(instant, &epoch))
+        die("not an RFC 3339 instant");
+    date_format(date_in_shanghai(epoch), day);
+    return day;
 }
 
 bool harness_log_has(const char *text)

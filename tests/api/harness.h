@@ -53,6 +53,14 @@ void harness_sql_script(const char *sql);
 void harness_pool_settle(void);
 /* Seconds on the monotonic clock, for deadlines and for ordering events across threads. */
 double harness_clock(void);
+/* The Asia/Shanghai calendar day ("YYYY-MM-DD") of an RFC 3339 instant from a reply (static
+ * buffer, valid until the next call); aborts when it is not one. Compare instants with the
+ * service's day only through this: the UTC date of an instant is another day from 16:00 UTC. */
+const char *harness_shanghai_day(const char *instant);
+/* TECHPOOL_TEST_TIME (HH:MM:SS, Asia/Shanghai) or NULL: when set, a daemon given
+ * TECHPOOL_TODAY=YYYY-MM-DD starts at that time of that day instead of the real time of day,
+ * so that a suite can run just before or just after midnight. */
+const char *harness_test_time(void);
 /* Whether the daemon's log holds a line containing text (as it is, not a pattern). */
 bool harness_log_has(const char *text);
 /* Runs a shell command; its standard output goes into out (NUL-terminated, cut at out_size - 1).

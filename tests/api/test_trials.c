@@ -65,7 +65,7 @@ START_TEST(trial_request_is_requested_with_both_parties)
     ck_assert_ptr_nonnull(strstr(text_at(r, "enterprise_name"), "测试科技"));
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "planned_months")), 6);
     ck_assert(json_is_null(json_object_get(r->json, "started_on")));
-    ck_assert_int_eq(strncmp(text_at(r, "requested_at"), TODAY, 10), 0);
+    ck_assert_str_eq(harness_shanghai_day(text_at(r, "requested_at")), TODAY);
     http_reply_free(r);
     ck_assert_int_eq(audit_count("trial.request", trial), 1);
 }
@@ -178,7 +178,7 @@ START_TEST(trial_decline_closes_with_its_reason)
                                           "{\"reason\":\"产能不足\"}", 200, NULL);
     ck_assert_str_eq(text_at(r, "status"), "declined");
     ck_assert_str_eq(text_at(r, "close_reason"), "产能不足");
-    ck_assert_int_eq(strncmp(text_at(r, "closed_at"), TODAY, 10), 0);
+    ck_assert_str_eq(harness_shanghai_day(text_at(r, "closed_at")), TODAY);
     http_reply_free(r);
     ck_assert_int_eq(audit_count("trial.decline", trial), 1);
     fixture_check(&inst, "POST", trial_path(trial, "approve"), NULL, 409, "invalid_transition");

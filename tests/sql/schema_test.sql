@@ -71,6 +71,13 @@ SELECT pg_temp.expect(tp_date(tp_now()) = '2026-03-01'
                       AND (tp_now() AT TIME ZONE 'Asia/Shanghai')::time
                           = (now() AT TIME ZONE 'Asia/Shanghai')::time,
                       'tp_now is that day at the real Shanghai time of day');
+SET LOCAL techpool.today = '2026-03-01T23:59:30+08:00';
+SELECT set_config('techpool.clock_origin', (extract(epoch FROM now()) - 60)::text, true);
+SELECT pg_temp.expect(tp_now() = '2026-03-02 00:00:30+08' AND tp_today() = '2026-03-02',
+                      'an instant in techpool.today starts the clock there and it runs on');
+SET LOCAL techpool.clock_origin = '';
+SELECT pg_temp.expect(tp_now() = '2026-03-01 23:59:30+08', 'without an origin it stands there');
+SET LOCAL techpool.today = '2026-03-01';
 SELECT pg_temp.expect(tp_instant('2026-03-01 16:00:00+08') = '2026-03-01T08:00:00Z',
                       'tp_instant writes RFC 3339 UTC');
 SELECT pg_temp.expect((SELECT count(*) FROM province_compensation_ratios WHERE ratio_bp = 5000) = 4,

@@ -1,4 +1,5 @@
-/* test_calendar: strict YYYY-MM-DD parsing, its messages, and adding months. */
+/* test_calendar: strict YYYY-MM-DD parsing, its messages, adding months, RFC 3339 instants and
+ * the Shanghai day of an instant. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,57 @@ START_TEST(date_add_months_refuses_to_leave_the_range)
 }
 END_TEST
 
+START_TEST(instant_parse_reads_utc_and_offsets)
+{
+    double t;
+    ck_assert(instant_parse("1970-01-01T00:00:00Z", &t));
+    ck_assert(t == 0);
+    ck_assert(instant_parse("2026-03-01T00:00:00Z", &t));
+    ck_assert(t == 1772323200);
+    ck_assert(instant_parse("2026-03-01T08:00:00+08:00", &t));
+    ck_assert(t == 1772323200);
+    ck_assert(instant_parse("2026-02-28T19:30:00-04:30", &t));
+    ck_assert(t == 1772323200);
+    ck_assert(instant_parse("2026-03-01 00:00:00.250z", &t));
+    ck_assert(t == 1772323200.25);
+    ck_assert(instant_parse("2024-02-29T23:59:59Z", &t));
+    ck_assert(t == 1709251199);
+}
+END_TEST
+
+START_TEST(instant_parse_rejects_other_layouts)
+{
+    double t = 7;
+    const char *bad[] = { "2026-03-01", "2026-03-01T00:00:00", "2026-03-01T24:00:00Z",
+                          "2026-03-01T00:60:00Z", "2026-02-30T00:00:00Z", "2026-03-01T00:00Z",
+                          "2026-03-01T00:00:00+8:00", "2026-03-01T00:00:00+08:00x",
+                          "2026-03-01X00:00:00Z", "2026-03-01T00:00:00.Z", "", NULL };
+    for (size_t i = 0; bad[i] != NULL; i++)
+        ck_assert_msg(!instant_parse(bad[i], &t), "accepted %s", bad[i]);
+    ck_assert(!instant_parse(NULL, &t));
+    ck_assert(t == 7);
+}
+END_TEST
+
+START_TEST(date_in_shanghai_turns_at_16_utc)
+{
+    char text[11];
+    double t;
+    ck_assert(instant_parse("2026-03-01T15:59:59Z", &t));
+    date_format(date_in_shanghai(t), text);
+    ck_assert_str_eq(text, "2026-03-01");
+    ck_assert(instant_parse("2026-03-01T16:00:00Z", &t));
+    date_format(date_in_shanghai(t), text);
+    ck_assert_str_eq(text, "2026-03-02");
+    ck_assert(instant_parse("2028-02-28T16:00:00.5Z", &t));
+    date_format(date_in_shanghai(t), text);
+    ck_assert_str_eq(text, "2028-02-29");
+    ck_assert(instant_parse("2026-12-31T23:59:00+08:00", &t));
+    date_format(date_in_shanghai(t + 120), text);
+    ck_assert_str_eq(text, "2027-01-01");
+}
+END_TEST
+
 static Suite *calendar_suite(void)
 {
     Suite *suite = suite_create("calendar");
@@ -168,6 +220,12 @@ static Suite *calendar_suite(void)
     tcase_add_test(months, date_add_months_clamps_to_month_end);
     tcase_add_test(months, date_add_months_refuses_to_leave_the_range);
     suite_add_tcase(suite, months);
+
+    TCase *instants = tcase_create("instants");
+    tcase_add_test(instants, instant_parse_reads_utc_and_offsets);
+    tcase_add_test(instants, instant_parse_rejects_other_layouts);
+    tcase_add_test(instants, date_in_shanghai_turns_at_16_utc);
+    suite_add_tcase(suite, instants);
     return suite;
 }
 
