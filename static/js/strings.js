@@ -69,6 +69,7 @@ const zh = {
 
   'comp.intro': '许可违约后按未付金额和本省补偿比例生成的补偿申请。', 'comp.number': '补偿申请 #{id}',
   'comp.amount': '补偿金额', 'comp.ratio': '补偿比例', 'comp.decidedAt': '审批时间', 'comp.opened': '申请时间', 'comp.approve': '批准补偿', 'comp.empty': '没有补偿申请。',
+  'comp.aboveCap': '超出本省单笔补偿上限，须长三角管理员批准',
 
   'stats.from': '开始日期', 'stats.to': '结束日期', 'stats.apply': '应用筛选', 'stats.exportCsv': '导出 CSV',
   'stats.exportXlsx': '导出 Excel', 'stats.summary': '总体情况', 'stats.flows': '跨省流动',
@@ -178,6 +179,7 @@ const en = {
 
   'comp.intro': 'Claims opened when a license defaults, for the outstanding amount times the province ratio.', 'comp.number': 'Claim #{id}',
   'comp.amount': 'Claim amount', 'comp.ratio': 'Ratio', 'comp.decidedAt': 'Decided', 'comp.opened': 'Opened', 'comp.approve': 'Approve claim', 'comp.empty': 'No compensation claims.',
+  'comp.aboveCap': 'Above the province\'s cap for one claim: a delta administrator approves it',
 
   'stats.from': 'From', 'stats.to': 'To', 'stats.apply': 'Apply filters', 'stats.exportCsv': 'Download CSV',
   'stats.exportXlsx': 'Download Excel', 'stats.summary': 'Summary', 'stats.flows': 'Cross-provincial flows',

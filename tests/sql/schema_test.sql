@@ -357,6 +357,38 @@ SELECT pg_temp.approve('t3', '2026-03-01');
 SELECT pg_temp.request('t4', 'open', 'ent2', 6);
 SELECT pg_temp.approve('t4', '2026-03-01');
 
+-- Exclusivity and the trial limit hold whatever order things happen in (0014): the achievement's
+-- terms stay while trials are open, an approval checks the achievement as it is now, and one
+-- license at most is in force on an exclusive achievement.
+SELECT pg_temp.refused($$UPDATE achievements SET exclusive = true WHERE id = pg_temp.id('open')$$,
+                       'TP410', 'achievements_exclusive_fixed_in_use', 'exclusive');
+SELECT pg_temp.refused($$UPDATE achievements SET exclusive = false WHERE id = pg_temp.id('excl')$$,
+                       'TP410', 'achievements_exclusive_fixed_in_use', 'exclusive');
+SELECT pg_temp.refused($$UPDATE achievements SET trial_months = 5 WHERE id = pg_temp.id('open')$$,
+                       'TP410', 'achievements_trial_months_cover_open_trials', 'trial_months');
+UPDATE achievements SET trial_months = 6 WHERE id = pg_temp.id('open');
+UPDATE achievements SET trial_months = 12 WHERE id = pg_temp.id('open');
+SELECT pg_temp.refused(ARRAY[
+    $$ALTER TABLE achievements DISABLE TRIGGER achievements_30_terms_in_use$$,
+    $$SELECT pg_temp.request('t5', 'excl', 'ent2', 6)$$,
+    $$UPDATE achievements SET trial_months = 3 WHERE id = pg_temp.id('excl')$$,
+    $$SELECT pg_temp.approve('t5', '2026-03-01')$$],
+    'TP410', 'trials_start_within_trial_months');
+SELECT pg_temp.refused(ARRAY[
+    $$ALTER TABLE achievements DISABLE TRIGGER achievements_30_terms_in_use$$,
+    $$SELECT pg_temp.request('t5', 'excl', 'ent2', 6)$$,
+    $$UPDATE achievements SET exclusive = false WHERE id = pg_temp.id('excl')$$,
+    $$SELECT pg_temp.approve('t5', '2026-03-01')$$],
+    'TP410', 'trials_start_as_requested');
+SELECT pg_temp.refused(ARRAY[
+    $$ALTER TABLE achievements DISABLE TRIGGER achievements_30_terms_in_use$$,
+    $$UPDATE achievements SET exclusive = true WHERE id = pg_temp.id('open')$$,
+    $$INSERT INTO licenses (trial_id, payment_mode, total_fen)
+      VALUES (pg_temp.id('t3'), 'lump_sum', 100)$$,
+    $$INSERT INTO licenses (trial_id, payment_mode, total_fen)
+      VALUES (pg_temp.id('t4'), 'lump_sum', 100)$$],
+    '23505', 'licenses_one_in_force_on_exclusive');
+
 -- ---------------------------------------------------------------------------------------------
 -- Licenses, installments, payments
 
@@ -395,6 +427,18 @@ INSERT INTO installments (license_id, seq, due_on, amount_fen)
 VALUES (pg_temp.id('lic1'), 1, '2026-04-01', 60000), (pg_temp.id('lic1'), 2, '2026-07-01', 40000);
 SET CONSTRAINTS license_books_balance IMMEDIATE;
 SET CONSTRAINTS license_books_balance DEFERRED;
+SELECT pg_temp.refused($$INSERT INTO installments (license_id, seq, due_on, amount_fen)
+                         VALUES (pg_temp.id('lic1'), 3, '2026-02-28', 1)$$,
+                       'TP422', 'installments_due_within_term', 'installments');
+SELECT pg_temp.refused($$INSERT INTO installments (license_id, seq, due_on, amount_fen)
+                         VALUES (pg_temp.id('lic1'), 3, '2036-03-02', 1)$$,
+                       'TP422', 'installments_due_within_term', 'installments');
+SELECT pg_temp.refused($$UPDATE installments SET due_on = '1900-01-01'
+                          WHERE license_id = pg_temp.id('lic1') AND seq = 1$$,
+                       'TP422', 'installments_due_within_term', 'installments');
+SELECT pg_temp.refused($$INSERT INTO payments (license_id, amount_fen, paid_on)
+                         VALUES (pg_temp.id('lic1'), 1, '2026-02-28')$$,
+                       'TP422', 'payments_paid_on_after_signing', 'paid_on');
 UPDATE trials SET status = 'converted', closed_at = tp_now(), license_id = pg_temp.id('lic1')
  WHERE id = pg_temp.id('t1');
 UPDATE achievements SET status = 'licensed' WHERE id = pg_temp.id('excl');
@@ -494,6 +538,17 @@ SELECT pg_temp.expect((SELECT license_json(l) -> 'outstanding_fen' = '30000'
 -- Risk compensation
 
 UPDATE licenses SET status = 'defaulted', defaulted_at = tp_now() WHERE id = pg_temp.id('lic1');
+SELECT pg_temp.refused($$INSERT INTO compensations (license_id, outstanding_fen, ratio_bp,
+                                                    amount_fen, reason)
+                         VALUES (pg_temp.id('lic1'), 30000, 5000, 15000, '签约当天')$$,
+                       'TP409', 'compensations_license_active_90_days');
+-- 90 days after signing (2026-03-01) a claim may open; the clock moves on to 2026-05-30.
+SET LOCAL techpool.today = '2026-05-30';
+-- Shanghai's cap for one claim, lowered below this claim: only a delta administrator approves.
+UPDATE province_compensation_ratios SET claim_cap_fen = 14999 WHERE province = 'SH';
+WITH u AS (INSERT INTO users (email, password_hash, role, contact_name)
+           VALUES ('delta@admin.test', pg_temp.pw(), 'admin', '长三角') RETURNING id)
+INSERT INTO ids SELECT 'delta_admin', id FROM u;
 SELECT pg_temp.refused($$UPDATE licenses SET status = 'active', defaulted_at = NULL
                           WHERE id = pg_temp.id('lic1')$$,
                        'TP409', 'licenses_status_transition');
@@ -510,15 +565,24 @@ WITH c AS (INSERT INTO compensations (license_id, outstanding_fen, ratio_bp, amo
                    '第二期逾期超过90天') RETURNING id)
 INSERT INTO ids SELECT 'comp', id FROM c;
 SELECT pg_temp.expect((SELECT province = 'SH' AND amount_fen = 15000 AND status = 'pending'
+                              AND above_province_cap
                          FROM compensations WHERE id = pg_temp.id('comp')),
-                      'a claim is pending, in the institution''s province, at the ratio');
+                      'a claim is pending, in the institution''s province, at the ratio, '
+                      'flagged above the province''s cap');
 SELECT pg_temp.refused($$INSERT INTO compensations (license_id, outstanding_fen, ratio_bp,
                                                     amount_fen, reason)
                          VALUES (pg_temp.id('lic1'), 30000, 5000, 15000, '再次')$$,
                        '23505', 'compensations_one_per_license');
 SELECT pg_temp.refused($$UPDATE compensations SET status = 'approved' WHERE id = pg_temp.id('comp')$$,
                        '23514', 'compensations_decision_set');
-UPDATE compensations SET status = 'approved', decided_by = pg_temp.id('sh_admin'),
+SELECT pg_temp.refused($$UPDATE compensations SET status = 'approved',
+                                decided_by = pg_temp.id('sh_admin'), decided_at = tp_now()
+                          WHERE id = pg_temp.id('comp')$$,
+                       'TP403', 'compensations_above_cap_delta_approval');
+SELECT pg_temp.refused($$UPDATE compensations SET above_province_cap = false
+                          WHERE id = pg_temp.id('comp')$$,
+                       '23514', 'compensations_fixed_columns');
+UPDATE compensations SET status = 'approved', decided_by = pg_temp.id('delta_admin'),
        decided_at = tp_now() WHERE id = pg_temp.id('comp');
 SELECT pg_temp.refused($$UPDATE compensations SET status = 'rejected' WHERE id = pg_temp.id('comp')$$,
                        'TP409', 'compensations_status_transition');

@@ -1,5 +1,5 @@
 // admin-compensations: risk-compensation claims opened when a license defaults; province admins
-// approve them.
+// approve them, except claims above the province's cap for one claim, which a delta admin approves.
 
 import { h, append } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
@@ -22,7 +22,8 @@ export async function render(ctx) {
     renderItem: (c) => h('li', { class: 'card', 'data-test': 'compensation', 'data-id': c.id },
       h('h2', { class: 'card-title' }, t('comp.number', { id: c.id })),
       h('p', { class: 'tags' }, c.status ? badge('compensation_statuses', c.status) : null,
-        c.province || c.institution_province ? h('span', { class: 'tag' }, enumLabel('provinces', c.province || c.institution_province)) : null),
+        c.province || c.institution_province ? h('span', { class: 'tag' }, enumLabel('provinces', c.province || c.institution_province)) : null,
+        c.above_province_cap ? h('span', { class: 'tag', 'data-test': 'compensation-above-cap' }, t('comp.aboveCap')) : null),
       terms([
         [t('comp.amount'), formatFen(claimAmount(c))],
         [t('license.outstanding'), Number.isInteger(c.outstanding_fen) ? formatFen(c.outstanding_fen) : undefined],
@@ -34,7 +35,7 @@ export async function render(ctx) {
         [t('comp.opened'), c.created_at ? formatInstant(c.created_at) : undefined],
         [t('comp.decidedAt'), c.decided_at ? formatInstant(c.decided_at) : undefined],
       ]),
-      DONE.includes(c.status) ? null : h('div', { class: 'actions' }, actionButton({
+      DONE.includes(c.status) || (c.above_province_cap && ctx.user.role !== 'admin') ? null : h('div', { class: 'actions' }, actionButton({
         label: t('comp.approve'), testName: 'compensation-approve', kind: 'btn btn-primary',
         onClick: async () => { await api.post(`/compensations/${c.id}/approve`, {}); ctx.rerender(); },
       }))),
