@@ -56,6 +56,12 @@ const struct route ROUTES[] = {
     { "POST", "/api/v1/trials/{id}/decline", trial_decline, ROLE_INSTITUTION, POOL_OTHER },
     { "POST", "/api/v1/trials/{id}/cancel", trial_cancel, ROLE_ENTERPRISE, POOL_OTHER },
     { "POST", "/api/v1/trials/{id}/return", trial_return, ROLE_ENTERPRISE, POOL_OTHER },
+    { "POST", "/api/v1/trials/{id}/extension", trial_extension_request, ROLE_ENTERPRISE,
+      POOL_OTHER },
+    { "POST", "/api/v1/trials/{id}/extension/approve", trial_extension_approve, ROLE_INSTITUTION,
+      POOL_OTHER },
+    { "POST", "/api/v1/trials/{id}/extension/decline", trial_extension_decline, ROLE_INSTITUTION,
+      POOL_OTHER },
     { "POST", "/api/v1/trials/{id}/convert", trial_convert, ROLE_INSTITUTION,
       POOL_CHANGE },
 

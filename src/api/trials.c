@@ -1,4 +1,4 @@
-/* trials: request, approve, decline, cancel, return and convert a trial, and read trials. The
+/* trials: request, approve, decline, cancel, return, extend and convert a trial, and read trials. The
  * SQL functions of 0006_trials.sql decide who may see and do what; here bodies and queries are
  * checked so that a bad value gets a message naming its field. */
 #include "api/trials.h"
@@ -20,6 +20,9 @@ static const char *const TRIAL_STATUSES[] = {
     "requested", "active", "declined", "cancelled", "converted", "returned", "expired", NULL,
 };
 static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
+static const char *const RETURN_REASON_CODES[] = {
+    "technical_failure", "not_mature", "too_costly", "market_changed", "other", NULL,
+};
 static const char *const PAYMENT_MODES[] = {
     "lump_sum", "installments", "royalty", "lump_sum_plus_royalty", "equity", NULL,
 };
@@ -35,6 +38,18 @@ static const struct field_spec REQUEST_SPECS[] = {
     { .name = "planned_months", .type = FIELD_INT, .required = true, .min = 1, .max = 36 },
 };
 static const struct field_spec REASON_SPECS[] = {
+    { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 2000,
+      .check = text_not_blank },
+};
+static const struct field_spec RETURN_SPECS[] = {
+    { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 2000,
+      .check = text_not_blank },
+    { .name = "reason_code", .type = FIELD_ENUM, .values = RETURN_REASON_CODES },
+    { .name = "rating", .type = FIELD_INT, .min = 1, .max = 5 },
+};
+/* a trial is at most 36 months long and has at least one: at most 35 more */
+static const struct field_spec EXTENSION_SPECS[] = {
+    { .name = "months", .type = FIELD_INT, .required = true, .min = 1, .max = 35 },
     { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 2000,
       .check = text_not_blank },
 };
@@ -74,7 +89,18 @@ static const struct statement CANCEL = {
     "trial_cancel", "SELECT api_trial_cancel($1::bigint, $2::bigint)"
 };
 static const struct statement RETURN = {
-    "trial_return", "SELECT api_trial_return($1::bigint, $2::bigint, $3::text)"
+    "trial_return", "SELECT api_trial_return($1::bigint, $2::bigint, $3::jsonb)"
+};
+static const struct statement EXTENSION_REQUEST = {
+    "trial_extension_request",
+    "SELECT api_trial_extension_request($1::bigint, $2::bigint, $3::jsonb)"
+};
+static const struct statement EXTENSION_APPROVE = {
+    "trial_extension_approve", "SELECT api_trial_extension_approve($1::bigint, $2::bigint)"
+};
+static const struct statement EXTENSION_DECLINE = {
+    "trial_extension_decline",
+    "SELECT api_trial_extension_decline($1::bigint, $2::bigint, $3::text)"
 };
 static const struct statement CONVERT = {
     "trial_convert", "SELECT api_trial_convert($1::bigint, $2::bigint, $3::jsonb)"
@@ -128,9 +154,9 @@ void trial_get(struct request *req, struct reply *rep)
     api_db_json(rep, 200, &GET, 2, params);
 }
 
-/* Runs st with (actor, id, the body as JSON text), as an (idem) endpoint. */
+/* Runs st with (actor, id, the body as JSON text): as an (idem) endpoint when idempotent. */
 static void run_with_body(struct request *req, struct reply *rep, int ok_status,
-                          const struct statement *st)
+                          const struct statement *st, bool idempotent)
 {
     char *body = json_dumps(req->body, JSON_COMPACT);
     if (body == NULL) {
@@ -138,7 +164,10 @@ static void run_with_body(struct request *req, struct reply *rep, int ok_status,
         return;
     }
     const char *params[] = { actor(req), req->id_text[0], body };
-    idempotent_db_json(req, rep, ok_status, st, 3, params);
+    if (idempotent)
+        idempotent_db_json(req, rep, ok_status, st, 3, params);
+    else
+        api_db_json(rep, ok_status, st, 3, params);
     free(body);
 }
 
@@ -146,10 +175,10 @@ void trial_request(struct request *req, struct reply *rep)
 {
     if (!fields_check(req->body, REQUEST_SPECS, FIELD_COUNT(REQUEST_SPECS), rep))
         return;
-    run_with_body(req, rep, 201, &REQUEST);
+    run_with_body(req, rep, 201, &REQUEST, true);
 }
 
-/* approve and cancel take no fields (an empty object or no body). */
+/* approve, cancel and an extension's approval take no fields (an empty object or no body). */
 static void trial_move(struct request *req, struct reply *rep, const struct statement *st)
 {
     if (!fields_check(req->body, NULL, 0, rep))
@@ -158,7 +187,7 @@ static void trial_move(struct request *req, struct reply *rep, const struct stat
     api_db_json(rep, 200, st, 2, params);
 }
 
-/* decline and return take {"reason"}. */
+/* decline and an extension's decline take {"reason"}. */
 static void trial_close(struct request *req, struct reply *rep, const struct statement *st)
 {
     if (!fields_check(req->body, REASON_SPECS, FIELD_COUNT(REASON_SPECS), rep))
@@ -185,7 +214,26 @@ void trial_cancel(struct request *req, struct reply *rep)
 
 void trial_return(struct request *req, struct reply *rep)
 {
-    trial_close(req, rep, &RETURN);
+    if (!fields_check(req->body, RETURN_SPECS, FIELD_COUNT(RETURN_SPECS), rep))
+        return;
+    run_with_body(req, rep, 200, &RETURN, false);
+}
+
+void trial_extension_request(struct request *req, struct reply *rep)
+{
+    if (!fields_check(req->body, EXTENSION_SPECS, FIELD_COUNT(EXTENSION_SPECS), rep))
+        return;
+    run_with_body(req, rep, 200, &EXTENSION_REQUEST, false);
+}
+
+void trial_extension_approve(struct request *req, struct reply *rep)
+{
+    trial_move(req, rep, &EXTENSION_APPROVE);
+}
+
+void trial_extension_decline(struct request *req, struct reply *rep)
+{
+    trial_close(req, rep, &EXTENSION_DECLINE);
 }
 
 /* The license terms beyond single fields: installments add up to total_fen exactly, and only
@@ -218,5 +266,5 @@ void trial_convert(struct request *req, struct reply *rep)
     if (!fields_check(req->body, CONVERT_SPECS, FIELD_COUNT(CONVERT_SPECS), rep) ||
         !license_terms_valid(req->body, rep))
         return;
-    run_with_body(req, rep, 201, &CONVERT);
+    run_with_body(req, rep, 201, &CONVERT, true);
 }

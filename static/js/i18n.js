@@ -37,6 +37,10 @@ const FALLBACK_ENUMS = {
     ['cancelled', '已取消', 'Cancelled'], ['converted', '已转许可', 'Converted'], ['returned', '已退还', 'Returned'],
     ['expired', '已到期', 'Expired'],
   ],
+  return_reason_codes: [
+    ['technical_failure', '技术未达预期', 'Did not work technically'], ['not_mature', '成果尚不成熟', 'Not mature enough'],
+    ['too_costly', '成本过高', 'Too costly'], ['market_changed', '市场变化', 'Market changed'], ['other', '其他原因', 'Other'],
+  ],
   license_statuses: [['active', '履行中', 'Active'], ['settled', '已结清', 'Settled'], ['defaulted', '已违约', 'Defaulted']],
   institution_kinds: [
     ['university', '高校', 'University'], ['institute', '科研院所', 'Research institute'],

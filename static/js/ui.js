@@ -1,5 +1,5 @@
 // ui: shared page pieces — headings, loading and error boxes, status badges, definition lists,
-// tables, "load more" lists and the inline "reason" form used for decline/reject/return.
+// tables, "load more" lists and the inline "reason" form used for decline/reject/return/extension.
 
 import { h, clear } from './dom.js';
 import { t, enumLabel } from './i18n.js';
@@ -85,11 +85,14 @@ export function pagedList({ fetchPage, renderItem, empty, listTag = 'ul', listCl
 }
 
 // A button that opens an inline form asking for a reason, then calls onSubmit(reason).
-export function reasonAction({ label, submitLabel, onSubmit, testName, danger = true, optional = false }) {
+// extras: more fields before the reason ({ name, label, control }); onSubmit gets the reason and
+// an object of the extras' values by name.
+export function reasonAction({ label, submitLabel, onSubmit, testName, danger = true, optional = false, extras = [] }) {
   const wrap = h('div', { class: 'reason-action' });
   const open = h('button', { type: 'button', class: danger ? 'btn btn-danger' : 'btn', 'data-test': testName }, label);
   const reason = input({ name: 'reason', maxlength: '500', 'data-test': `${testName}-reason` });
   const form = h('form', { class: 'inline-form', hidden: true, novalidate: true },
+    extras.map((x) => field({ name: x.name, label: x.label, control: x.control })),
     field({ name: 'reason', label: t('common.reason'), control: reason }),
     formAlert(),
     h('div', { class: 'actions' },
@@ -100,7 +103,7 @@ export function reasonAction({ label, submitLabel, onSubmit, testName, danger = 
   open.addEventListener('click', () => {
     open.hidden = true;
     form.hidden = false;
-    reason.focus();
+    (extras.length ? extras[0].control : reason).focus();
   });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -113,7 +116,7 @@ export function reasonAction({ label, submitLabel, onSubmit, testName, danger = 
     }
     await busy(form, async () => {
       try {
-        await onSubmit(text);
+        await onSubmit(text, Object.fromEntries(extras.map((x) => [x.name, x.control.value])));
       } catch (err) {
         showProblem(form, err);
       }

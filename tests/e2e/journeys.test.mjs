@@ -402,6 +402,61 @@ test('(5) an achievement titled with markup shows the markup as text and runs no
   assertClean(state.inst);
 });
 
+test('(6) the enterprise asks for two more months, the institution agrees; the trial is then given back with a reason and a rating', async () => {
+  const entToken = await tokenFor(state.enterprise);
+  const padminToken = await tokenFor(state.provinceAdmin);
+  const title = `储能电池热管理 E2E ${RUN}`;
+  const a = await apiAs(state.institutionToken, 'POST', '/api/v1/achievements', {
+    title, abstract: '电池包液冷热管理方案。', field: 'new_energy', kind: 'technical_secret', keywords: ['储能'],
+    maturity: 5, trial_months: 12, payment_mode: 'lump_sum', reference_fee_fen: 2000000,
+  });
+  await apiAs(state.institutionToken, 'POST', `/api/v1/achievements/${a.id}/submit`, {});
+  await apiAs(padminToken, 'POST', `/api/v1/achievements/${a.id}/approve`, {});
+  const trial = await apiAs(entToken, 'POST', `/api/v1/achievements/${a.id}/trials`, { purpose: '样机验证', planned_months: 3 });
+  await apiAs(state.institutionToken, 'POST', `/api/v1/trials/${trial.id}/approve`, {});
+
+  const ent = state.ent.page;
+  await ent.goto('/#/me/trials');
+  let mine = card(ent, 'my-trials', title);
+  await mine.waitFor();
+  await mine.locator('[data-test=trial-extend]').click();
+  await mine.locator('[data-test=trial-extend-months]').fill('2');
+  await mine.locator('[data-test=trial-extend-reason]').fill('样机改版，需要多两个月验证。');
+  await shot(ent, 'trial-extend');
+  await mine.locator('[data-test=trial-extend-confirm]').click();
+  await card(ent, 'my-trials', title).locator('[data-test=trial-extension][data-status=pending]').waitFor();
+  assert.equal(await card(ent, 'my-trials', title).locator('[data-test=trial-extend]').count(), 0,
+    'a second request is offered while one is pending');
+
+  const inst = state.inst.page;
+  await inst.goto('/#/inst/trials');
+  const act = card(inst, 'active-trials', title);
+  await act.locator('[data-test=extension-approve]').click();
+  await card(inst, 'active-trials', title).locator('[data-test=trial-extension][data-status=approved]').waitFor();
+  const extended = await apiAs(state.institutionToken, 'GET', `/api/v1/trials/${trial.id}`);
+  assert.equal(extended.planned_months, 5);
+  assert.equal(extended.ends_on, addMonths(extended.started_on, 5));
+  assertClean(state.inst);
+
+  await ent.reload();
+  mine = card(ent, 'my-trials', title);
+  await mine.locator('[data-test=trial-extension][data-status=approved]').waitFor();
+  await mine.locator('[data-test=trial-return]').click();
+  await mine.locator('[data-test=trial-return-code]').selectOption('too_costly');
+  await mine.locator('[data-test=trial-return-rating]').selectOption('4');
+  await mine.locator('[data-test=trial-return-reason]').fill('改造成本超出预算。');
+  await mine.locator('[data-test=trial-return-confirm]').click();
+  const returned = ent.locator('[data-test=my-trials] > li[data-status=returned]').filter({ hasText: title });
+  await returned.waitFor();
+  await returned.getByText('成本过高').waitFor();
+  await returned.getByText('4 / 5').waitFor();
+  await shot(ent, 'trial-returned');
+  const back = await apiAs(entToken, 'GET', `/api/v1/trials/${trial.id}`);
+  assert.equal(back.reason_code, 'too_costly');
+  assert.equal(back.rating, 4);
+  assertClean(state.ent);
+});
+
 // "2026-01-31" + n months, clamped to the month's end.
 function addMonths(ymd, months) {
   const [y, m, d] = ymd.split('-').map(Number);

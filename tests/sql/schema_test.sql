@@ -389,6 +389,42 @@ SELECT pg_temp.refused(ARRAY[
       VALUES (pg_temp.id('t4'), 'lump_sum', 100)$$],
     '23505', 'licenses_one_in_force_on_exclusive');
 
+-- Extensions and returns (0019): planned_months grows only while active, within the limit taken
+-- at request time; a return's reason code and rating belong to the return.
+SELECT pg_temp.expect((SELECT max_trial_months = 12 FROM trials WHERE id = pg_temp.id('t3')),
+                      'a trial keeps the achievement''s trial_months as its limit');
+SELECT pg_temp.refused($$UPDATE trials SET planned_months = 13,
+                                ends_on = (started_on + interval '13 months')::date
+                          WHERE id = pg_temp.id('t3')$$,
+                       '23514', 'trials_planned_within_max');
+SELECT pg_temp.refused($$UPDATE trials SET planned_months = 5,
+                                ends_on = (started_on + interval '5 months')::date
+                          WHERE id = pg_temp.id('t3')$$,
+                       '23514', 'trials_fixed_columns');
+SELECT pg_temp.refused($$UPDATE trials SET max_trial_months = 36 WHERE id = pg_temp.id('t3')$$,
+                       '23514', 'trials_fixed_columns');
+SELECT pg_temp.refused($$UPDATE trials SET reason_code = 'other' WHERE id = pg_temp.id('t3')$$,
+                       '23514', 'trials_fixed_columns');
+SELECT pg_temp.refused($$UPDATE trials SET status = 'returned', closed_at = tp_now(),
+                                reason_code = 'too_cheap' WHERE id = pg_temp.id('t3')$$,
+                       '23514', 'trials_reason_code_valid');
+SELECT pg_temp.refused($$UPDATE trials SET status = 'returned', closed_at = tp_now(),
+                                rating = 6 WHERE id = pg_temp.id('t3')$$,
+                       '23514', 'trials_rating_valid');
+SELECT pg_temp.refused(ARRAY[
+    $$INSERT INTO trial_extensions (trial_id, months, reason, requested_by)
+      VALUES (pg_temp.id('t3'), 2, '中试延长', pg_temp.id('buyer'))$$,
+    $$INSERT INTO trial_extensions (trial_id, months, reason, requested_by)
+      VALUES (pg_temp.id('t3'), 1, '再延长', pg_temp.id('buyer'))$$],
+    '23505', 'trial_extensions_one_pending');
+SELECT pg_temp.refused(ARRAY[
+    $$INSERT INTO trial_extensions (trial_id, months, reason, requested_by, status, decided_by,
+                                    decided_at)
+      VALUES (pg_temp.id('t3'), 2, '中试延长', pg_temp.id('buyer'), 'declined',
+              pg_temp.id('staff'), tp_now())$$,
+    $$UPDATE trial_extensions SET status = 'approved' WHERE trial_id = pg_temp.id('t3')$$],
+    'TP409', 'trial_extensions_decided_once');
+
 -- ---------------------------------------------------------------------------------------------
 -- Licenses, installments, payments
 

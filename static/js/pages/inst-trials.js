@@ -1,5 +1,5 @@
 // inst-trials: an institution's incoming trial requests (approve, decline with a reason) and its
-// active trials (days left, convert into a license).
+// active trials (days left, convert into a license, decide a request for more time).
 
 import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
@@ -26,6 +26,20 @@ function convertToggle(trial, ctx) {
   return box;
 }
 
+// The pending request for more time, if any: approve, or decline with a reason.
+function extensionDecision(trial, ctx) {
+  if (!trial.extension || trial.extension.status !== 'pending') return null;
+  return h('div', { class: 'actions' },
+    actionButton({
+      label: t('trial.extensionApprove'), testName: 'extension-approve', kind: 'btn btn-primary',
+      onClick: async () => { await api.post(`/trials/${trial.id}/extension/approve`, {}); ctx.rerender(); },
+    }),
+    reasonAction({
+      label: t('trial.extensionDecline'), testName: 'extension-decline',
+      onSubmit: async (reason) => { await api.post(`/trials/${trial.id}/extension/decline`, { reason }); ctx.rerender(); },
+    }));
+}
+
 export async function render(ctx) {
   const requested = pagedList({
     fetchPage: (cursor) => api.get('/trials', { status: 'requested', limit: 20, cursor }),
@@ -47,7 +61,7 @@ export async function render(ctx) {
   });
   const active = pagedList({
     fetchPage: (cursor) => api.get('/trials', { status: 'active', limit: 20, cursor }),
-    renderItem: (trial) => trialCard(trial, { side: 'institution', actions: [convertToggle(trial, ctx)] }),
+    renderItem: (trial) => trialCard(trial, { side: 'institution', actions: [convertToggle(trial, ctx), extensionDecision(trial, ctx)] }),
     empty: t('trial.noActive'),
     testName: 'active-trials',
   });
