@@ -106,8 +106,10 @@ BEGIN
         ('agri@hefeng-agri.demo', '嘉兴禾丰农业科技有限公司', '91330402MA2LC9Y14E', 'ZJ', '冯春燕'),
         ('qa@yikang-med.demo', '南京医康医疗器械有限公司', '91320115MA1Q2WE77A', 'JS', '何明')
     ), made AS (
-        INSERT INTO enterprises (name, credit_code, province, contact_name)
-        SELECT name, credit_code, province, contact FROM org
+        INSERT INTO enterprises (name, credit_code, province, scale, contact_name)
+        SELECT name, credit_code, province,
+               (ARRAY['small', 'medium', 'micro'])[1 + (row_number() OVER ()) % 3], contact
+          FROM org
         ON CONFLICT ON CONSTRAINT enterprises_credit_code_unique DO NOTHING
         RETURNING id, credit_code
     )

@@ -16,6 +16,7 @@
 static const char LIST_SCOPE[] = "institutions";
 
 static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
+static const char *const ENTERPRISE_SCALES[] = { "micro", "small", "medium", "large", NULL };
 static const char *const INSTITUTION_KINDS[] = {
     "university", "institute", "hospital", "other", NULL,
 };
@@ -85,6 +86,9 @@ static const struct field_spec ENTERPRISE_SPECS[] = {
     { .name = "credit_code", .type = FIELD_STRING, .required = true, .min = 1, .max = 64,
       .check = credit_code_problem },
     PROVINCE_SPEC(true),
+    /* the national SME classification; whether the credit code lies in the province is the
+     * database's to say (api_enterprise_create) */
+    { .name = "scale", .type = FIELD_ENUM, .required = true, .values = ENTERPRISE_SCALES },
     CONTACT_NAME_SPEC,
     EMAIL_SPEC,
     PASSWORD_SPEC,

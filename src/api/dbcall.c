@@ -14,6 +14,7 @@ static const struct {
     { "TP400", 400, "bad_request" },
     { "TP401", 401, "unauthenticated" },
     { "TP403", 403, "forbidden" },
+    { "TP4SM", 403, "not_sme" },
     { "TP404", 404, "not_found" },
     { "TP409", 409, "invalid_transition" },
     { "TP410", 409, "conflict" },

@@ -63,3 +63,11 @@ export function makeCreditCode(prefix8, orgBody8) {
   const first17 = prefix8 + org;
   return first17 + creditCheckChar(first17);
 }
+
+// Whether the registering division (characters 3-8, GB/T 2260) lies in the province, or is
+// national (10xxxx), as the service requires at sign-up.
+const PROVINCE_DIVISIONS = { SH: '31', JS: '32', ZJ: '33', AH: '34' };
+export function creditCodeInProvince(code, province) {
+  const prefix = String(code || '').slice(2, 4);
+  return prefix === '10' || prefix === PROVINCE_DIVISIONS[province];
+}

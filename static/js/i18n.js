@@ -37,6 +37,10 @@ const FALLBACK_ENUMS = {
     ['cancelled', '已取消', 'Cancelled'], ['converted', '已转许可', 'Converted'], ['returned', '已退还', 'Returned'],
     ['expired', '已到期', 'Expired'],
   ],
+  enterprise_scales: [
+    ['micro', '微型企业', 'Micro enterprise'], ['small', '小型企业', 'Small enterprise'],
+    ['medium', '中型企业', 'Medium-sized enterprise'], ['large', '大型企业', 'Large enterprise'],
+  ],
   return_reason_codes: [
     ['technical_failure', '技术未达预期', 'Did not work technically'], ['not_mature', '成果尚不成熟', 'Not mature enough'],
     ['too_costly', '成本过高', 'Too costly'], ['market_changed', '市场变化', 'Market changed'], ['other', '其他原因', 'Other'],

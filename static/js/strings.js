@@ -95,6 +95,8 @@ const zh = {
   'account.signupIntro': '长三角（沪苏浙皖）的中小企业可自行注册，注册后即可申请免费试用。',
   'account.enterpriseName': '企业名称', 'account.creditCode': '统一社会信用代码',
   'account.creditHint': '18 位，见营业执照', 'account.contactName': '联系人', 'account.createAccount': '注册并登录',
+  'account.scale': '企业规模', 'account.scaleHint': '按国家中小企业划型标准；免费试用面向微型、小型和中型企业。',
+  'credit.province': '登记机关不在所选省份（第 3–4 位应为 31 上海、32 江苏、33 浙江、34 安徽，或 10 国家级）',
 
   'credit.empty': '请填写统一社会信用代码', 'credit.length': '应为 18 位', 'credit.charset': '含有不允许的字符（不使用 I、O、Z、S、V）',
   'credit.org_check': '组织机构代码（第 9–17 位）校验位不正确', 'credit.check': '第 18 位校验码不正确',
@@ -107,6 +109,7 @@ const zh = {
 
   'err.bad_request': '请求无效。', 'err.invalid_json': '请求格式错误。', 'err.invalid_field': '请检查标出的内容。',
   'err.unauthenticated': '请先登录。', 'err.bad_credentials': '邮箱或密码不正确。', 'err.forbidden': '您无权执行此操作。',
+  'err.not_sme': '免费试用面向中小企业；大型企业可通过专利开放许可获得许可。',
   'err.not_found': '找不到该内容，或您无权查看。', 'err.method_not_allowed': '不支持此操作。',
   'err.conflict': '与现有数据冲突（例如已存在或已有进行中的试用）。', 'err.invalid_transition': '当前状态不允许此操作，请刷新后再试。',
   'err.idempotency_conflict': '这次提交与之前的重复提交不一致，请刷新后重试。', 'err.precondition_failed': '内容已被他人修改，请重新加载后再编辑。',
@@ -211,6 +214,8 @@ const en = {
   'account.signupIntro': 'SMEs in Shanghai, Jiangsu, Zhejiang and Anhui register themselves and can then request free trials.',
   'account.enterpriseName': 'Enterprise name', 'account.creditCode': 'Unified Social Credit Code',
   'account.creditHint': '18 characters, on the business licence', 'account.contactName': 'Contact person', 'account.createAccount': 'Sign up and sign in',
+  'account.scale': 'Enterprise size', 'account.scaleHint': 'By the national SME classification; free trials are for micro, small and medium enterprises.',
+  'credit.province': 'Not registered in the chosen province (characters 3–4 must be 31 Shanghai, 32 Jiangsu, 33 Zhejiang, 34 Anhui, or 10 national)',
 
   'credit.empty': 'Enter the Unified Social Credit Code', 'credit.length': 'Must be 18 characters', 'credit.charset': 'Contains a character that is not allowed (I, O, Z, S, V are never used)',
   'credit.org_check': 'The organisation code (characters 9–17) has a wrong check digit', 'credit.check': 'The 18th character (check digit) is wrong',
@@ -223,6 +228,7 @@ const en = {
 
   'err.bad_request': 'The request is not valid.', 'err.invalid_json': 'The request is malformed.', 'err.invalid_field': 'Please check the marked fields.',
   'err.unauthenticated': 'Please sign in first.', 'err.bad_credentials': 'Wrong email or password.', 'err.forbidden': 'You may not do this.',
+  'err.not_sme': 'Free trials are for small and medium enterprises; a large enterprise can take an open license.',
   'err.not_found': 'Not found, or not visible to you.', 'err.method_not_allowed': 'This action is not supported.',
   'err.conflict': 'This conflicts with existing data (for example it already exists, or a trial is already open).', 'err.invalid_transition': 'Its current state does not allow this; reload and try again.',
   'err.idempotency_conflict': 'This submission does not match an earlier one with the same key; reload and try again.', 'err.precondition_failed': 'Someone else changed it meanwhile; reload before editing.',

@@ -204,8 +204,8 @@ struct fixture_user fixture_enterprise(const char *province)
     fixture_credit_code(serial, code);
     use_clock();
     int64_t id = atoll(fixture_sql(
-        "INSERT INTO enterprises (name, credit_code, province, contact_name)"
-        " VALUES ('测试科技有限公司%u', '%s', '%s', '李经理') RETURNING id",
+        "INSERT INTO enterprises (name, credit_code, province, scale, contact_name)"
+        " VALUES ('测试科技有限公司%u', '%s', '%s', 'small', '李经理') RETURNING id",
         serial, code, province));
     return user_insert("enterprise", province, 0, id);
 }

@@ -16,11 +16,11 @@ VALUES (1, '复旦大学', 'SH', 'university', '张老师'),
        (3, '浙江大学', 'ZJ', 'university', '王老师'),
        (4, '中国科学技术大学', 'AH', 'university', '赵老师');
 
-INSERT INTO enterprises (id, name, credit_code, province, contact_name) OVERRIDING SYSTEM VALUE
-VALUES (1, '上海微电子有限公司', '91310000MA1K000011', 'SH', '陈经理'),
-       (2, '苏州纳米科技有限公司', '91320500MA1K000022', 'JS', '周经理'),
-       (3, '杭州智造有限公司', '91330100MA2B000033', 'ZJ', '吴经理'),
-       (4, '合肥储能有限公司', '91340100MA2C000044', 'AH', '郑经理');
+INSERT INTO enterprises (id, name, credit_code, province, scale, contact_name) OVERRIDING SYSTEM VALUE
+VALUES (1, '上海微电子有限公司', '91310000MA1K000011', 'SH', 'small', '陈经理'),
+       (2, '苏州纳米科技有限公司', '91320500MA1K000022', 'JS', 'medium', '周经理'),
+       (3, '杭州智造有限公司', '91330100MA2B000033', 'ZJ', 'micro', '吴经理'),
+       (4, '合肥储能有限公司', '91340100MA2C000044', 'AH', 'small', '郑经理');
 
 -- Titles that a spreadsheet would run as formulas, one per starting character.
 INSERT INTO achievements (id, institution_id, province, title, abstract, field, kind, maturity,

@@ -33,19 +33,34 @@ static struct {
 
 static int serial;
 
-/* A valid credit code (both check digits right) whose organisation code body is n. */
-static void credit_code_make(long n, char out[19])
+/* A registering division (GB/T 2260) in province. */
+static const char *division_of(const char *province)
+{
+    return strcmp(province, "SH") == 0 ? "310115" : strcmp(province, "JS") == 0 ? "320506"
+         : strcmp(province, "ZJ") == 0 ? "330106" : "340104";
+}
+
+/* A valid credit code (both check digits right) registered in division whose organisation code
+ * body is n. */
+static void credit_code_in(const char *division, long n, char out[19])
 {
     static const char ORG_CHECKS[] = "0123456789X";
     static const char CHECKS[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
     for (size_t i = 0; ORG_CHECKS[i] != '\0'; i++) {
         for (size_t j = 0; CHECKS[j] != '\0'; j++) {
-            snprintf(out, 19, "91330100%08ld%c%c", n % 100000000, ORG_CHECKS[i], CHECKS[j]);
+            snprintf(out, 19, "91%s%08ld%c%c", division, n % 100000000, ORG_CHECKS[i],
+                     CHECKS[j]);
             if (credit_code_problem(out) == NULL)
                 return;
         }
     }
     ck_abort_msg("no valid credit code for %ld", n);
+}
+
+/* The same in a division of province. */
+static void credit_code_make(long n, const char *province, char out[19])
+{
+    credit_code_in(division_of(province), n, out);
 }
 
 static struct http_reply *post(const char *path, const char *token, json_t *body)
@@ -60,9 +75,9 @@ static struct http_reply *post(const char *path, const char *token, json_t *body
 
 static json_t *enterprise_body(const char *email, const char *credit_code, const char *province)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", "杭州测试科技有限公司",
-                     "credit_code", credit_code, "province", province, "contact_name", "张三",
-                     "email", email, "password", "enterprise-password-1");
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", "杭州测试科技有限公司",
+                     "credit_code", credit_code, "province", province, "scale", "small",
+                     "contact_name", "张三", "email", email, "password", "enterprise-password-1");
 }
 
 static json_t *institution_body(const char *email, const char *province)
@@ -120,7 +135,7 @@ static void assert_invalid_field(struct http_reply *r, const char *field, const 
 static struct member enterprise_signup(const char *email, const char *province)
 {
     char code[19];
-    credit_code_make(10000 + serial++, code);
+    credit_code_make(10000 + serial++, province, code);
     struct http_reply *r = post("/api/v1/enterprises", NULL,
                                 enterprise_body(email, code, province));
     ck_assert_msg(r->status == 201, "sign-up of %s: %ld %s", email, r->status, r->body);
@@ -199,7 +214,7 @@ static long get_status(const char *path, const char *token)
 START_TEST(enterprise_signup_creates_the_enterprise_and_its_first_user)
 {
     char code[19];
-    credit_code_make(20000, code);
+    credit_code_make(20000, "AH", code);
     struct http_reply *r = post("/api/v1/enterprises", NULL,
                                 enterprise_body("Founder@New-Ent.TEST", code, "AH"));
     ck_assert_int_eq(r->status, 201);
@@ -207,6 +222,8 @@ START_TEST(enterprise_signup_creates_the_enterprise_and_its_first_user)
     json_t *user = json_object_get(r->json, "user");
     ck_assert_str_eq(json_string_value(json_object_get(enterprise, "credit_code")), code);
     ck_assert_str_eq(json_string_value(json_object_get(enterprise, "province")), "AH");
+    ck_assert_str_eq(json_string_value(json_object_get(enterprise, "scale")), "small");
+    ck_assert_str_eq(json_string_value(json_object_get(enterprise, "division_code")), "340104");
     ck_assert_str_eq(json_string_value(json_object_get(enterprise, "name")), "杭州测试科技有限公司");
     ck_assert_str_eq(json_string_value(json_object_get(user, "role")), "enterprise");
     ck_assert_str_eq(json_string_value(json_object_get(user, "email")), "founder@new-ent.test");
@@ -253,6 +270,8 @@ START_TEST(enterprise_signup_checks_every_field_and_changes_nothing)
         { "name", "42", "string" },
         { "province", "\"SD\"", "allowed values" },
         { "province", "\"zj\"", "allowed values" },
+        { "scale", "\"huge\"", "allowed values" },
+        { "scale", "null", "is required" },
         { "contact_name", "\"\"", "empty" },
         { "email", "\"zhang.new-ent.test\"", "name@domain" },
         { "email", "\"zhang@localhost\"", "name@domain" },
@@ -266,7 +285,7 @@ START_TEST(enterprise_signup_checks_every_field_and_changes_nothing)
     char *before = database_state();
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
         char code[19];
-        credit_code_make(20100 + (long)i, code);
+        credit_code_make(20100 + (long)i, "ZJ", code);
         json_t *body = enterprise_body("new@bad-input.test", code, "ZJ");
         json_t *value = json_loads(CASES[i].value, JSON_DECODE_ANY, NULL);
         ck_assert_ptr_nonnull(value);
@@ -280,11 +299,36 @@ START_TEST(enterprise_signup_checks_every_field_and_changes_nothing)
 }
 END_TEST
 
+START_TEST(enterprise_signup_needs_a_credit_code_of_its_province)
+{
+    char *before = database_state();
+    char fujian[19];
+    credit_code_in("350100", 20400, fujian);   /* registered in Fuzhou */
+    struct http_reply *r = post("/api/v1/enterprises", NULL,
+                                enterprise_body("fuzhou@outside.test", fujian, "ZJ"));
+    assert_invalid_field(r, "credit_code", "outside the province ZJ");
+    http_reply_free(r);
+    char shanghai[19];
+    credit_code_make(20401, "SH", shanghai);
+    r = post("/api/v1/enterprises", NULL, enterprise_body("sh@outside.test", shanghai, "JS"));
+    assert_invalid_field(r, "credit_code", "outside the province JS");
+    http_reply_free(r);
+    assert_unchanged(before);
+    free(before);
+    /* registered nationally (division 10xxxx): any province */
+    char national[19];
+    credit_code_in("100000", 20402, national);
+    r = post("/api/v1/enterprises", NULL, enterprise_body("national@inside.test", national, "AH"));
+    ck_assert_msg(r->status == 201, "%ld %s", r->status, r->body);
+    http_reply_free(r);
+}
+END_TEST
+
 START_TEST(enterprise_signup_refuses_unknown_fields_bad_json_and_other_media)
 {
     char *before = database_state();
     char code[19];
-    credit_code_make(20200, code);
+    credit_code_make(20200, "ZJ", code);
     json_t *body = enterprise_body("extra@bad-input.test", code, "ZJ");
     json_object_set_new(body, "role", json_string("admin"));
     struct http_reply *r = post("/api/v1/enterprises", NULL, body);
@@ -312,7 +356,7 @@ END_TEST
 START_TEST(second_signup_with_the_same_credit_code_or_email_is_409)
 {
     char code[19];
-    credit_code_make(20300, code);
+    credit_code_make(20300, "JS", code);
     struct http_reply *r = post("/api/v1/enterprises", NULL,
                                 enterprise_body("first@dup.test", code, "JS"));
     ck_assert_int_eq(r->status, 201);
@@ -326,7 +370,7 @@ START_TEST(second_signup_with_the_same_credit_code_or_email_is_409)
     http_reply_free(r);
 
     char other[19];
-    credit_code_make(20301, other);
+    credit_code_make(20301, "JS", other);
     r = post("/api/v1/enterprises", NULL, enterprise_body("FIRST@dup.test", other, "JS"));
     assert_problem(r, 409, "conflict");
     ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(r->json, "detail")), "email"));
@@ -704,6 +748,7 @@ int main(void)
     tcase_add_test(tc, enterprise_signup_checks_every_field_and_changes_nothing);
     tcase_add_test(tc, enterprise_signup_refuses_unknown_fields_bad_json_and_other_media);
     tcase_add_test(tc, second_signup_with_the_same_credit_code_or_email_is_409);
+    tcase_add_test(tc, enterprise_signup_needs_a_credit_code_of_its_province);
     tcase_add_test(tc, an_enterprise_is_seen_by_its_staff_and_its_admins_only);
     tcase_add_test(tc, admin_registers_an_institution_with_its_first_user);
     tcase_add_test(tc, who_may_register_an_institution);

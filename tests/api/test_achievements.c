@@ -40,8 +40,8 @@ static void setup(void)
                                   "VALUES ('江苏材料研究所', 'JS', 'institute', '李老师') RETURNING id",
                             0, NULL);
     char *e = fixture_value(conn, "INSERT INTO enterprises (name, credit_code, province, "
-                                  "contact_name) VALUES ('杭州小微科技', '913301001234567890', 'ZJ', "
-                                  "'王经理') RETURNING id",
+                                  "scale, contact_name) VALUES ('杭州小微科技', "
+                                  "'913301001234567890', 'ZJ', 'micro', '王经理') RETURNING id",
                             0, NULL);
     fixture_person(conn, &people[ENTERPRISE], "enterprise", NULL, NULL, e);
     fixture_person(conn, &people[INSTITUTION_A], "institution", NULL, a, NULL);

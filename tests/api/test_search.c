@@ -49,8 +49,8 @@ static void setup_people(const char *database)
     institution_sign_in(conn, INSTITUTION_B, "江苏材料研究所", "JS");
     institution_sign_in(conn, INSTITUTION_C, "安徽农业大学", "AH");
     char *e = fixture_value(conn, "INSERT INTO enterprises (name, credit_code, province, "
-                                  "contact_name) VALUES ('杭州小微科技', '913301001234567890', 'ZJ', "
-                                  "'王经理') RETURNING id",
+                                  "scale, contact_name) VALUES ('杭州小微科技', "
+                                  "'913301001234567890', 'ZJ', 'micro', '王经理') RETURNING id",
                             0, NULL);
     fixture_person(conn, &people[ENTERPRISE], "enterprise", NULL, NULL, e);
     fixture_person(conn, &people[PROVINCE_ADMIN_ZJ], "province_admin", "ZJ", NULL, NULL);

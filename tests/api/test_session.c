@@ -83,8 +83,8 @@ static long user_add(const char *email, const char *password, const char *role)
     const char *id;
     if (strcmp(role, "enterprise") == 0)
         id = sql_value("WITH e AS (INSERT INTO enterprises (name, credit_code, province, "
-                       "contact_name) VALUES ('企业 %1$s', upper(substr(md5('%1$s'), 1, 8)) "
-                       "|| '0000000000', 'JS', '联系人') RETURNING id) "
+                       "scale, contact_name) VALUES ('企业 %1$s', upper(substr(md5('%1$s'), 1, 8)) "
+                       "|| '0000000000', 'JS', 'small', '联系人') RETURNING id) "
                        "INSERT INTO users (email, password_hash, role, enterprise_id, "
                        "contact_name) SELECT '%1$s', '%2$s', 'enterprise', e.id, '联系人' "
                        "FROM e RETURNING id", email, hash);

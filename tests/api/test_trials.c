@@ -89,6 +89,11 @@ START_TEST(trial_request_refusals_change_nothing)
                   "forbidden");
     fixture_check(NULL, "POST", own_path, "{\"purpose\":\"x\",\"planned_months\":1}", 401,
                   "unauthenticated");
+    /* free trials are for small and medium enterprises */
+    struct fixture_user large = fixture_enterprise("JS");
+    fixture_sql("UPDATE enterprises SET scale = 'large' WHERE id = %lld", (long long)large.org_id);
+    fixture_check(&large, "POST", own_path, "{\"purpose\":\"x\",\"planned_months\":1}", 403,
+                  "not_sme");
     fixture_check(&ent, "POST", "/api/v1/achievements/999999/trials",
                   "{\"purpose\":\"x\",\"planned_months\":1}", 404, "not_found");
     fixture_sql("UPDATE achievements SET status = 'withdrawn' WHERE id = %lld",

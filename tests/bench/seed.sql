@@ -176,10 +176,11 @@ SELECT i, city || subject || CASE kind WHEN 'university' THEN '大学' WHEN 'ins
        ) AS s;
 
 -- Enterprises 1..:enterprises take the trials; the next :bench_enterprises are the bench users'.
-INSERT INTO enterprises (id, name, credit_code, province, contact_name, created_at)
+INSERT INTO enterprises (id, name, credit_code, province, scale, contact_name, created_at)
 OVERRIDING SYSTEM VALUE
 SELECT e, city || b1 || b2 || industry || '有限公司',
-       code17 || pg_temp.credit_check(code17), province, contact,
+       code17 || pg_temp.credit_check(code17), province,
+       (ARRAY['micro', 'small', 'small', 'medium'])[1 + e % 4], contact,
        now() - interval '1000 days' + e * interval '1 minute'
   FROM (SELECT e, p AS province,
                (:'cities'::text[])[pn][1 + pg_temp.pick(e, 11, 6)] AS city,

@@ -67,7 +67,7 @@ function patentNumber() {
 function creditCode() {
   let body = '';
   for (let i = 0; i < 8; i += 1) body += String(Math.floor(Math.random() * 10));
-  return makeCreditCode('91330100', body);
+  return makeCreditCode('91320100', body);   // Nanjing: the enterprise signs up in Jiangsu
 }
 
 // Signs in over the API and returns a bearer token.
@@ -226,6 +226,11 @@ test('(1) an enterprise signs up, searches 芯片, opens the result and requests
   await page.getByLabel('统一社会信用代码').pressSequentially(e.code);
   await page.waitForSelector('[data-test=credit-code-state]:has-text("✓")');
   assert.equal(await page.locator('[data-field=credit_code] .field-error').textContent(), '');
+  await page.selectOption('[data-test=signup-province]', 'ZJ');
+  await page.selectOption('[data-test=signup-scale]', 'small');
+  // registered in Nanjing: refused for Zhejiang before anything is sent
+  await page.click('[data-test=signup-submit]');
+  await page.waitForSelector('[data-field=credit_code] .field-error:not(:empty)');
   await page.selectOption('[data-test=signup-province]', 'JS');
   await page.fill('[data-test=signup-contact]', '王经理');
   await page.fill('[data-test=signup-email]', e.email);

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import {
   parseYuanToFen, fenToYuanInput, formatFen, parsePercentToBp, bpToPercentInput, daysBetween, addMonths, isValidDate,
 } from '../../static/js/format.js';
-import { creditCodeProblem, creditCheckChar, orgCheckChar, makeCreditCode, normaliseCreditCode } from '../../static/js/creditcode.js';
+import {
+  creditCodeProblem, creditCheckChar, orgCheckChar, makeCreditCode, normaliseCreditCode, creditCodeInProvince,
+} from '../../static/js/creditcode.js';
 import { patentNumberProblem, normalisePatentNumber } from '../../static/js/patent.js';
 import { splitList } from '../../static/js/pages/achievement-form.js';
 
@@ -73,6 +75,13 @@ test('credit codes: GB 32100 check character and the organisation code inside', 
     const body = String(10000000 + i * 4999).slice(0, 8);
     assert.equal(creditCodeProblem(makeCreditCode('91330100', body)), null, body);
   }
+});
+
+test('credit codes belong to the province they are registered in, or are national', () => {
+  assert.ok(creditCodeInProvince('91330106MA2CF8K371', 'ZJ'));
+  assert.ok(creditCodeInProvince('91100000MA2CF8K371', 'AH'));
+  assert.ok(!creditCodeInProvince('91350100M000100Y43', 'ZJ'));
+  assert.ok(!creditCodeInProvince('91310115MA1FL5QN43', 'JS'));
 });
 
 test('organisation code check: 10 becomes X and 11 becomes 0', () => {

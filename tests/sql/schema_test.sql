@@ -91,23 +91,34 @@ SELECT pg_temp.expect((SELECT length(value) FROM server_secrets WHERE name = 'cu
 WITH i AS (INSERT INTO institutions (name, province, kind, contact_name)
            VALUES ('上海交通测试大学', 'SH', 'university', '王老师') RETURNING id)
 INSERT INTO ids SELECT 'inst', id FROM i;
-WITH e AS (INSERT INTO enterprises (name, credit_code, province, contact_name)
-           VALUES ('苏州测试科技有限公司', '91320500MA1MXXXX1A', 'JS', '李经理') RETURNING id)
+WITH e AS (INSERT INTO enterprises (name, credit_code, province, scale, contact_name)
+           VALUES ('苏州测试科技有限公司', '91320500MA1MXXXX1A', 'JS', 'small', '李经理') RETURNING id)
 INSERT INTO ids SELECT 'ent1', id FROM e;
-WITH e AS (INSERT INTO enterprises (name, credit_code, province, contact_name)
-           VALUES ('杭州测试智能有限公司', '91330100MA2BXXXX2B', 'ZJ', '赵经理') RETURNING id)
+WITH e AS (INSERT INTO enterprises (name, credit_code, province, scale, contact_name)
+           VALUES ('杭州测试智能有限公司', '91330100MA2BXXXX2B', 'ZJ', 'medium', '赵经理') RETURNING id)
 INSERT INTO ids SELECT 'ent2', id FROM e;
 
 SELECT pg_temp.refused($$INSERT INTO institutions (name, province, kind, contact_name)
                          VALUES ('x', 'BJ', 'university', 'y')$$, '23514', 'institutions_province_valid');
 SELECT pg_temp.refused($$INSERT INTO institutions (name, province, kind, contact_name)
                          VALUES ('  ', 'SH', 'university', 'y')$$, '23514', 'institutions_name_valid');
-SELECT pg_temp.refused($$INSERT INTO enterprises (name, credit_code, province, contact_name)
-                         VALUES ('x', '91320500MA1MXXXX1A', 'JS', 'y')$$,
+SELECT pg_temp.refused($$INSERT INTO enterprises (name, credit_code, province, scale, contact_name)
+                         VALUES ('x', '91320500MA1MXXXX1A', 'JS', 'small', 'y')$$,
                        '23505', 'enterprises_credit_code_unique');
-SELECT pg_temp.refused($$INSERT INTO enterprises (name, credit_code, province, contact_name)
-                         VALUES ('x', '91320500MA1MIIII1A', 'JS', 'y')$$,
+SELECT pg_temp.refused($$INSERT INTO enterprises (name, credit_code, province, scale, contact_name)
+                         VALUES ('x', '91320500MA1MIIII1A', 'JS', 'small', 'y')$$,
                        '23514', 'enterprises_credit_code_valid');
+SELECT pg_temp.refused($$INSERT INTO enterprises (name, credit_code, province, contact_name)
+                         VALUES ('x', '91320500MA1MXXXX9A', 'JS', 'y')$$,
+                       '23514', 'enterprises_scale_declared');
+SELECT pg_temp.refused($$INSERT INTO enterprises (name, credit_code, province, scale, contact_name)
+                         VALUES ('x', '91320500MA1MXXXX9A', 'JS', 'giant', 'y')$$,
+                       '23514', 'enterprises_scale_valid');
+SELECT pg_temp.expect(credit_code_in_province('91320500MA1MXXXX1A', 'JS')
+                      AND credit_code_in_province('91100000MA1MXXXX1A', 'AH')
+                      AND NOT credit_code_in_province('91350100MA1MXXXX1A', 'ZJ')
+                      AND NOT credit_code_in_province('91310000MA1MXXXX1A', 'JS'),
+                      'a credit code lies in its province, or is national');
 
 WITH u AS (INSERT INTO users (email, password_hash, role, institution_id, contact_name)
            VALUES ('staff@sjtu.test', pg_temp.pw(), 'institution', pg_temp.id('inst'), '王老师')

@@ -6,7 +6,7 @@ import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { field, input, enumSelect, formAlert, showProblem, showClientErrors, busy, setFieldError } from '../forms.js';
-import { creditCodeProblem, normaliseCreditCode } from '../creditcode.js';
+import { creditCodeProblem, creditCodeInProvince, normaliseCreditCode } from '../creditcode.js';
 import { signIn, homeFor } from '../session.js';
 import { pageTitle } from '../ui.js';
 
@@ -22,6 +22,7 @@ export async function render(ctx) {
   });
   const creditState = h('p', { class: 'field-ok', 'aria-live': 'polite', 'data-test': 'credit-code-state' });
   const province = enumSelect('provinces', { required: true, 'data-test': 'signup-province' }, t('common.choose'));
+  const scale = enumSelect('enterprise_scales', { required: true, 'data-test': 'signup-scale' }, t('common.choose'));
   const contact = input({ autocomplete: 'name', required: true, maxlength: '100', 'data-test': 'signup-contact' });
   const email = input({ type: 'email', autocomplete: 'email', required: true, 'data-test': 'signup-email' });
   const password = input({ type: 'password', autocomplete: 'new-password', minlength: '10', required: true, 'data-test': 'signup-password' });
@@ -32,6 +33,7 @@ export async function render(ctx) {
     field({ name: 'name', label: t('account.enterpriseName'), control: name, wide: true }),
     creditField,
     field({ name: 'province', label: t('ach.province'), control: province }),
+    field({ name: 'scale', label: t('account.scale'), control: scale, hint: t('account.scaleHint') }),
     field({ name: 'contact_name', label: t('account.contactName'), control: contact }),
     field({ name: 'email', label: t('account.email'), control: email }),
     field({ name: 'password', label: t('account.password'), control: password, hint: t('account.passwordHint') }),
@@ -70,6 +72,8 @@ export async function render(ctx) {
     const cp = creditCodeProblem(code);
     if (cp) problems.credit_code = creditMessage(cp);
     if (!province.value) problems.province = t('v.required');
+    else if (!cp && !creditCodeInProvince(code, province.value)) problems.credit_code = t('credit.province');
+    if (!scale.value) problems.scale = t('v.required');
     if (!contact.value.trim()) problems.contact_name = t('v.required');
     if (!email.value.trim() || !email.validity.valid) problems.email = t('v.email');
     if (password.value.length < 10) problems.password = t('v.passwordLength');
@@ -78,7 +82,7 @@ export async function render(ctx) {
     await busy(form, async () => {
       try {
         await api.post('/enterprises', {
-          name: name.value.trim(), credit_code: code, province: province.value,
+          name: name.value.trim(), credit_code: code, province: province.value, scale: scale.value,
           contact_name: contact.value.trim(), email: email.value.trim(), password: password.value,
         });
         const user = await signIn(email.value.trim(), password.value);
