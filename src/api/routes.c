@@ -82,6 +82,8 @@ const struct route ROUTES[] = {
     { "GET", "/api/v1/stats/flows", stats_flows, ROLE_ADMINS, POOL_OTHER },
     { "GET", "/api/v1/stats/monthly", stats_monthly, ROLE_ADMINS, POOL_OTHER },
     { "GET", "/api/v1/stats/fields", stats_fields, ROLE_ADMINS, POOL_OTHER },
+    { "GET", "/api/v1/stats/regions", stats_regions, ROLE_ADMINS, POOL_OTHER },
+    { "GET", "/api/v1/stats/returns", stats_returns, ROLE_ADMINS, POOL_OTHER },
     { "GET", "/api/v1/exports/trials.csv", export_trials_csv, ROLE_ADMINS, POOL_OTHER },
     { "GET", "/api/v1/exports/trials.xlsx", export_trials_xlsx, ROLE_ADMINS, POOL_OTHER },
     { "GET", "/api/v1/audit", audit_list, ROLE_ADMINS, POOL_OTHER },

@@ -1,5 +1,6 @@
-/* stats: GET /api/v1/stats/summary, /flows, /monthly and /fields — each one SQL function that
- * checks the caller's scope and builds the reply — and the filter they share with the exports. */
+/* stats: GET /api/v1/stats/summary, /flows, /monthly, /fields, /regions and /returns — each one
+ * SQL function that checks the caller's scope and builds the reply — and the filter they share
+ * with the exports. */
 #include "api/stats.h"
 
 #include <stdio.h>
@@ -19,6 +20,12 @@ static const struct statement MONTHLY = {
 };
 static const struct statement FIELDS = {
     "stats_fields", "SELECT api_stats_fields($1::bigint, $2::date, $3::date, $4::text)"
+};
+static const struct statement REGIONS = {
+    "stats_regions", "SELECT api_stats_regions($1::bigint, $2::date, $3::date, $4::text)"
+};
+static const struct statement RETURNS = {
+    "stats_returns", "SELECT api_stats_returns($1::bigint, $2::date, $3::date, $4::text)"
 };
 static const struct statement SCOPE = {
     "stats_scope", "SELECT stats_scope($1::bigint, $2::text)"
@@ -121,4 +128,14 @@ void stats_monthly(struct request *req, struct reply *rep)
 void stats_fields(struct request *req, struct reply *rep)
 {
     stats_answer(req, rep, &FIELDS);
+}
+
+void stats_regions(struct request *req, struct reply *rep)
+{
+    stats_answer(req, rep, &REGIONS);
+}
+
+void stats_returns(struct request *req, struct reply *rep)
+{
+    stats_answer(req, rep, &RETURNS);
 }

@@ -30,5 +30,8 @@ void stats_summary(struct request *req, struct reply *rep);
 void stats_flows(struct request *req, struct reply *rep);
 void stats_monthly(struct request *req, struct reply *rep);
 void stats_fields(struct request *req, struct reply *rep);
+/* GET /api/v1/stats/regions: per city of the enterprise; /returns: per return reason code */
+void stats_regions(struct request *req, struct reply *rep);
+void stats_returns(struct request *req, struct reply *rep);
 
 #endif

@@ -87,6 +87,13 @@ const zh = {
   'stats.trials_returned': '已退还', 'stats.trials_expired': '已到期', 'stats.trials_declined': '被拒绝',
   'stats.conversion_rate': '转化率', 'stats.licensed_fen': '许可费总额', 'stats.paid_fen': '已付',
   'stats.outstanding_fen': '未付', 'stats.compensated_fen': '已补偿',
+  'stats.enterprises_served': '服务企业数', 'stats.institutions_active': '在池高校院所',
+  'stats.licenses_signed': '签订许可', 'stats.median_days_to_decision': '审批用时中位数',
+  'stats.median_days_to_conversion': '试用到签约中位数', 'stats.daysValue': '{n} 天',
+  'stats.flowLicensed': '许可金额（行：成果方省份，列：企业省份）', 'stats.regions': '企业所在城市',
+  'stats.city': '城市', 'stats.division': '行政区划代码', 'stats.enterprises': '企业数',
+  'stats.licensedFen': '许可金额', 'stats.otherCity': '其他（{code}）', 'stats.returns': '退还原因',
+  'stats.returnedCount': '退还次数', 'stats.averageRating': '平均评价',
 
   'chart.showData': '查看数据表',
 
@@ -206,6 +213,13 @@ const en = {
   'stats.trials_returned': 'Returned', 'stats.trials_expired': 'Expired', 'stats.trials_declined': 'Declined',
   'stats.conversion_rate': 'Conversion rate', 'stats.licensed_fen': 'Licensed', 'stats.paid_fen': 'Paid',
   'stats.outstanding_fen': 'Outstanding', 'stats.compensated_fen': 'Compensated',
+  'stats.enterprises_served': 'Enterprises served', 'stats.institutions_active': 'Institutions in the pool',
+  'stats.licenses_signed': 'Licenses signed', 'stats.median_days_to_decision': 'Median days to a decision',
+  'stats.median_days_to_conversion': 'Median days from trial to license', 'stats.daysValue': '{n} days',
+  'stats.flowLicensed': "Licensed amounts (rows: institution's province, columns: enterprise's)", 'stats.regions': "Enterprises' cities",
+  'stats.city': 'City', 'stats.division': 'Division code', 'stats.enterprises': 'Enterprises',
+  'stats.licensedFen': 'Licensed', 'stats.otherCity': 'Other ({code})', 'stats.returns': 'Why trials were returned',
+  'stats.returnedCount': 'Returned', 'stats.averageRating': 'Average rating',
 
   'chart.showData': 'Show the numbers',
 

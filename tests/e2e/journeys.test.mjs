@@ -462,6 +462,22 @@ test('(6) the enterprise asks for two more months, the institution agrees; the t
   assertClean(state.ent);
 });
 
+test('(7) the dashboard reports served enterprises, their cities and why trials came back', async () => {
+  const { page } = state.padmin;
+  await page.goto('/#/admin/dashboard');
+  await page.reload();   // the same address as in (3): read the figures afresh
+  await page.locator('[data-test=stat-enterprises_served] .tile-value').getByText('1', { exact: true }).waitFor();
+  await page.locator('[data-test=stat-licenses_signed] .tile-value').getByText('1', { exact: true }).waitFor();
+  const city = page.locator('[data-test=regions-table] tr').filter({ hasText: '南京市' });
+  await city.waitFor();
+  assert.match(await city.textContent(), /江苏/);
+  const costly = page.locator('[data-test=returns-table] tr').filter({ hasText: '成本过高' });
+  await costly.getByText('4 / 5').waitFor();
+  await page.locator('[data-test=heatmap-licensed] svg rect').first().waitFor();
+  await shot(page, 'admin-dashboard-upward');
+  assertClean(state.padmin);
+});
+
 // "2026-01-31" + n months, clamped to the month's end.
 function addMonths(ymd, months) {
   const [y, m, d] = ymd.split('-').map(Number);

@@ -1,5 +1,6 @@
-// admin-dashboard: summary figures, the 4x4 cross-provincial flow heat maps, the monthly trend,
-// the by-field table, date and province filters, and CSV/XLSX exports with the same filters.
+// admin-dashboard: summary figures, the 4x4 cross-provincial flow heat maps (trials, conversions,
+// money), the monthly trend, the by-field, by-city and return-reason tables, date and province
+// filters, and CSV/XLSX exports with the same filters.
 
 import { h, append } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
@@ -14,11 +15,14 @@ const TILES = [
   ['trials_converted', 'count'], ['trials_returned', 'count'], ['trials_expired', 'count'],
   ['trials_declined', 'count'], ['conversion_rate', 'ratio'], ['licensed_fen', 'money'],
   ['paid_fen', 'money'], ['outstanding_fen', 'money'], ['compensated_fen', 'money'],
+  ['enterprises_served', 'count'], ['institutions_active', 'count'], ['licenses_signed', 'count'],
+  ['median_days_to_decision', 'days'], ['median_days_to_conversion', 'days'],
 ];
 
 function tileValue(kind, v) {
   if (kind === 'money') return formatFen(v);
   if (kind === 'ratio') return formatRatio(v);
+  if (kind === 'days') return v === null || v === undefined ? '—' : t('stats.daysValue', { n: formatCount(Math.round(v * 10) / 10) });
   return formatCount(v);
 }
 
@@ -79,9 +83,10 @@ export async function render(ctx) {
     h('a', { href: exportHref('/exports/trials.xlsx', filters), class: 'btn', download: 'trials.xlsx', 'data-test': 'export-xlsx' }, t('stats.exportXlsx')));
   append(ctx.root, pageTitle(t('nav.dashboard')), form, exports);
 
-  const [sum, flows, monthly, fields] = await Promise.allSettled([
+  const [sum, flows, monthly, fields, regions, returns] = await Promise.allSettled([
     api.get('/stats/summary', filters), api.get('/stats/flows', filters),
     api.get('/stats/monthly', filters), api.get('/stats/fields', filters),
+    api.get('/stats/regions', filters), api.get('/stats/returns', filters),
   ]);
   const section = (titleKey, result, build) => h('section', { class: 'dash-section' }, h('h2', {}, t(titleKey)),
     result.status === 'fulfilled' ? build(result.value) : errorBox(result.reason));
@@ -92,7 +97,8 @@ export async function render(ctx) {
     const labels = codes.map((c) => enumLabel('provinces', c));
     return h('div', { class: 'chart-row' },
       heatMap({ title: t('stats.flowTrials'), rowLabels: labels, colLabels: labels, values: f.trials || [], rowAxis: t('stats.instSide'), colAxis: t('stats.entSide'), format: formatCount, testName: 'heatmap-trials' }),
-      heatMap({ title: t('stats.flowConversions'), rowLabels: labels, colLabels: labels, values: f.conversions || [], rowAxis: t('stats.instSide'), colAxis: t('stats.entSide'), format: formatCount, testName: 'heatmap-conversions' }));
+      heatMap({ title: t('stats.flowConversions'), rowLabels: labels, colLabels: labels, values: f.conversions || [], rowAxis: t('stats.instSide'), colAxis: t('stats.entSide'), format: formatCount, testName: 'heatmap-conversions' }),
+      heatMap({ title: t('stats.flowLicensed'), rowLabels: labels, colLabels: labels, values: f.licensed_fen || [], rowAxis: t('stats.instSide'), colAxis: t('stats.entSide'), format: formatYuanCompact, testName: 'heatmap-licensed' }));
   }));
   ctx.root.appendChild(section('stats.monthly', monthly, (m) => {
     const items = Array.isArray(m.items) ? m.items : [];
@@ -111,5 +117,20 @@ export async function render(ctx) {
     return table([t('ach.field'), t('stats.listed'), t('stats.trials'), t('stats.converted')],
       rows.map((r) => [enumLabel('fields', r.field), formatCount(r.listed), formatCount(r.trials), formatCount(r.converted)]),
       { 'data-test': 'fields-table' });
+  }));
+  ctx.root.appendChild(section('stats.regions', regions, (body) => {
+    const rows = Array.isArray(body.items) ? body.items : [];
+    if (rows.length === 0) return h('p', { class: 'muted' }, t('common.empty'));
+    return table([t('stats.city'), t('ach.province'), t('stats.enterprises'), t('stats.trials'), t('stats.converted'), t('stats.licensedFen')],
+      rows.map((r) => [r.name || t('stats.otherCity', { code: r.division }), enumLabel('provinces', r.province), formatCount(r.enterprises),
+        formatCount(r.trials), formatCount(r.converted), formatFen(r.licensed_fen)]),
+      { 'data-test': 'regions-table' });
+  }));
+  ctx.root.appendChild(section('stats.returns', returns, (body) => {
+    const rows = Array.isArray(body.items) ? body.items : [];
+    return table([t('trial.reasonCode'), t('stats.returnedCount'), t('stats.averageRating')],
+      rows.map((r) => [enumLabel('return_reason_codes', r.reason_code), formatCount(r.returned),
+        r.average_rating === null || r.average_rating === undefined ? '—' : t('trial.ratingValue', { n: (Math.round(r.average_rating * 10) / 10).toString() })]),
+      { 'data-test': 'returns-table' });
   }));
 }
