@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "db/change_feed.h"
+#include "db/conninfo.h"
 #include "db/db.h"
 #include "db/expiry_sweep.h"
 #include "db/migrate.h"
@@ -21,8 +22,10 @@ static PGconn *connect_or_explain(const struct config *cfg)
 {
     PGconn *conn = PQconnectdb(cfg->database_url);
     if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
-        fprintf(stderr, "techpool: cannot connect to the database (TECHPOOL_DATABASE_URL=\"%s\"): %s",
-                cfg->database_url, conn != NULL ? PQerrorMessage(conn) : "out of memory\n");
+        char shown[1024];
+        conninfo_printable(cfg->database_url, shown, sizeof shown);
+        fprintf(stderr, "techpool: cannot connect to the database (TECHPOOL_DATABASE_URL: %s): %s",
+                shown, conn != NULL ? PQerrorMessage(conn) : "out of memory\n");
         PQfinish(conn);
         return NULL;
     }

@@ -30,8 +30,6 @@ PGconn *db_conn(void);
 /* Rolls back a transaction that a handler left open on the calling thread's connection (none
  * should); does not connect or look at the socket otherwise. */
 void db_end_open_transaction(void);
-/* Closes the calling thread's connection (at thread exit). */
-void db_thread_close(void);
 /* Connections currently busy running a statement, and connections open (for /metrics). */
 int db_pool_in_use(void);
 int db_pool_open(void);

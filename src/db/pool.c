@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PREPARED_MAX 256
-
 static char *db_conninfo;
 static char *db_options;
 static atomic_int connections_open;
@@ -19,10 +17,12 @@ static atomic_int connections_busy;
 static pthread_key_t thread_exit_key;
 static pthread_once_t thread_exit_once = PTHREAD_ONCE_INIT;
 
+/* The statements prepared on the connection: as many as the program has (it grows). */
 static _Thread_local struct {
     PGconn *conn;
-    const struct statement *prepared[PREPARED_MAX];
+    const struct statement **prepared;
     size_t prepared_count;
+    size_t prepared_capacity;
 } thread_db;
 
 void db_configure(const char *conninfo, const char *options)
@@ -53,6 +53,9 @@ static void thread_exit_close(void *marker)
 {
     (void)marker;
     thread_disconnect();
+    free(thread_db.prepared);
+    thread_db.prepared = NULL;
+    thread_db.prepared_capacity = 0;
 }
 
 static void thread_exit_key_create(void)
@@ -97,11 +100,6 @@ PGconn *db_conn(void)
     return conn;
 }
 
-void db_thread_close(void)
-{
-    thread_disconnect();
-}
-
 int db_pool_in_use(void)
 {
     return atomic_load(&connections_busy);
@@ -140,17 +138,35 @@ static bool is_prepared(const struct statement *st)
     return false;
 }
 
+/* Room to record one more prepared statement; false when memory ran out. */
+static bool prepared_reserve(void)
+{
+    if (thread_db.prepared_count < thread_db.prepared_capacity)
+        return true;
+    size_t capacity = thread_db.prepared_capacity != 0 ? thread_db.prepared_capacity * 2 : 64;
+    const struct statement **grown = realloc(thread_db.prepared, capacity * sizeof *grown);
+    if (grown == NULL)
+        return false;
+    thread_db.prepared = grown;
+    thread_db.prepared_capacity = capacity;
+    return true;
+}
+
 static enum db_status ensure_prepared(PGconn *conn, const struct statement *st, int nparams)
 {
     if (is_prepared(st))
         return DB_OK;
+    /* record before preparing: a statement prepared but not recorded would be prepared again,
+     * which the server refuses (42P05) on every later call */
+    if (!prepared_reserve())
+        return DB_FAILED;
     PGresult *res = PQprepare(conn, st->name, st->sql, nparams, NULL);
     enum db_status status = res != NULL ? db_status_of(res) : DB_UNAVAILABLE;
     if (status == DB_FAILED)
         fprintf(stderr, "{\"event\":\"prepare_failed\",\"statement\":\"%s\",\"error\":\"%s\"}\n",
                 st->name, res != NULL ? db_sqlstate(res) : "");
     PQclear(res);
-    if (status == DB_OK && thread_db.prepared_count < PREPARED_MAX)
+    if (status == DB_OK)
         thread_db.prepared[thread_db.prepared_count++] = st;
     return status;
 }

@@ -47,12 +47,6 @@ void reply_json(struct reply *rep, int status, const json_t *json)
     reply_body_steal(rep, status, "application/json", text, strlen(text));
 }
 
-void reply_json_steal(struct reply *rep, int status, json_t *json)
-{
-    reply_json(rep, status, json);
-    json_decref(json);
-}
-
 void reply_empty(struct reply *rep, int status)
 {
     reply_reset_body(rep);

@@ -48,8 +48,6 @@ void reply_text(struct reply *rep, int status, const char *content_type,
                 const char *text, size_t len);
 /* Serialises json (borrowed) as application/json. */
 void reply_json(struct reply *rep, int status, const json_t *json);
-/* Takes ownership of json. */
-void reply_json_steal(struct reply *rep, int status, json_t *json);
 void reply_empty(struct reply *rep, int status);
 /* Adds a header; both strings are copied. Returns false when full. */
 bool reply_header_add(struct reply *rep, const char *name, const char *value);

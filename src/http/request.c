@@ -14,14 +14,6 @@ static const struct {
     { ROLE_ADMIN, "admin" },
 };
 
-const char *role_name(enum role role)
-{
-    for (size_t i = 0; i < sizeof ROLE_NAMES / sizeof ROLE_NAMES[0]; i++)
-        if (ROLE_NAMES[i].role == role)
-            return ROLE_NAMES[i].name;
-    return "unknown";
-}
-
 enum role role_from_name(const char *name)
 {
     for (size_t i = 0; i < sizeof ROLE_NAMES / sizeof ROLE_NAMES[0]; i++)
