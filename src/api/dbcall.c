@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define STATEMENT_ATTEMPTS 5
-
 static const struct {
     const char *sqlstate;
     int status;
@@ -67,12 +65,8 @@ void api_db_problem(struct reply *rep, enum db_status status, const PGresult *re
 PGresult *api_db_exec(struct reply *rep, const struct statement *st, int nparams,
                       const char *const *params)
 {
-    enum db_status status = DB_RETRY;
-    PGresult *res = NULL;
-    for (int attempt = 0; attempt < STATEMENT_ATTEMPTS && status == DB_RETRY; attempt++) {
-        PQclear(res);
-        res = db_exec(st, nparams, params, &status);
-    }
+    enum db_status status;
+    PGresult *res = db_exec_retrying(st, nparams, params, &status);
     if (status == DB_OK)
         return res;
     api_db_problem(rep, status, res);

@@ -39,6 +39,10 @@ int db_pool_open(void);
  * database is unreachable (DB_UNAVAILABLE) or the statement could not be prepared. */
 PGresult *db_exec(const struct statement *st, int nparams, const char *const *params,
                   enum db_status *status);
+/* db_exec as a transaction of its own, rerun (bounded, with db_transaction's backoff) while it
+ * reports DB_RETRY. */
+PGresult *db_exec_retrying(const struct statement *st, int nparams, const char *const *params,
+                           enum db_status *status);
 /* Plain command without parameters (BEGIN, COMMIT, ROLLBACK). */
 enum db_status db_command(const char *sql);
 

@@ -1,4 +1,5 @@
-/* tx: runs a unit of work in one transaction, rerunning it on serialization failure or deadlock. */
+/* tx: runs a unit of work in one transaction, or one statement on its own, rerunning it on
+ * serialization failure or deadlock: one retry policy for both. */
 #include "db/db.h"
 
 #include <sodium.h>
@@ -31,4 +32,18 @@ enum db_status db_transaction(db_tx_fn fn, void *ctx)
         }
     }
     return status;
+}
+
+PGresult *db_exec_retrying(const struct statement *st, int nparams, const char *const *params,
+                           enum db_status *status)
+{
+    PGresult *res = NULL;
+    *status = DB_RETRY;
+    for (int attempt = 1; attempt <= TX_ATTEMPTS && *status == DB_RETRY; attempt++) {
+        if (attempt > 1)
+            backoff(attempt);
+        PQclear(res);
+        res = db_exec(st, nparams, params, status);
+    }
+    return res;
 }
