@@ -53,14 +53,17 @@ void list_reply(struct reply *rep, const char *scope, const struct statement *st
         }
         snprintf(cursor, sizeof cursor, "\"%s\"", encoded);
     }
-    size_t size = strlen(items) + strlen(cursor) + 32;
+    /* a third column: more members of the reply, as JSON object members ("unread":3) */
+    const char *more = PQnfields(res) > 2 && !PQgetisnull(res, 0, 2) ? PQgetvalue(res, 0, 2) : "";
+    size_t size = strlen(items) + strlen(cursor) + strlen(more) + 32;
     char *body = malloc(size);
     if (body == NULL) {
         PQclear(res);
         reply_problem(rep, 500, "internal", "out of memory");
         return;
     }
-    int len = snprintf(body, size, "{\"items\":%s,\"next_cursor\":%s}", items, cursor);
+    int len = snprintf(body, size, "{\"items\":%s,\"next_cursor\":%s%s%s}", items, cursor,
+                       more[0] != '\0' ? "," : "", more);
     PQclear(res);
     reply_body_steal(rep, 200, "application/json", body, (size_t)len);
 }

@@ -22,7 +22,8 @@ bool list_page_parse(const struct request *req, const char *scope, struct list_p
 
 /* Runs a list statement and answers 200 {"items","next_cursor"}. The statement returns one row:
  * column 0 the items as a JSON array, column 1 the keyset position after the last item when
- * more rows follow (NULL on the last page). */
+ * more rows follow (NULL on the last page), and optionally column 2: more members of the reply
+ * object as JSON text without braces ("unread":3). */
 void list_reply(struct reply *rep, const char *scope, const struct statement *st, int nparams,
                 const char *const *params);
 

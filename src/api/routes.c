@@ -8,6 +8,7 @@
 #include "api/export_csv.h"
 #include "api/export_xlsx.h"
 #include "api/licenses.h"
+#include "api/notifications.h"
 #include "api/openapi.h"
 #include "api/session.h"
 #include "api/stats.h"
@@ -26,6 +27,12 @@ const struct route ROUTES[] = {
     { "POST", "/api/v1/session", session_create, ROLE_ANYONE, POOL_OTHER },
     { "DELETE", "/api/v1/session", session_delete, ROLE_ANYONE, POOL_OTHER },
     { "GET", "/api/v1/me", me_get, ROLE_SIGNED_IN, POOL_OTHER },
+    { "GET", "/api/v1/me/preferences", preferences_get, ROLE_SIGNED_IN, POOL_OTHER },
+    { "PUT", "/api/v1/me/preferences", preferences_put, ROLE_SIGNED_IN, POOL_OTHER },
+    { "GET", "/api/v1/notifications", notifications_list, ROLE_SIGNED_IN, POOL_OTHER },
+    { "POST", "/api/v1/notifications/read-all", notifications_read_all, ROLE_SIGNED_IN,
+      POOL_OTHER },
+    { "POST", "/api/v1/notifications/{id}/read", notification_read, ROLE_SIGNED_IN, POOL_OTHER },
     { "POST", "/api/v1/enterprises", enterprise_signup, ROLE_ANYONE, POOL_OTHER },
     { "GET", "/api/v1/enterprises/{id}", enterprise_get, ROLE_SIGNED_IN, POOL_OTHER },
     { "GET", "/api/v1/institutions", institutions_list, ROLE_ANYONE, POOL_OTHER },

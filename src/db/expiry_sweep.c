@@ -1,4 +1,4 @@
-/* expiry_sweep: the sweeping thread (see expiry_sweep.h). */
+/* expiry_sweep: the sweeping thread (see expiry_sweep.h): expiries, then deadline notices. */
 #include "db/expiry_sweep.h"
 
 #include <stdio.h>
@@ -13,6 +13,19 @@
 
 static struct background sweeper;
 static unsigned sweep_minutes;
+
+/* The deadline notices due today (0022_notifications.sql), once per object and threshold. */
+static void scan_deadlines(PGconn *conn)
+{
+    PGresult *res = PQexec(conn, "SELECT notifications_scan_deadlines()");
+    if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        fprintf(stderr, "{\"event\":\"deadline_scan_failed\",\"sqlstate\":\"%s\"}\n",
+                db_sqlstate(res));
+    else if (strtol(PQgetvalue(res, 0, 0), NULL, 10) > 0)
+        fprintf(stderr, "{\"event\":\"deadline_notices\",\"count\":%s}\n",
+                PQgetvalue(res, 0, 0));
+    PQclear(res);
+}
 
 /* One sweep on a connection of its own, a batch per transaction until a batch comes back
  * short; logs what it expired, or why it stopped. */
@@ -39,6 +52,8 @@ static void sweep_once(struct background *self)
     }
     if (total > 0)
         fprintf(stderr, "{\"event\":\"trials_expired\",\"count\":%ld}\n", total);
+    if (!background_stopping(self))
+        scan_deadlines(conn);
     PQfinish(conn);
 }
 

@@ -3,7 +3,9 @@
  * and then every TECHPOOL_SWEEP_MINUTES, so that the stored status and the audit log follow the
  * calendar without waiting for a request on the achievement. Every read already shows such a
  * trial as expired; this keeps what is stored in step. Several daemons may sweep at once: each
- * batch locks its rows and skips locked ones, so a trial expires once. */
+ * batch locks its rows and skips locked ones, so a trial expires once. After the expiries it
+ * writes the deadline notices due (notifications_scan_deadlines), each object and threshold
+ * once however many daemons scan. */
 #ifndef TECHPOOL_EXPIRY_SWEEP_H
 #define TECHPOOL_EXPIRY_SWEEP_H
 
