@@ -265,15 +265,25 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *text)
     return (size_t)(out - text);
 }
 
-static void raise_file_limit(unsigned wanted)
+/* Descriptors beside the connections': database connections, pipes, files being served. */
+#define FILES_BESIDE_CONNECTIONS 256
+
+/* Every connection is a descriptor: a soft limit below the connection limit would refuse
+ * clients long before the daemon is busy, so it is raised to the hard limit. */
+static void raise_file_limit(unsigned connections)
 {
     struct rlimit limit;
     if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
         return;
-    if (limit.rlim_cur < wanted + 64) {
-        limit.rlim_cur = limit.rlim_max < wanted + 64 ? limit.rlim_max : wanted + 64;
-        setrlimit(RLIMIT_NOFILE, &limit);
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0 && getrlimit(RLIMIT_NOFILE, &limit) != 0)
+            return;
     }
+    if (limit.rlim_cur < (rlim_t)connections + FILES_BESIDE_CONNECTIONS)
+        fprintf(stderr, "{\"event\":\"file_limit_low\",\"open_files\":%llu,"
+                        "\"connection_limit\":%u}\n",
+                (unsigned long long)limit.rlim_cur, connections);
 }
 
 static bool resolve_listen(const struct config *cfg, struct sockaddr_storage *addr)
