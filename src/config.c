@@ -114,7 +114,7 @@ bool config_load(struct config *cfg)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     if (!env_unsigned("TECHPOOL_THREADS", cores > 0 ? (unsigned)cores : 2, 1, 256, &cfg->threads) ||
         !env_unsigned("TECHPOOL_SESSION_IDLE_MINUTES", 480, 1, 43200, &cfg->session_idle_minutes) ||
-        !env_unsigned("TECHPOOL_MAX_CONNECTIONS", 2048, 16, 65536, &cfg->connection_limit) ||
+        !env_unsigned("TECHPOOL_MAX_CONNECTIONS", 8192, 16, 65536, &cfg->connection_limit) ||
         !env_unsigned("TECHPOOL_PER_IP_CONNECTIONS", 512, 1, 65536, &cfg->per_ip_limit) ||
         !env_unsigned("TECHPOOL_CONNECTION_TIMEOUT", 30, 1, 3600, &cfg->connection_timeout) ||
         !env_unsigned("TECHPOOL_SWEEP_MINUTES", 15, 0, 1440, &cfg->sweep_minutes))

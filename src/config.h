@@ -19,7 +19,7 @@ struct config {
     double clock_origin;          /* the real time (seconds since 1970) when the settings were
                                      read: an instant in TECHPOOL_TODAY was "now" then */
     unsigned session_idle_minutes;/* TECHPOOL_SESSION_IDLE_MINUTES, default 480 */
-    unsigned connection_limit;    /* TECHPOOL_MAX_CONNECTIONS, default 2048 */
+    unsigned connection_limit;    /* TECHPOOL_MAX_CONNECTIONS, default 8192 */
     unsigned per_ip_limit;        /* TECHPOOL_PER_IP_CONNECTIONS, default 512 */
     unsigned connection_timeout;  /* TECHPOOL_CONNECTION_TIMEOUT seconds, default 30 */
     unsigned sweep_minutes;       /* TECHPOOL_SWEEP_MINUTES between expiry sweeps, default 15;

@@ -8,6 +8,7 @@
 
 #include "db/change_feed.h"
 #include "db/db.h"
+#include "http/deadline.h"
 #include "http/reply_cache.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -121,6 +122,15 @@ char *metrics_render(size_t *len)
                  "# TYPE techpool_http_requests_in_flight gauge\n"
                  "techpool_http_requests_in_flight %d\n",
             db_pool_in_use(), db_pool_open(), server_requests_in_flight());
+    fprintf(out, "# HELP techpool_http_connections_open HTTP connections open.\n"
+                 "# TYPE techpool_http_connections_open gauge\n"
+                 "techpool_http_connections_open %u\n"
+                 "# HELP techpool_http_slow_connections_closed_total Connections closed for "
+                 "missing the request deadline (headers in %d s, body at %d B/s).\n"
+                 "# TYPE techpool_http_slow_connections_closed_total counter\n"
+                 "techpool_http_slow_connections_closed_total %llu\n",
+            deadline_connections_open(), DEADLINE_HEADERS_SECONDS,
+            DEADLINE_BODY_MIN_BYTES_PER_SECOND, deadline_closed_total());
     fprintf(out, "# HELP techpool_reply_cache_hits_total Anonymous pool reads from the cache.\n"
                  "# TYPE techpool_reply_cache_hits_total counter\n"
                  "techpool_reply_cache_hits_total %llu\n"

@@ -21,6 +21,7 @@
 
 #include "api/api.h"
 #include "db/db.h"
+#include "http/deadline.h"
 #include "http/deferred.h"
 #include "http/exchange.h"
 #include "http/metrics.h"
@@ -83,6 +84,7 @@ static enum MHD_Result queue_reply(struct MHD_Connection *conn, struct exchange 
     }
     if (resp == NULL)
         return MHD_NO;
+    deadline_answering(conn);
     exchange_add_headers(x, resp);
     enum MHD_Result result = MHD_queue_response(conn, (unsigned)rep->status, resp);
     MHD_destroy_response(resp);
@@ -119,9 +121,12 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
                           enum MHD_ConnectionNotificationCode code)
 {
     (void)cls;
-    (void)socket_context;
-    if (code == MHD_CONNECTION_NOTIFY_CLOSED)
-        handed_settled(conn);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        deadline_connection_started(conn, socket_context);
+        return;
+    }
+    handed_settled(conn);
+    deadline_connection_closed(socket_context);
 }
 
 /* Accepts what the listen queue holds (no more than it can hold, so that clients arriving
@@ -159,6 +164,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (x == NULL)
             return MHD_NO;
         *con_cls = x;
+        deadline_headers_received(conn);
         atomic_fetch_add(&requests_in_flight, 1);
         handed_settled(conn);
         if (exchange_framing_ambiguous(x)) {
@@ -176,10 +182,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (deferred_done(x)) /* resumed: the job has answered */
         return queue_reply(conn, x);
     if (*upload_size > 0) {
+        deadline_body_received(conn, *upload_size);
         exchange_body_append(x, upload_data, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
+    deadline_answering(conn);
     exchange_dispatch(x);
     if (x->rep.job != NULL && deferred_start(x))
         return MHD_YES; /* suspended until the job has answered */
@@ -207,7 +215,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)conn;
+    deadline_request_completed(conn);
     struct exchange *x = *con_cls;
     if (x == NULL)
         return;
@@ -257,15 +265,25 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *text)
     return (size_t)(out - text);
 }
 
-static void raise_file_limit(unsigned wanted)
+/* Descriptors beside the connections': database connections, pipes, files being served. */
+#define FILES_BESIDE_CONNECTIONS 256
+
+/* Every connection is a descriptor: a soft limit below the connection limit would refuse
+ * clients long before the daemon is busy, so it is raised to the hard limit. */
+static void raise_file_limit(unsigned connections)
 {
     struct rlimit limit;
     if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
         return;
-    if (limit.rlim_cur < wanted + 64) {
-        limit.rlim_cur = limit.rlim_max < wanted + 64 ? limit.rlim_max : wanted + 64;
-        setrlimit(RLIMIT_NOFILE, &limit);
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0 && getrlimit(RLIMIT_NOFILE, &limit) != 0)
+            return;
     }
+    if (limit.rlim_cur < (rlim_t)connections + FILES_BESIDE_CONNECTIONS)
+        fprintf(stderr, "{\"event\":\"file_limit_low\",\"open_files\":%llu,"
+                        "\"connection_limit\":%u}\n",
+                (unsigned long long)limit.rlim_cur, connections);
 }
 
 static bool resolve_listen(const struct config *cfg, struct sockaddr_storage *addr)
@@ -306,6 +324,10 @@ int server_run(const struct config *cfg)
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
     raise_file_limit(cfg->connection_limit);
+    if (!deadline_start()) {
+        fprintf(stderr, "techpool: cannot start the request deadline thread\n");
+        return 2;
+    }
 
     /* poll, not epoll: libmicrohttpd 0.9.75 can abort in MHD_quiesce_daemon with a thread pool
      * over epoll (quiesce and a worker race to remove the listen socket from the epoll set, and
@@ -332,6 +354,7 @@ int server_run(const struct config *cfg)
     if (daemon == NULL) {
         fprintf(stderr, "techpool: cannot listen on %s:%u: %s\n", cfg->listen_host,
                 cfg->listen_port, strerror(errno));
+        deadline_stop();
         return 2;
     }
     fprintf(stderr, "{\"event\":\"listening\",\"url\":\"http://%s:%u\",\"threads\":%u}\n",
@@ -346,13 +369,16 @@ int server_run(const struct config *cfg)
         hand_over_listen_queue(daemon, listen_fd);
         close(listen_fd);
     }
+    /* the deadline thread keeps running meanwhile: a slow client cannot hold the drain */
     wait_for_drain();
     if (!deferred_stop()) {
         /* a connection still suspended: stopping libmicrohttpd now is not allowed */
+        deadline_stop();
         fprintf(stderr, "{\"event\":\"stopped\",\"export_abandoned\":true}\n");
         return 1;
     }
     MHD_stop_daemon(daemon);
+    deadline_stop();
     fprintf(stderr, "{\"event\":\"stopped\"}\n");
     return 0;
 }
