@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/utf8.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/static_files.h"
@@ -56,6 +57,5 @@ void exchange_add_headers(const struct exchange *x, struct MHD_Response *resp);
 /* The request checks of the contract, exposed for unit tests. */
 bool content_type_is_json(const char *content_type);
 bool idempotency_key_valid(const char *key);
-bool utf8_valid(const char *text, size_t len);
 
 #endif
