@@ -13,6 +13,7 @@
 #include "http/static_files.h"
 
 #define BODY_LIMIT (1024 * 1024)
+#define FILE_BODY_LIMIT (10 * 1024 * 1024)
 
 struct exchange {
     struct MHD_Connection *conn;
@@ -21,6 +22,7 @@ struct exchange {
     char *body;
     size_t body_len;
     size_t body_cap;
+    size_t body_limit;                 /* BODY_LIMIT, or FILE_BODY_LIMIT for a file route */
     bool body_too_large;
     bool queued;
     bool stream_broken;
@@ -37,7 +39,7 @@ struct exchange *exchange_new(struct MHD_Connection *conn, const char *method, c
                               uint64_t started_micros);
 void exchange_free(struct exchange *x);
 
-/* True when Content-Length announces more than BODY_LIMIT (checked before reading). */
+/* True when Content-Length announces more than the route's body limit (checked before reading). */
 bool exchange_body_declared_too_large(const struct exchange *x);
 void exchange_reply_too_large(struct exchange *x);
 /* True when the body's length is ambiguous (Content-Length headers that disagree, or one
