@@ -20,6 +20,82 @@ ALTER TABLE achievements ADD COLUMN external_ref text,
 CREATE UNIQUE INDEX achievements_external_ref_unique ON achievements (institution_id, external_ref)
     WHERE external_ref IS NOT NULL;
 
+-- ---------------------------------------------------------------------------------------------
+-- Speed for thousands of rows in one transaction (measured on 5,000 rows with 300-character
+-- abstracts, 2 cores): computing the search grams took 3.4 s and chaining 5,000 audit events
+-- about 3 s, growing with each event.
+
+-- The same grams as before (every distinct 1- and 2-gram of the lower-cased text without
+-- whitespace), from the text's whitespace-free runs: one regular expression splits the text
+-- instead of one whitespace test per gram. Half the time; the same tsvector for every text, so
+-- stored grams stay valid.
+CREATE OR REPLACE FUNCTION search_grams_of(title text, title_en text, abstract text,
+                                           keywords text[])
+RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    WITH doc AS (
+        SELECT lower(concat_ws(E'\n', title, title_en, abstract,
+                               array_to_string(keywords, E'\n'))) AS t
+    ), runs AS (
+        SELECT r FROM doc, regexp_split_to_table(doc.t, '\s+') AS r WHERE r <> ''
+    ), grams AS (
+        SELECT c AS g FROM runs, unnest(string_to_array(runs.r, NULL)) AS c
+        UNION ALL
+        SELECT m[1] FROM runs, regexp_matches(runs.r, '..', 'g') AS m
+        UNION ALL
+        SELECT m[1] FROM runs, regexp_matches(substr(runs.r, 2), '..', 'g') AS m
+    )
+    SELECT coalesce(array_to_tsvector(array_agg(g)), ''::tsvector) FROM grams
+$$;
+
+-- The audit chain, unchanged in what it records: each event still takes the next id once its
+-- transaction holds the head, and hashes over the event before it. But every update of the
+-- single head row within one transaction left a row version that the next event's lookup had
+-- to step over (none can be pruned before the commit): the n-th event of a transaction cost
+-- O(n). Now the head is read and locked once per transaction, the chain's end is carried
+-- between events in transaction-local settings, and the head row is written once per
+-- statement that inserted events (audit_events_head_write). A rolled-back savepoint rolls the
+-- settings back with the events.
+CREATE OR REPLACE FUNCTION audit_events_chain() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    last_hash bytea;
+BEGIN
+    IF coalesce(current_setting('techpool.audit_chain_id', true), '') = '' THEN
+        SELECT h.last_hash INTO last_hash FROM audit_head h WHERE only_row FOR UPDATE;
+    ELSE
+        last_hash := decode(current_setting('techpool.audit_chain_hash'), 'hex');
+    END IF;
+    NEW.id := nextval('audit_events_id_seq');
+    NEW.at := tp_now();
+    NEW.prev_hash := last_hash;
+    NEW.hash := audit_event_hash(NEW.prev_hash, NEW.id, NEW.at, NEW.actor_id, NEW.action,
+                                 NEW.entity, NEW.entity_id, NEW.before, NEW.after);
+    PERFORM set_config('techpool.audit_chain_id', NEW.id::text, true),
+            set_config('techpool.audit_chain_hash', encode(NEW.hash, 'hex'), true);
+    RETURN NEW;
+END
+$$;
+
+CREATE FUNCTION audit_events_head_write() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF coalesce(current_setting('techpool.audit_chain_id', true), '') <> '' THEN
+        UPDATE audit_head
+           SET last_id = current_setting('techpool.audit_chain_id')::bigint,
+               last_hash = decode(current_setting('techpool.audit_chain_hash'), 'hex')
+         WHERE only_row
+           AND last_id IS DISTINCT FROM current_setting('techpool.audit_chain_id')::bigint;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER audit_events_head_write AFTER INSERT ON audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_head_write();
+
+-- ---------------------------------------------------------------------------------------------
+-- POST /api/v1/achievements/import
+
 -- p_rows: [{"row", "external_ref", "title", "title_en"?, "abstract", "field", "kind",
 -- "patent_numbers"?, "keywords"?, "maturity", "trial_months", "payment_mode",
 -- "reference_fee_fen"?, "royalty_bp"?, "exclusive"?}], each row complete (absent optional
@@ -102,11 +178,13 @@ BEGIN
         )
         UPDATE import_rows i SET achievement_id = c.id
           FROM created c WHERE c.external_ref = i.external_ref;
-        PERFORM audit_write(p_actor, 'achievement.create', 'achievement', a.id, NULL,
-                            achievement_json(a))
-           FROM import_rows i JOIN achievements a ON a.id = i.achievement_id
-          WHERE i.action = 'create'
-          ORDER BY i.row_number;
+        -- as audit_write, in one statement: the chain's head is written once
+        INSERT INTO audit_events (actor_id, action, entity, entity_id, before, after, hash)
+        SELECT p_actor, 'achievement.create', 'achievement', a.id, NULL, achievement_json(a),
+               '\x'
+          FROM import_rows i JOIN achievements a ON a.id = i.achievement_id
+         WHERE i.action = 'create'
+         ORDER BY i.row_number;
 
         UPDATE import_rows i SET before_item = achievement_json(a)
           FROM achievements a
@@ -119,13 +197,13 @@ BEGIN
                royalty_bp = i.royalty_bp, exclusive = i.exclusive
           FROM import_rows i
          WHERE i.action = 'update' AND a.id = i.achievement_id;
-        PERFORM audit_write(p_actor, 'achievement.update', 'achievement', a.id, d.before,
-                            d.after)
-           FROM import_rows i
-           JOIN achievements a ON a.id = i.achievement_id
-           CROSS JOIN LATERAL achievement_changes(i.before_item, achievement_json(a)) d
-          WHERE i.action = 'update'
-          ORDER BY i.row_number;
+        INSERT INTO audit_events (actor_id, action, entity, entity_id, before, after, hash)
+        SELECT p_actor, 'achievement.update', 'achievement', a.id, d.before, d.after, '\x'
+          FROM import_rows i
+          JOIN achievements a ON a.id = i.achievement_id
+         CROSS JOIN LATERAL achievement_changes(i.before_item, achievement_json(a)) d
+         WHERE i.action = 'update'
+         ORDER BY i.row_number;
     END IF;
 
     SELECT count(*) AS rows, count(*) FILTER (WHERE action = 'create') AS created,
