@@ -100,7 +100,8 @@ CREATE TRIGGER audit_events_head_write AFTER INSERT ON audit_events
 -- "patent_numbers"?, "keywords"?, "maturity", "trial_months", "payment_mode",
 -- "reference_fee_fen"?, "royalty_bp"?, "exclusive"?}], each row complete (absent optional
 -- fields take the defaults of POST). Returns {"rows", "created", "updated", "unchanged",
--- "items": [{"row", "external_ref", "id", "action"}], "errors": [{"row", "column", "message"}]};
+-- "items": [{"row", "external_ref", "title", "id", "action"}],
+-- "errors": [{"row", "column", "message"}]};
 -- with errors, or when p_dry_run, nothing is written (ids of rows to create are then null).
 CREATE FUNCTION api_achievements_import(p_actor bigint, p_rows jsonb, p_dry_run boolean)
 RETURNS json
@@ -108,7 +109,6 @@ LANGUAGE plpgsql AS $$
 DECLARE
     viewer record;
     errors json;
-    items json;
     counts record;
 BEGIN
     SELECT * INTO viewer FROM achievement_viewer(p_actor);
@@ -210,7 +210,8 @@ BEGIN
            count(*) FILTER (WHERE action = 'update') AS updated,
            count(*) FILTER (WHERE action = 'unchanged') AS unchanged,
            coalesce(json_agg(json_build_object('row', row_number, 'external_ref', external_ref,
-                                               'id', achievement_id, 'action', action)
+                                               'title', title, 'id', achievement_id,
+                                               'action', action)
                              ORDER BY row_number), '[]'::json) AS items
       INTO counts
       FROM import_rows;

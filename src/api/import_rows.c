@@ -15,6 +15,7 @@
 /* Problems kept; a file with more gets one closing problem that says how many were left out. */
 #define ERRORS_MAX 10000
 #define NO_COLUMN SIZE_MAX
+#define VALUE_SHOWN_MAX 60
 
 const struct import_column IMPORT_COLUMNS[] = {
     { "external_ref", "外部编号", CELL_TEXT, NULL, true, "ZJUT-2026-001",
@@ -105,7 +106,9 @@ static const char *enum_value(const char *labels_key, const char *text)
 /* ---------------------------------------------------------------------------------------------
  * Problems */
 
-static void add_error(struct import_rows *rows, size_t row, size_t column, const char *message)
+/* value: the cell as read, or NULL (shown beside the message, so that the problem can be found) */
+static void add_error_at(struct import_rows *rows, size_t row, size_t column, const char *value,
+                         const char *message)
 {
     if (json_array_size(rows->errors) >= ERRORS_MAX) {
         rows->errors_left_out++;
@@ -116,8 +119,26 @@ static void add_error(struct import_rows *rows, size_t row, size_t column, const
                               row > 0 ? json_integer((json_int_t)row) : json_null(), "column",
                               column != NO_COLUMN ? IMPORT_COLUMNS[column].name : NULL,
                               "message", message);
+    if (error != NULL && value != NULL) {
+        char shown[VALUE_SHOWN_MAX + 4];
+        size_t len = strlen(value);
+        if (len > VALUE_SHOWN_MAX) {
+            /* cut at a character boundary */
+            len = VALUE_SHOWN_MAX;
+            while (len > 0 && ((unsigned char)value[len] & 0xC0) == 0x80)
+                len--;
+        }
+        snprintf(shown, sizeof shown, "%.*s%s", (int)len, value, value[len] != '\0' ? "…" : "");
+        if (json_object_set_new(error, "value", json_string(shown)) != 0)
+            rows->out_of_memory = true;
+    }
     if (error == NULL || json_array_append_new(rows->errors, error) != 0)
         rows->out_of_memory = true;
+}
+
+static void add_error(struct import_rows *rows, size_t row, size_t column, const char *message)
+{
+    add_error_at(rows, row, column, NULL, message);
 }
 
 void import_rows_fail(struct import_rows *rows, const char *message)
@@ -324,14 +345,10 @@ static void add_field_errors(struct import_rows *rows, size_t row, const json_t 
         char name[64];
         snprintf(name, sizeof name, "%.*s", (int)(name_len < sizeof name ? name_len : 63), field);
         size_t column = column_named(name);
-        char text[300];
-        if (field[name_len] == '[') {
-            size_t item = strtoul(field + name_len + 1, NULL, 10);
-            const char *value = json_string_value(json_array_get(json_object_get(object, name), item));
-            snprintf(text, sizeof text, "%s: %s", value != NULL ? value : "?", message);
-            message = text;
-        }
-        add_error(rows, row, column, message);
+        const json_t *value = json_object_get(object, name);
+        if (field[name_len] == '[')
+            value = json_array_get(value, strtoul(field + name_len + 1, NULL, 10));
+        add_error_at(rows, row, column, json_string_value(value), message);
     }
 }
 
@@ -349,7 +366,7 @@ static void check_external_ref(struct import_rows *rows, size_t row, size_t colu
     } else if (json_object_get(rows->refs, ref) != NULL) {
         snprintf(message, sizeof message, "repeats the key of row %lld",
                  (long long)json_integer_value(json_object_get(rows->refs, ref)));
-        add_error(rows, row, column, message);
+        add_error_at(rows, row, column, ref, message);
     } else if (json_object_set_new(rows->refs, ref, json_integer((json_int_t)row)) != 0) {
         rows->out_of_memory = true;
     }

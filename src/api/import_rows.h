@@ -47,8 +47,9 @@ bool import_rows_add(void *rows, const struct table_row *row);
 /* After the reader has failed: records its problem, one of the file as a whole. */
 void import_rows_fail(struct import_rows *rows, const char *message);
 
-/* The data rows read, and the problems found: [{"row", "column", "message"}] (borrowed; row and
- * column null for a problem of the whole file; a last problem says how many were left out when
+/* The data rows read, and the problems found: [{"row", "column", "message", "value"?}]
+ * (borrowed; value: the cell as read, cut to 60 characters; row and column null for a problem
+ * of the whole file; a last problem says how many were left out when
  * there were more than the list keeps). */
 size_t import_rows_count(const struct import_rows *rows);
 const json_t *import_rows_errors(struct import_rows *rows);
