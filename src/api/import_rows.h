@@ -17,7 +17,7 @@
 
 enum import_cell { CELL_TEXT, CELL_INT, CELL_BOOL, CELL_ENUM, CELL_LIST };
 
-/* The columns of an import file, in the templates' order. */
+/* The columns of an import file, in the templates' order (import_columns.c). */
 struct import_column {
     const char *name;        /* the field's name (the English header) */
     const char *zh;          /* the Chinese header */
@@ -32,7 +32,7 @@ struct import_column {
 extern const struct import_column IMPORT_COLUMNS[];
 extern const size_t IMPORT_COLUMN_COUNT;
 
-/* The labels of an enum column, as {"value","zh","en"} objects (borrowed; NULL when the meta
+/* import_columns.c: the labels of an enum column, as {"value","zh","en"} objects (borrowed; NULL when the meta
  * document has no such list). */
 const json_t *import_enum_labels(const char *labels_key);
 
