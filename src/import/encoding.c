@@ -20,8 +20,8 @@ enum text_encoding text_encoding_detect(const char *bytes, size_t len)
     return utf8_valid(bytes, len) ? TEXT_UTF8 : TEXT_GB18030;
 }
 
-/* GB18030 takes up to 4 bytes for a character that UTF-8 writes in 4; two-byte characters (most
- * Chinese text) become three: twice the input always suffices. */
+/* A GB18030 sequence of 1, 2 or 4 bytes becomes at most 1, 3 or 4 bytes of UTF-8: one and a
+ * half times the input always suffices. */
 static bool gb18030_to_utf8(const char *bytes, size_t len, char **out, size_t *out_len,
                             char *error, size_t error_size)
 {
@@ -32,7 +32,7 @@ static bool gb18030_to_utf8(const char *bytes, size_t len, char **out, size_t *o
         snprintf(error, error_size, "GB18030 is not available for conversion");
         return false;
     }
-    size_t cap = 2 * len + 1;
+    size_t cap = len + len / 2 + 2;
     buffer = malloc(cap);
     if (buffer == NULL) {
         snprintf(error, error_size, "out of memory");
