@@ -27,6 +27,7 @@ struct import_rows {
     char *json;                       /* "[row,row,...": the valid rows */
     size_t json_len;
     size_t json_cap;
+    bool json_closed;                 /* "]" appended: no more rows */
     bool out_of_memory;
 };
 
@@ -388,6 +389,8 @@ cleanup:
 bool import_rows_add(void *ctx, const struct table_row *row)
 {
     struct import_rows *rows = ctx;
+    if (rows->json_closed)
+        return false;
     if (is_blank(row))
         return true;
     if (!rows->header_read)
@@ -445,17 +448,22 @@ const json_t *import_rows_errors(struct import_rows *rows)
         snprintf(message, sizeof message, "and %zu more problems not listed",
                  rows->errors_left_out);
         rows->errors_left_out = 0;
-        json_array_append_new(rows->errors,
-                              json_pack("{s:n, s:n, s:s}", "row", "column", "message", message));
+        if (json_array_append_new(rows->errors, json_pack("{s:n, s:n, s:s}", "row", "column",
+                                                          "message", message)) != 0)
+            rows->out_of_memory = true;
     }
     return rows->errors;
 }
 
 const char *import_rows_json(struct import_rows *rows)
 {
-    if (!rows->header_read || rows->out_of_memory || !json_append(rows, "]", 1))
+    if (!rows->header_read || rows->out_of_memory)
         return NULL;
-    rows->json[rows->json_len] = '\0';
-    rows->json_len--; /* a second call closes the array again */
+    if (!rows->json_closed) {
+        if (!json_append(rows, "]", 1))
+            return NULL;
+        rows->json[rows->json_len] = '\0';
+        rows->json_closed = true;
+    }
     return rows->json;
 }

@@ -53,8 +53,9 @@ void import_rows_fail(struct import_rows *rows, const char *message);
  * there were more than the list keeps). */
 size_t import_rows_count(const struct import_rows *rows);
 const json_t *import_rows_errors(struct import_rows *rows);
-/* The valid rows as a JSON array text, for the database (borrowed; valid while rows lives).
- * NULL when a header was never read or memory ran out. */
+/* The valid rows as a JSON array text, for the database (borrowed; valid while rows lives), once
+ * reading is over: rows added later are refused. NULL when a header was never read or memory
+ * ran out. */
 const char *import_rows_json(struct import_rows *rows);
 
 #endif
