@@ -2,7 +2,7 @@
 # BUILD selects the kind; objects of each kind live apart under build/<kind>/.
 
 BUILD ?= release
-PKGS := libmicrohttpd jansson libpq libsodium xlsxwriter
+PKGS := libmicrohttpd jansson libpq libsodium xlsxwriter libzip expat
 ifeq ($(origin CC),default)
   CC := gcc
 endif

@@ -22,7 +22,7 @@ const char *const ACHIEVEMENT_KINDS[] = {
 const char *const ACHIEVEMENT_STATUSES[] = {
     "draft", "pending", "listed", "rejected", "withdrawn", "licensed", NULL,
 };
-static const char *const PAYMENT_MODES[] = {
+const char *const ACHIEVEMENT_PAYMENT_MODES[] = {
     "lump_sum", "installments", "royalty", "lump_sum_plus_royalty", "equity", NULL,
 };
 
@@ -57,7 +57,7 @@ static const char *text_not_blank(const char *value)
         { .name = "trial_months", .type = FIELD_INT, .required = REQUIRED, .min = 1,          \
           .max = 36 },                                                                        \
         { .name = "payment_mode", .type = FIELD_ENUM, .required = REQUIRED,                   \
-          .values = PAYMENT_MODES },                                                          \
+          .values = ACHIEVEMENT_PAYMENT_MODES },                                              \
         { .name = "reference_fee_fen", .type = FIELD_INT, .min = 0,                           \
           .max = 10000000000000 },                                                            \
         { .name = "royalty_bp", .type = FIELD_INT, .min = 0, .max = 10000 },                  \
@@ -67,6 +67,8 @@ static const char *text_not_blank(const char *value)
 
 static const struct field_spec CREATE_SPECS[] = ACHIEVEMENT_SPECS(true);
 static const struct field_spec UPDATE_SPECS[] = ACHIEVEMENT_SPECS(false);
+const struct field_spec *const ACHIEVEMENT_CREATE_SPECS = CREATE_SPECS;
+const size_t ACHIEVEMENT_CREATE_SPEC_COUNT = FIELD_COUNT(CREATE_SPECS);
 static const struct field_spec REJECT_SPECS[] = {
     { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 500,
       .check = text_not_blank },

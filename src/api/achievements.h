@@ -3,6 +3,9 @@
 #ifndef TECHPOOL_ACHIEVEMENTS_H
 #define TECHPOOL_ACHIEVEMENTS_H
 
+#include <stddef.h>
+
+#include "http/fields.h"
 #include "http/reply.h"
 #include "http/request.h"
 
@@ -10,6 +13,11 @@
 extern const char *const ACHIEVEMENT_FIELDS[];
 extern const char *const ACHIEVEMENT_KINDS[];
 extern const char *const ACHIEVEMENT_STATUSES[];
+extern const char *const ACHIEVEMENT_PAYMENT_MODES[];
+
+/* The rules of a new achievement's fields (POST /api/v1/achievements), for every way in. */
+extern const struct field_spec *const ACHIEVEMENT_CREATE_SPECS;
+extern const size_t ACHIEVEMENT_CREATE_SPEC_COUNT;
 
 /* achievements_list.c: GET /api/v1/achievements (with q: search) */
 void achievements_list(struct request *req, struct reply *rep);

@@ -16,5 +16,7 @@ void ops_healthz(struct request *req, struct reply *rep);
 void ops_readyz(struct request *req, struct reply *rep);
 void ops_metrics(struct request *req, struct reply *rep);
 void ops_meta(struct request *req, struct reply *rep);
+/* meta.c: the enums and their labels as GET /api/v1/meta serves them (without "today"). */
+const char *meta_labels_json(void);
 
 #endif

@@ -83,6 +83,11 @@ static const char META_JSON[] =
     "{\"value\":\"institution\",\"zh\":\"高校院所\",\"en\":\"Institution staff\"},"
     "{\"value\":\"enterprise\",\"zh\":\"企业\",\"en\":\"Enterprise staff\"}]}";
 
+const char *meta_labels_json(void)
+{
+    return META_JSON;
+}
+
 void ops_meta(struct request *req, struct reply *rep)
 {
     (void)req;

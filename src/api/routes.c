@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "api/accounts.h"
 #include "api/achievements.h"
+#include "api/achievements_import.h"
 #include "api/audit.h"
 #include "api/compensations.h"
 #include "api/export_csv.h"
@@ -46,6 +47,11 @@ const struct route ROUTES[] = {
     { "GET", "/api/v1/achievements/{id}", achievement_get, ROLE_ANYONE, POOL_READ },
     { "PATCH", "/api/v1/achievements/{id}", achievement_update, ROLE_INSTITUTION,
       POOL_CHANGE },
+    { "GET", "/api/v1/achievements/import-template.xlsx", import_template_xlsx,
+      ROLE_INSTITUTION, POOL_OTHER },
+    { "GET", "/api/v1/achievements/import-template.csv", import_template_csv, ROLE_INSTITUTION,
+      POOL_OTHER },
+    { "POST", "/api/v1/achievements/import", achievements_import, ROLE_INSTITUTION, POOL_CHANGE },
     { "POST", "/api/v1/achievements/{id}/submit", achievement_submit, ROLE_INSTITUTION,
       POOL_CHANGE },
     { "POST", "/api/v1/achievements/{id}/withdraw", achievement_withdraw,
@@ -97,3 +103,7 @@ const struct route ROUTES[] = {
 };
 
 const size_t ROUTE_COUNT = sizeof ROUTES / sizeof ROUTES[0];
+
+/* Handlers whose body is a file (a spreadsheet), not a JSON object. */
+const handler_fn FILE_HANDLERS[] = { achievements_import };
+const size_t FILE_HANDLER_COUNT = sizeof FILE_HANDLERS / sizeof FILE_HANDLERS[0];

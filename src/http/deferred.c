@@ -59,7 +59,7 @@ bool deferred_start(struct exchange *x)
     }
     if (atomic_fetch_add(&jobs_running, 1) >= DEFERRED_JOBS_MAX) {
         atomic_fetch_sub(&jobs_running, 1);
-        refuse(x, "other exports are being prepared; try again in a few seconds");
+        refuse(x, "other exports or imports are being prepared; try again in a few seconds");
         return false;
     }
     atomic_store(&x->job_state, JOB_RUNNING);
@@ -76,7 +76,7 @@ bool deferred_start(struct exchange *x)
         atomic_store(&x->job_state, JOB_NONE);
         MHD_resume_connection(x->conn);
         atomic_fetch_sub(&jobs_running, 1);
-        refuse(x, "no thread for the export; try again in a few seconds");
+        refuse(x, "no thread for the request; try again in a few seconds");
         return false;
     }
     return true;

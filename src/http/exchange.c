@@ -56,6 +56,20 @@ static void request_id_next(char out[33])
     sodium_bin2hex(out, 33, id, sizeof id);
 }
 
+/* The body limit of the route a request goes to: files are larger than JSON objects. */
+static size_t body_limit_of(const char *method, const char *url)
+{
+    if (strcmp(method, "POST") != 0)
+        return BODY_LIMIT;
+    const struct route *route = NULL;
+    struct request scratch = { 0 };
+    char allow[64];
+    return router_match(ROUTES, ROUTE_COUNT, method, url, &route, &scratch, allow,
+                        sizeof allow) == ROUTE_FOUND && route_takes_file(route)
+               ? FILE_BODY_LIMIT
+               : BODY_LIMIT;
+}
+
 struct exchange *exchange_new(struct MHD_Connection *conn, const char *method, const char *url,
                               uint64_t started_micros)
 {
@@ -81,6 +95,7 @@ struct exchange *exchange_new(struct MHD_Connection *conn, const char *method, c
             targets[k][j++] = (*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x7F) ? '?' : (char)*p;
         targets[k][j] = '\0';
     }
+    x->body_limit = body_limit_of(method, url);
     x->api = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0 ||
              strcmp(url, "/readyz") == 0 || strcmp(url, "/metrics") == 0;
     return x;
@@ -101,7 +116,7 @@ bool exchange_body_declared_too_large(const struct exchange *x)
         return false;
     char *end;
     unsigned long long n = strtoull(length, &end, 10);
-    return *end == '\0' && n > BODY_LIMIT;
+    return *end == '\0' && n > x->body_limit;
 }
 
 struct framing {
@@ -143,14 +158,16 @@ void exchange_reply_ambiguous_framing(struct exchange *x)
 
 void exchange_reply_too_large(struct exchange *x)
 {
-    reply_problem(&x->rep, 413, "payload_too_large", "the request body is larger than 1 MiB");
+    reply_problem(&x->rep, 413, "payload_too_large",
+                  x->body_limit == FILE_BODY_LIMIT ? "the file is larger than 10 MiB"
+                                                   : "the request body is larger than 1 MiB");
 }
 
 void exchange_body_append(struct exchange *x, const char *data, size_t size)
 {
     if (x->body_too_large)
         return;
-    if (x->body_len + size > BODY_LIMIT) {
+    if (x->body_len + size > x->body_limit) {
         x->body_too_large = true;
         free(x->body);
         x->body = NULL;
@@ -163,8 +180,8 @@ void exchange_body_append(struct exchange *x, const char *data, size_t size)
         size_t cap = x->body_cap > 0 ? x->body_cap : 16 * 1024;
         while (cap < x->body_len + size + 1)
             cap *= 2;
-        if (cap > BODY_LIMIT + 1)
-            cap = BODY_LIMIT + 1;
+        if (cap > x->body_limit + 1)
+            cap = x->body_limit + 1;
         char *grown = realloc(x->body, cap);
         if (grown == NULL) {
             x->body_too_large = true;
@@ -209,44 +226,6 @@ bool idempotency_key_valid(const char *key)
     for (size_t i = 0; i < len; i++)
         if (key[i] < 0x21 || key[i] > 0x7E)
             return false;
-    return true;
-}
-
-bool utf8_valid(const char *text, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        size_t extra;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            extra = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            extra = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            extra = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + extra >= len)
-            return false;
-        for (size_t k = 1; k <= extra; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
-            (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += extra + 1;
-    }
     return true;
 }
 
@@ -337,8 +316,14 @@ static bool identify_caller(struct exchange *x)
     return true;
 }
 
-static bool read_body(struct exchange *x)
+static bool read_body(struct exchange *x, const struct route *route)
 {
+    if (route_takes_file(route)) {
+        x->req.content_type = header(x, "Content-Type");
+        x->req.file = x->body;
+        x->req.file_len = x->body_len;
+        return true;
+    }
     if (x->body_len == 0)
         return true;
     if (!content_type_is_json(header(x, "Content-Type"))) {
@@ -476,7 +461,7 @@ void exchange_dispatch(struct exchange *x)
     }
     x->route_index = (size_t)(route - ROUTES);
     x->req.route_pattern = route->pattern;
-    if (!read_body(x) || !read_headers(x))
+    if (!read_body(x, route) || !read_headers(x))
         return;
     if (strncmp(x->req.path, "/api/", 5) == 0 && !identify_caller(x))
         return;

@@ -7,11 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/utf8.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/static_files.h"
 
 #define BODY_LIMIT (1024 * 1024)
+#define FILE_BODY_LIMIT (10 * 1024 * 1024)
 
 struct exchange {
     struct MHD_Connection *conn;
@@ -20,6 +22,7 @@ struct exchange {
     char *body;
     size_t body_len;
     size_t body_cap;
+    size_t body_limit;                 /* BODY_LIMIT, or FILE_BODY_LIMIT for a file route */
     bool body_too_large;
     bool queued;
     bool stream_broken;
@@ -36,7 +39,7 @@ struct exchange *exchange_new(struct MHD_Connection *conn, const char *method, c
                               uint64_t started_micros);
 void exchange_free(struct exchange *x);
 
-/* True when Content-Length announces more than BODY_LIMIT (checked before reading). */
+/* True when Content-Length announces more than the route's body limit (checked before reading). */
 bool exchange_body_declared_too_large(const struct exchange *x);
 void exchange_reply_too_large(struct exchange *x);
 /* True when the body's length is ambiguous (Content-Length headers that disagree, or one
@@ -56,6 +59,5 @@ void exchange_add_headers(const struct exchange *x, struct MHD_Response *resp);
 /* The request checks of the contract, exposed for unit tests. */
 bool content_type_is_json(const char *content_type);
 bool idempotency_key_valid(const char *key);
-bool utf8_valid(const char *text, size_t len);
 
 #endif

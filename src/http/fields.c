@@ -164,6 +164,12 @@ static void check_value(const struct field_spec *spec, const char *name, const j
     }
 }
 
+void fields_collect(const json_t *object, const struct field_spec *specs, size_t count,
+                    json_t *errors, json_t *unknown)
+{
+    check_object(object, specs, count, "", errors, unknown);
+}
+
 bool fields_check(const json_t *body, const struct field_spec *specs, size_t count,
                   struct reply *rep)
 {
@@ -178,7 +184,7 @@ bool fields_check(const json_t *body, const struct field_spec *specs, size_t cou
     }
     json_t *errors = json_array();
     json_t *unknown = json_array();
-    check_object(body, specs, count, "", errors, unknown);
+    fields_collect(body, specs, count, errors, unknown);
     json_decref(empty);
     bool ok = false;
     if (json_array_size(unknown) > 0) {

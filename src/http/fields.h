@@ -44,6 +44,12 @@ struct field_spec {
 bool fields_check(const json_t *body, const struct field_spec *specs, size_t count,
                   struct reply *rep);
 
+/* Appends every problem of object (a JSON object) to errors as {"field", "message"}, and each
+ * unknown field to unknown likewise: fields_check without the reply, for callers that report
+ * problems their own way (the rows of an imported file). */
+void fields_collect(const json_t *object, const struct field_spec *specs, size_t count,
+                    json_t *errors, json_t *unknown);
+
 /* Number of Unicode code points in a valid UTF-8 string. */
 size_t utf8_length(const char *s);
 

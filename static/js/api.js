@@ -47,6 +47,9 @@ export async function request(method, path, options = {}) {
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.body);
+  } else if (options.file !== undefined) {
+    headers['Content-Type'] = options.fileType;
+    init.body = options.file;
   }
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   if (options.ifMatch) headers['If-Match'] = options.ifMatch;
@@ -79,6 +82,11 @@ export async function post(path, body, options = {}) {
 
 export async function patch(path, body, options = {}) {
   return (await request('PATCH', path, { ...options, body })).data;
+}
+
+// Sends a file (a Blob) as it is, e.g. a spreadsheet to import; returns the reply's JSON.
+export async function upload(path, file, fileType, query) {
+  return (await request('POST', path, { file, fileType, query })).data;
 }
 
 export async function del(path) {

@@ -32,6 +32,14 @@ const zh = {
   'ach.updated': '更新时间', 'ach.submit': '提交审核', 'ach.withdraw': '撤回', 'ach.noneYet': '还没有登记成果。',
   'ach.reload': '重新加载最新版本', 'ach.rejectReason': '退回理由', 'ach.editListedNote': '这项成果已上架，修改会立即对企业可见。',
 
+  'imp.title': '批量导入', 'imp.intro': '下载模板，每行填写一项成果，以 Excel（.xlsx）或 CSV（UTF-8 或 GB18030）上传，每个文件至多 5000 行。先检查，无误后再确认导入；再次导入同一外部编号会更新该成果。',
+  'imp.templateXlsx': '下载 Excel 模板', 'imp.templateCsv': '下载 CSV 模板', 'imp.file': '选择文件', 'imp.check': '检查文件',
+  'imp.confirm': '确认导入', 'imp.busy': '正在处理…', 'imp.ready': '共 {rows} 行：将新建 {created} 项，更新 {updated} 项，{unchanged} 项无变化。',
+  'imp.done': '导入完成：新建 {created} 项草稿，更新 {updated} 项。', 'imp.problems': '文件中有 {n} 处问题，未导入任何内容。请修改文件后重新选择。',
+  'imp.row': '行', 'imp.action': '处理', 'imp.action.create': '新建', 'imp.action.update': '更新', 'imp.action.unchanged': '无变化',
+  'imp.wholeFile': '整个文件', 'imp.newDrafts': '新建的草稿', 'imp.externalRef': '外部编号', 'imp.feeFen': '参考许可费（分）',
+  'imp.royaltyBp': '提成比例（基点）', 'imp.more': '另有 {n} 行未列出',
+
   'trial.requestTitle': '申请免费试用', 'trial.requestIntro': '试用期内免费使用，最长 {n} 个月；试用成功再付费，失败可无损退还。',
   'trial.purpose': '试用目的', 'trial.purposeHint': '说明计划如何使用这项成果', 'trial.plannedMonths': '计划试用期（月）',
   'trial.monthsHint': '1 到 {n} 个月', 'trial.request': '提交试用申请', 'trial.requested': '试用申请已提交，等待成果方审批。',
@@ -157,6 +165,14 @@ const en = {
   'ach.openLicense': 'Open license', 'ach.openLicenseCheck': 'Declared under patent open licensing', 'ach.terms': 'Trial and license terms',
   'ach.updated': 'Updated', 'ach.submit': 'Submit for review', 'ach.withdraw': 'Withdraw', 'ach.noneYet': 'No achievements registered yet.',
   'ach.reload': 'Reload the latest version', 'ach.rejectReason': 'Reason for rejection', 'ach.editListedNote': 'This achievement is listed: changes are visible to enterprises at once.',
+
+  'imp.title': 'Bulk import', 'imp.intro': 'Download a template, fill in one achievement per row and upload it as Excel (.xlsx) or CSV (UTF-8 or GB18030), at most 5,000 rows per file. It is checked first; confirm to import. Importing an external key again updates that achievement.',
+  'imp.templateXlsx': 'Excel template', 'imp.templateCsv': 'CSV template', 'imp.file': 'Choose a file', 'imp.check': 'Check the file',
+  'imp.confirm': 'Import', 'imp.busy': 'Working…', 'imp.ready': '{rows} rows: {created} to create, {updated} to update, {unchanged} unchanged.',
+  'imp.done': 'Imported: {created} drafts created, {updated} updated.', 'imp.problems': '{n} problems in the file; nothing was imported. Correct the file and choose it again.',
+  'imp.row': 'Row', 'imp.action': 'Action', 'imp.action.create': 'Create', 'imp.action.update': 'Update', 'imp.action.unchanged': 'Unchanged',
+  'imp.wholeFile': 'The whole file', 'imp.newDrafts': 'New drafts', 'imp.externalRef': 'External key', 'imp.feeFen': 'Reference fee (fen)',
+  'imp.royaltyBp': 'Royalty (basis points)', 'imp.more': '{n} more rows not shown',
 
   'trial.requestTitle': 'Request a free trial', 'trial.requestIntro': 'Use it free for up to {n} months; pay only if it works, return it at no loss if it does not.',
   'trial.purpose': 'Purpose', 'trial.purposeHint': 'How you plan to use this achievement', 'trial.plannedMonths': 'Planned trial (months)',

@@ -3,7 +3,9 @@
 # achievements, 1,000,000 trials), drives the daemon with wrk at 16, 64 and 256 connections, runs
 # the baselines in the same run (pgbench on the endpoints' own SQL, nginx on the same static
 # file, psql \copy of the export query, the list and detail endpoints written with Fastify and
-# pg), and prints one table, the ratios, a line per target and "bench: N of M targets met".
+# pg), imports 5,000 achievements from a CSV file (tests/bench/import.sh, which also runs alone
+# against any daemon), and prints one table, the ratios, a line per target and
+# "bench: N of M targets met".
 # Results also go to tests/bench/out/ (report.json, results.jsonl).
 #
 #   BENCH_QUICK=1        10,000 achievements, 100,000 trials, 3-second runs (a few minutes)
@@ -212,6 +214,8 @@ say "signing in $BENCH_ENTERPRISES enterprise and $BENCH_INSTITUTIONS institutio
 } > "$OUT/write_data.lua"
 ADMIN_TOKEN=$(login "$ADMIN_EMAIL")
 [ -n "$ADMIN_TOKEN" ] || die "the admin could not sign in"
+IMPORT_TOKEN=$(login "inst1@bench.techpool.cn")
+[ -n "$IMPORT_TOKEN" ] || die "inst1 could not sign in for the import"
 
 # Sampling starts after the sign-ins: each argon2id check takes 64 MiB for a moment, by design.
 echo idle > "$OUT/phase"
@@ -375,6 +379,14 @@ echo idle > "$OUT/phase"
 read -r export_status export_seconds export_bytes < <(tail -1 "$OUT/export-curl.txt")
 printf '{"kind":"export","server":"techpool","endpoint":"export","status":%s,"seconds":%s,"bytes":%s,"lines":%s,"rss_before_kb":%s}\n' \
   "${export_status:-0}" "${export_seconds:-0}" "${export_bytes:-0}" "$lines" "$rss_before" >> "$RESULTS"
+
+# ---------------------------------------------------------------------------------------------
+# Bulk import: 5,000 achievements in one CSV file, then the same file again (changes nothing)
+
+say "import: POST /api/v1/achievements/import (5,000 rows, twice)"
+echo import > "$OUT/phase"
+"$BENCH/import.sh" "$DAEMON_URL" "$IMPORT_TOKEN" "$OUT" "$DAEMON_PID" >> "$RESULTS"
+echo idle > "$OUT/phase"
 
 stop_pid "$SAMPLER_PID"
 SAMPLER_PID=""

@@ -32,4 +32,4 @@ for _ in $(seq 1 100); do
 done
 
 TECHPOOL_E2E_URL="http://127.0.0.1:$port" TECHPOOL_E2E_ADMIN="$admin" \
-  node --test --test-concurrency=1 --test-reporter=tap modules.test.mjs journeys.test.mjs
+  node --test --test-concurrency=1 --test-reporter=tap modules.test.mjs journeys.test.mjs import.test.mjs

@@ -1,5 +1,5 @@
 // inst-achievements: an institution's own achievements in every status, with edit, submit for
-// review and withdraw.
+// review and withdraw, and bulk import from a spreadsheet (import-panel.js).
 
 import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
@@ -7,6 +7,7 @@ import * as api from '../api.js';
 import { enumSelect, field } from '../forms.js';
 import { pageTitle, pagedList, actionButton } from '../ui.js';
 import { achievementCard } from './cards.js';
+import { importPanel } from './import-panel.js';
 
 const EDITABLE = ['draft', 'rejected', 'listed'];
 const SUBMITTABLE = ['draft', 'rejected'];
@@ -36,14 +37,21 @@ export async function render(ctx) {
   };
   const query = { status, limit: 20 };
   if (ctx.user.institution_id) query.institution_id = ctx.user.institution_id;
-  const list = pagedList({
+  const newList = () => pagedList({
     fetchPage: (cursor) => api.get('/achievements', { ...query, cursor }),
     renderItem: (a) => achievementCard(a, { showStatus: true, extra: actions(a) }),
     empty: t('ach.noneYet'),
     testName: 'my-achievements',
   });
+  let list = newList();
+  const onImported = () => {
+    const fresh = newList();
+    list.replaceWith(fresh);
+    list = fresh;
+  };
   append(ctx.root, pageTitle(t('nav.instAchievements')),
     h('p', { class: 'actions' }, h('a', { href: '#/inst/achievements/new', class: 'btn btn-primary', 'data-test': 'achievement-new' }, t('nav.newAchievement'))),
+    importPanel({ onImported }),
     h('div', { class: 'filters' }, field({ name: 'status', label: t('common.status'), control: sel })),
     list);
   await list.ready;
