@@ -80,6 +80,10 @@ export async function post(path, body, options = {}) {
   return (await request('POST', path, { ...options, body: body === undefined ? {} : body })).data;
 }
 
+export async function put(path, body, options = {}) {
+  return (await request('PUT', path, { ...options, body })).data;
+}
+
 export async function patch(path, body, options = {}) {
   return (await request('PATCH', path, { ...options, body })).data;
 }

@@ -5,6 +5,7 @@ import { h, clear } from './dom.js';
 import { t, initLang, setLang, getLang, onLangChange, enumLabel } from './i18n.js';
 import { currentUser, refreshUser, signOut, loadMeta, isAdmin } from './session.js';
 import { errorBox, loading } from './ui.js';
+import * as api from './api.js';
 import * as home from './pages/home.js';
 import * as pool from './pages/pool.js';
 import * as achievement from './pages/achievement.js';
@@ -17,6 +18,7 @@ import * as instAchievements from './pages/inst-achievements.js';
 import * as achievementForm from './pages/achievement-form.js';
 import * as instTrials from './pages/inst-trials.js';
 import * as review from './pages/admin-review.js';
+import * as notifications from './pages/notifications.js';
 import * as compensations from './pages/admin-compensations.js';
 import * as dashboard from './pages/admin-dashboard.js';
 
@@ -38,6 +40,7 @@ const ROUTES = [
   { path: /^\/admin\/review$/, page: review, title: 'nav.review', roles: ADMINS },
   { path: /^\/admin\/compensations$/, page: compensations, title: 'nav.compensations', roles: ADMINS },
   { path: /^\/admin\/dashboard$/, page: dashboard, title: 'nav.dashboard', roles: ADMINS },
+  { path: /^\/notifications$/, page: notifications, title: 'nav.notifications', roles: ['enterprise', 'institution', ...ADMINS] },
 ];
 
 const app = document.getElementById('app');
@@ -77,6 +80,34 @@ function navLinks(user) {
   return links;
 }
 
+// A bell drawn as SVG (no emoji font is needed), decorative: the link carries the label.
+function bellIcon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '20');
+  svg.setAttribute('height', '20');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', 'M12 2a6 6 0 0 0-6 6v3.6L4.3 15A1 1 0 0 0 5.2 16.5h13.6a1 1 0 0 0 .9-1.5L18 11.6V8a6 6 0 0 0-6-6Zm0 20a3 3 0 0 0 2.8-2h-5.6A3 3 0 0 0 12 22Z');
+  path.setAttribute('fill', 'currentColor');
+  svg.appendChild(path);
+  return svg;
+}
+
+// The bell in the header: a link to the inbox with the unread count, filled in when it arrives.
+function bell() {
+  const count = h('span', { class: 'bell-count', 'data-test': 'bell-count', hidden: true });
+  const link = h('a', { href: '#/notifications', class: 'bell', 'data-test': 'bell', 'aria-label': t('notif.bell') }, bellIcon(), count);
+  api.get('/notifications', { unread: 'true', limit: 1 }).then((page) => {
+    const n = Number.isInteger(page.unread) ? page.unread : 0;
+    count.textContent = n > 99 ? '99+' : String(n);
+    count.hidden = n === 0;
+    link.setAttribute('aria-label', n > 0 ? t('notif.bellUnread', { n }) : t('notif.bell'));
+  }).catch(() => {});
+  return link;
+}
+
 function renderChrome() {
   const user = currentUser();
   const { path } = parseHash();
@@ -92,6 +123,7 @@ function renderChrome() {
   if (user) {
     const who = user.contact_name || user.email || '';
     account.appendChild(h('span', { class: 'who', 'data-test': 'who' }, who, ' · ', enumLabel('roles', user.role)));
+    account.appendChild(bell());
     account.appendChild(h('button', {
       type: 'button', class: 'btn btn-small', 'data-test': 'signout',
       on: { click: async () => { await signOut().catch(() => {}); renderChrome(); go('#/'); } },

@@ -7,6 +7,10 @@ const zh = {
   'nav.instAchievements': '我的成果', 'nav.newAchievement': '登记新成果', 'nav.editAchievement': '编辑成果',
   'nav.instTrials': '试用申请', 'nav.instLicenses': '许可与收款', 'nav.review': '审核队列',
   'nav.compensations': '风险补偿', 'nav.dashboard': '统计看板', 'nav.notFound': '页面不存在', 'nav.forbidden': '无权访问',
+  'nav.notifications': '消息通知', 'notif.bell': '消息通知', 'notif.bellUnread': '消息通知：{n} 条未读', 'notif.unread': '未读',
+  'notif.markRead': '标为已读', 'notif.readAll': '全部标为已读', 'notif.empty': '暂无通知。',
+  'notif.preferences': '通知设置', 'notif.emailOn': '同时发送电子邮件', 'notif.language': '通知语言',
+  'notif.languageHint': '站内通知和电子邮件使用此语言。', 'notif.saved': '已保存。',
 
   'common.loading': '正在加载…', 'common.loadMore': '加载更多', 'common.empty': '暂无数据', 'common.all': '全部',
   'common.cancel': '取消', 'common.choose': '请选择', 'common.edit': '编辑', 'common.save': '保存', 'common.yes': '是',
@@ -141,6 +145,10 @@ const en = {
   'nav.instAchievements': 'My achievements', 'nav.newAchievement': 'New achievement', 'nav.editAchievement': 'Edit achievement',
   'nav.instTrials': 'Trial requests', 'nav.instLicenses': 'Licenses & payments', 'nav.review': 'Review queue',
   'nav.compensations': 'Risk compensation', 'nav.dashboard': 'Dashboard', 'nav.notFound': 'Page not found', 'nav.forbidden': 'Not allowed',
+  'nav.notifications': 'Notifications', 'notif.bell': 'Notifications', 'notif.bellUnread': 'Notifications: {n} unread', 'notif.unread': 'Unread',
+  'notif.markRead': 'Mark as read', 'notif.readAll': 'Mark all as read', 'notif.empty': 'No notifications yet.',
+  'notif.preferences': 'Notification settings', 'notif.emailOn': 'Also send e-mail', 'notif.language': 'Language of notices',
+  'notif.languageHint': 'Notices in the app and e-mails use this language.', 'notif.saved': 'Saved.',
 
   'common.loading': 'Loading…', 'common.loadMore': 'Load more', 'common.empty': 'Nothing yet', 'common.all': 'All',
   'common.cancel': 'Cancel', 'common.choose': 'Choose…', 'common.edit': 'Edit', 'common.save': 'Save', 'common.yes': 'Yes',

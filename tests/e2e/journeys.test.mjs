@@ -478,6 +478,34 @@ test('(7) the dashboard reports served enterprises, their cities and why trials 
   assertClean(state.padmin);
 });
 
+test('(8) the institution finds its notices behind the bell, opens one and marks the rest read', async () => {
+  const { page } = state.inst;
+  await page.goto('/#/pool');
+  await page.reload();
+  const count = page.locator('[data-test=bell-count]');
+  await count.waitFor();
+  assert.ok(Number(await count.textContent()) >= 2, 'the bell counts the unread notices');
+  await page.click('[data-test=bell]');
+  await page.waitForURL(/#\/notifications$/);
+  const requested = page.locator('[data-test=notifications] > li[data-kind="trial.requested"]').first();
+  await requested.waitFor();
+  assert.match(await requested.textContent(), /新的试用申请/);
+  await shot(page, 'notifications');
+  await requested.locator('[data-test=notification-open]').click();
+  await page.waitForURL(/#\/inst\/trials$/);
+  await page.goto('/#/notifications');
+  await page.locator('[data-test=notifications] > li').first().waitFor();
+  await page.click('[data-test=notifications-read-all]');
+  await page.locator('[data-test=notifications] > li[data-unread=true]').first().waitFor({ state: 'detached' });
+  await page.locator('[data-test=bell-count]').waitFor({ state: 'hidden' });
+  await page.selectOption('[data-test=pref-language]', 'en');
+  await page.click('[data-test=pref-save]');
+  await page.getByText('已保存。').waitFor();
+  const prefs = await apiAs(state.institutionToken, 'GET', '/api/v1/me/preferences');
+  assert.equal(prefs.language, 'en');
+  assertClean(state.inst);
+});
+
 // "2026-01-31" + n months, clamped to the month's end.
 function addMonths(ymd, months) {
   const [y, m, d] = ymd.split('-').map(Number);
