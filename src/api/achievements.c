@@ -8,6 +8,7 @@
 
 #include "api/dbcall.h"
 #include "domain/patent_number.h"
+#include "domain/text.h"
 #include "http/fields.h"
 
 const char *const ACHIEVEMENT_FIELDS[] = {
@@ -29,11 +30,6 @@ static const char *const PAYMENT_MODES[] = {
 /* A version that no achievement has: an If-Match naming it never matches. */
 static const char NO_VERSION[] = "0";
 #define VERSION_DIGITS_MAX 9
-
-static const char *text_not_blank(const char *value)
-{
-    return value[strspn(value, " \t\r\n")] == '\0' ? "must not be blank" : NULL;
-}
 
 /* Create requires what an offer cannot do without; the rest has defaults (see the migration).
  * An edit takes the same fields, each optional. */

@@ -10,6 +10,7 @@
 #include "api/dbcall.h"
 #include "api/idempotency.h"
 #include "api/listing.h"
+#include "domain/text.h"
 #include "http/fields.h"
 #include "http/router.h"
 
@@ -23,11 +24,6 @@ static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
 static const char *const PAYMENT_MODES[] = {
     "lump_sum", "installments", "royalty", "lump_sum_plus_royalty", "equity", NULL,
 };
-
-static const char *text_not_blank(const char *value)
-{
-    return value[strspn(value, " \t\r\n")] == '\0' ? "must not be blank" : NULL;
-}
 
 static const struct field_spec REQUEST_SPECS[] = {
     { .name = "purpose", .type = FIELD_STRING, .required = true, .min = 1, .max = 4000,

@@ -284,6 +284,9 @@ START_TEST(create_refuses_each_invalid_value_naming_its_field)
     const struct { const char *field; json_t *value; const char *reported; } cases[] = {
         { "title", json_string(long_title), "title" },
         { "title", json_string("   "), "title" },
+        { "title", json_string("\xe2\x80\x8b\xe2\x80\x8e\xe2\x80\xae"), "title" },
+        { "title", json_string("\xe3\x80\x80\xc2\xad"), "title" },
+        { "abstract", json_string("\xef\xbb\xbf\xe2\x81\xa0"), "abstract" },
         { "title_en", json_string(""), "title_en" },
         { "abstract", json_string(long_abstract), "abstract" },
         { "field", json_string("space"), "field" },
