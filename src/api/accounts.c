@@ -11,6 +11,7 @@
 #include "api/listing.h"
 #include "domain/credit_code.h"
 #include "domain/password.h"
+#include "domain/text.h"
 #include "http/fields.h"
 
 static const char LIST_SCOPE[] = "institutions";
@@ -45,11 +46,6 @@ static const struct statement INSTITUTIONS_LIST = {
 static const struct statement USER_CREATE = {
     "accounts_user_create", "SELECT api_user_create($1::bigint, $2::jsonb, $3::text)"
 };
-
-static const char *text_not_blank(const char *value)
-{
-    return value[strspn(value, " \t\r\n")] == '\0' ? "must not be blank" : NULL;
-}
 
 /* name@domain in printable ASCII: one @, something on both sides, a dot inside the domain, no
  * spaces. Mail servers decide the rest; the address is stored lower-cased. */

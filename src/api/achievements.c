@@ -8,6 +8,8 @@
 
 #include "api/dbcall.h"
 #include "domain/patent_number.h"
+#include "domain/payment_mode.h"
+#include "domain/text.h"
 #include "http/fields.h"
 
 const char *const ACHIEVEMENT_FIELDS[] = {
@@ -22,18 +24,10 @@ const char *const ACHIEVEMENT_KINDS[] = {
 const char *const ACHIEVEMENT_STATUSES[] = {
     "draft", "pending", "listed", "rejected", "withdrawn", "licensed", NULL,
 };
-const char *const ACHIEVEMENT_PAYMENT_MODES[] = {
-    "lump_sum", "installments", "royalty", "lump_sum_plus_royalty", "equity", NULL,
-};
 
 /* A version that no achievement has: an If-Match naming it never matches. */
 static const char NO_VERSION[] = "0";
 #define VERSION_DIGITS_MAX 9
-
-static const char *text_not_blank(const char *value)
-{
-    return value[strspn(value, " \t\r\n")] == '\0' ? "must not be blank" : NULL;
-}
 
 /* Create requires what an offer cannot do without; the rest has defaults (see the migration).
  * An edit takes the same fields, each optional. */
@@ -57,7 +51,7 @@ static const char *text_not_blank(const char *value)
         { .name = "trial_months", .type = FIELD_INT, .required = REQUIRED, .min = 1,          \
           .max = 36 },                                                                        \
         { .name = "payment_mode", .type = FIELD_ENUM, .required = REQUIRED,                   \
-          .values = ACHIEVEMENT_PAYMENT_MODES },                                              \
+          .values = PAYMENT_MODES },                                              \
         { .name = "reference_fee_fen", .type = FIELD_INT, .min = 0,                           \
           .max = 10000000000000 },                                                            \
         { .name = "royalty_bp", .type = FIELD_INT, .min = 0, .max = 10000 },                  \
@@ -153,9 +147,27 @@ void achievement_get(struct request *req, struct reply *rep)
     achievement_reply(rep, 200, &GET, 2, params);
 }
 
+/* A royalty mode needs a royalty rate. Checked here when the body names the mode and the rate
+ * (a create always has both: the rate defaults to 0); a change of only one of them meets the
+ * stored other in the database (achievements_royalty_bp_for_royalty_modes, also 422). */
+static bool royalty_terms_valid(const json_t *body, bool creating, struct reply *rep)
+{
+    const char *mode = json_string_value(json_object_get(body, "payment_mode"));
+    const json_t *royalty_bp = json_object_get(body, "royalty_bp");
+    if (!creating && (mode == NULL || !json_is_integer(royalty_bp)))
+        return true;
+    const char *problem = payment_royalty_problem(mode, json_integer_value(royalty_bp));
+    if (problem != NULL) {
+        reply_invalid_field(rep, "royalty_bp", problem);
+        return false;
+    }
+    return true;
+}
+
 void achievement_create(struct request *req, struct reply *rep)
 {
-    if (!fields_check(req->body, CREATE_SPECS, FIELD_COUNT(CREATE_SPECS), rep))
+    if (!fields_check(req->body, CREATE_SPECS, FIELD_COUNT(CREATE_SPECS), rep) ||
+        !royalty_terms_valid(req->body, true, rep))
         return;
     char *body = json_dumps(req->body, JSON_COMPACT);
     if (body == NULL) {
@@ -169,7 +181,8 @@ void achievement_create(struct request *req, struct reply *rep)
 
 void achievement_update(struct request *req, struct reply *rep)
 {
-    if (!fields_check(req->body, UPDATE_SPECS, FIELD_COUNT(UPDATE_SPECS), rep))
+    if (!fields_check(req->body, UPDATE_SPECS, FIELD_COUNT(UPDATE_SPECS), rep) ||
+        !royalty_terms_valid(req->body, false, rep))
         return;
     char *body = req->body != NULL ? json_dumps(req->body, JSON_COMPACT) : strdup("{}");
     if (body == NULL) {

@@ -13,7 +13,6 @@
 extern const char *const ACHIEVEMENT_FIELDS[];
 extern const char *const ACHIEVEMENT_KINDS[];
 extern const char *const ACHIEVEMENT_STATUSES[];
-extern const char *const ACHIEVEMENT_PAYMENT_MODES[];
 
 /* The rules of a new achievement's fields (POST /api/v1/achievements), for every way in. */
 extern const struct field_spec *const ACHIEVEMENT_CREATE_SPECS;

@@ -6,14 +6,10 @@
 
 #include "api/dbcall.h"
 #include "api/listing.h"
+#include "domain/text.h"
 #include "http/fields.h"
 
 static const char *const COMPENSATION_STATUSES[] = { "pending", "approved", "rejected", NULL };
-
-static const char *text_not_blank(const char *value)
-{
-    return value[strspn(value, " \t\r\n")] == '\0' ? "must not be blank" : NULL;
-}
 
 /* An approval may carry a note; a rejection must say why. */
 static const struct field_spec APPROVE_SPECS[] = {

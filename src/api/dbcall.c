@@ -27,6 +27,36 @@ static const struct {
     { "22003", 422, "invalid_field" }, /* numeric out of range */
 };
 
+/* Check constraints that a request can break past the handler's own checks — a PATCH of the
+ * payment mode meets the stored royalty rate; a text rule of the database (0017) that a handler
+ * does not apply — answered as the handler would: 422 naming the field. */
+#define NOT_BLANK "must not be blank"
+#define ROYALTY_RATE "must be positive for a royalty payment mode"
+static const struct {
+    const char *constraint;
+    const char *field;
+    const char *message;
+} FIELD_RULES[] = {
+    { "achievements_royalty_bp_for_royalty_modes", "royalty_bp", ROYALTY_RATE },
+    { "licenses_royalty_bp_for_royalty_modes", "royalty_bp", ROYALTY_RATE },
+    { "institutions_name_not_blank", "name", NOT_BLANK },
+    { "institutions_name_en_not_blank", "name_en", NOT_BLANK },
+    { "institutions_contact_name_not_blank", "contact_name", NOT_BLANK },
+    { "enterprises_name_not_blank", "name", NOT_BLANK },
+    { "enterprises_contact_name_not_blank", "contact_name", NOT_BLANK },
+    { "users_contact_name_not_blank", "contact_name", NOT_BLANK },
+    { "achievements_title_not_blank", "title", NOT_BLANK },
+    { "achievements_title_en_not_blank", "title_en", NOT_BLANK },
+    { "achievements_abstract_not_blank", "abstract", NOT_BLANK },
+    { "achievements_reject_reason_not_blank", "reason", NOT_BLANK },
+    { "trials_purpose_not_blank", "purpose", NOT_BLANK },
+    { "trials_close_reason_not_blank", "reason", NOT_BLANK },
+    { "compensations_reason_not_blank", "reason", NOT_BLANK },
+    { "compensations_decision_reason_not_blank", "reason", NOT_BLANK },
+    { "trial_extensions_reason_not_blank", "reason", NOT_BLANK },
+    { "trial_extensions_decision_reason_not_blank", "reason", NOT_BLANK },
+};
+
 void api_db_problem(struct reply *rep, enum db_status status, const PGresult *res)
 {
     if (status == DB_UNAVAILABLE) {
@@ -43,6 +73,13 @@ void api_db_problem(struct reply *rep, enum db_status status, const PGresult *re
     const char *message = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     const char *column = res != NULL ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
     const char *constraint = res != NULL ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    for (size_t i = 0; i < sizeof FIELD_RULES / sizeof FIELD_RULES[0]; i++) {
+        if (strcmp(state, "23514") == 0 && constraint != NULL &&
+            strcmp(FIELD_RULES[i].constraint, constraint) == 0) {
+            reply_invalid_field(rep, FIELD_RULES[i].field, FIELD_RULES[i].message);
+            return;
+        }
+    }
     for (size_t i = 0; i < sizeof RAISED / sizeof RAISED[0]; i++) {
         if (strcmp(RAISED[i].sqlstate, state) != 0)
             continue;

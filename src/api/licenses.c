@@ -8,16 +8,12 @@
 #include "api/dbcall.h"
 #include "api/idempotency.h"
 #include "api/listing.h"
+#include "domain/text.h"
 #include "http/fields.h"
 
 #define MONEY_MAX_FEN 10000000000000LL  /* as for the license terms */
 
 static const char *const LICENSE_STATUSES[] = { "active", "settled", "defaulted", NULL };
-
-static const char *text_not_blank(const char *value)
-{
-    return value[strspn(value, " \t\r\n")] == '\0' ? "must not be blank" : NULL;
-}
 
 static const struct field_spec PAYMENT_SPECS[] = {
     { .name = "amount_fen", .type = FIELD_INT, .required = true, .min = 1,

@@ -10,6 +10,8 @@
 #include "api/dbcall.h"
 #include "api/idempotency.h"
 #include "api/listing.h"
+#include "domain/payment_mode.h"
+#include "domain/text.h"
 #include "http/fields.h"
 #include "http/router.h"
 
@@ -23,14 +25,6 @@ static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
 static const char *const RETURN_REASON_CODES[] = {
     "technical_failure", "not_mature", "too_costly", "market_changed", "other", NULL,
 };
-static const char *const PAYMENT_MODES[] = {
-    "lump_sum", "installments", "royalty", "lump_sum_plus_royalty", "equity", NULL,
-};
-
-static const char *text_not_blank(const char *value)
-{
-    return value[strspn(value, " \t\r\n")] == '\0' ? "must not be blank" : NULL;
-}
 
 static const struct field_spec REQUEST_SPECS[] = {
     { .name = "purpose", .type = FIELD_STRING, .required = true, .min = 1, .max = 4000,
@@ -236,14 +230,23 @@ void trial_extension_decline(struct request *req, struct reply *rep)
     trial_close(req, rep, &EXTENSION_DECLINE);
 }
 
-/* The license terms beyond single fields: installments add up to total_fen exactly, and only
- * the royalty and equity modes may have no fixed total. */
+/* The license terms beyond single fields: installments add up to total_fen exactly, only the
+ * royalty and equity modes may have no fixed total, and a royalty mode needs a royalty rate.
+ * Without royalty_bp a royalty mode takes the achievement's rate, which the database checks
+ * (licenses_royalty_bp_for_royalty_modes, also 422 on royalty_bp). */
 static bool license_terms_valid(const json_t *body, struct reply *rep)
 {
     const char *mode = json_string_value(json_object_get(body, "payment_mode"));
     json_int_t total = json_integer_value(json_object_get(body, "total_fen"));
     if (total == 0 && strcmp(mode, "royalty") != 0 && strcmp(mode, "equity") != 0) {
         reply_invalid_field(rep, "total_fen", "must be positive for this payment mode");
+        return false;
+    }
+    const json_t *royalty_bp = json_object_get(body, "royalty_bp");
+    const char *problem = json_is_integer(royalty_bp)
+        ? payment_royalty_problem(mode, json_integer_value(royalty_bp)) : NULL;
+    if (problem != NULL) {
+        reply_invalid_field(rep, "royalty_bp", problem);
         return false;
     }
     json_int_t sum = 0;

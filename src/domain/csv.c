@@ -2,17 +2,20 @@
 #include "domain/csv.h"
 
 #include <stdbool.h>
+#include <string.h>
 
+#include "domain/text.h"
+
+/* A spreadsheet skips leading whitespace (and a line break in a quoted cell) before it looks
+ * for a formula, so the starters count after any invisible prefix too. */
 static bool starts_formula(const char *value, size_t len)
 {
     if (len == 0)
         return false;
-    switch (value[0]) {
-    case '=': case '+': case '-': case '@': case '\t': case '\r':
+    if (value[0] == '\t' || value[0] == '\r' || value[0] == '\n')
         return true;
-    default:
-        return false;
-    }
+    size_t at = text_invisible_prefix(value, len);
+    return at < len && memchr("=+-@", value[at], 4) != NULL;
 }
 
 static bool needs_quotes(const char *value, size_t len)

@@ -186,7 +186,7 @@ START_TEST(create_by_institution_is_201_draft_with_defaults_etag_and_audit)
     json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s}", "title", "量子芯片封装",
                              "abstract", "低温封装工艺", "field", "integrated_circuits", "kind",
                              "invention_patent", "maturity", 4, "trial_months", 6,
-                             "payment_mode", "royalty");
+                             "payment_mode", "lump_sum");
     struct http_reply *r = post_json(INSTITUTION_A, "/api/v1/achievements", body);
     ck_assert_msg(r->status == 201, "%ld %s", r->status, r->body);
     json_t *a = r->json;
@@ -284,6 +284,9 @@ START_TEST(create_refuses_each_invalid_value_naming_its_field)
     const struct { const char *field; json_t *value; const char *reported; } cases[] = {
         { "title", json_string(long_title), "title" },
         { "title", json_string("   "), "title" },
+        { "title", json_string("\xe2\x80\x8b\xe2\x80\x8e\xe2\x80\xae"), "title" },
+        { "title", json_string("\xe3\x80\x80\xc2\xad"), "title" },
+        { "abstract", json_string("\xef\xbb\xbf\xe2\x81\xa0"), "abstract" },
         { "title_en", json_string(""), "title_en" },
         { "abstract", json_string(long_abstract), "abstract" },
         { "field", json_string("space"), "field" },
@@ -296,6 +299,8 @@ START_TEST(create_refuses_each_invalid_value_naming_its_field)
         { "reference_fee_fen", json_integer(-1), "reference_fee_fen" },
         { "reference_fee_fen", json_integer(10000000000001LL), "reference_fee_fen" },
         { "royalty_bp", json_integer(10001), "royalty_bp" },
+        { "payment_mode", json_string("royalty"), "royalty_bp" },
+        { "payment_mode", json_string("lump_sum_plus_royalty"), "royalty_bp" },
         { "exclusive", json_string("yes"), "exclusive" },
         { "open_license", json_integer(1), "open_license" },
         { "keywords", many, "keywords" },

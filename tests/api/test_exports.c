@@ -1,8 +1,9 @@
 /* test_exports: the trials exports — CSV parsed back with an RFC 4180 parser and compared with the
- * database (byte-order mark, CRLF, formula guard, Chinese), the same rows as the statistics under
- * every filter, the attachment names, the Excel workbook's sheets and typed cells, the refusals,
- * a database failure mid-export that must end the response visibly broken, and a daemon with one
- * worker thread that answers others while a workbook is being built. */
+ * database (byte-order mark, CRLF, formula guard also behind a line feed or spaces, Chinese), the
+ * same rows as the statistics under every filter, the attachment names, the Excel workbook's
+ * sheets and typed cells, the refusals, a database failure mid-export that must end the response
+ * visibly broken, and a daemon with one worker thread that answers others while a workbook is
+ * being built. */
 #include <check.h>
 #include <curl/curl.h>
 #include <pthread.h>
@@ -158,10 +159,13 @@ static json_t *csv_get(const char *query, const char *token, struct http_reply *
     return rows;
 }
 
-/* What the export must write for a text: the value with an apostrophe before a formula start. */
+/* What the export must write for a text: the value with an apostrophe before a formula start,
+ * also one behind leading whitespace (the ASCII kind is all these rows hold). */
 static void guarded(const char *value, char *out, size_t size)
 {
-    bool formula = value[0] != '\0' && strchr("=+-@\t\r", value[0]) != NULL;
+    size_t lead = strspn(value, " \t\r\n");
+    bool formula = (value[0] != '\0' && strchr("\t\r\n", value[0]) != NULL) ||
+                   (value[lead] != '\0' && strchr("=+-@", value[lead]) != NULL);
     snprintf(out, size, "%s%s", formula ? "'" : "", value);
 }
 
@@ -250,6 +254,26 @@ START_TEST(csv_titles_that_start_a_formula_get_an_apostrophe_and_chinese_stays_i
     ck_assert_ptr_null(strstr(r->body, ",=HYPERLINK"));
     json_decref(rows);
     http_reply_free(r);
+}
+END_TEST
+
+START_TEST(csv_formula_behind_a_line_feed_or_spaces_gets_an_apostrophe)
+{
+    const char *titles[] = { "E'\\n=HYPERLINK(\"http://x.test\",\"y\")'", "'  -1+2'",
+                             "U&'\\3000\\200B@SUM(A1)'" };
+    const char *want[] = { "'\n=HYPERLINK(\"http://x.test\",\"y\")", "'  -1+2",
+                           "'\xe3\x80\x80\xe2\x80\x8b@SUM(A1)" };
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++) {
+        fixture_sql("UPDATE achievements SET title = %s WHERE id = 4", titles[i]);
+        struct http_reply *r;
+        json_t *rows = csv_get("", admin_token, &r);
+        ck_assert_str_eq(cell(rows, 8, 0), "8");
+        ck_assert_msg(strcmp(cell(rows, 8, 2), want[i]) == 0, "title %s exported as \"%s\"",
+                      titles[i], cell(rows, 8, 2));
+        json_decref(rows);
+        http_reply_free(r);
+    }
+    fixture_sql("UPDATE achievements SET title = '@储能电池管理' WHERE id = 4");
 }
 END_TEST
 
@@ -686,6 +710,7 @@ int main(void)
     tcase_add_test(tc, csv_starts_with_a_bom_and_the_contract_header_and_ends_lines_with_crlf);
     tcase_add_test(tc, csv_rows_are_the_trials_as_the_database_has_them);
     tcase_add_test(tc, csv_titles_that_start_a_formula_get_an_apostrophe_and_chinese_stays_intact);
+    tcase_add_test(tc, csv_formula_behind_a_line_feed_or_spaces_gets_an_apostrophe);
     tcase_add_test(tc, csv_holds_the_same_trials_as_the_statistics_under_every_filter);
     tcase_add_test(tc, csv_attachment_name_carries_the_filter);
     tcase_add_test(tc, exports_are_refused_outside_the_callers_scope);

@@ -315,6 +315,19 @@ START_TEST(trial_convert_refuses_terms_that_do_not_add_up)
     fixture_check(&inst, "POST", path, "{\"payment_mode\":\"barter\",\"total_fen\":5,"
                   "\"installments\":[{\"due_on\":\"2026-06-01\",\"amount_fen\":5}]}", 422,
                   "invalid_field");
+    /* a royalty mode without a royalty rate could never be billed nor settled: the rate given
+     * as 0, or left to the achievement's (0: it offers installments) */
+    r = fixture_expect(&inst, "POST", path, "{\"payment_mode\":\"royalty\",\"total_fen\":0,"
+                       "\"royalty_bp\":0,\"installments\":[]}", 422, "invalid_field");
+    ck_assert_str_eq(json_string_value(json_object_get(
+        json_array_get(json_object_get(r->json, "errors"), 0), "field")), "royalty_bp");
+    http_reply_free(r);
+    r = fixture_expect(&inst, "POST", path, "{\"payment_mode\":\"lump_sum_plus_royalty\","
+                       "\"total_fen\":5,\"installments\":[{\"due_on\":\"2026-06-01\","
+                       "\"amount_fen\":5}]}", 422, "invalid_field");
+    ck_assert_str_eq(json_string_value(json_object_get(
+        json_array_get(json_object_get(r->json, "errors"), 0), "field")), "royalty_bp");
+    http_reply_free(r);
     fixture_check(&other_inst, "POST", path, LUMP_SUM, 404, "not_found");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE trial_id = %lld",
                                  (long long)trial), "0");

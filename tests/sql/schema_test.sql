@@ -101,7 +101,13 @@ INSERT INTO ids SELECT 'ent2', id FROM e;
 SELECT pg_temp.refused($$INSERT INTO institutions (name, province, kind, contact_name)
                          VALUES ('x', 'BJ', 'university', 'y')$$, '23514', 'institutions_province_valid');
 SELECT pg_temp.refused($$INSERT INTO institutions (name, province, kind, contact_name)
-                         VALUES ('  ', 'SH', 'university', 'y')$$, '23514', 'institutions_name_valid');
+                         VALUES ('  ', 'SH', 'university', 'y')$$, '23514', 'institutions_name_not_blank');
+SELECT pg_temp.refused($$INSERT INTO institutions (name, province, kind, contact_name)
+                         VALUES (repeat('x', 201), 'SH', 'university', 'y')$$,
+                       '23514', 'institutions_name_valid');
+SELECT pg_temp.refused($$INSERT INTO enterprises (name, credit_code, province, scale, contact_name)
+                         VALUES ('x', '91330100MA2BXXXX9Z', 'ZJ', 'small', U&'\3000\200B')$$,
+                       '23514', 'enterprises_contact_name_not_blank');
 SELECT pg_temp.refused($$INSERT INTO enterprises (name, credit_code, province, scale, contact_name)
                          VALUES ('x', '91320500MA1MXXXX1A', 'JS', 'small', 'y')$$,
                        '23505', 'enterprises_credit_code_unique');
@@ -191,6 +197,38 @@ SELECT pg_temp.refused($$UPDATE achievements SET trial_months = 37 WHERE id = pg
                        '23514', 'achievements_trial_months_valid');
 SELECT pg_temp.refused($$UPDATE achievements SET keywords = ARRAY['ok', ' '] WHERE id = pg_temp.id('excl')$$,
                        '23514', 'achievements_keywords_valid');
+
+-- Text that shows nothing is blank (0017): zero-width characters, bidi controls, other format
+-- characters and any whitespace, inserted or updated straight into the table.
+SELECT pg_temp.refused($$INSERT INTO achievements (institution_id, title, abstract, field, kind,
+                                                   maturity, trial_months, payment_mode)
+                         VALUES (pg_temp.id('inst'), U&'\200B\200C\200D\2060\FEFF', '摘要',
+                                 'other', 'other', 5, 6, 'lump_sum')$$,
+                       '23514', 'achievements_title_not_blank');
+SELECT pg_temp.refused($$UPDATE achievements SET title = U&'\200E\200F\202A\202E\2066\2069\061C'
+                          WHERE id = pg_temp.id('excl')$$,
+                       '23514', 'achievements_title_not_blank');
+SELECT pg_temp.refused($$UPDATE achievements SET title = U&'\3000\00AD\180E' || E'\t\n'
+                          WHERE id = pg_temp.id('excl')$$,
+                       '23514', 'achievements_title_not_blank');
+SELECT pg_temp.refused($$UPDATE achievements SET abstract = U&'\00A0\2028' WHERE id = pg_temp.id('excl')$$,
+                       '23514', 'achievements_abstract_not_blank');
+SELECT pg_temp.refused($$UPDATE achievements SET keywords = ARRAY['ok', U&'\200B']
+                          WHERE id = pg_temp.id('excl')$$,
+                       '23514', 'achievements_keywords_valid');
+SELECT pg_temp.expect(NOT tp_text_blank(U&'\200B石\200B') AND tp_text_blank('')
+                      AND NOT tp_text_blank(U&'\2010'),
+                      'text with one visible character is not blank');
+
+-- A royalty mode needs a royalty rate (0017): royalty_bp 0 could never be billed.
+SELECT pg_temp.refused($$INSERT INTO achievements (institution_id, title, abstract, field, kind,
+                                                   maturity, trial_months, payment_mode, royalty_bp)
+                         VALUES (pg_temp.id('inst'), '提成', '摘要', 'other', 'other', 5, 6,
+                                 'royalty', 0)$$,
+                       '23514', 'achievements_royalty_bp_for_royalty_modes');
+SELECT pg_temp.refused($$UPDATE achievements SET payment_mode = 'lump_sum_plus_royalty'
+                          WHERE id = pg_temp.id('excl')$$,
+                       '23514', 'achievements_royalty_bp_for_royalty_modes');
 SELECT pg_temp.refused($$UPDATE achievements SET field = 'alchemy' WHERE id = pg_temp.id('excl')$$,
                        '23514', 'achievements_field_valid');
 SELECT pg_temp.refused($$INSERT INTO achievements (institution_id, title, abstract, field, kind,
@@ -442,9 +480,12 @@ SELECT pg_temp.refused(ARRAY[
 SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen)
                          VALUES (pg_temp.id('t2'), 'lump_sum', 100)$$,
                        'TP409', 'licenses_trial_active');
-SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen)
-                         VALUES (pg_temp.id('t1'), 'royalty', -1)$$,
+SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen, royalty_bp)
+                         VALUES (pg_temp.id('t1'), 'royalty', -1, 300)$$,
                        '23514', 'licenses_fen_nonnegative');
+SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen)
+                         VALUES (pg_temp.id('t1'), 'royalty', 0)$$,
+                       '23514', 'licenses_royalty_bp_for_royalty_modes');
 SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen)
                          VALUES (pg_temp.id('t1'), 'lump_sum', 0)$$,
                        '23514', 'licenses_total_positive');
@@ -498,14 +539,14 @@ SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen
                        'TP409', 'licenses_trial_active');
 
 -- The license of t4, to be pointed at wrongly.
-WITH l AS (INSERT INTO licenses (trial_id, payment_mode, total_fen)
-           VALUES (pg_temp.id('t4'), 'royalty', 0) RETURNING id)
+WITH l AS (INSERT INTO licenses (trial_id, payment_mode, total_fen, royalty_bp)
+           VALUES (pg_temp.id('t4'), 'royalty', 0, 300) RETURNING id)
 INSERT INTO ids SELECT 'lic4', id FROM l;
 SELECT pg_temp.refused($$UPDATE trials SET status = 'converted', closed_at = tp_now(),
                                 license_id = pg_temp.id('lic1') WHERE id = pg_temp.id('t3')$$,
                        '23503', 'trials_license_fk');
-SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen)
-                         VALUES (pg_temp.id('t4'), 'royalty', 0)$$,
+SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen, royalty_bp)
+                         VALUES (pg_temp.id('t4'), 'royalty', 0, 300)$$,
                        '23505', 'licenses_one_per_trial');
 
 SELECT pg_temp.refused(ARRAY[

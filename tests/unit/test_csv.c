@@ -1,5 +1,6 @@
 /* test_csv: RFC 4180 cells — quoting, doubled quotes, line breaks kept inside quotes — and the
- * apostrophe that keeps a spreadsheet from running a cell as a formula. */
+ * apostrophe that keeps a spreadsheet from running a cell as a formula, also one that hides
+ * behind leading whitespace or a line feed. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,11 +73,39 @@ START_TEST(guard_and_quotes_combine)
 }
 END_TEST
 
+START_TEST(line_feed_start_is_guarded_and_quoted)
+{
+    ck_assert_str_eq(cell("\n=HYPERLINK(\"http://x\")"), "\"'\n=HYPERLINK(\"\"http://x\"\")\"");
+    ck_assert_str_eq(cell("\nplain"), "\"'\nplain\"");
+}
+END_TEST
+
+START_TEST(formula_after_leading_whitespace_is_guarded)
+{
+    ck_assert_str_eq(cell(" =1"), "' =1");
+    ck_assert_str_eq(cell("   +86"), "'   +86");
+    ck_assert_str_eq(cell("\r\n-2"), "\"'\r\n-2\"");
+    ck_assert_str_eq(cell("\xe3\x80\x80=1"), "'\xe3\x80\x80=1");          /* U+3000 */
+    ck_assert_str_eq(cell("\xc2\xa0@SUM(A1)"), "'\xc2\xa0@SUM(A1)");      /* U+00A0 */
+    ck_assert_str_eq(cell("\xe2\x80\x8b=1"), "'\xe2\x80\x8b=1");          /* U+200B */
+    ck_assert_str_eq(cell("\xef\xbb\xbf\xe2\x80\xae-1"), "'\xef\xbb\xbf\xe2\x80\xae-1");
+}
+END_TEST
+
 START_TEST(formula_characters_later_in_the_cell_are_left_alone)
 {
     ck_assert_str_eq(cell("a=b"), "a=b");
-    ck_assert_str_eq(cell(" =1"), " =1");
+    ck_assert_str_eq(cell(" a=1"), " a=1");
     ck_assert_str_eq(cell("芯片-封装"), "芯片-封装");
+    ck_assert_str_eq(cell("\xe3\x80\x80芯片"), "\xe3\x80\x80芯片");
+    ck_assert_str_eq(cell("   "), "   ");
+}
+END_TEST
+
+START_TEST(invalid_utf8_ends_the_leading_whitespace)
+{
+    ck_assert_str_eq(cell(" \xe3\x80=1"), " \xe3\x80=1");
+    ck_assert_str_eq(cell(" \xff"), " \xff");
 }
 END_TEST
 
@@ -119,7 +148,10 @@ int main(void)
     tcase_add_test(tc, formula_starters_get_an_apostrophe);
     tcase_add_test(tc, carriage_return_start_is_guarded_and_quoted);
     tcase_add_test(tc, guard_and_quotes_combine);
+    tcase_add_test(tc, line_feed_start_is_guarded_and_quoted);
+    tcase_add_test(tc, formula_after_leading_whitespace_is_guarded);
     tcase_add_test(tc, formula_characters_later_in_the_cell_are_left_alone);
+    tcase_add_test(tc, invalid_utf8_ends_the_leading_whitespace);
     tcase_add_test(tc, too_small_buffer_reports_size_and_writes_nothing);
     tcase_add_test(tc, exact_fit_is_written);
     tcase_add_test(tc, value_is_taken_by_length_not_by_terminator);
