@@ -2,7 +2,7 @@
 # BUILD selects the kind; objects of each kind live apart under build/<kind>/.
 
 BUILD ?= release
-PKGS := libmicrohttpd jansson libpq libsodium xlsxwriter libzip expat
+PKGS := libmicrohttpd jansson libpq libsodium xlsxwriter libcurl libzip expat
 ifeq ($(origin CC),default)
   CC := gcc
 endif
@@ -12,7 +12,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 BASE_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) -MMD -MP -Isrc \
         $(shell pkg-config --cflags $(PKGS))
 LIBS := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
-TEST_LIBS := $(shell pkg-config --libs check libcurl)
+TEST_LIBS := $(shell pkg-config --libs check)
 
 ifeq ($(BUILD),release)
   KIND_CFLAGS := -O2 -g

@@ -7,7 +7,7 @@ packages=(
   build-essential pkg-config make gcc clang libclang-rt-14-dev
   libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev
   check libsubunit-dev libcurl4-openssl-dev libxlsxwriter-dev libzip-dev libexpat1-dev
-  python3 python3-openpyxl
+  python3 python3-openpyxl python3-aiosmtpd
   postgresql-15 postgresql-contrib
   chromium fonts-wqy-microhei unzip procps curl ca-certificates
   wrk nginx-light

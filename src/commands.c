@@ -17,6 +17,7 @@
 #include "http/reply_cache.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "mail/delivery.h"
 
 static PGconn *connect_or_explain(const struct config *cfg)
 {
@@ -116,20 +117,23 @@ int command_serve(const struct config *cfg)
         fprintf(stderr, "techpool: cannot read the static directory %s\n", cfg->static_dir);
         return 1;
     }
-    char clock_options[160];
-    if (!config_clock_options(cfg, clock_options, sizeof clock_options)) {
+    char db_options[200];
+    if (!config_db_options(cfg, db_options, sizeof db_options)) {
         fprintf(stderr, "techpool: TECHPOOL_TODAY is too long\n");
         static_unload();
         return 1;
     }
-    db_configure(cfg->database_url, clock_options);
-    if (!change_feed_start() || !expiry_sweep_start(cfg->sweep_minutes)) {
-        fprintf(stderr, "techpool: cannot start the change feed and expiry sweep threads\n");
+    db_configure(cfg->database_url, db_options);
+    if (!change_feed_start() || !expiry_sweep_start(cfg->sweep_minutes) ||
+        !mail_delivery_start(cfg->smtp_url, cfg->mail_from, cfg->public_origin)) {
+        fprintf(stderr, "techpool: cannot start the change feed, expiry sweep and mail threads\n");
+        expiry_sweep_stop();
         change_feed_stop();
         static_unload();
         return 1;
     }
     int code = server_run(cfg);
+    mail_delivery_stop();
     expiry_sweep_stop();
     change_feed_stop();
     reply_cache_clear();

@@ -56,10 +56,13 @@ void config_service_today(const struct config *cfg, char out[11])
     date_format(date_in_shanghai(now), out);
 }
 
-bool config_clock_options(const struct config *cfg, char *out, size_t size)
+bool config_db_options(const struct config *cfg, char *out, size_t size)
 {
-    if (cfg->today == NULL || cfg->today[0] == '\0')
-        return snprintf(out, size, "%s", "") == 0;
+    const char *mail = cfg->smtp_url != NULL ? "-c techpool.mail=on" : "";
+    if (cfg->today == NULL || cfg->today[0] == '\0') {
+        int n = snprintf(out, size, "%s", mail);
+        return n >= 0 && (size_t)n < size;
+    }
     char today[64];
     int n = snprintf(today, sizeof today, "%s", cfg->today);
     if (n < 0 || (size_t)n >= sizeof today)
@@ -68,8 +71,8 @@ bool config_clock_options(const struct config *cfg, char *out, size_t size)
     for (char *c = today; *c != '\0'; c++)
         if (*c == ' ')
             *c = 'T';
-    n = snprintf(out, size, "-c techpool.today=%s -c techpool.clock_origin=%.6f", today,
-                 cfg->clock_origin);
+    n = snprintf(out, size, "-c techpool.today=%s -c techpool.clock_origin=%.6f %s", today,
+                 cfg->clock_origin, mail);
     return n >= 0 && (size_t)n < size;
 }
 
@@ -99,6 +102,17 @@ bool config_load(struct config *cfg)
     cfg->static_dir = env_or("TECHPOOL_STATIC_DIR", "static");
     cfg->migrations_dir = env_or("TECHPOOL_MIGRATIONS_DIR", "sql/migrations");
     cfg->bootstrap_admin = env_or("TECHPOOL_BOOTSTRAP_ADMIN", NULL);
+    cfg->smtp_url = env_or("TECHPOOL_SMTP_URL", NULL);
+    cfg->mail_from = env_or("TECHPOOL_MAIL_FROM", "techpool@localhost");
+    if (cfg->smtp_url != NULL && strncmp(cfg->smtp_url, "smtp://", 7) != 0 &&
+        strncmp(cfg->smtp_url, "smtps://", 8) != 0) {
+        fprintf(stderr, "techpool: TECHPOOL_SMTP_URL must start smtp:// or smtps://\n");
+        return false;
+    }
+    if (strpbrk(cfg->mail_from, "\r\n<> ") != NULL || strchr(cfg->mail_from, '@') == NULL) {
+        fprintf(stderr, "techpool: TECHPOOL_MAIL_FROM must be an e-mail address\n");
+        return false;
+    }
     cfg->today = env_or("TECHPOOL_TODAY", NULL);
     cfg->clock_origin = real_now();
     double instant;

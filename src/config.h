@@ -22,6 +22,8 @@ struct config {
     unsigned connection_limit;    /* TECHPOOL_MAX_CONNECTIONS, default 8192 */
     unsigned per_ip_limit;        /* TECHPOOL_PER_IP_CONNECTIONS, default 512 */
     unsigned connection_timeout;  /* TECHPOOL_CONNECTION_TIMEOUT seconds, default 30 */
+    const char *smtp_url;         /* TECHPOOL_SMTP_URL smtp://host:port or smtps://..., or NULL */
+    const char *mail_from;        /* TECHPOOL_MAIL_FROM, default techpool@localhost */
     unsigned sweep_minutes;       /* TECHPOOL_SWEEP_MINUTES between expiry sweeps, default 15;
                                      0: none */
 };
@@ -32,10 +34,11 @@ bool config_load(struct config *cfg);
 /* The service's calendar day (Asia/Shanghai) now, by the clock that TECHPOOL_TODAY sets. */
 void config_service_today(const struct config *cfg, char out[11]);
 
-/* The libpq "options" that give a database session the service's clock (techpool.today and
- * techpool.clock_origin), written into out; "" when the clock is the real one. False when the
+/* The libpq "options" every database session of the daemon starts with, written into out: the
+ * service's clock (techpool.today and techpool.clock_origin) when TECHPOOL_TODAY is set, and
+ * techpool.mail=on when there is an SMTP server (notices then queue e-mails). False when the
  * text does not fit. */
-bool config_clock_options(const struct config *cfg, char *out, size_t size);
+bool config_db_options(const struct config *cfg, char *out, size_t size);
 
 /* The settings in force (set once by main before serving). */
 extern struct config techpool_config;

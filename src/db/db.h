@@ -21,7 +21,7 @@ enum db_status {
 };
 
 /* Configures the connection string and the libpq options every connection starts with (the
- * service clock, see config_clock_options; NULL or "" for none). */
+ * service clock and the mail switch, see config_db_options; NULL or "" for none). */
 void db_configure(const char *conninfo, const char *options);
 
 /* The calling thread's connection, connecting (or reconnecting) as needed; NULL when

@@ -21,8 +21,8 @@ static void notice_ignore(void *arg, const PGresult *res)
 
 PGconn *db_connect_dedicated(const char *application_name)
 {
-    char options[160];
-    if (!config_clock_options(&techpool_config, options, sizeof options))
+    char options[200];
+    if (!config_db_options(&techpool_config, options, sizeof options))
         return NULL;
     /* keepalives: a connection over TCP whose peer vanished is noticed within a minute */
     const char *keys[] = { "dbname", "application_name", "connect_timeout", "keepalives_idle",

@@ -12,6 +12,7 @@
 #include "http/reply_cache.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "mail/delivery.h"
 
 #define ROUTES_MAX 128
 #define ROUTE_SLOTS (ROUTES_MAX + 2) /* + static, unmatched */
@@ -131,6 +132,16 @@ char *metrics_render(size_t *len)
                  "techpool_http_slow_connections_closed_total %llu\n",
             deadline_connections_open(), DEADLINE_HEADERS_SECONDS,
             DEADLINE_BODY_MIN_BYTES_PER_SECOND, deadline_closed_total());
+    fprintf(out, "# HELP techpool_mail_queued E-mails in the outbox waiting to be sent.\n"
+                 "# TYPE techpool_mail_queued gauge\n"
+                 "techpool_mail_queued %lld\n"
+                 "# HELP techpool_mail_sent E-mails sent from the outbox.\n"
+                 "# TYPE techpool_mail_sent gauge\n"
+                 "techpool_mail_sent %lld\n"
+                 "# HELP techpool_mail_failed E-mails given up after 24 hours of retries.\n"
+                 "# TYPE techpool_mail_failed gauge\n"
+                 "techpool_mail_failed %lld\n",
+            mail_queued(), mail_sent_total(), mail_failed_total());
     fprintf(out, "# HELP techpool_reply_cache_hits_total Anonymous pool reads from the cache.\n"
                  "# TYPE techpool_reply_cache_hits_total counter\n"
                  "techpool_reply_cache_hits_total %llu\n"
