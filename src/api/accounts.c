@@ -1,8 +1,11 @@
 /* accounts: enterprise sign-up, institutions and users — bodies checked here (credit code check
- * digits, password policy, email shape), passwords hashed here and never sent to the database;
- * the SQL functions (0004_accounts.sql) decide who may do what and write the audit events. */
+ * digits, password policy, email shape); duplicates and too many accounts refused before any
+ * hash; passwords hashed off the worker threads (a password job) and never sent to the
+ * database; the SQL functions (0004_accounts.sql) decide who may do what and write the audit
+ * events. */
 #include "api/accounts.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,7 @@
 #include "domain/credit_code.h"
 #include "domain/password.h"
 #include "domain/text.h"
+#include "http/client.h"
 #include "http/fields.h"
 
 static const char LIST_SCOPE[] = "institutions";
@@ -42,6 +46,9 @@ static const struct statement INSTITUTION_GET = {
 static const struct statement INSTITUTIONS_LIST = {
     "accounts_institutions_list",
     "SELECT items, next_position FROM api_institutions_list($1::text, $2::integer, $3::bigint)"
+};
+static const struct statement ACCOUNT_ADMIT = {
+    "accounts_admit", "SELECT api_account_admit($1::bigint, $2::text, $3::text, $4::text)"
 };
 static const struct statement USER_CREATE = {
     "accounts_user_create", "SELECT api_user_create($1::bigint, $2::jsonb, $3::text)"
@@ -118,31 +125,76 @@ static const char *actor(const struct request *req)
     return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
 }
 
-/* Checks the body against specs, hashes its password, and runs st (actor, body without the
- * password, hash), answering 201 with what st returns. */
+/* A new account waiting for its password hash, off the worker thread. */
+struct account_job {
+    const struct statement *st;
+    char *actor;          /* all owned */
+    char *stored_text;    /* the body without the password */
+    char *password;
+};
+
+static void account_job_free(void *arg)
+{
+    struct account_job *job = arg;
+    if (job->password != NULL)
+        sodium_memzero(job->password, strlen(job->password));
+    free(job->password);
+    free(job->stored_text);
+    free(job->actor);
+    free(job);
+}
+
+/* Hashes the password and runs the statement (actor, body without the password, hash). */
+static void account_job_run(void *arg, struct reply *rep)
+{
+    struct account_job *job = arg;
+    char hash[PASSWORD_HASH_MAX];
+    if (!password_hash(job->password, hash)) {
+        reply_problem(rep, 500, "internal", "could not hash the password");
+        return;
+    }
+    const char *params[] = { job->actor, job->stored_text, hash };
+    api_db_json(rep, 201, job->st, 3, params);
+}
+
+/* Checks the body against specs; on the worker, refuses a taken e-mail or credit code and an
+ * address making too many accounts (api_account_admit, before any hash is spent); then defers
+ * the hash and st to a password job, answering 201 with what st returns. */
 static void account_create(struct request *req, struct reply *rep, const struct field_spec *specs,
                            size_t count, const struct statement *st)
 {
     json_t *stored = NULL;
-    char *stored_text = NULL;
-    char hash[PASSWORD_HASH_MAX];
+    struct account_job *job = NULL;
+    PGresult *admitted = NULL;
     if (!fields_check(req->body, specs, count, rep))
         goto cleanup;
-    if (!password_hash(json_string_value(json_object_get(req->body, "password")), hash)) {
-        reply_problem(rep, 500, "internal", "could not hash the password");
+    char address[CLIENT_ADDRESS_MAX];
+    if (!request_client_address(req, address, sizeof address))
+        snprintf(address, sizeof address, "unknown");
+    const char *admit[] = { actor(req), address,
+                            json_string_value(json_object_get(req->body, "email")),
+                            json_string_value(json_object_get(req->body, "credit_code")) };
+    admitted = api_db_exec(rep, &ACCOUNT_ADMIT, 4, admit);
+    if (admitted == NULL)
         goto cleanup;
-    }
     /* the password in clear stays here: not in statement logs, not in the database */
     stored = json_copy(req->body);
-    if (stored == NULL || json_object_del(stored, "password") != 0 ||
-        (stored_text = json_dumps(stored, JSON_COMPACT)) == NULL) {
+    job = calloc(1, sizeof *job);
+    if (stored == NULL || job == NULL || json_object_del(stored, "password") != 0 ||
+        (job->stored_text = json_dumps(stored, JSON_COMPACT)) == NULL ||
+        (job->password = strdup(json_string_value(json_object_get(req->body, "password"))))
+            == NULL ||
+        (actor(req) != NULL && (job->actor = strdup(actor(req))) == NULL)) {
         reply_problem(rep, 500, "internal", "out of memory");
         goto cleanup;
     }
-    const char *params[] = { actor(req), stored_text, hash };
-    api_db_json(rep, 201, st, 3, params);
+    job->st = st;
+    reply_defer_kind(rep, REPLY_JOB_PASSWORD, account_job_run, account_job_free, job);
+    job = NULL;
 cleanup:
-    free(stored_text);
+    if (job != NULL)
+        account_job_free(job);
+    PQclear(admitted);
     json_decref(stored);
 }
 

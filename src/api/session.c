@@ -105,45 +105,53 @@ static void login_refuse(struct reply *rep, const char *email, const char *addre
     reply_problem(rep, 401, "unauthenticated", LOGIN_REFUSED);
 }
 
-void session_create(struct request *req, struct reply *rep)
+/* A sign-in waiting for its password check, off the worker thread. */
+struct sign_in {
+    char *email;                      /* both owned, as long as the request sent them */
+    char *password;
+    char address[CLIENT_ADDRESS_MAX];
+    char user_id[24];                 /* "" when no account has the email */
+    char stored_hash[PASSWORD_HASH_MAX];
+};
+
+static void sign_in_free(void *arg)
 {
-    PGresult *account = NULL;
+    struct sign_in *job = arg;
+    if (job->password != NULL)
+        sodium_memzero(job->password, strlen(job->password));
+    free(job->password);
+    free(job->email);
+    sodium_memzero(job, sizeof *job);
+    free(job);
+}
+
+/* Checks the password (an unknown account costs the same time as a wrong password), then
+ * refuses and counts the failure, or starts the session. */
+static void sign_in_run(void *arg, struct reply *rep)
+{
+    struct sign_in *job = arg;
     PGresult *started = NULL;
     json_t *body = NULL;
     char token[SESSION_TOKEN_TEXT] = "";
     char fresh_hash[PASSWORD_HASH_MAX] = "";
-    if (!fields_check(req->body, LOGIN_SPECS, FIELD_COUNT(LOGIN_SPECS), rep))
-        goto cleanup;
-    const char *email = json_string_value(json_object_get(req->body, "email"));
-    const char *password = json_string_value(json_object_get(req->body, "password"));
-    char address[CLIENT_ADDRESS_MAX];
-    if (!request_client_address(req, address, sizeof address))
-        snprintf(address, sizeof address, "unknown");
-
-    const char *lookup[] = { email, address };
-    account = api_db_exec(rep, &LOOKUP, 2, lookup);
-    if (account == NULL)
-        goto cleanup;
-    /* an unknown account costs the same time as a wrong password */
-    const char *stored_hash = PQntuples(account) == 1 ? PQgetvalue(account, 0, 1) : NULL;
+    bool known = job->user_id[0] != '\0';
     bool verified = false;
-    if (stored_hash != NULL)
-        verified = password_verify(stored_hash, password);
+    if (known)
+        verified = password_verify(job->stored_hash, job->password);
     else
-        password_burn_time(password);
+        password_burn_time(job->password);
     if (!verified) {
-        login_refuse(rep, email, address);
+        login_refuse(rep, job->email, job->address);
         goto cleanup;
     }
-
-    if (password_needs_rehash(stored_hash) && !password_hash(password, fresh_hash))
-        fresh_hash[0] = '\0'; /* keep the old hash; the next login tries again */
+    if (password_needs_rehash(job->stored_hash) && !password_hash(job->password, fresh_hash))
+        fresh_hash[0] = '\0'; /* keep the old hash; the next sign-in tries again */
     session_token_new(token);
     char token_hash[SESSION_HASH_TEXT];
     session_token_hash(token, token_hash);
     char idle[16];
     idle_minutes_text(idle);
-    const char *start[] = { PQgetvalue(account, 0, 0), stored_hash, token_hash, address,
+    const char *start[] = { job->user_id, job->stored_hash, token_hash, job->address,
                             fresh_hash[0] != '\0' ? fresh_hash : NULL, idle };
     started = api_db_exec(rep, &START, 6, start);
     if (started == NULL)
@@ -160,13 +168,47 @@ void session_create(struct request *req, struct reply *rep)
     }
     reply_json(rep, 200, body);
     cookie_set(rep, token, false);
-
 cleanup:
     sodium_memzero(token, sizeof token);
     sodium_memzero(fresh_hash, sizeof fresh_hash);
     json_decref(body);
-    PQclear(account);
     PQclear(started);
+}
+
+/* On the worker: the throttle and the account's lookup (cheap); the password check, which takes
+ * an argon2id computation, is deferred to a job so that no worker waits behind it. */
+void session_create(struct request *req, struct reply *rep)
+{
+    PGresult *account = NULL;
+    struct sign_in *job = NULL;
+    if (!fields_check(req->body, LOGIN_SPECS, FIELD_COUNT(LOGIN_SPECS), rep))
+        goto cleanup;
+    job = calloc(1, sizeof *job);
+    if (job != NULL) {
+        job->email = strdup(json_string_value(json_object_get(req->body, "email")));
+        job->password = strdup(json_string_value(json_object_get(req->body, "password")));
+    }
+    if (job == NULL || job->email == NULL || job->password == NULL) {
+        reply_problem(rep, 500, "internal", "out of memory");
+        goto cleanup;
+    }
+    if (!request_client_address(req, job->address, sizeof job->address))
+        snprintf(job->address, sizeof job->address, "unknown");
+
+    const char *lookup[] = { job->email, job->address };
+    account = api_db_exec(rep, &LOOKUP, 2, lookup);
+    if (account == NULL)
+        goto cleanup;
+    if (PQntuples(account) == 1) {
+        snprintf(job->user_id, sizeof job->user_id, "%s", PQgetvalue(account, 0, 0));
+        snprintf(job->stored_hash, sizeof job->stored_hash, "%s", PQgetvalue(account, 0, 1));
+    }
+    reply_defer_kind(rep, REPLY_JOB_PASSWORD, sign_in_run, sign_in_free, job);
+    job = NULL;
+cleanup:
+    if (job != NULL)
+        sign_in_free(job);
+    PQclear(account);
 }
 
 void session_delete(struct request *req, struct reply *rep)

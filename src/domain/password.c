@@ -5,6 +5,7 @@
 #include <semaphore.h>
 #include <sodium.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PASSWORD_MIN_CHARACTERS 10
 #define PASSWORD_MAX_CHARACTERS 256
@@ -15,16 +16,21 @@
 
 _Static_assert(PASSWORD_HASH_MAX >= crypto_pwhash_STRBYTES, "hash buffer too small");
 
-/* Each hash or verify takes PASSWORD_MEMLIMIT (64 MiB): at most this many run at once, so a
- * burst of sign-ins waits instead of taking 64 MiB per worker thread. */
-#define PASSWORD_CONCURRENCY 2
+/* Each hash or verify takes PASSWORD_MEMLIMIT (64 MiB) and a core for a tenth of a second or
+ * more: at most one per core but one run at once (at least one, at most PASSWORD_CONCURRENCY_MAX),
+ * so that a burst of sign-ins waits instead of taking every core and 64 MiB per thread from the
+ * requests that need neither. */
+#define PASSWORD_CONCURRENCY_MAX 4
 
 static sem_t argon2_slots;
 static pthread_once_t argon2_slots_once = PTHREAD_ONCE_INIT;
 
 static void argon2_slots_make(void)
 {
-    sem_init(&argon2_slots, 0, PASSWORD_CONCURRENCY);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    long slots = cores > 1 ? cores - 1 : 1;
+    sem_init(&argon2_slots, 0, (unsigned)(slots < PASSWORD_CONCURRENCY_MAX ? slots
+                                                                          : PASSWORD_CONCURRENCY_MAX));
 }
 
 static void argon2_slot_take(void)

@@ -9,7 +9,9 @@
 
 enum job_state { JOB_NONE, JOB_RUNNING, JOB_DONE };
 
-static atomic_int jobs_running;
+/* jobs under way, by reply_job_kind */
+static atomic_int jobs_running[2];
+static const int JOBS_MAX[2] = { DEFERRED_JOBS_MAX, DEFERRED_PASSWORD_JOBS_MAX };
 static atomic_bool cancelled;
 
 bool deferred_cancelled(void)
@@ -26,6 +28,7 @@ static void *job_run(void *arg)
 {
     struct exchange *x = arg;
     struct reply *rep = &x->rep;
+    enum reply_job_kind kind = rep->job_kind;
     reply_job_fn fn = rep->job;
     reply_stream_free_fn free_fn = rep->job_free;
     void *ctx = rep->job_ctx;
@@ -40,26 +43,31 @@ static void *job_run(void *arg)
     atomic_store(&x->job_state, JOB_DONE);
     /* from here on x belongs to the worker thread again, which may free it at once */
     MHD_resume_connection(x->conn);
-    atomic_fetch_sub(&jobs_running, 1);
+    atomic_fetch_sub(&jobs_running[kind], 1);
     return NULL;
 }
 
-static void refuse(struct exchange *x, const char *detail)
+static void refuse(struct exchange *x, const char *detail, const char *retry_after)
 {
     reply_release(&x->rep);
     reply_problem(&x->rep, 503, "unavailable", detail);
-    reply_header_add(&x->rep, "Retry-After", "10");
+    reply_header_add(&x->rep, "Retry-After", retry_after);
 }
 
 bool deferred_start(struct exchange *x)
 {
+    enum reply_job_kind kind = x->rep.job_kind;
     if (atomic_load(&cancelled)) {
-        refuse(x, "the service is stopping");
+        refuse(x, "the service is stopping", "10");
         return false;
     }
-    if (atomic_fetch_add(&jobs_running, 1) >= DEFERRED_JOBS_MAX) {
-        atomic_fetch_sub(&jobs_running, 1);
-        refuse(x, "other exports or imports are being prepared; try again in a few seconds");
+    if (atomic_fetch_add(&jobs_running[kind], 1) >= JOBS_MAX[kind]) {
+        atomic_fetch_sub(&jobs_running[kind], 1);
+        if (kind == REPLY_JOB_PASSWORD)
+            refuse(x, "too many sign-ins and sign-ups at once; try again in a moment", "2");
+        else
+            refuse(x, "other exports or imports are being prepared; try again in a few seconds",
+                   "10");
         return false;
     }
     atomic_store(&x->job_state, JOB_RUNNING);
@@ -75,8 +83,8 @@ bool deferred_start(struct exchange *x)
     if (created != 0) {
         atomic_store(&x->job_state, JOB_NONE);
         MHD_resume_connection(x->conn);
-        atomic_fetch_sub(&jobs_running, 1);
-        refuse(x, "no thread for the request; try again in a few seconds");
+        atomic_fetch_sub(&jobs_running[kind], 1);
+        refuse(x, "no thread for the request; try again in a few seconds", "10");
         return false;
     }
     return true;
@@ -87,9 +95,10 @@ bool deferred_stop(void)
     atomic_store(&cancelled, true);
     /* a job gives up between two steps (a thousand rows), so this waits a moment; the bound is
      * for a job stuck in a call to an unresponsive database */
-    for (int i = 0; i < 3000 && atomic_load(&jobs_running) > 0; i++) {
+    for (int i = 0; i < 3000 && atomic_load(&jobs_running[0]) + atomic_load(&jobs_running[1]) > 0;
+         i++) {
         struct timespec pause = { .tv_sec = 0, .tv_nsec = 10 * 1000 * 1000 };
         nanosleep(&pause, NULL);
     }
-    return atomic_load(&jobs_running) == 0;
+    return atomic_load(&jobs_running[0]) + atomic_load(&jobs_running[1]) == 0;
 }

@@ -1,8 +1,10 @@
 /* deferred: replies made off the worker threads. A handler that defers its reply (reply_defer:
- * a workbook that takes seconds to build) has its connection suspended while a thread of its
- * own runs the job, so the worker goes on serving everyone else; when the job has answered, the
- * connection is resumed and the reply sent. At most DEFERRED_JOBS_MAX run at once; beyond that
- * the request gets 503 with Retry-After. */
+ * a workbook that takes seconds to build; reply_defer_kind: a password hash) has its connection
+ * suspended while a thread of its own runs the job, so the worker goes on serving everyone
+ * else; when the job has answered, the connection is resumed and the reply sent. Of each kind at
+ * most so many are under way at once (DEFERRED_JOBS_MAX long jobs; DEFERRED_PASSWORD_JOBS_MAX
+ * password jobs, most of them queued on the argon2id slots); beyond that the request gets 503
+ * with Retry-After at once. */
 #ifndef TECHPOOL_DEFERRED_H
 #define TECHPOOL_DEFERRED_H
 
@@ -11,6 +13,7 @@
 #include "http/exchange.h"
 
 #define DEFERRED_JOBS_MAX 2
+#define DEFERRED_PASSWORD_JOBS_MAX 16
 
 /* Suspends x's connection and starts its reply's job. False when it could not (too many jobs,
  * no thread): the reply is then a 503 problem to send at once. */

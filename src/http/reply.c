@@ -82,11 +82,18 @@ void reply_stream(struct reply *rep, int status, const char *content_type,
     rep->stream_ctx = ctx;
 }
 
-void reply_defer(struct reply *rep, reply_job_fn fn, reply_stream_free_fn free_fn, void *ctx)
+void reply_defer_kind(struct reply *rep, enum reply_job_kind kind, reply_job_fn fn,
+                      reply_stream_free_fn free_fn, void *ctx)
 {
     rep->job = fn;
     rep->job_free = free_fn;
     rep->job_ctx = ctx;
+    rep->job_kind = kind;
+}
+
+void reply_defer(struct reply *rep, reply_job_fn fn, reply_stream_free_fn free_fn, void *ctx)
+{
+    reply_defer_kind(rep, REPLY_JOB_LONG, fn, free_fn, ctx);
 }
 
 const char *problem_title(int status)

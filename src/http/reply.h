@@ -18,6 +18,11 @@ struct reply;
 /* Work too long for a worker thread (building a workbook): the server runs it on a thread of
  * its own while the connection waits, and it answers into rep as a handler would. */
 typedef void (*reply_job_fn)(void *ctx, struct reply *rep);
+/* What a deferred job waits on, which sets how many may run at once (deferred.h). */
+enum reply_job_kind {
+    REPLY_JOB_LONG,      /* seconds of work: a workbook, an import */
+    REPLY_JOB_PASSWORD,  /* an argon2id hash or check: a sign-in, a sign-up, a new user */
+};
 
 struct reply_header {
     char *name;
@@ -37,6 +42,7 @@ struct reply {
     reply_job_fn job;           /* when set, the reply is still to be made by the job */
     reply_stream_free_fn job_free;
     void *job_ctx;
+    enum reply_job_kind job_kind;
     const char *code;           /* problem code, for logs and metrics */
 };
 
@@ -55,8 +61,10 @@ void reply_stream(struct reply *rep, int status, const char *content_type,
                   reply_stream_fn fn, reply_stream_free_fn free_fn, void *ctx);
 
 /* Defers the reply to fn, run by the server off the worker thread; free_fn(ctx) follows it
- * (or the release of a reply whose job never ran). */
+ * (or the release of a reply whose job never ran). reply_defer is for long work. */
 void reply_defer(struct reply *rep, reply_job_fn fn, reply_stream_free_fn free_fn, void *ctx);
+void reply_defer_kind(struct reply *rep, enum reply_job_kind kind, reply_job_fn fn,
+                      reply_stream_free_fn free_fn, void *ctx);
 
 /* problem+json (RFC 9457) with the contract's code. detail may be NULL. */
 void reply_problem(struct reply *rep, int status, const char *code, const char *detail);

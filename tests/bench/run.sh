@@ -216,6 +216,8 @@ ADMIN_TOKEN=$(login "$ADMIN_EMAIL")
 [ -n "$ADMIN_TOKEN" ] || die "the admin could not sign in"
 IMPORT_TOKEN=$(login "inst1@bench.techpool.cn")
 [ -n "$IMPORT_TOKEN" ] || die "inst1 could not sign in for the import"
+READER_TOKEN=$(login "ent1@bench.techpool.cn")
+[ -n "$READER_TOKEN" ] || die "ent1 could not sign in for the read beside the flood"
 
 # Sampling starts after the sign-ins: each argon2id check takes 64 MiB for a moment, by design.
 echo idle > "$OUT/phase"
@@ -352,6 +354,19 @@ wrk_warmup techpool write write.lua "$DAEMON_URL"
 for c in $CONNECTIONS; do
   wrk_run techpool write write.lua "$DAEMON_URL" "$c"
 done
+# A signed-in read beside a flood of sign-ups and failed sign-ins (64 connections), whose
+# password hashes must not hold the read up; the flood's own replies are not results.
+say "a signed-in read beside a sign-up and sign-in flood"
+BENCH_RESULTS=/dev/null BENCH_SERVER=techpool BENCH_ENDPOINT=flood BENCH_CONNECTIONS=64 \
+  BENCH_FLOOD_EMAIL="$ADMIN_EMAIL" \
+  wrk -t 1 -c 64 -d "$((DURATION + 2))s" --timeout "${TIMEOUT_SECONDS}s" -s "$BENCH/flood.lua" \
+  "$DAEMON_URL" > "$OUT/wrk-flood.txt" &
+FLOOD_PID=$!
+wait_http "$DAEMON_URL/healthz"
+wrk_run techpool read-under-flood plain.lua "$DAEMON_URL/api/v1/trials?limit=20" 4 \
+  "Authorization: Bearer $READER_TOKEN"
+wait "$FLOOD_PID" || die "the flood's wrk failed"
+
 stop_pid "$NGINX_PID"
 NGINX_PID=""
 stop_pid "$FASTIFY_PID"
