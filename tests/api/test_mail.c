@@ -23,6 +23,7 @@ static char maildir[256];
 static char smtp_env[64];
 static pid_t smtp_pid;
 static int smtp_port;
+static const char *env[4];   /* the daemon's: the clock, the SMTP server, the origin */
 
 /* Starts aiosmtpd on smtp_port, writing what it receives to maildir; waits until it listens. */
 static void smtp_start(void)
@@ -65,7 +66,6 @@ static void setup(void)
     smtp_port = 20000 + (int)(getpid() % 20000);
     snprintf(smtp_env, sizeof smtp_env, "TECHPOOL_SMTP_URL=smtp://127.0.0.1:%d", smtp_port);
     smtp_start();
-    static const char *env[4];
     env[0] = "TECHPOOL_TODAY=" TODAY;
     env[1] = smtp_env;
     env[2] = "TECHPOOL_PUBLIC_ORIGIN=" ORIGIN;
@@ -214,6 +214,24 @@ START_TEST(an_unreachable_server_leaves_mail_queued_then_failed_after_a_day)
 }
 END_TEST
 
+START_TEST(a_crash_right_after_the_request_still_mails_once)
+{
+    struct fixture_user inst = fixture_institution("ZJ");
+    struct fixture_user ent = fixture_enterprise("ZJ");
+    int64_t achievement = fixture_listed_achievement(inst.org_id, 12, false);
+    fixture_sql("UPDATE mail_outbox SET status = 'sent', sent_at = now() WHERE status = 'queued'");
+    fixture_trial_requested(&ent, achievement, 3);
+    harness_kill();
+    harness_restart(env);
+    await_sql(fixture_text("SELECT count(*) FROM mail_outbox WHERE recipient = '%s'"
+                           " AND status = 'sent'", inst.email), "1");
+    const char *all = mailbox();
+    const char *first = strstr(all, fixture_text("To: <%s>", inst.email));
+    ck_assert_ptr_nonnull(first);
+    ck_assert_ptr_null(strstr(first + 1, fixture_text("To: <%s>", inst.email)));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("mail");
@@ -222,6 +240,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, a_notice_is_mailed_in_the_recipients_language_with_its_link);
     tcase_add_test(tc, an_unreachable_server_leaves_mail_queued_then_failed_after_a_day);
+    tcase_add_test(tc, a_crash_right_after_the_request_still_mails_once);
     suite_add_tcase(s, tc);
     return harness_run_suite(s);
 }

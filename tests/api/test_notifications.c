@@ -230,6 +230,100 @@ START_TEST(overdue_installments_are_announced_at_the_tightest_threshold)
 }
 END_TEST
 
+/* How many notices of kind each of the users has (as "a,b,c"). */
+static const char *counts(const char *kind, const struct fixture_user *users, size_t n)
+{
+    static char out[64];
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)snprintf(out + used, sizeof out - used, "%s%lld", i ? "," : "",
+                                 count_of(kind, &users[i]));
+    return out;
+}
+
+START_TEST(every_decision_reaches_the_other_side_only)
+{
+    /* people: the institution's two staff, the enterprise's two staff, a stranger of each kind */
+    struct fixture_user p[6];
+    p[0] = fixture_institution("SH");
+    p[1] = fixture_colleague(&p[0]);
+    p[2] = fixture_enterprise("JS");
+    p[3] = fixture_colleague(&p[2]);
+    p[4] = fixture_institution("ZJ");
+    p[5] = fixture_enterprise("ZJ");
+    const char *INSTITUTION = "1,1,0,0,0,0", *ENTERPRISE = "0,0,1,1,0,0";
+    int64_t a = fixture_listed_achievement(p[0].org_id, 12, false);
+    ck_assert_str_eq(counts("achievement.approved", p, 6), INSTITUTION);
+
+    int64_t declined = fixture_trial_requested(&p[2], a, 3);
+    ck_assert_str_eq(counts("trial.requested", p, 6), INSTITUTION);
+    fixture_check(&p[0], "POST", fixture_text("/api/v1/trials/%lld/decline", (long long)declined),
+                  "{\"reason\":\"名额已满\"}", 200, NULL);
+    ck_assert_str_eq(counts("trial.declined", p, 6), ENTERPRISE);
+    int64_t cancelled = fixture_trial_requested(&p[2], a, 3);
+    fixture_check(&p[2], "POST", fixture_text("/api/v1/trials/%lld/cancel", (long long)cancelled),
+                  NULL, 200, NULL);
+    ck_assert_str_eq(counts("trial.cancelled", p, 6), INSTITUTION);
+    int64_t trial = fixture_trial_active(&p[2], &p[0], a, 3);
+    ck_assert_str_eq(counts("trial.approved", p, 6), ENTERPRISE);
+    fixture_check(&p[2], "POST", fixture_text("/api/v1/trials/%lld/extension", (long long)trial),
+                  "{\"months\":1,\"reason\":\"延期\"}", 200, NULL);
+    ck_assert_str_eq(counts("trial.extension_requested", p, 6), INSTITUTION);
+    fixture_check(&p[0], "POST",
+                  fixture_text("/api/v1/trials/%lld/extension/approve", (long long)trial), NULL,
+                  200, NULL);
+    ck_assert_str_eq(counts("trial.extension_decided", p, 6), ENTERPRISE);
+    fixture_check(&p[2], "POST", fixture_text("/api/v1/trials/%lld/return", (long long)trial),
+                  "{\"reason\":\"不适用\"}", 200, NULL);
+    ck_assert_str_eq(counts("trial.returned", p, 6), INSTITUTION);
+
+    int64_t license = fixture_license(&p[2], &p[0], a, 5000,
+                                      "[{\"due_on\":\"2026-06-01\",\"amount_fen\":5000}]");
+    ck_assert_str_eq(counts("trial.converted", p, 6), ENTERPRISE);
+    fixture_check(&p[0], "POST", fixture_text("/api/v1/licenses/%lld/payments", (long long)license),
+                  "{\"amount_fen\":1000,\"paid_on\":\"" TODAY "\",\"reference\":\"r\"}", 201,
+                  NULL);
+    ck_assert_str_eq(counts("payment.recorded", p, 6), ENTERPRISE);
+    struct fixture_user admin = fixture_admin();
+    fixture_restart_on("TECHPOOL_TODAY=2026-09-01", p, 6);
+    fixture_sign_in(&admin);
+    fixture_check(&p[0], "POST", fixture_text("/api/v1/licenses/%lld/default", (long long)license),
+                  "{\"reason\":\"逾期\"}", 201, NULL);
+    ck_assert_str_eq(counts("license.defaulted", p, 6), ENTERPRISE);
+    const char *claim = fixture_text("%s", fixture_sql("SELECT id FROM compensations"
+                                                       " WHERE license_id = %lld",
+                                                       (long long)license));
+    fixture_check(&admin, "POST", fixture_text("/api/v1/compensations/%s/reject", claim),
+                  "{\"reason\":\"材料不全\"}", 200, NULL);
+    ck_assert_str_eq(counts("compensation.decided", p, 6), INSTITUTION);
+
+    /* an achievement sent back to its institution */
+    int64_t draft = atoll(fixture_sql("INSERT INTO achievements (institution_id, title, abstract,"
+                                      " field, kind, maturity, trial_months, payment_mode)"
+                                      " VALUES (%lld, '待审成果', '摘要', 'other', 'other', 3, 6,"
+                                      " 'lump_sum') RETURNING id", (long long)p[0].org_id));
+    fixture_check(&p[0], "POST", fixture_text("/api/v1/achievements/%lld/submit", (long long)draft),
+                  NULL, 200, NULL);
+    fixture_check(&admin, "POST", fixture_text("/api/v1/achievements/%lld/reject", (long long)draft),
+                  "{\"reason\":\"材料不全\"}", 200, NULL);
+    ck_assert_str_eq(counts("achievement.rejected", p, 6), INSTITUTION);
+}
+END_TEST
+
+START_TEST(a_crash_right_after_the_change_loses_no_notice)
+{
+    struct fixture_user inst = fixture_institution("AH");
+    struct fixture_user ent = fixture_enterprise("AH");
+    int64_t achievement = fixture_listed_achievement(inst.org_id, 12, false);
+    fixture_trial_requested(&ent, achievement, 3);
+    harness_kill();
+    harness_restart(NULL);
+    fixture_set_today(TODAY);
+    ck_assert_int_eq(count_of("trial.requested", &inst), 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("notifications");
@@ -242,6 +336,8 @@ int main(void)
     tcase_add_test(tc, preferences_are_checked_and_kept);
     tcase_add_test(tc, deadline_notices_come_once_per_threshold);
     tcase_add_test(tc, overdue_installments_are_announced_at_the_tightest_threshold);
+    tcase_add_test(tc, every_decision_reaches_the_other_side_only);
+    tcase_add_test(tc, a_crash_right_after_the_change_loses_no_notice);
     suite_add_tcase(s, tc);
     return harness_run_suite(s);
 }
