@@ -138,7 +138,7 @@ const errorsAtMax = runs.filter((r) => r.server === 'techpool' && r.connections 
 const daemonPhases = Object.entries(rssByPhase).filter(([phase]) => phase !== 'setup');
 // the import has a target of its own for its memory; beside the sign-in flood argon2id takes its
 // 64 MiB per check by design (VmHWM below shows it)
-const rssMax = mb(daemonPhases.filter(([phase]) => phase !== 'import'
+const rssMax = mb(daemonPhases.filter(([phase]) => phase !== 'import' && phase !== 'flood'
   && !phase.startsWith('techpool:read-under-flood'))
   .reduce((best, [, kb]) => Math.max(best, kb), 0));
 const ratio = (a, b) => (b > 0 ? a / b : null);

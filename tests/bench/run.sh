@@ -395,6 +395,7 @@ echo idle > "$OUT/phase"
 # password hashes must not hold the read up; the flood's own replies are not results. Last, so
 # that the memory argon2id takes during it (64 MiB a check) does not count against the others.
 say "a signed-in read beside a sign-up and sign-in flood"
+echo flood > "$OUT/phase"
 BENCH_RESULTS=/dev/null BENCH_SERVER=techpool BENCH_ENDPOINT=flood BENCH_CONNECTIONS=64 \
   BENCH_FLOOD_EMAIL="$ADMIN_EMAIL" \
   wrk -t 1 -c 64 -d "$((DURATION + 2))s" --timeout "${TIMEOUT_SECONDS}s" -s "$BENCH/flood.lua" \
@@ -403,6 +404,7 @@ FLOOD_PID=$!
 wait_http "$DAEMON_URL/healthz"
 wrk_run techpool read-under-flood plain.lua "$DAEMON_URL/api/v1/trials?limit=20" 4 \
   "Authorization: Bearer $READER_TOKEN"
+echo flood > "$OUT/phase"
 wait "$FLOOD_PID" || die "the flood's wrk failed"
 
 stop_pid "$SAMPLER_PID"
