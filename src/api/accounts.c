@@ -16,6 +16,7 @@
 #include "domain/password.h"
 #include "domain/text.h"
 #include "http/client.h"
+#include "http/deferred.h"
 #include "http/fields.h"
 
 static const char LIST_SCOPE[] = "institutions";
@@ -168,6 +169,11 @@ static void account_create(struct request *req, struct reply *rep, const struct 
     PGresult *admitted = NULL;
     if (!fields_check(req->body, specs, count, rep))
         goto cleanup;
+    /* no room for the hash: refuse before spending the database on the checks */
+    if (!deferred_has_room(REPLY_JOB_PASSWORD)) {
+        deferred_refuse_busy(rep, REPLY_JOB_PASSWORD);
+        goto cleanup;
+    }
     char address[CLIENT_ADDRESS_MAX];
     if (!request_client_address(req, address, sizeof address))
         snprintf(address, sizeof address, "unknown");

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "domain/password.h"
 #include "http/client.h"
+#include "http/deferred.h"
 #include "http/fields.h"
 
 /* The one answer to every wrong email or password, whichever it was. */
@@ -183,6 +184,11 @@ void session_create(struct request *req, struct reply *rep)
     struct sign_in *job = NULL;
     if (!fields_check(req->body, LOGIN_SPECS, FIELD_COUNT(LOGIN_SPECS), rep))
         goto cleanup;
+    /* no room for the check: refuse before spending the database on it */
+    if (!deferred_has_room(REPLY_JOB_PASSWORD)) {
+        deferred_refuse_busy(rep, REPLY_JOB_PASSWORD);
+        goto cleanup;
+    }
     job = calloc(1, sizeof *job);
     if (job != NULL) {
         job->email = strdup(json_string_value(json_object_get(req->body, "email")));

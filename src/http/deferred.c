@@ -54,6 +54,24 @@ static void refuse(struct exchange *x, const char *detail, const char *retry_aft
     reply_header_add(&x->rep, "Retry-After", retry_after);
 }
 
+bool deferred_has_room(enum reply_job_kind kind)
+{
+    return !atomic_load(&cancelled) && atomic_load(&jobs_running[kind]) < JOBS_MAX[kind];
+}
+
+void deferred_refuse_busy(struct reply *rep, enum reply_job_kind kind)
+{
+    if (kind == REPLY_JOB_PASSWORD) {
+        reply_problem(rep, 503, "unavailable",
+                      "too many sign-ins and sign-ups at once; try again in a moment");
+        reply_header_add(rep, "Retry-After", "2");
+    } else {
+        reply_problem(rep, 503, "unavailable",
+                      "other exports or imports are being prepared; try again in a few seconds");
+        reply_header_add(rep, "Retry-After", "10");
+    }
+}
+
 bool deferred_start(struct exchange *x)
 {
     enum reply_job_kind kind = x->rep.job_kind;
@@ -63,11 +81,8 @@ bool deferred_start(struct exchange *x)
     }
     if (atomic_fetch_add(&jobs_running[kind], 1) >= JOBS_MAX[kind]) {
         atomic_fetch_sub(&jobs_running[kind], 1);
-        if (kind == REPLY_JOB_PASSWORD)
-            refuse(x, "too many sign-ins and sign-ups at once; try again in a moment", "2");
-        else
-            refuse(x, "other exports or imports are being prepared; try again in a few seconds",
-                   "10");
+        reply_release(&x->rep);
+        deferred_refuse_busy(&x->rep, kind);
         return false;
     }
     atomic_store(&x->job_state, JOB_RUNNING);

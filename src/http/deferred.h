@@ -18,6 +18,12 @@
 /* Suspends x's connection and starts its reply's job. False when it could not (too many jobs,
  * no thread): the reply is then a 503 problem to send at once. */
 bool deferred_start(struct exchange *x);
+/* Whether a job of kind could start now: a handler checks it before work that only leads to one,
+ * so that a request which would be refused anyway costs nothing more. Advisory: deferred_start
+ * decides. */
+bool deferred_has_room(enum reply_job_kind kind);
+/* Answers 503 with Retry-After as deferred_start does when kind has no room. */
+void deferred_refuse_busy(struct reply *rep, enum reply_job_kind kind);
 /* True once the job of x has answered (the connection was resumed to send it). */
 bool deferred_done(const struct exchange *x);
 /* Asks running jobs to give up (deferred_cancelled) and waits until none runs (30 s at most;
