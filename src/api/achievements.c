@@ -29,6 +29,12 @@ const char *const ACHIEVEMENT_STATUSES[] = {
 static const char NO_VERSION[] = "0";
 #define VERSION_DIGITS_MAX 9
 
+static const struct field_spec FEE_SCHEDULE_SPECS[] = {
+    { .name = "after_days", .type = FIELD_INT, .required = true, .min = 0, .max = 3650 },
+    { .name = "amount_fen", .type = FIELD_INT, .required = true, .min = 1,
+      .max = 10000000000000 },
+};
+
 /* Create requires what an offer cannot do without; the rest has defaults (see the migration).
  * An edit takes the same fields, each optional. */
 #define ACHIEVEMENT_SPECS(REQUIRED)                                                           \
@@ -57,6 +63,10 @@ static const char NO_VERSION[] = "0";
         { .name = "royalty_bp", .type = FIELD_INT, .min = 0, .max = 10000 },                  \
         { .name = "exclusive", .type = FIELD_BOOL },                                          \
         { .name = "open_license", .type = FIELD_BOOL },                                       \
+        { .name = "royalty_base", .type = FIELD_ENUM, .values = ROYALTY_BASES },              \
+        { .name = "license_years", .type = FIELD_INT, .min = 1, .max = 20 },                  \
+        { .name = "fee_schedule", .type = FIELD_ARRAY, .min = 0, .max = 120,                  \
+          .items = FEE_SCHEDULE_SPECS, .item_count = FIELD_COUNT(FEE_SCHEDULE_SPECS) },       \
     }
 
 static const struct field_spec CREATE_SPECS[] = ACHIEVEMENT_SPECS(true);

@@ -32,6 +32,8 @@ static const struct {
  * does not apply — answered as the handler would: 422 naming the field. */
 #define NOT_BLANK "must not be blank"
 #define ROYALTY_RATE "must be positive for a royalty payment mode"
+#define NO_ROYALTY_RATE "must be 0 for a payment mode without royalty"
+#define FEE_SCHEDULE "payments must add up to reference_fee_fen"
 static const struct {
     const char *constraint;
     const char *field;
@@ -49,6 +51,8 @@ static const struct {
     { "achievements_title_en_not_blank", "title_en", NOT_BLANK },
     { "achievements_abstract_not_blank", "abstract", NOT_BLANK },
     { "achievements_reject_reason_not_blank", "reason", NOT_BLANK },
+    { "achievements_royalty_bp_only_for_royalty_modes", "royalty_bp", NO_ROYALTY_RATE },
+    { "achievements_fee_schedule_valid", "fee_schedule", FEE_SCHEDULE },
     { "trials_purpose_not_blank", "purpose", NOT_BLANK },
     { "trials_close_reason_not_blank", "reason", NOT_BLANK },
     { "compensations_reason_not_blank", "reason", NOT_BLANK },

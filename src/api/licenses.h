@@ -1,5 +1,6 @@
-/* licenses: the "pay later" endpoints — licenses with their installments, the payments the
- * institution records, and marking a license defaulted (which opens a compensation claim). */
+/* licenses: the "pay later" endpoints — licenses with their installments, the enterprise's
+ * answer to a proposed license, the quarterly royalty reports, the payments the institution
+ * records, and marking a license defaulted (which opens a compensation claim). */
 #ifndef TECHPOOL_LICENSES_H
 #define TECHPOOL_LICENSES_H
 
@@ -14,6 +15,13 @@ void license_get(struct request *req, struct reply *rep);
 void license_payments_list(struct request *req, struct reply *rep);
 /* POST /api/v1/licenses/{id}/payments -> 201 (idem) */
 void license_payment_record(struct request *req, struct reply *rep);
+/* POST /api/v1/licenses/{id}/accept, /decline {"reason"} */
+void license_accept(struct request *req, struct reply *rep);
+void license_decline(struct request *req, struct reply *rep);
+/* GET /api/v1/licenses/{id}/reports?limit=&cursor= */
+void license_reports_list(struct request *req, struct reply *rep);
+/* POST /api/v1/licenses/{id}/reports -> 201 {"report","installment"?} (idem) */
+void license_report_file(struct request *req, struct reply *rep);
 /* POST /api/v1/licenses/{id}/default -> 201 {"compensation"} */
 void license_default(struct request *req, struct reply *rep);
 

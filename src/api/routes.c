@@ -75,7 +75,7 @@ const struct route ROUTES[] = {
       POOL_OTHER },
     { "POST", "/api/v1/trials/{id}/extension/decline", trial_extension_decline, ROLE_INSTITUTION,
       POOL_OTHER },
-    { "POST", "/api/v1/trials/{id}/convert", trial_convert, ROLE_INSTITUTION,
+    { "POST", "/api/v1/trials/{id}/convert", trial_convert, ROLE_INSTITUTION | ROLE_ENTERPRISE,
       POOL_CHANGE },
 
     /* licenses, payments and compensation */
@@ -83,6 +83,11 @@ const struct route ROUTES[] = {
     { "GET", "/api/v1/licenses/{id}", license_get, ROLE_SIGNED_IN, POOL_OTHER },
     { "GET", "/api/v1/licenses/{id}/payments", license_payments_list, ROLE_SIGNED_IN, POOL_OTHER },
     { "POST", "/api/v1/licenses/{id}/payments", license_payment_record, ROLE_INSTITUTION,
+      POOL_OTHER },
+    { "POST", "/api/v1/licenses/{id}/accept", license_accept, ROLE_ENTERPRISE, POOL_CHANGE },
+    { "POST", "/api/v1/licenses/{id}/decline", license_decline, ROLE_ENTERPRISE, POOL_OTHER },
+    { "GET", "/api/v1/licenses/{id}/reports", license_reports_list, ROLE_SIGNED_IN, POOL_OTHER },
+    { "POST", "/api/v1/licenses/{id}/reports", license_report_file, ROLE_ENTERPRISE,
       POOL_OTHER },
     { "POST", "/api/v1/licenses/{id}/default", license_default, ROLE_INSTITUTION, POOL_OTHER },
     { "GET", "/api/v1/compensations", compensations_list, ROLE_ADMINS, POOL_OTHER },

@@ -1,6 +1,7 @@
-/* trials: request, approve, decline, cancel, return, extend and convert a trial, and read trials. The
- * SQL functions of 0006_trials.sql decide who may see and do what; here bodies and queries are
- * checked so that a bad value gets a message naming its field. */
+/* trials: request (with terms), approve, decline, cancel, return, extend and convert a trial, and
+ * read trials. The SQL functions (0006_trials.sql, 0026_trial_agreement.sql) decide who may see
+ * and do what; here bodies and queries are checked so that a bad value gets a message naming its
+ * field. */
 #include "api/trials.h"
 
 #include <stdio.h>
@@ -26,10 +27,34 @@ static const char *const RETURN_REASON_CODES[] = {
     "technical_failure", "not_mature", "too_costly", "market_changed", "other", NULL,
 };
 
+/* Terms a request proposes: each field optional, laid over the achievement's standard terms;
+ * how they fit together (the schedule adds up to the fee, a rate exactly for the royalty
+ * modes) is the database's rule (terms_problem, 0026). */
+static const struct field_spec FEE_SCHEDULE_SPECS[] = {
+    { .name = "after_days", .type = FIELD_INT, .required = true, .min = 0, .max = 3650 },
+    { .name = "amount_fen", .type = FIELD_INT, .required = true, .min = 1,
+      .max = MONEY_MAX_FEN },
+};
+static const struct field_spec TERMS_SPECS[] = {
+    { .name = "payment_mode", .type = FIELD_ENUM, .values = PAYMENT_MODES },
+    { .name = "fee_fen", .type = FIELD_INT, .min = 0, .max = MONEY_MAX_FEN },
+    { .name = "fee_schedule", .type = FIELD_ARRAY, .min = 0, .max = INSTALLMENTS_MAX,
+      .items = FEE_SCHEDULE_SPECS, .item_count = FIELD_COUNT(FEE_SCHEDULE_SPECS) },
+    { .name = "royalty_bp", .type = FIELD_INT, .min = 0, .max = 10000 },
+    { .name = "royalty_base", .type = FIELD_ENUM, .values = ROYALTY_BASES },
+    { .name = "license_years", .type = FIELD_INT, .min = 1, .max = 20 },
+    { .name = "exclusive", .type = FIELD_BOOL },
+    { .name = "field_of_use", .type = FIELD_STRING, .min = 1, .max = 500,
+      .check = text_not_blank },
+    { .name = "territory", .type = FIELD_STRING, .min = 1, .max = 500,
+      .check = text_not_blank },
+};
 static const struct field_spec REQUEST_SPECS[] = {
     { .name = "purpose", .type = FIELD_STRING, .required = true, .min = 1, .max = 4000,
       .check = text_not_blank },
     { .name = "planned_months", .type = FIELD_INT, .required = true, .min = 1, .max = 36 },
+    { .name = "terms", .type = FIELD_OBJECT, .items = TERMS_SPECS,
+      .item_count = FIELD_COUNT(TERMS_SPECS) },
 };
 static const struct field_spec REASON_SPECS[] = {
     { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 2000,
@@ -52,11 +77,13 @@ static const struct field_spec INSTALLMENT_SPECS[] = {
     { .name = "amount_fen", .type = FIELD_INT, .required = true, .min = 1,
       .max = MONEY_MAX_FEN },
 };
-static const struct field_spec CONVERT_SPECS[] = {
+static const struct field_spec PROPOSAL_SPECS[] = {
     { .name = "payment_mode", .type = FIELD_ENUM, .required = true, .values = PAYMENT_MODES },
     { .name = "total_fen", .type = FIELD_INT, .required = true, .min = 0,
       .max = MONEY_MAX_FEN },
     { .name = "royalty_bp", .type = FIELD_INT, .min = 0, .max = 10000 },
+    { .name = "royalty_base", .type = FIELD_ENUM, .values = ROYALTY_BASES },
+    { .name = "license_years", .type = FIELD_INT, .min = 1, .max = 20 },
     { .name = "installments", .type = FIELD_ARRAY, .required = true, .min = 0,
       .max = INSTALLMENTS_MAX, .items = INSTALLMENT_SPECS,
       .item_count = FIELD_COUNT(INSTALLMENT_SPECS) },
@@ -152,7 +179,7 @@ void trial_get(struct request *req, struct reply *rep)
 static void run_with_body(struct request *req, struct reply *rep, int ok_status,
                           const struct statement *st, bool idempotent)
 {
-    char *body = json_dumps(req->body, JSON_COMPACT);
+    char *body = req->body != NULL ? json_dumps(req->body, JSON_COMPACT) : strdup("{}");
     if (body == NULL) {
         reply_problem(rep, 500, "internal", "out of memory");
         return;
@@ -264,10 +291,30 @@ static bool license_terms_valid(const json_t *body, struct reply *rep)
     return true;
 }
 
+/* The enterprise converts at the agreed terms and sends nothing else: any field is 422. */
+static bool agreed_conversion_body(const json_t *body, struct reply *rep)
+{
+    if (body != NULL && !json_is_object(body)) {
+        reply_problem(rep, 400, "bad_request", "the request body must be a JSON object");
+        return false;
+    }
+    if (body != NULL && json_object_size(body) > 0) {
+        reply_invalid_field(rep, json_object_iter_key(json_object_iter((json_t *)body)),
+                            "the enterprise converts at the agreed terms: send {}");
+        return false;
+    }
+    return true;
+}
+
+/* The enterprise signs at the agreed terms; the institution proposes a license. */
 void trial_convert(struct request *req, struct reply *rep)
 {
-    if (!fields_check(req->body, CONVERT_SPECS, FIELD_COUNT(CONVERT_SPECS), rep) ||
-        !license_terms_valid(req->body, rep))
+    if (req->caller.role == ROLE_ENTERPRISE) {
+        if (!agreed_conversion_body(req->body, rep))
+            return;
+    } else if (!fields_check(req->body, PROPOSAL_SPECS, FIELD_COUNT(PROPOSAL_SPECS), rep) ||
+               !license_terms_valid(req->body, rep)) {
         return;
+    }
     run_with_body(req, rep, 201, &CONVERT, true);
 }

@@ -1,7 +1,9 @@
 /* calendar: strict YYYY-MM-DD dates of the proleptic Gregorian calendar, 1900..9999, adding
- * whole months to them, RFC 3339 instants and the Asia/Shanghai day of an instant. */
+ * whole months to them, YYYY-Qn quarters, RFC 3339 instants and the Asia/Shanghai day of an
+ * instant. */
 #include "domain/calendar.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -66,6 +68,20 @@ bool date_parse(const char *text, struct date *out)
 const char *date_problem(const char *text)
 {
     return date_check(text, NULL);
+}
+
+const char *quarter_problem(const char *text)
+{
+    static const char message[] = "must be a calendar quarter such as 2027-Q1";
+    if (strlen(text) != 7 || text[4] != '-' || text[5] != 'Q' || text[6] < '1' || text[6] > '4')
+        return message;
+    int year = 0;
+    for (int i = 0; i < 4; i++) {
+        if (!isdigit((unsigned char)text[i]))
+            return message;
+        year = year * 10 + (text[i] - '0');
+    }
+    return year >= YEAR_MIN && year <= YEAR_MAX ? NULL : message;
 }
 
 bool date_add_months(struct date start, int months, struct date *out)

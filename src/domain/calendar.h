@@ -1,4 +1,4 @@
-/* calendar: YYYY-MM-DD dates — parsing, validation and month arithmetic. */
+/* calendar: YYYY-MM-DD dates and YYYY-Qn quarters — parsing, validation and month arithmetic. */
 #ifndef TECHPOOL_CALENDAR_H
 #define TECHPOOL_CALENDAR_H
 
@@ -12,6 +12,9 @@ struct date {
 bool date_parse(const char *text, struct date *out);
 /* NULL when text is a valid date, else a static message (for field validation). */
 const char *date_problem(const char *text);
+/* NULL when text is a calendar quarter "YYYY-Qn" (n 1..4, years 1900..9999), else a static
+ * message. */
+const char *quarter_problem(const char *text);
 /* start plus months (may be negative); a day past the end of the target month becomes its
  * last day (2026-01-31 + 1 month = 2026-02-28). False when the result leaves 1900..9999. */
 bool date_add_months(struct date start, int months, struct date *out);

@@ -14,9 +14,13 @@ bool payment_mode_royalty(const char *mode)
            (strcmp(mode, "royalty") == 0 || strcmp(mode, "lump_sum_plus_royalty") == 0);
 }
 
+const char *const ROYALTY_BASES[] = { "net_sales", "profit", NULL };
+
 const char *payment_royalty_problem(const char *mode, long long royalty_bp)
 {
     if (payment_mode_royalty(mode) && royalty_bp <= 0)
         return "must be positive for a royalty payment mode";
+    if (!payment_mode_royalty(mode) && royalty_bp != 0)
+        return "must be 0 for a payment mode without royalty";
     return NULL;
 }

@@ -1,6 +1,7 @@
-/* payment_mode: the ways a license is paid, and what a mode needs of the terms: a royalty mode
- * needs a royalty rate, else nothing could ever be billed or settled. The database holds the
- * same rule (achievements_ and licenses_royalty_bp_for_royalty_modes, 0017_text_rules.sql). */
+/* payment_mode: the ways a license is paid, and what a mode needs of the terms: a royalty rate
+ * exactly for the royalty modes (without one nothing could ever be billed; with one on another
+ * mode it would mean nothing). The database holds the same rule (0017_text_rules.sql,
+ * 0026_trial_agreement.sql). */
 #ifndef TECHPOOL_PAYMENT_MODE_H
 #define TECHPOOL_PAYMENT_MODE_H
 
@@ -8,6 +9,9 @@
 
 /* Every payment mode, NULL-terminated (a FIELD_ENUM's values). */
 extern const char *const PAYMENT_MODES[];
+
+/* What a royalty is a share of: net_sales or profit, NULL-terminated. */
+extern const char *const ROYALTY_BASES[];
 
 /* True for the modes billed from royalty reports: royalty and lump_sum_plus_royalty. */
 bool payment_mode_royalty(const char *mode);

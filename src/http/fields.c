@@ -161,6 +161,15 @@ static void check_value(const struct field_spec *spec, const char *name, const j
         }
         break;
     }
+    case FIELD_OBJECT:
+        if (!json_is_object(value)) {
+            add_error(errors, name, "must be an object");
+        } else {
+            char prefix[170];
+            snprintf(prefix, sizeof prefix, "%s.", name);
+            check_object(value, spec->items, spec->item_count, prefix, errors, unknown);
+        }
+        break;
     }
 }
 

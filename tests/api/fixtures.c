@@ -291,7 +291,10 @@ int64_t fixture_license(const struct fixture_user *enterprise,
     snprintf(body, sizeof body,
              "{\"payment_mode\":\"installments\",\"total_fen\":%lld,\"installments\":%s}",
              total_fen, installments);
-    return post_for_id(institution, path, body, 201, "license");
+    int64_t license = post_for_id(institution, path, body, 201, "license");
+    snprintf(path, sizeof path, "/api/v1/licenses/%lld/accept", (long long)license);
+    post_for_id(enterprise, path, NULL, 200, "");
+    return license;
 }
 
 char *fixture_value(PGconn *conn, const char *sql, int nparams, const char *const *params)

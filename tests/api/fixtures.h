@@ -59,8 +59,9 @@ int64_t fixture_trial_requested(const struct fixture_user *enterprise, int64_t a
 int64_t fixture_trial_active(const struct fixture_user *enterprise,
                              const struct fixture_user *institution, int64_t achievement_id,
                              int planned_months);
-/* An active trial converted into an installments license; installments is the JSON array of
- * {"due_on","amount_fen"} and total_fen their sum. Returns the license's id. */
+/* An active trial converted into an installments license that the institution proposes and the
+ * enterprise accepts; installments is the JSON array of {"due_on","amount_fen"} and total_fen
+ * their sum. Returns the license's id. */
 int64_t fixture_license(const struct fixture_user *enterprise,
                         const struct fixture_user *institution, int64_t achievement_id,
                         long long total_fen, const char *installments);

@@ -216,7 +216,14 @@ START_TEST(create_keeps_every_given_field)
     json_t *body = valid_body("全部字段");
     json_object_set_new(body, "title_en", json_string("All fields"));
     json_object_set_new(body, "reference_fee_fen", json_integer(10000000000000LL));
+    json_object_set_new(body, "payment_mode", json_string("lump_sum_plus_royalty"));
     json_object_set_new(body, "royalty_bp", json_integer(10000));
+    json_object_set_new(body, "royalty_base", json_string("profit"));
+    json_object_set_new(body, "license_years", json_integer(20));
+    json_object_set_new(body, "fee_schedule",
+                        json_pack("[{s:i,s:I},{s:i,s:I}]", "after_days", 0, "amount_fen",
+                                  (json_int_t)4000000000000LL, "after_days", 3650, "amount_fen",
+                                  (json_int_t)6000000000000LL));
     json_object_set_new(body, "exclusive", json_true());
     json_object_set_new(body, "open_license", json_true());
     json_object_set_new(body, "patent_numbers",
@@ -235,7 +242,18 @@ START_TEST(create_keeps_every_given_field)
     ck_assert_str_eq(json_string_value(json_array_get(json_object_get(a, "keywords"), 1)), "电池");
     ck_assert_int_eq(json_integer_value(json_object_get(a, "maturity")), 6);
     ck_assert_int_eq(json_integer_value(json_object_get(a, "trial_months")), 12);
-    ck_assert_str_eq(json_string_value(json_object_get(a, "payment_mode")), "installments");
+    ck_assert_str_eq(json_string_value(json_object_get(a, "payment_mode")),
+                     "lump_sum_plus_royalty");
+    ck_assert_str_eq(json_string_value(json_object_get(a, "royalty_base")), "profit");
+    ck_assert_int_eq(json_integer_value(json_object_get(a, "license_years")), 20);
+    /* the standard terms carry the offer as a trial's terms will */
+    const json_t *terms = json_object_get(a, "standard_terms");
+    ck_assert_int_eq(json_integer_value(json_object_get(terms, "fee_fen")), 10000000000000LL);
+    ck_assert_int_eq(json_integer_value(json_object_get(terms, "max_trial_months")), 12);
+    ck_assert(json_is_true(json_object_get(terms, "exclusive")));
+    const json_t *last = json_array_get(json_object_get(terms, "fee_schedule"), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(last, "after_days")), 3650);
+    ck_assert_int_eq(json_integer_value(json_object_get(last, "amount_fen")), 6000000000000LL);
     http_reply_free(r);
 }
 END_TEST

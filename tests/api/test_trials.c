@@ -249,7 +249,7 @@ START_TEST(trial_second_approval_on_exclusive_conflicts)
 }
 END_TEST
 
-START_TEST(trial_convert_signs_a_license_and_licenses_an_exclusive_achievement)
+START_TEST(trial_convert_by_the_enterprise_signs_at_the_agreed_terms)
 {
     struct fixture_user inst = fixture_institution("SH");
     struct fixture_user ent = fixture_enterprise("AH");
@@ -257,19 +257,28 @@ START_TEST(trial_convert_signs_a_license_and_licenses_an_exclusive_achievement)
     int64_t achievement = fixture_listed_achievement(inst.org_id, 12, true);
     int64_t waiting = fixture_trial_requested(&later, achievement, 6);
     int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
-    fixture_check(&ent, "POST", trial_path(trial, "convert"), LUMP_SUM, 403, "forbidden");
-    struct http_reply *r = fixture_expect(&inst, "POST", trial_path(trial, "convert"), LUMP_SUM,
+    /* the enterprise names no price: any field is refused */
+    fixture_check(&ent, "POST", trial_path(trial, "convert"), LUMP_SUM, 422, "invalid_field");
+    struct http_reply *r = fixture_expect(&ent, "POST", trial_path(trial, "convert"), "{}",
                                           201, NULL);
     json_t *license = json_object_get(r->json, "license");
     int64_t license_id = json_integer_value(json_object_get(license, "id"));
     ck_assert_int_gt(license_id, 0);
     ck_assert_str_eq(json_string_value(json_object_get(license, "status")), "active");
-    ck_assert_int_eq(json_integer_value(json_object_get(license, "total_fen")), 800000);
-    ck_assert_int_eq(json_integer_value(json_object_get(license, "outstanding_fen")), 800000);
+    /* the fixture's offer: 5,000,000 fen in installments, due 30 days after conversion */
+    ck_assert_str_eq(json_string_value(json_object_get(license, "payment_mode")),
+                     "installments");
+    ck_assert_int_eq(json_integer_value(json_object_get(license, "total_fen")), 5000000);
+    ck_assert_int_eq(json_integer_value(json_object_get(license, "issued_fen")), 5000000);
+    ck_assert_int_eq(json_integer_value(json_object_get(license, "outstanding_fen")), 5000000);
     ck_assert_int_eq(json_integer_value(json_object_get(license, "trial_id")), trial);
-    ck_assert_int_eq(json_array_size(json_object_get(license, "installments")), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(license, "signed_on")), TODAY);
+    ck_assert_str_eq(json_string_value(json_object_get(license, "ends_on")), "2031-03-01");
+    const json_t *first = json_array_get(json_object_get(license, "installments"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(first, "due_on")), "2026-03-31");
+    ck_assert_str_eq(json_string_value(json_object_get(first, "kind")), "fixed");
     http_reply_free(r);
-    r = fixture_expect(&ent, "GET", trial_path(trial, ""), NULL, 200, NULL);
+    r = fixture_expect(&inst, "GET", trial_path(trial, ""), NULL, 200, NULL);
     ck_assert_str_eq(text_at(r, "status"), "converted");
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "license_id")), license_id);
     http_reply_free(r);
@@ -284,8 +293,80 @@ START_TEST(trial_convert_signs_a_license_and_licenses_an_exclusive_achievement)
     fixture_check(&newcomer, "POST",
                   fixture_text("/api/v1/achievements/%lld/trials", (long long)achievement),
                   PURPOSE, 404, "not_found");
+    fixture_check(&ent, "POST", trial_path(trial, "convert"), "{}", 409, "invalid_transition");
     fixture_check(&inst, "POST", trial_path(trial, "convert"), LUMP_SUM, 409,
                   "invalid_transition");
+}
+END_TEST
+
+START_TEST(trial_convert_by_the_institution_proposes_and_the_enterprise_decides)
+{
+    struct fixture_user inst = fixture_institution("SH");
+    struct fixture_user ent = fixture_enterprise("JS");
+    int64_t achievement = fixture_listed_achievement(inst.org_id, 12, false);
+    int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
+    struct http_reply *r = fixture_expect(&inst, "POST", trial_path(trial, "convert"), LUMP_SUM,
+                                          201, NULL);
+    json_t *license = json_object_get(r->json, "license");
+    int64_t first = json_integer_value(json_object_get(license, "id"));
+    ck_assert_str_eq(json_string_value(json_object_get(license, "status")), "proposed");
+    ck_assert(json_is_null(json_object_get(license, "signed_on")));
+    ck_assert_int_eq(json_integer_value(json_object_get(license, "total_fen")), 800000);
+    http_reply_free(r);
+    r = fixture_expect(&ent, "GET", trial_path(trial, ""), NULL, 200, NULL);
+    ck_assert_str_eq(text_at(r, "status"), "active");
+    ck_assert_int_eq(json_integer_value(json_object_get(r->json, "proposed_license_id")), first);
+    http_reply_free(r);
+    /* one open proposal at a time; only the enterprise answers it */
+    fixture_check(&inst, "POST", trial_path(trial, "convert"), LUMP_SUM, 409, "conflict");
+    const char *accept = fixture_text("/api/v1/licenses/%lld/accept", (long long)first);
+    fixture_check(&inst, "POST", accept, NULL, 403, "forbidden");
+    fixture_check(&ent, "POST", fixture_text("/api/v1/licenses/%lld/decline", (long long)first),
+                  "{}", 422, "invalid_field");
+    r = fixture_expect(&ent, "POST", fixture_text("/api/v1/licenses/%lld/decline",
+                                                  (long long)first),
+                       "{\"reason\":\"价格高于试用前约定\"}", 200, NULL);
+    ck_assert_str_eq(text_at(r, "status"), "declined");
+    http_reply_free(r);
+    ck_assert_str_eq(trial_status(trial), "active");
+    fixture_check(&ent, "POST", accept, NULL, 409, "invalid_transition");
+    /* a second proposal, accepted: the license is signed today and the trial converted */
+    r = fixture_expect(&inst, "POST", trial_path(trial, "convert"), LUMP_SUM, 201, NULL);
+    int64_t second = json_integer_value(json_object_get(json_object_get(r->json, "license"), "id"));
+    http_reply_free(r);
+    r = fixture_expect(&ent, "POST", fixture_text("/api/v1/licenses/%lld/accept",
+                                                  (long long)second), NULL, 200, NULL);
+    ck_assert_str_eq(text_at(r, "status"), "active");
+    ck_assert_str_eq(text_at(r, "signed_on"), TODAY);
+    http_reply_free(r);
+    ck_assert_str_eq(trial_status(trial), "converted");
+    ck_assert_str_eq(fixture_sql("SELECT license_id FROM trials WHERE id = %lld",
+                                 (long long)trial), fixture_text("%lld", (long long)second));
+    ck_assert_int_eq(audit_count("license.propose", second), 1);
+    ck_assert_int_eq(audit_count("license.accept", second), 1);
+    ck_assert_int_eq(audit_count("license.decline", first), 1);
+}
+END_TEST
+
+START_TEST(trial_proposal_lapses_when_the_trial_ends)
+{
+    struct fixture_user inst = fixture_institution("ZJ");
+    struct fixture_user ent = fixture_enterprise("ZJ");
+    int64_t achievement = fixture_listed_achievement(inst.org_id, 12, false);
+    int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
+    struct http_reply *r = fixture_expect(&inst, "POST", trial_path(trial, "convert"), LUMP_SUM,
+                                          201, NULL);
+    int64_t license = json_integer_value(json_object_get(json_object_get(r->json, "license"), "id"));
+    http_reply_free(r);
+    fixture_check(&ent, "POST", trial_path(trial, "return"), "{\"reason\":\"效果未达预期\"}", 200,
+                  NULL);
+    r = fixture_expect(&ent, "GET", fixture_text("/api/v1/licenses/%lld", (long long)license),
+                       NULL, 200, NULL);
+    ck_assert_str_eq(text_at(r, "status"), "declined");
+    ck_assert_str_eq(text_at(r, "decline_reason"), "trial ended");
+    http_reply_free(r);
+    fixture_check(&ent, "POST", fixture_text("/api/v1/licenses/%lld/accept", (long long)license),
+                  NULL, 409, "invalid_transition");
 }
 END_TEST
 
@@ -515,7 +596,9 @@ int main(void)
     tcase_add_test(tc, trial_cancel_by_the_enterprise_while_requested);
     tcase_add_test(tc, trial_return_by_the_enterprise_while_active);
     tcase_add_test(tc, trial_second_approval_on_exclusive_conflicts);
-    tcase_add_test(tc, trial_convert_signs_a_license_and_licenses_an_exclusive_achievement);
+    tcase_add_test(tc, trial_convert_by_the_enterprise_signs_at_the_agreed_terms);
+    tcase_add_test(tc, trial_convert_by_the_institution_proposes_and_the_enterprise_decides);
+    tcase_add_test(tc, trial_proposal_lapses_when_the_trial_ends);
     tcase_add_test(tc, trial_convert_refuses_terms_that_do_not_add_up);
     tcase_add_test(tc, trial_is_visible_to_its_parties_and_their_admins_only);
     tcase_add_test(tc, trials_list_filters_and_pages_newest_first);
