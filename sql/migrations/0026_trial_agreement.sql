@@ -161,6 +161,7 @@ UPDATE achievements
 ALTER TABLE achievements ENABLE TRIGGER USER;
 ALTER TABLE achievements
     ALTER COLUMN fee_schedule SET NOT NULL,
+    ALTER COLUMN fee_schedule SET DEFAULT '[]',
     ADD CONSTRAINT achievements_royalty_base_valid CHECK (royalty_base IN ('net_sales', 'profit')),
     ADD CONSTRAINT achievements_license_years_valid CHECK (license_years BETWEEN 1 AND 20),
     ADD CONSTRAINT achievements_fee_schedule_valid
@@ -168,14 +169,16 @@ ALTER TABLE achievements
     ADD CONSTRAINT achievements_royalty_bp_only_for_royalty_modes
         CHECK (payment_mode IN ('royalty', 'lump_sum_plus_royalty') OR royalty_bp = 0);
 
--- Without a schedule of its own, the fee is due 30 days after conversion; a new fee without a
--- new schedule takes that default again.
+-- Without a schedule of its own (none, or the column's empty default), the fee is due 30 days
+-- after conversion; a new fee without a new schedule takes that default again. (A loader that
+-- skips triggers gives the schedule itself.)
 CREATE FUNCTION achievements_fee_schedule_default() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        NEW.fee_schedule := coalesce(NEW.fee_schedule,
-                                     fee_schedule_default(NEW.reference_fee_fen));
+        IF NEW.fee_schedule IS NULL OR NEW.fee_schedule = '[]' THEN
+            NEW.fee_schedule := fee_schedule_default(NEW.reference_fee_fen);
+        END IF;
     ELSIF NEW.reference_fee_fen <> OLD.reference_fee_fen
           AND NEW.fee_schedule IS NOT DISTINCT FROM OLD.fee_schedule THEN
         NEW.fee_schedule := fee_schedule_default(NEW.reference_fee_fen);
@@ -438,8 +441,9 @@ ALTER TABLE licenses
     ADD COLUMN royalty_base text NOT NULL DEFAULT 'net_sales',
     ADD COLUMN license_years smallint NOT NULL DEFAULT 5,
     ADD COLUMN issued_fen bigint NOT NULL DEFAULT 0,
-    ADD COLUMN signed_on date,
-    ADD COLUMN ends_on date,
+    ADD COLUMN signed_on date GENERATED ALWAYS AS (tp_date(signed_at)) STORED,
+    ADD COLUMN ends_on date GENERATED ALWAYS AS
+        ((tp_date(signed_at) + make_interval(years => license_years))::date) STORED,
     ADD COLUMN proposed_at timestamptz,
     ADD COLUMN declined_at timestamptz,
     ADD COLUMN decline_reason text;
@@ -449,9 +453,7 @@ ALTER TABLE installments
 
 ALTER TABLE licenses DISABLE TRIGGER USER;
 UPDATE licenses l
-   SET signed_on = tp_date(l.signed_at),
-       ends_on = (tp_date(l.signed_at) + make_interval(years => l.license_years))::date,
-       issued_fen = l.total_fen,
+   SET issued_fen = l.total_fen,
        terms = jsonb_build_object(
            'payment_mode', l.payment_mode, 'fee_fen', l.total_fen,
            'fee_schedule', coalesce((
@@ -476,14 +478,10 @@ ALTER TABLE licenses
     ADD CONSTRAINT licenses_source_valid CHECK (source IN ('trial', 'open_license')),
     ADD CONSTRAINT licenses_royalty_base_valid CHECK (royalty_base IN ('net_sales', 'profit')),
     ADD CONSTRAINT licenses_license_years_valid CHECK (license_years BETWEEN 1 AND 20),
-    ADD CONSTRAINT licenses_terms_present CHECK (terms IS NOT NULL),
     ADD CONSTRAINT licenses_paid_within_issued CHECK (paid_fen <= issued_fen),
     ADD CONSTRAINT licenses_settled_paid CHECK (status <> 'settled' OR paid_fen = issued_fen),
-    ADD CONSTRAINT licenses_signed_when_in_force CHECK (
-        (status IN ('proposed', 'declined')) = (signed_at IS NULL)
-        AND (signed_at IS NULL) = (signed_on IS NULL)
-        AND ends_on IS NOT DISTINCT FROM
-            (signed_on + make_interval(years => license_years))::date),
+    ADD CONSTRAINT licenses_signed_when_in_force
+        CHECK ((status IN ('proposed', 'declined')) = (signed_at IS NULL)),
     ADD CONSTRAINT licenses_declined_set CHECK (
         (status = 'declined') = (declined_at IS NOT NULL)
         AND (declined_at IS NULL) = (decline_reason IS NULL)),
@@ -530,8 +528,6 @@ BEGIN
     ELSE
         NEW.signed_at := coalesce(NEW.signed_at, tp_now());
     END IF;
-    NEW.signed_on := tp_date(NEW.signed_at);
-    NEW.ends_on := (NEW.signed_on + make_interval(years => NEW.license_years))::date;
     NEW.terms := coalesce(NEW.terms, jsonb_build_object(
         'payment_mode', NEW.payment_mode, 'fee_fen', NEW.total_fen, 'fee_schedule', '[]'::jsonb,
         'royalty_bp', NEW.royalty_bp, 'royalty_base', NEW.royalty_base,
@@ -557,8 +553,7 @@ BEGIN
         OLD.enterprise_id, OLD.enterprise_province, OLD.payment_mode, OLD.total_fen,
         OLD.royalty_bp, OLD.royalty_base, OLD.license_years, OLD.terms, OLD.source,
         OLD.proposed_at)
-       OR ((NEW.signed_at, NEW.signed_on, NEW.ends_on)
-           IS DISTINCT FROM (OLD.signed_at, OLD.signed_on, OLD.ends_on) AND NOT accepting) THEN
+       OR (NEW.signed_at IS DISTINCT FROM OLD.signed_at AND NOT accepting) THEN
         RAISE EXCEPTION 'a license keeps its parties and terms'
             USING ERRCODE = '23514', CONSTRAINT = 'licenses_fixed_columns';
     END IF;
@@ -579,8 +574,6 @@ BEGIN
                 USING ERRCODE = 'TP409', CONSTRAINT = 'licenses_trial_active';
         END IF;
         NEW.signed_at := tp_now();
-        NEW.signed_on := tp_today();
-        NEW.ends_on := (tp_today() + make_interval(years => NEW.license_years))::date;
     END IF;
     RETURN NEW;
 END

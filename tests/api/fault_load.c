@@ -16,9 +16,7 @@
 #include "harness.h"
 
 #define OPS_MAX 50000             /* per client: bounds one that spins on quick refusals */
-#define CONVERT_BODY "{\"payment_mode\":\"installments\",\"total_fen\":120000,\"installments\":" \
-                     "[{\"due_on\":\"2026-06-01\",\"amount_fen\":20000}," \
-                     "{\"due_on\":\"2026-09-01\",\"amount_fen\":100000}]}"
+#define CONVERT_BODY "{}"   /* the enterprise keeps the achievement at the agreed terms */
 
 static atomic_int acknowledged;
 static atomic_bool stopping;
@@ -43,7 +41,9 @@ void load_setup(struct load *load, const char *prefix, bool reads, bool stop_at_
         struct client *c = &load->clients[k];
         *c = (struct client){ .index = k, .converter = k >= LOAD_PAYERS, .reads = reads,
                               .stop_at_silence = stop_at_silence,
-                              .token = load->institution.token, .prefix = prefix,
+                              .token = k >= LOAD_PAYERS ? load->enterprise.token
+                                                        : load->institution.token,
+                              .prefix = prefix,
                               .licenses = load->licenses };
         atomic_init(&c->answered, 0);
     }

@@ -72,15 +72,15 @@ VALUES
    '2026-06-15', '2026-07-15', NULL, NULL, NULL);
 
 INSERT INTO licenses (id, trial_id, achievement_id, institution_id, institution_province,
-                      enterprise_id, enterprise_province, payment_mode, total_fen, paid_fen,
-                      status, signed_at, defaulted_at) OVERRIDING SYSTEM VALUE
-VALUES (4, 4, 2, 1, 'SH', 3, 'ZJ', 'installments', 100000, 30000, 'active',
+                      enterprise_id, enterprise_province, payment_mode, total_fen, issued_fen,
+                      paid_fen, status, signed_at, defaulted_at) OVERRIDING SYSTEM VALUE
+VALUES (4, 4, 2, 1, 'SH', 3, 'ZJ', 'installments', 100000, 100000, 30000, 'active',
         '2026-04-01 10:00+08', NULL),
-       (9, 9, 4, 4, 'AH', 4, 'AH', 'lump_sum', 250000, 250000, 'settled',
+       (9, 9, 4, 4, 'AH', 4, 'AH', 'lump_sum', 250000, 250000, 250000, 'settled',
         '2026-05-25 10:00+08', NULL),
-       (10, 10, 1, 3, 'ZJ', 4, 'AH', 'installments', 80000, 10000, 'defaulted',
+       (10, 10, 1, 3, 'ZJ', 4, 'AH', 'installments', 80000, 80000, 10000, 'defaulted',
         '2025-12-01 10:00+08', '2026-05-01 10:00+08'),
-       (11, 11, 2, 1, 'SH', 2, 'JS', 'installments', 60000, 0, 'defaulted',
+       (11, 11, 2, 1, 'SH', 2, 'JS', 'installments', 60000, 60000, 0, 'defaulted',
         '2026-04-15 10:00+08', '2026-06-10 10:00+08');
 
 INSERT INTO installments (license_id, seq, due_on, amount_fen, paid_fen)

@@ -1,7 +1,7 @@
 /* test_concurrency: real parallel clients (one thread and one curl handle per request) against
  * a real daemon — simultaneous payments all land, simultaneous approvals on an exclusive
  * achievement leave one active trial, one conversion sent many times under one key signs one
- * license — and a daemon killed while payments are being recorded leaves whole books. */
+ * license, fifty conversions and acceptances on one trial sign one license — and a daemon killed while payments are being recorded leaves whole books. */
 #include <check.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -15,6 +15,7 @@
 
 #define TODAY "2026-03-01"
 #define PARALLEL 20
+#define SHOTS_MAX 50
 
 static void setup(void)
 {
@@ -57,9 +58,9 @@ static void *shoot(void *arg)
 /* Sends every shot at once and waits for all replies. */
 static void fire(struct shot *shots, size_t count)
 {
-    pthread_t threads[PARALLEL];
+    pthread_t threads[SHOTS_MAX];
     pthread_barrier_t start;
-    ck_assert(count <= PARALLEL);
+    ck_assert(count <= SHOTS_MAX);
     pthread_barrier_init(&start, NULL, (unsigned)count);
     for (size_t i = 0; i < count; i++) {
         shots[i].start = &start;
@@ -179,6 +180,51 @@ START_TEST(one_conversion_sent_twenty_times_under_one_key_signs_one_license)
     shots_free(shots, PARALLEL);
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE trial_id = %lld",
                                  (long long)trial), "1");
+}
+END_TEST
+
+START_TEST(fifty_converts_and_accepts_on_one_trial_sign_one_license)
+{
+    struct fixture_user inst = fixture_institution("SH");
+    struct fixture_user ent = fixture_enterprise("JS");
+    int64_t achievement = fixture_listed_achievement(inst.org_id, 12, true);
+    int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
+    struct http_reply *r = fixture_expect(
+        &inst, "POST", fixture_text("/api/v1/trials/%lld/convert", (long long)trial),
+        "{\"payment_mode\":\"lump_sum\",\"total_fen\":990000,\"installments\":"
+        "[{\"due_on\":\"2026-12-31\",\"amount_fen\":990000}]}", 201, NULL);
+    long long proposal = json_integer_value(json_object_get(json_object_get(r->json, "license"),
+                                                            "id"));
+    http_reply_free(r);
+    /* the enterprise's conversions at the agreed terms race its acceptances of the proposal */
+    struct shot shots[SHOTS_MAX] = { 0 };
+    for (int i = 0; i < SHOTS_MAX; i++) {
+        shots[i].token = ent.token;
+        if (i % 2 == 0)
+            snprintf(shots[i].path, sizeof shots[i].path, "/api/v1/trials/%lld/convert",
+                     (long long)trial);
+        else
+            snprintf(shots[i].path, sizeof shots[i].path, "/api/v1/licenses/%lld/accept",
+                     proposal);
+        snprintf(shots[i].body, sizeof shots[i].body, "{}");
+    }
+    fire(shots, SHOTS_MAX);
+    int signed_count = 0;
+    for (int i = 0; i < SHOTS_MAX; i++) {
+        const struct http_reply *shot = shots[i].reply;
+        if (shot->status == 200 || shot->status == 201)
+            signed_count++;
+        else
+            ck_assert_msg(shot->status == 409, "shot %d: %ld %s", i, shot->status, shot->body);
+    }
+    shots_free(shots, SHOTS_MAX);
+    ck_assert_int_eq(signed_count, 1);
+    ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE trial_id = %lld"
+                                 " AND status = 'active'", (long long)trial), "1");
+    ck_assert_str_eq(fixture_sql("SELECT t.status || ' ' || (t.license_id = l.id)"
+                                 " FROM trials t JOIN licenses l ON l.trial_id = t.id"
+                                 " AND l.status = 'active' WHERE t.id = %lld", (long long)trial),
+                     "converted true");
 }
 END_TEST
 
@@ -323,6 +369,7 @@ int main(void)
     tcase_add_test(tc, twenty_simultaneous_one_fen_payments_are_all_recorded);
     tcase_add_test(tc, simultaneous_approvals_on_an_exclusive_achievement_leave_one_active);
     tcase_add_test(tc, one_conversion_sent_twenty_times_under_one_key_signs_one_license);
+    tcase_add_test(tc, fifty_converts_and_accepts_on_one_trial_sign_one_license);
     suite_add_tcase(s, tc);
     TCase *crash = tcase_create("crash");
     tcase_add_checked_fixture(crash, setup_own_daemon, teardown);

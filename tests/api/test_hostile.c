@@ -250,7 +250,9 @@ START_TEST(formula_behind_a_line_feed_or_whitespace_is_exported_guarded)
     const char *cells[] = { "\"'\n=HYPERLINK(\"\"http://evil.test\"\",\"\"x\"\")\"",
                             "'\xe3\x80\x80 @SUM(1+1)", "'\xe2\x80\x8b-2+3" };
     for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++) {
-        long long id = achievement_created(&inst, titles[i], "\"payment_mode\":\"lump_sum\"");
+        long long id = achievement_created(&inst, titles[i],
+                                           "\"payment_mode\":\"lump_sum\","
+                                           "\"reference_fee_fen\":100000");
         fixture_sql("UPDATE achievements SET status = 'pending' WHERE id = %lld", id);
         fixture_sql("UPDATE achievements SET status = 'listed' WHERE id = %lld", id);
         fixture_trial_requested(&ent, id, 3);

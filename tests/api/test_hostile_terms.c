@@ -66,8 +66,8 @@ START_TEST(exclusivity_and_trial_length_cannot_change_under_open_trials)
     /* the third trial starts on the terms it was requested under; converting two gives two
      * non-exclusive licenses, which is what was offered */
     fixture_check(&inst, "POST", trial_path(trial[2], "approve"), NULL, 200, NULL);
-    fixture_check(&inst, "POST", trial_path(trial[0], "convert"), LUMP_SUM, 201, NULL);
-    fixture_check(&inst, "POST", trial_path(trial[1], "convert"), LUMP_SUM, 201, NULL);
+    fixture_check(&ent[0], "POST", trial_path(trial[0], "convert"), "{}", 201, NULL);
+    fixture_check(&ent[1], "POST", trial_path(trial[1], "convert"), "{}", 201, NULL);
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE achievement_id = %lld"
                                  " AND NOT exclusive", (long long)achievement), "2");
 
@@ -97,9 +97,18 @@ START_TEST(an_exclusive_achievement_never_has_two_licenses_in_force)
                 "UPDATE achievements SET exclusive = true WHERE id = %lld;"
                 "ALTER TABLE achievements ENABLE TRIGGER achievements_30_terms_in_use",
                 (long long)achievement);
-    fixture_check(&inst, "POST", trial_path(a, "convert"), LUMP_SUM, 201, NULL);
-    fixture_check(&inst, "POST", trial_path(b, "convert"), LUMP_SUM, 409, "conflict");
-    ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE achievement_id = %lld",
+    fixture_check(&first, "POST", trial_path(a, "convert"), "{}", 201, NULL);
+    fixture_check(&second, "POST", trial_path(b, "convert"), "{}", 409, "conflict");
+    /* nor by accepting a proposal */
+    struct http_reply *r = fixture_expect(&inst, "POST", trial_path(b, "convert"), LUMP_SUM, 201,
+                                          NULL);
+    long long proposal = json_integer_value(
+        json_object_get(json_object_get(r->json, "license"), "id"));
+    http_reply_free(r);
+    fixture_check(&second, "POST", fixture_text("/api/v1/licenses/%lld/accept", proposal), NULL,
+                  409, "conflict");
+    ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE achievement_id = %lld"
+                                 " AND status NOT IN ('proposed', 'declined')",
                                  (long long)achievement), "1");
     ck_assert_str_eq(fixture_sql("SELECT status FROM trials WHERE id = %lld", (long long)b),
                      "active");
@@ -134,6 +143,8 @@ START_TEST(a_license_is_not_dated_into_the_past)
     long long license = json_integer_value(
         json_object_get(json_object_get(r->json, "license"), "id"));
     http_reply_free(r);
+    fixture_check(&ent, "POST", fixture_text("/api/v1/licenses/%lld/accept", license), NULL, 200,
+                  NULL);
     const char *payments = fixture_text("/api/v1/licenses/%lld/payments", license);
     fixture_check(&inst, "POST", payments,
                   "{\"amount_fen\":100,\"paid_on\":\"1900-01-01\",\"reference\":\"x\"}", 422,

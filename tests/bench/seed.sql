@@ -292,12 +292,13 @@ ANALYZE seed_part_grams;
 
 INSERT INTO achievements (id, institution_id, province, title, title_en, abstract, field, kind,
                           patent_numbers, keywords, maturity, trial_months, payment_mode,
-                          reference_fee_fen, royalty_bp, exclusive, open_license, status,
-                          reject_reason, created_at, updated_at, version, search_grams)
+                          reference_fee_fen, fee_schedule, royalty_bp, exclusive, open_license,
+                          status, reject_reason, created_at, updated_at, version, search_grams)
 OVERRIDING SYSTEM VALUE
 SELECT a.id, a.institution_id, a.province, a.title, a.title_en, a.s1 || a.s2 || a.s3 || a.s4 || a.s5,
        a.field, a.kind, a.patent_numbers, a.keywords, a.maturity, a.trial_months, a.payment_mode,
-       a.reference_fee_fen, a.royalty_bp, a.exclusive, a.open_license, a.status, a.reject_reason,
+       a.reference_fee_fen, fee_schedule_default(a.reference_fee_fen), a.royalty_bp, a.exclusive,
+       a.open_license, a.status, a.reject_reason,
        a.created_at, a.created_at + interval '3 days', CASE WHEN a.status = 'draft' THEN 1 ELSE 3 END,
        g4.grams || g2.grams || g3.grams || g5.grams || g1.grams || gn.grams
   FROM seed_achievements a
@@ -455,11 +456,11 @@ UPDATE seed_plan p SET status = 'settled'
  WHERE f.license_id = p.id AND p.status = 'active' AND p.n > 0;
 
 INSERT INTO licenses (id, trial_id, achievement_id, institution_id, institution_province,
-                      enterprise_id, enterprise_province, payment_mode, total_fen, royalty_bp,
-                      paid_fen, status, signed_at, defaulted_at)
+                      enterprise_id, enterprise_province, payment_mode, total_fen, issued_fen,
+                      royalty_bp, paid_fen, status, signed_at, defaulted_at)
 OVERRIDING SYSTEM VALUE
 SELECT p.id, p.id, p.achievement_id, p.institution_id, p.institution_province, p.enterprise_id,
-       p.enterprise_province, p.payment_mode, p.total_fen, p.royalty_bp,
+       p.enterprise_province, p.payment_mode, p.total_fen, p.total_fen, p.royalty_bp,
        coalesce(paid.fen, 0), p.status, p.signed_at,
        CASE WHEN p.status = 'defaulted'
             THEN least((paid.first_unpaid + 95)::timestamp AT TIME ZONE 'Asia/Shanghai',
