@@ -42,6 +42,9 @@ DECLARE
     entry jsonb;
     total numeric := 0;
 BEGIN
+    IF p_fee < 0 THEN
+        RETURN NULL;  -- a negative fee is refused on its own (achievements_reference_fee_nonnegative)
+    END IF;
     IF jsonb_typeof(p_schedule) IS DISTINCT FROM 'array' OR jsonb_array_length(p_schedule) > 120 THEN
         RETURN 'must be an array of at most 120 payments';
     END IF;

@@ -245,6 +245,20 @@ int64_t fixture_listed_achievement(int64_t institution_id, int trial_months, boo
     return id;
 }
 
+int64_t fixture_listed_royalty_achievement(int64_t institution_id, int royalty_bp)
+{
+    use_clock();
+    int64_t id = atoll(fixture_sql(
+        "INSERT INTO achievements (institution_id, title, abstract, field, kind, maturity,"
+        " trial_months, payment_mode, royalty_bp)"
+        " VALUES (%lld, '钠离子电池正极材料%u', '一种低成本钠离子电池正极材料。', 'new_energy',"
+        " 'invention_patent', 6, 12, 'royalty', %d) RETURNING id",
+        (long long)institution_id, next_serial(), royalty_bp));
+    fixture_sql("UPDATE achievements SET status = 'pending' WHERE id = %lld", (long long)id);
+    fixture_sql("UPDATE achievements SET status = 'listed' WHERE id = %lld", (long long)id);
+    return id;
+}
+
 /* POSTs body as user and returns the id at key ("" for the top level) of the reply, which
  * must have status expected. */
 static int64_t post_for_id(const struct fixture_user *user, const char *path, const char *body,

@@ -52,6 +52,10 @@ void fixture_start_on(const char *database, const char *env_today);
 /* A listed achievement of the institution, offering trials of up to trial_months. */
 int64_t fixture_listed_achievement(int64_t institution_id, int trial_months, bool exclusive);
 
+/* A listed achievement offering trials of up to 12 months and a license for a royalty of
+ * royalty_bp on net sales, with no fixed fee. */
+int64_t fixture_listed_royalty_achievement(int64_t institution_id, int royalty_bp);
+
 /* A trial requested by the enterprise for planned_months; its id. */
 int64_t fixture_trial_requested(const struct fixture_user *enterprise, int64_t achievement_id,
                                 int planned_months);

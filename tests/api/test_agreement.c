@@ -60,20 +60,6 @@ static void expect_invalid(const struct fixture_user *user, const char *method, 
     http_reply_free(r);
 }
 
-/* A listed achievement offering a royalty of royalty_bp on net sales and no fixed fee. */
-static int64_t royalty_achievement(int64_t institution_id, int royalty_bp)
-{
-    int64_t id = atoll(fixture_sql(
-        "INSERT INTO achievements (institution_id, title, abstract, field, kind, maturity,"
-        " trial_months, payment_mode, royalty_bp)"
-        " VALUES (%lld, '钠离子电池正极材料', '一种低成本钠离子电池正极材料。', 'new_energy',"
-        " 'invention_patent', 6, 12, 'royalty', %d) RETURNING id",
-        (long long)institution_id, royalty_bp));
-    fixture_sql("UPDATE achievements SET status = 'pending' WHERE id = %lld", (long long)id);
-    fixture_sql("UPDATE achievements SET status = 'listed' WHERE id = %lld", (long long)id);
-    return id;
-}
-
 START_TEST(standard_terms_are_checked_on_the_offer)
 {
     struct fixture_user inst = fixture_institution("SH");
@@ -199,7 +185,7 @@ START_TEST(a_royalty_license_is_billed_from_reports_through_default_and_claim)
 {
     struct fixture_user inst = fixture_institution("ZJ");
     struct fixture_user ent = fixture_enterprise("ZJ");
-    int64_t achievement = royalty_achievement(inst.org_id, 500);
+    int64_t achievement = fixture_listed_royalty_achievement(inst.org_id, 500);
     int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
     struct http_reply *r = fixture_expect(
         &ent, "POST", fixture_text("/api/v1/trials/%lld/convert", (long long)trial), "{}", 201,
@@ -275,7 +261,7 @@ START_TEST(a_report_ninety_days_overdue_allows_a_default)
 {
     struct fixture_user inst = fixture_institution("AH");
     struct fixture_user ent = fixture_enterprise("AH");
-    int64_t achievement = royalty_achievement(inst.org_id, 300);
+    int64_t achievement = fixture_listed_royalty_achievement(inst.org_id, 300);
     int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
     struct http_reply *r = fixture_expect(
         &ent, "POST", fixture_text("/api/v1/trials/%lld/convert", (long long)trial), "{}", 201,

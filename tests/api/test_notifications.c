@@ -213,6 +213,35 @@ START_TEST(deadline_notices_come_once_per_threshold)
 }
 END_TEST
 
+START_TEST(royalty_reports_and_their_deadlines_are_announced)
+{
+    struct fixture_user users[] = { fixture_institution("ZJ"), fixture_enterprise("ZJ") };
+    int64_t achievement = fixture_listed_royalty_achievement(users[0].org_id, 500);
+    int64_t trial = fixture_trial_active(&users[1], &users[0], achievement, 6);
+    struct http_reply *r = fixture_expect(&users[1], "POST",
+                                          fixture_text("/api/v1/trials/%lld/convert",
+                                                       (long long)trial), "{}", 201, NULL);
+    long long license = json_integer_value(json_object_get(json_object_get(r->json, "license"),
+                                                           "id"));
+    http_reply_free(r);
+    ck_assert_int_eq(count_of("trial.converted", &users[0]), 1);
+    /* the 2026-Q1 report is due on 2026-04-30: five days before, the licensee is reminded */
+    restart_scanning_on("TECHPOOL_TODAY=2026-04-25", users, 2, "report.due_soon", 1);
+    ck_assert_int_eq(count_of("report.due_soon", &users[1]), 1);
+    ck_assert_int_eq(count_of("report.due_soon", &users[0]), 0);
+    fixture_check(&users[1], "POST", fixture_text("/api/v1/licenses/%lld/reports", license),
+                  "{\"period\":\"2026-Q1\",\"net_sales_fen\":2000000}", 201, NULL);
+    ck_assert_int_eq(count_of("royalty.reported", &users[0]), 1);
+    ck_assert_ptr_nonnull(strstr(fixture_sql("SELECT body FROM notifications WHERE kind ="
+                                             " 'royalty.reported' AND user_id = %lld",
+                                             (long long)users[0].id), "¥1,000.00"));
+    /* the 2026-Q2 report, due 2026-07-30, missing 91 days later: both parties hear of it */
+    restart_scanning_on("TECHPOOL_TODAY=2026-10-29", users, 2, "report.overdue", 2);
+    ck_assert_int_eq(count_of("report.overdue", &users[1]), 1);
+    ck_assert_int_eq(count_of("report.overdue", &users[0]), 1);
+}
+END_TEST
+
 START_TEST(overdue_installments_are_announced_at_the_tightest_threshold)
 {
     struct fixture_user users[] = { fixture_institution("AH"), fixture_enterprise("AH") };
@@ -280,7 +309,9 @@ START_TEST(every_decision_reaches_the_other_side_only)
 
     int64_t license = fixture_license(&p[2], &p[0], a, 5000,
                                       "[{\"due_on\":\"2026-06-01\",\"amount_fen\":5000}]");
-    ck_assert_str_eq(counts("trial.converted", p, 6), ENTERPRISE);
+    /* the institution proposed, the enterprise accepted */
+    ck_assert_str_eq(counts("license.proposed", p, 6), ENTERPRISE);
+    ck_assert_str_eq(counts("trial.converted", p, 6), INSTITUTION);
     fixture_check(&p[0], "POST", fixture_text("/api/v1/licenses/%lld/payments", (long long)license),
                   "{\"amount_fen\":1000,\"paid_on\":\"" TODAY "\",\"reference\":\"r\"}", 201,
                   NULL);
@@ -335,6 +366,7 @@ int main(void)
     tcase_add_test(tc, the_inbox_reads_one_or_all_and_only_ones_own);
     tcase_add_test(tc, preferences_are_checked_and_kept);
     tcase_add_test(tc, deadline_notices_come_once_per_threshold);
+    tcase_add_test(tc, royalty_reports_and_their_deadlines_are_announced);
     tcase_add_test(tc, overdue_installments_are_announced_at_the_tightest_threshold);
     tcase_add_test(tc, every_decision_reaches_the_other_side_only);
     tcase_add_test(tc, a_crash_right_after_the_change_loses_no_notice);

@@ -189,7 +189,7 @@ SELECT pg_temp.expect((SELECT province = 'SH' AND status = 'draft' AND version =
 
 SELECT pg_temp.refused($$UPDATE achievements SET reference_fee_fen = -1 WHERE id = pg_temp.id('excl')$$,
                        '23514', 'achievements_reference_fee_nonnegative');
-SELECT pg_temp.refused($$UPDATE achievements SET royalty_bp = 10001 WHERE id = pg_temp.id('excl')$$,
+SELECT pg_temp.refused($$UPDATE achievements SET payment_mode = 'royalty', royalty_bp = 10001 WHERE id = pg_temp.id('excl')$$,
                        '23514', 'achievements_royalty_bp_valid');
 SELECT pg_temp.refused($$UPDATE achievements SET maturity = 10 WHERE id = pg_temp.id('excl')$$,
                        '23514', 'achievements_maturity_valid');
@@ -547,7 +547,7 @@ SELECT pg_temp.refused($$UPDATE trials SET status = 'converted', closed_at = tp_
                        '23503', 'trials_license_fk');
 SELECT pg_temp.refused($$INSERT INTO licenses (trial_id, payment_mode, total_fen, royalty_bp)
                          VALUES (pg_temp.id('t4'), 'royalty', 0, 300)$$,
-                       '23505', 'licenses_one_per_trial');
+                       '23505', 'licenses_one_signed_per_trial');
 
 SELECT pg_temp.refused(ARRAY[
     $$DELETE FROM installments WHERE license_id = pg_temp.id('lic1') AND seq = 2$$,
@@ -572,7 +572,7 @@ SELECT pg_temp.refused($$INSERT INTO payments (license_id, amount_fen, paid_on)
                          VALUES (pg_temp.id('lic1'), -500, '2026-03-01')$$,
                        '23514', 'payments_amount_positive');
 SELECT pg_temp.refused($$UPDATE licenses SET paid_fen = 100001 WHERE id = pg_temp.id('lic1')$$,
-                       '23514', 'licenses_paid_within_total');
+                       '23514', 'licenses_paid_within_issued');
 -- A bulk loader that skips the trigger guards still meets the CHECKs.
 SELECT pg_temp.refused(ARRAY[$$SET LOCAL session_replication_role = replica$$,
                              $$UPDATE licenses SET paid_fen = -1 WHERE id = pg_temp.id('lic1')$$],
