@@ -18,6 +18,17 @@ static void assert_problem(const char *text, const char *expected)
 
 static const char *const FORMAT = "must be a date written YYYY-MM-DD";
 
+START_TEST(quarter_is_year_dash_q_and_one_to_four)
+{
+    ck_assert_ptr_null(quarter_problem("2027-Q1"));
+    ck_assert_ptr_null(quarter_problem("1900-Q4"));
+    const char *bad[] = { "2027-Q0", "2027-Q5", "2027Q1", "27-Q1", "2027-q1", "2027-Q12",
+                          "1899-Q4", "２027-Q1", "" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(quarter_problem(bad[i]) != NULL, "accepted %s", bad[i]);
+}
+END_TEST
+
 START_TEST(date_parse_reads_year_month_day)
 {
     struct date parsed;
@@ -205,6 +216,7 @@ static Suite *calendar_suite(void)
     Suite *suite = suite_create("calendar");
     TCase *parse = tcase_create("parse");
     tcase_add_test(parse, date_parse_reads_year_month_day);
+    tcase_add_test(parse, quarter_is_year_dash_q_and_one_to_four);
     tcase_add_test(parse, date_parse_accepts_range_ends);
     tcase_add_test(parse, date_parse_accepts_last_day_of_every_month);
     tcase_add_test(parse, date_parse_knows_leap_years);

@@ -31,6 +31,8 @@ static const struct field_spec SPECS[] = {
       .check = not_blank },
     { .name = "installments", .type = FIELD_ARRAY, .min = 0, .max = 3,
       .items = INSTALLMENT_SPECS, .item_count = FIELD_COUNT(INSTALLMENT_SPECS) },
+    { .name = "first", .type = FIELD_OBJECT, .items = INSTALLMENT_SPECS,
+      .item_count = FIELD_COUNT(INSTALLMENT_SPECS) },
 };
 
 static const struct field_spec OPTIONAL_SPECS[] = {
@@ -363,6 +365,20 @@ START_TEST(array_of_objects_names_item_fields)
 }
 END_TEST
 
+START_TEST(object_names_its_fields)
+{
+    assert_valid("\"first\": {\"due_on\": \"2026-04-01\", \"amount_fen\": 100}");
+    assert_invalid("\"first\": {\"due_on\": \"2026-04-01\", \"amount_fen\": 0}",
+                   "first.amount_fen");
+    assert_invalid("\"first\": {\"amount_fen\": 100}", "first.due_on");
+    assert_invalid("\"first\": [1]", "first");
+    struct outcome out;
+    run_with("\"first\": {\"due_on\": \"2026-04-01\", \"amount_fen\": 5, \"memo\": 1}", &out);
+    assert_refused(&out, 400, "bad_request", "first.memo", "unknown field of an object");
+    done(&out);
+}
+END_TEST
+
 START_TEST(every_problem_is_collected)
 {
     struct outcome out;
@@ -412,6 +428,7 @@ static Suite *fields_suite(void)
     tcase_add_test(types, dates_must_be_real_days);
     tcase_add_test(types, string_array_counts_and_item_length);
     tcase_add_test(types, array_of_objects_names_item_fields);
+    tcase_add_test(types, object_names_its_fields);
     tcase_add_test(types, utf8_length_counts_code_points);
     suite_add_tcase(suite, types);
 
