@@ -268,8 +268,7 @@ BEGIN
            p_body->>'payment_mode',
            coalesce((p_body->>'reference_fee_fen')::bigint, 0),
            coalesce((p_body->>'royalty_bp')::int, 0),
-           coalesce((p_body->>'exclusive')::boolean, false),
-           coalesce((p_body->>'open_license')::boolean, false),
+           coalesce((p_body->>'exclusive')::boolean, false), false,
            coalesce(p_body->>'royalty_base', 'net_sales'),
            coalesce((p_body->>'license_years')::smallint, 5),
            p_body->'fee_schedule'
@@ -281,8 +280,10 @@ BEGIN
 END
 $$;
 
--- The fee schedule of a create or an edit against the fee it will have (p_stored: the row
--- before an edit, NULL for a create): TP422 on fee_schedule when they do not agree.
+-- What a create or an edit may not say of its offer (p_stored: the row before an edit, NULL for
+-- a create): a fee schedule that does not add up to the fee it will have (TP422 on
+-- fee_schedule), and open_license other than it is — read-only from 1.1, it says whether an
+-- open-license declaration is active (TP422 on open_license).
 CREATE FUNCTION achievement_terms_require_valid(p_body jsonb, p_stored achievements)
 RETURNS void
 LANGUAGE plpgsql AS $$
@@ -290,6 +291,12 @@ DECLARE
     fee bigint := coalesce((p_body->>'reference_fee_fen')::bigint, p_stored.reference_fee_fen, 0);
     problem text;
 BEGIN
+    IF p_body ? 'open_license'
+       AND (p_body->>'open_license')::boolean IS DISTINCT FROM coalesce(p_stored.open_license,
+                                                                         false) THEN
+        PERFORM tp_raise('TP422', 'is read-only: declare an open license of the achievement',
+                         'open_license');
+    END IF;
     IF jsonb_typeof(p_body->'fee_schedule') IS DISTINCT FROM 'array' THEN
         RETURN;
     END IF;
@@ -341,7 +348,6 @@ BEGIN
         reference_fee_fen = coalesce((body->>'reference_fee_fen')::bigint, reference_fee_fen),
         royalty_bp = coalesce((body->>'royalty_bp')::int, royalty_bp),
         exclusive = coalesce((body->>'exclusive')::boolean, exclusive),
-        open_license = coalesce((body->>'open_license')::boolean, open_license),
         royalty_base = coalesce(body->>'royalty_base', royalty_base),
         license_years = coalesce((body->>'license_years')::smallint, license_years),
         fee_schedule = coalesce(body->'fee_schedule', fee_schedule)

@@ -3,6 +3,7 @@
 --   * trial.converted now tells the institution: the enterprise keeps the achievement (by its
 --     own conversion at the agreed terms, or by accepting a proposal);
 --   * license.proposed tells the enterprise that a license awaits its answer;
+--   * open_license.taken tells the institution that an enterprise took an open license;
 --   * license.declined tells the institution that its proposal was declined (or lapsed);
 --   * royalty.reported tells the institution of a quarterly report and the royalty it issued;
 --   * report.due_soon (7 days before) and report.overdue (1, 30, 60, 90 days after; at 90 also
@@ -40,6 +41,10 @@ BEGIN
         title := CASE WHEN zh THEN format('许可方案未被接受：%s', a) ELSE format('License proposal declined: %s', a) END;
         body := CASE WHEN zh THEN format('%s 未接受“%s”的许可方案。理由：%s', party, a, p->>'reason')
                      ELSE format('%s declined the proposed license of "%s". Reason: %s', party, a, p->>'reason') END;
+    WHEN 'open_license.taken' THEN
+        title := CASE WHEN zh THEN format('开放许可已被实施：%s', a) ELSE format('Open license taken: %s', a) END;
+        body := CASE WHEN zh THEN format('%s 按公告条件取得了“%s”的开放许可，许可费 ¥%s。', party, a, yuan)
+                     ELSE format('%s took an open license of "%s" on the declared terms; fee ¥%s.', party, a, yuan) END;
     WHEN 'royalty.reported' THEN
         title := CASE WHEN zh THEN format('收到提成报告：%s', a) ELSE format('Royalty report filed: %s', a) END;
         body := CASE WHEN zh THEN format('%s 报告了 %s 的销售额，应付提成 ¥%s。', party, period, yuan)
@@ -110,6 +115,11 @@ BEGIN
             PERFORM notify_organisation('license.proposed', 'license', NEW.id, NULL,
                                         NEW.enterprise_id,
                                         f || jsonb_build_object('amount_fen', NEW.total_fen));
+        ELSIF NEW.source = 'open_license' THEN
+            PERFORM notify_organisation('open_license.taken', 'license', NEW.id,
+                                        NEW.institution_id, NULL,
+                                        f || jsonb_build_object('party', f->>'enterprise',
+                                                                'amount_fen', NEW.total_fen));
         END IF;
     ELSIF NEW.status = 'defaulted' AND OLD.status <> 'defaulted' THEN
         PERFORM notify_organisation('license.defaulted', 'license', NEW.id, NULL,

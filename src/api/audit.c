@@ -16,7 +16,7 @@ static const struct statement LIST = {
 
 static const char *const ENTITIES[] = {
     "achievement", "trial", "license", "payment", "compensation", "user", "institution",
-    "enterprise", "session",
+    "enterprise", "session", "open_license",
 };
 
 static bool entity_known(const char *entity)

@@ -13,6 +13,8 @@ static const struct {
     { "TP401", 401, "unauthenticated" },
     { "TP403", 403, "forbidden" },
     { "TP4SM", 403, "not_sme" },
+    { "TP4EC", 409, "exclusive_conflict" },
+    { "TP4AG", 422, "above_guideline" },
     { "TP404", 404, "not_found" },
     { "TP409", 409, "invalid_transition" },
     { "TP410", 409, "conflict" },
@@ -90,7 +92,9 @@ void api_db_problem(struct reply *rep, enum db_status status, const PGresult *re
         bool raised = state[0] == 'T';
         const char *detail = raised ? message : constraint != NULL ? constraint : message;
         if (RAISED[i].status == 422 && column != NULL && column[0] != '\0') {
-            reply_invalid_field(rep, column, detail != NULL ? detail : "invalid");
+            const char *what = detail != NULL ? detail : "invalid";
+            reply_problem_errors(rep, 422, RAISED[i].code, what,
+                                 json_pack("[{s:s, s:s}]", "field", column, "message", what));
         } else if (RAISED[i].status == 429) {
             reply_problem(rep, 429, "rate_limited", detail);
             reply_header_add(rep, "Retry-After", column != NULL && column[0] ? column : "60");

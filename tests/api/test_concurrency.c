@@ -1,7 +1,8 @@
 /* test_concurrency: real parallel clients (one thread and one curl handle per request) against
  * a real daemon — simultaneous payments all land, simultaneous approvals on an exclusive
  * achievement leave one active trial, one conversion sent many times under one key signs one
- * license, fifty conversions and acceptances on one trial sign one license — and a daemon killed while payments are being recorded leaves whole books. */
+ * license, fifty conversions and acceptances on one trial sign one license, fifty takes of an
+ * open license by one enterprise give one — and a daemon killed while payments are being recorded leaves whole books. */
 #include <check.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -228,6 +229,44 @@ START_TEST(fifty_converts_and_accepts_on_one_trial_sign_one_license)
 }
 END_TEST
 
+START_TEST(fifty_takes_of_one_open_license_by_one_enterprise_give_one_license)
+{
+    struct fixture_user inst = fixture_institution("AH");
+    struct fixture_user ent = fixture_enterprise("SH");
+    int64_t achievement = fixture_listed_achievement(inst.org_id, 12, false);
+    fixture_sql("UPDATE achievements SET patent_numbers = '{ZL202110123456.7}' WHERE id = %lld",
+                (long long)achievement);
+    struct http_reply *r = fixture_expect(
+        &inst, "POST", fixture_text("/api/v1/achievements/%lld/open-licenses",
+                                    (long long)achievement),
+        "{\"patent_numbers\":[\"ZL202110123456.7\"],\"fee_kind\":\"lump_sum\","
+        "\"fee_fen\":500000,\"years\":3}", 201, NULL);
+    long long declaration = json_integer_value(json_object_get(r->json, "id"));
+    http_reply_free(r);
+    struct shot shots[SHOTS_MAX] = { 0 };
+    for (int i = 0; i < SHOTS_MAX; i++) {
+        shots[i].token = ent.token;
+        snprintf(shots[i].path, sizeof shots[i].path, "/api/v1/open-licenses/%lld/take",
+                 declaration);
+        snprintf(shots[i].body, sizeof shots[i].body, "{}");
+    }
+    fire(shots, SHOTS_MAX);
+    int taken = 0;
+    for (int i = 0; i < SHOTS_MAX; i++) {
+        const struct http_reply *shot = shots[i].reply;
+        if (shot->status == 201)
+            taken++;
+        else
+            ck_assert_msg(shot->status == 409 && strcmp(problem_code(shot), "conflict") == 0,
+                          "shot %d: %ld %s", i, shot->status, shot->body);
+    }
+    shots_free(shots, SHOTS_MAX);
+    ck_assert_int_eq(taken, 1);
+    ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE open_license_id = %lld",
+                                 declaration), "1");
+}
+END_TEST
+
 /* The crash test: workers record payments, each under its own Idempotency-Key and reference,
  * until the daemon is killed under them. */
 #define CRASH_WORKERS 4
@@ -370,6 +409,7 @@ int main(void)
     tcase_add_test(tc, simultaneous_approvals_on_an_exclusive_achievement_leave_one_active);
     tcase_add_test(tc, one_conversion_sent_twenty_times_under_one_key_signs_one_license);
     tcase_add_test(tc, fifty_converts_and_accepts_on_one_trial_sign_one_license);
+    tcase_add_test(tc, fifty_takes_of_one_open_license_by_one_enterprise_give_one_license);
     suite_add_tcase(s, tc);
     TCase *crash = tcase_create("crash");
     tcase_add_checked_fixture(crash, setup_own_daemon, teardown);
