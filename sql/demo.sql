@@ -1,6 +1,7 @@
 -- demo: a living pool for `make run` and for trying the service by hand — administrators,
 -- universities and institutes of the four provinces with their staff, SMEs, a few hundred
--- achievements, and trials, licenses, payments and compensation claims in every state.
+-- achievements, and trials, licenses (with royalty reports), payments and compensation claims
+-- in every state.
 --
 -- Run by `techpool seed-demo` inside one transaction, after it has put the argon2id hash of the
 -- demo password into the temporary table demo_settings. When the pool already has
@@ -148,6 +149,9 @@ DECLARE
     digits text;
     check_value integer;
     mode text;
+    fee bigint;
+    parts integer;
+    schedule jsonb;
     created_on date;
     reviewed_on date;
     new_id bigint;
@@ -424,6 +428,19 @@ BEGIN
 
             maturity := 3 + made % 7;
             mode := modes[1 + made % array_length(modes, 1)];
+            -- the standard terms: equity pays in shares and a pure royalty in shares of sales,
+            -- neither with a fixed fee; installments split the fee into 3 or 4 payments a
+            -- quarter apart, the other fees are due at once (30 days after conversion)
+            fee := CASE WHEN mode IN ('equity', 'royalty') THEN 0
+                        ELSE (5 + (made * 13) % 96) * 1000000 END;
+            parts := CASE WHEN mode = 'installments' THEN 3 + made % 2 ELSE 1 END;
+            schedule := CASE WHEN fee = 0 THEN '[]'::jsonb ELSE (
+                SELECT jsonb_agg(jsonb_build_object(
+                           'after_days', 30 + (s - 1) * 90,
+                           'amount_fen', CASE WHEN s < parts THEN fee / parts
+                                              ELSE fee - fee / parts * (parts - 1) END)
+                           ORDER BY s)
+                  FROM generate_series(1, parts) AS s) END;
             roll := (made * 37) % 100;
             state := CASE WHEN roll < 5 THEN 'draft' WHEN roll < 11 THEN 'pending'
                           WHEN roll < 15 THEN 'rejected' WHEN roll < 17 THEN 'withdrawn'
@@ -439,7 +456,7 @@ BEGIN
             INSERT INTO achievements (institution_id, title, title_en, abstract, field, kind,
                                       patent_numbers, keywords, maturity, trial_months,
                                       payment_mode, reference_fee_fen, royalty_bp, exclusive,
-                                      open_license, created_at, updated_at)
+                                      open_license, fee_schedule, created_at, updated_at)
             SELECT u.institution_id, title, title_en,
                    '本成果面向' || f.scenarios[1 + made % 4] || '场景，针对' || subject
                    || pains[1 + made % 4] || '等问题，研究团队采用' || technique || '技术，'
@@ -454,10 +471,10 @@ BEGIN
                    f.field, kind, numbers,
                    ARRAY[f.subjects[o][3], technique, f.label, f.scenarios[1 + made % 4]],
                    maturity, trial_months[1 + made % array_length(trial_months, 1)], mode,
-                   (5 + (made * 13) % 96) * 1000000,
+                   fee,
                    CASE WHEN mode IN ('royalty', 'lump_sum_plus_royalty')
                         THEN 200 + (made % 7) * 100 ELSE 0 END,
-                   made % 7 = 0, made % 7 <> 0 AND made % 3 = 1,
+                   made % 7 = 0, made % 7 <> 0 AND made % 3 = 1, schedule,
                    tp_now() - make_interval(mins => (made * 53) % 360),
                    tp_now() - make_interval(mins => (made * 53) % 360)
               FROM users u
@@ -492,8 +509,9 @@ END
 $achievements$;
 
 -- ---------------------------------------------------------------------------------------------
--- Trials in every state; converted ones with licenses, installments and payments (most paid on
--- time, some late or partly paid, a few defaulted with risk compensation claims)
+-- Trials in every state; converted ones with licenses at their agreed terms, installments,
+-- royalty reports and payments (most paid on time, some late or partly paid, a few defaulted
+-- with risk compensation claims)
 
 DO $trials$
 DECLARE
@@ -521,15 +539,18 @@ DECLARE
     started_on date;
     day date;
     months integer;
-    pay_mode text;
-    total bigint;
-    parts integer;
     behaviour integer;
     amount bigint;
     staff bigint;
     decider bigint;
     ratio integer;
     claim compensations;
+    reporter bigint;
+    quarter date;
+    quarters_reported integer;
+    sales bigint;
+    royalty bigint;
+    seq_no integer;
     jitter interval;    -- each trial's events get a time of day of their own
 BEGIN
     IF current_setting('techpool.demo_load', true) IS DISTINCT FROM 'yes' THEN
@@ -569,8 +590,7 @@ BEGIN
             WHEN 'returned' THEN today - 60 - (k * 23) % 300
             ELSE today - 250 - (k * 29) % 200 END;
         -- a listed achievement not yet tried, in the enterprise's line of business if possible
-        SELECT ach.id, ach.title, ach.exclusive, ach.trial_months, ach.payment_mode,
-               ach.reference_fee_fen, ach.royalty_bp INTO a
+        SELECT ach.id, ach.title, ach.exclusive, ach.trial_months INTO a
           FROM achievements ach
          WHERE ach.status = 'listed' AND tp_date(ach.updated_at) < requested_on - 3
            AND NOT EXISTS (SELECT 1 FROM trials x WHERE x.achievement_id = ach.id)
@@ -622,27 +642,21 @@ BEGIN
             UPDATE trials SET status = 'expired', closed_at = trial_expired_at(ends_on)
              WHERE id = tr.id;
         ELSIF state = 'converted' THEN
-            -- the license: terms from the achievement's offer, payable in installments
+            -- the enterprise converts at the terms agreed when the trial started: an
+            -- installment for each payment of the fee schedule, after_days from signing
             licenses_made := licenses_made + 1;
             day := started_on + 40 + k % 30;
             PERFORM set_config('techpool.today', to_char(day, 'YYYY-MM-DD'), true);
-            pay_mode := a.payment_mode;
-            -- equity pays in shares, not cash; a royalty license guarantees a minimum
-            total := CASE pay_mode WHEN 'equity' THEN 0
-                                   WHEN 'royalty' THEN a.reference_fee_fen / 2
-                                   ELSE a.reference_fee_fen END;
-            parts := CASE WHEN total = 0 THEN 0
-                          WHEN pay_mode IN ('installments', 'royalty') THEN 3 + licenses_made % 2
-                          ELSE 1 END;
-            INSERT INTO licenses (trial_id, payment_mode, total_fen, royalty_bp, signed_at)
-            VALUES (tr.id, pay_mode, total, a.royalty_bp, tp_now() - jitter)
+            INSERT INTO licenses (trial_id, payment_mode, total_fen, royalty_bp, royalty_base,
+                                  license_years, terms, signed_at)
+            VALUES (tr.id, tr.terms->>'payment_mode', (tr.terms->>'fee_fen')::bigint,
+                    (tr.terms->>'royalty_bp')::integer, tr.terms->>'royalty_base',
+                    (tr.terms->>'license_years')::smallint, tr.terms, tp_now() - jitter)
             RETURNING * INTO lic;
-            FOR s IN 1 .. parts LOOP
-                INSERT INTO installments (license_id, seq, due_on, amount_fen)
-                VALUES (lic.id, s, day + 30 + (s - 1) * 90,
-                        CASE WHEN s < parts THEN total / parts
-                             ELSE total - (total / parts) * (parts - 1) END);
-            END LOOP;
+            INSERT INTO installments (license_id, seq, kind, due_on, amount_fen)
+            SELECT lic.id, x.n, 'fixed', lic.signed_on + (x.e->>'after_days')::integer,
+                   (x.e->>'amount_fen')::bigint
+              FROM jsonb_array_elements(tr.terms->'fee_schedule') WITH ORDINALITY AS x(e, n);
             UPDATE trials
                SET status = 'converted', closed_at = tp_now() - jitter, license_id = lic.id
              WHERE id = tr.id;
@@ -658,6 +672,32 @@ BEGIN
                               ELSE licenses_made % 7 END;
             SELECT u.id INTO staff FROM users u
              WHERE u.institution_id = lic.institution_id ORDER BY u.id LIMIT 1;
+
+            -- a royalty licensee reports each quarter's sales 10 to 24 days after it ends (the
+            -- report issues a royalty installment due 30 days later), with sales that grow; one
+            -- that will default has stopped reporting
+            IF lic.payment_mode IN ('royalty', 'lump_sum_plus_royalty') AND behaviour <> 7 THEN
+                SELECT u.id INTO reporter FROM users u
+                 WHERE u.enterprise_id = lic.enterprise_id ORDER BY u.id LIMIT 1;
+                quarters_reported := 0;
+                FOR quarter IN SELECT q FROM license_quarters(lic) AS q ORDER BY q LOOP
+                    day := (quarter + interval '3 months')::date + (10 + lic.id * 7 % 15)::integer;
+                    EXIT WHEN day > today;
+                    PERFORM set_config('techpool.today', to_char(day, 'YYYY-MM-DD'), true);
+                    sales := (60 + quarters_reported * 25 + (lic.id * 37) % 80) * 100000;
+                    royalty := round(sales::numeric * lic.royalty_bp / 10000)::bigint;
+                    SELECT coalesce(max(i.seq), 0) + 1 INTO seq_no
+                      FROM installments i WHERE i.license_id = lic.id;
+                    INSERT INTO installments (license_id, seq, kind, due_on, amount_fen)
+                    VALUES (lic.id, seq_no, 'royalty', day + 30, royalty);
+                    INSERT INTO royalty_reports (license_id, period_start, net_sales_fen,
+                                                 royalty_fen, installment_seq, reported_by,
+                                                 reported_at)
+                    VALUES (lic.id, quarter, sales, royalty, seq_no, reporter, tp_now() - jitter);
+                    quarters_reported := quarters_reported + 1;
+                END LOOP;
+            END IF;
+
             FOR inst IN SELECT * FROM installments WHERE license_id = lic.id ORDER BY due_on, seq
             LOOP
                 day := inst.due_on - 2 + licenses_made % 5;
@@ -681,7 +721,10 @@ BEGIN
                  WHERE license_id = lic.id AND seq = inst.seq;
                 UPDATE licenses
                    SET paid_fen = paid_fen + amount,
-                       status = CASE WHEN paid_fen + amount = total_fen THEN 'settled'
+                       -- a royalty license stays active through its term
+                       status = CASE WHEN paid_fen + amount = issued_fen
+                                      AND payment_mode NOT IN ('royalty', 'lump_sum_plus_royalty')
+                                     THEN 'settled'
                                      ELSE status END
                  WHERE id = lic.id;
                 EXIT WHEN amount < inst.amount_fen;
@@ -703,8 +746,8 @@ BEGIN
                   INTO ratio;
                 INSERT INTO compensations (license_id, province, outstanding_fen, ratio_bp,
                                            amount_fen, reason, created_at)
-                VALUES (lic.id, lic.institution_province, lic.total_fen - lic.paid_fen, ratio,
-                        compensation_amount_fen(lic.total_fen - lic.paid_fen, ratio),
+                VALUES (lic.id, lic.institution_province, lic.issued_fen - lic.paid_fen, ratio,
+                        compensation_amount_fen(lic.issued_fen - lic.paid_fen, ratio),
                         '第' || inst.seq || '期许可费逾期超过90天，多次催收未果，'
                         || '企业经营困难无力支付，申请风险补偿。', tp_now() - jitter)
                 RETURNING * INTO claim;
