@@ -1227,8 +1227,9 @@ BEGIN
     PERFORM audit_write(p_actor, 'license.report', 'license', p_id, NULL, royalty_report_json(r));
     PERFORM license_settle_if_done(p_actor, p_id);
     SET CONSTRAINTS license_books_balance IMMEDIATE;
-    RETURN jsonb_strip_nulls(jsonb_build_object('report', royalty_report_json(r),
-                                                'installment', installment));
+    RETURN jsonb_build_object('report', royalty_report_json(r))
+           || CASE WHEN installment IS NOT NULL
+                   THEN jsonb_build_object('installment', installment) ELSE '{}' END;
 END
 $$;
 

@@ -337,8 +337,11 @@ LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$
                                   AND installment_overdue(i.due_on, i.amount_fen, i.paid_fen))
                    ORDER BY i.seq)
               FROM installments i WHERE i.license_id = l.id), '[]'::jsonb),
-        'issued_fen', l.issued_fen, 'paid_fen', l.paid_fen,
-        'outstanding_fen', l.issued_fen - l.paid_fen,
+        -- nothing is owed on a license until it is signed
+        'issued_fen', CASE WHEN l.signed_at IS NOT NULL THEN l.issued_fen ELSE 0 END,
+        'paid_fen', l.paid_fen,
+        'outstanding_fen', CASE WHEN l.signed_at IS NOT NULL THEN l.issued_fen - l.paid_fen
+                                ELSE 0 END,
         'reports_due', CASE WHEN l.status = 'active' THEN coalesce((
             SELECT jsonb_agg(jsonb_build_object('period', quarter_label(d.period_start),
                                                 'due_on', d.due_on,

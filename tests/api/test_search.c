@@ -243,12 +243,20 @@ END_TEST
 START_TEST(filters_narrow_the_list_to_matching_items)
 {
     long long bio = create_in(INSTITUTION_B, "listed", "筛选测试", NULL, "摘要", NULL,
-                              "{\"field\":\"biomedicine\",\"kind\":\"technical_secret\","
-                              "\"open_license\":true}");
+                              "{\"field\":\"biomedicine\",\"kind\":\"utility_model\","
+                              "\"patent_numbers\":[\"ZL202420001234.7\"]}");
+    /* open-licensed by a declaration (the flag itself is read-only) */
+    char declare[96];
+    snprintf(declare, sizeof declare, "/api/v1/achievements/%lld/open-licenses", bio);
+    struct http_reply *d = post(INSTITUTION_B, declare,
+                                "{\"patent_numbers\":[\"ZL202420001234.7\"],"
+                                "\"fee_kind\":\"lump_sum\",\"fee_fen\":100000,\"years\":3}");
+    ck_assert_msg(d->status == 201, "declare failed: %ld %s", d->status, d->body);
+    http_reply_free(d);
     const struct { const char *query; const char *member; const char *value; } cases[] = {
         { "province=JS", "province", "JS" },
         { "field=biomedicine", "field", "biomedicine" },
-        { "kind=technical_secret", "kind", "technical_secret" },
+        { "kind=utility_model", "kind", "utility_model" },
         { "open_license=true", "open_license", "true" },
         { "status=listed", "status", "listed" },
     };

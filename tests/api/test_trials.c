@@ -312,6 +312,8 @@ START_TEST(trial_convert_by_the_institution_proposes_and_the_enterprise_decides)
     ck_assert_str_eq(json_string_value(json_object_get(license, "status")), "proposed");
     ck_assert(json_is_null(json_object_get(license, "signed_on")));
     ck_assert_int_eq(json_integer_value(json_object_get(license, "total_fen")), 800000);
+    /* nothing is owed until the enterprise accepts */
+    ck_assert_int_eq(json_integer_value(json_object_get(license, "outstanding_fen")), 0);
     http_reply_free(r);
     r = fixture_expect(&ent, "GET", trial_path(trial, ""), NULL, 200, NULL);
     ck_assert_str_eq(text_at(r, "status"), "active");
