@@ -48,6 +48,16 @@ export function parseYuanToFen(text) {
   return whole * 100 + frac;
 }
 
+// As parseYuanToFen, with an optional leading minus (a loss): "-1,000" -> -100000.
+export function parseSignedYuanToFen(text) {
+  if (typeof text !== 'string') return null;
+  const s = text.trim();
+  const negative = /^[-−]/.test(s);
+  const fen = parseYuanToFen(negative ? s.slice(1) : s);
+  if (fen === null) return null;
+  return negative ? -fen : fen;
+}
+
 // "12.5" (percent) -> 1250 basis points; valid 0..100.00 only, else null.
 export function parsePercentToBp(text) {
   if (typeof text !== 'string') return null;
@@ -108,8 +118,8 @@ export function formatMonth(ym) {
   return new Intl.DateTimeFormat(locale(), { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(d);
 }
 
-// Today's calendar day in Asia/Shanghai as "YYYY-MM-DD".
-export function todayShanghai() {
+// The browser's calendar day in Asia/Shanghai as "YYYY-MM-DD".
+function browserTodayShanghai() {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
   }).formatToParts(new Date());
@@ -121,6 +131,39 @@ function dayNumber(ymd) {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(ymd || '');
   if (!m) return null;
   return Math.round(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86400000);
+}
+
+function fromDayNumber(n) {
+  const d = new Date(n * 86400000);
+  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+}
+
+// Days between the service's calendar (GET /meta "today", which a demo or test may set) and the
+// browser's: due dates shown before a request must be the ones the service will record.
+let serviceDayOffset = 0;
+
+export function setServiceToday(ymd) {
+  const service = dayNumber(ymd);
+  const browser = dayNumber(browserTodayShanghai());
+  serviceDayOffset = service === null || browser === null ? 0 : service - browser;
+}
+
+// Today on the service's calendar (Asia/Shanghai) as "YYYY-MM-DD".
+export function todayShanghai() {
+  return serviceDayOffset === 0 ? browserTodayShanghai() : addDays(browserTodayShanghai(), serviceDayOffset);
+}
+
+// "2026-12-31" + 1 day -> "2027-01-01"; "" for a malformed date.
+export function addDays(ymd, days) {
+  const n = dayNumber(ymd);
+  return n === null || !/^\d{4}-\d{2}-\d{2}$/.test(ymd) ? '' : fromDayNumber(n + days);
+}
+
+// "2027-Q1" -> "2027年第1季度" / "Q1 2027".
+export function formatQuarter(label) {
+  const m = /^(\d{4})-Q([1-4])$/.exec(label || '');
+  if (!m) return label || '—';
+  return getLang() === 'en' ? `Q${m[2]} ${m[1]}` : `${m[1]}年第${m[2]}季度`;
 }
 
 // Whole days from `from` (default today in Shanghai) to `to`; negative when past; null when unknown.

@@ -114,6 +114,19 @@ export function errorText(err) {
   return text === key ? t('err.unknown', { status: err && err.status ? err.status : '?' }) : text;
 }
 
+// "terms.fee_schedule[0].amount_fen" -> itself, "terms.fee_schedule[0]", "terms.fee_schedule",
+// "terms": a problem shows at the closest field the form has.
+function fieldOrParent(name) {
+  const out = [];
+  let n = name;
+  while (n) {
+    out.push(n);
+    const cut = Math.max(n.lastIndexOf('.'), n.lastIndexOf('['));
+    n = cut > 0 ? n.slice(0, cut) : '';
+  }
+  return out;
+}
+
 // Shows err on the form: field errors next to their fields, the rest in the form's alert.
 export function showProblem(form, err) {
   clearErrors(form);
@@ -122,9 +135,8 @@ export function showProblem(form, err) {
   const errors = err && Array.isArray(err.errors) ? err.errors : [];
   for (const e of errors) {
     const full = String(e.field || '');
-    const base = full.split(/[.[]/)[0];
     const msg = serverFieldMessage(e.message);
-    if (!setFieldError(form, full, msg) && !setFieldError(form, base, msg)) {
+    if (!fieldOrParent(full).some((name) => setFieldError(form, name, msg))) {
       leftovers.push(full ? `${full}: ${msg}` : msg);
     }
   }

@@ -45,7 +45,12 @@ const FALLBACK_ENUMS = {
     ['technical_failure', '技术未达预期', 'Did not work technically'], ['not_mature', '成果尚不成熟', 'Not mature enough'],
     ['too_costly', '成本过高', 'Too costly'], ['market_changed', '市场变化', 'Market changed'], ['other', '其他原因', 'Other'],
   ],
-  license_statuses: [['active', '履行中', 'Active'], ['settled', '已结清', 'Settled'], ['defaulted', '已违约', 'Defaulted']],
+  license_statuses: [
+    ['proposed', '待企业确认', 'Proposed'], ['declined', '未接受', 'Declined'], ['active', '履行中', 'Active'],
+    ['settled', '已结清', 'Settled'], ['defaulted', '已违约', 'Defaulted'],
+  ],
+  royalty_bases: [['net_sales', '净销售额', 'Net sales'], ['profit', '利润', 'Profit']],
+  installment_kinds: [['fixed', '固定费用', 'Fixed fee'], ['royalty', '提成', 'Royalty']],
   institution_kinds: [
     ['university', '高校', 'University'], ['institute', '科研院所', 'Research institute'],
     ['hospital', '医院', 'Hospital'], ['other', '其他', 'Other'],
@@ -115,10 +120,14 @@ export function setMeta(m) {
   meta = m && typeof m === 'object' ? m : {};
 }
 
+// The server's labels first; values it does not list yet (a newer UI than daemon, or the other
+// way round) keep the built-in ones, so every value a reply can carry has a label and an option.
 function entries(kind) {
+  const builtin = (FALLBACK_ENUMS[kind] || []).map(([value, zh, en]) => ({ value, zh, en }));
   const fromServer = meta[kind];
-  if (Array.isArray(fromServer) && fromServer.length > 0) return fromServer;
-  return (FALLBACK_ENUMS[kind] || []).map(([value, zh, en]) => ({ value, zh, en }));
+  if (!Array.isArray(fromServer) || fromServer.length === 0) return builtin;
+  const listed = new Set(fromServer.map((e) => e.value));
+  return fromServer.concat(builtin.filter((e) => !listed.has(e.value)));
 }
 
 // [{value, label}] in the current language, for a <select>.

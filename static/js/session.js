@@ -1,7 +1,9 @@
-// session: who is signed in (GET /api/v1/me), signing in and out, and the enum metadata (GET /api/v1/meta).
+// session: who is signed in (GET /api/v1/me), signing in and out, and the enum metadata and the
+// service's calendar day (GET /api/v1/meta).
 
 import * as api from './api.js';
 import { setMeta } from './i18n.js';
+import { setServiceToday } from './format.js';
 
 let user = null;
 
@@ -41,7 +43,9 @@ export async function signOut() {
 
 export async function loadMeta() {
   try {
-    setMeta(await api.get('/meta'));
+    const meta = await api.get('/meta');
+    setMeta(meta);
+    if (meta && meta.today) setServiceToday(meta.today);
   } catch (err) {
     setMeta({});
   }

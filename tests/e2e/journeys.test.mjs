@@ -4,6 +4,9 @@
 //
 // Environment:
 //   TECHPOOL_E2E_URL             base URL of the running daemon (default http://127.0.0.1:8080)
+//   TECHPOOL_E2E_LATER_URL       a daemon on the same database whose clock (TECHPOOL_TODAY) is at least
+//                                121 days later, where a license signed today owes a royalty report
+//                                (tests/e2e/run.sh starts one; without it the royalty journeys skip)
 //   TECHPOOL_E2E_ADMIN           "email:password" of an admin (required; e.g. the daemon's TECHPOOL_BOOTSTRAP_ADMIN)
 //   TECHPOOL_E2E_INSTITUTION     "email:password" of institution staff (optional: else the admin creates
 //                                an institution and its user in TECHPOOL_E2E_PROVINCE)
@@ -18,11 +21,21 @@
 //   (3)    the province admin approves it in the review queue;
 //   (1)    an enterprise signs up with a generated valid credit code, searches 芯片, opens the result,
 //          requests a trial and sees it listed;
-//   (2)    the institution approves the trial, converts it with two installments and records a payment;
-//          the enterprise sees the license and what is outstanding;
+//   (2)    the institution approves the trial (its standard terms), proposes a license with two
+//          installments; the enterprise accepts it beside the agreed terms; the institution records a
+//          payment; the enterprise sees the license and what is outstanding;
 //   (3)    the province admin downloads the trials CSV (BOM, header row, the new trial's row);
 //   (4)    the language switch turns the page to English and back, and is remembered;
-//   (5)    an achievement titled <img src=x onerror=window.__xss=1> shows as text and runs nothing.
+//   (5)    an achievement titled <img src=x onerror=window.__xss=1> shows as text and runs nothing;
+//   (6)-(8) extension and return, the dashboard, notifications;
+//   (9)    an enterprise proposes terms of its own; the institution sees where they differ before it
+//          approves; a license proposed above the agreed price is declined and the trial goes on;
+//   (10)   terms agreed before use, in Chinese: the institution offers a royalty through the form, the
+//          enterprise requests a trial on the standard terms, the institution approves, the enterprise
+//          keeps it at the agreed price, and — on the later clock — files a quarterly report and the
+//          institution records the royalty payment;
+//   (11)   the same in English, with an entry fee paid in two parts and a royalty.
+//   (10) and (11) run last: a sign-in on the later clock ends every session begun today.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,6 +47,7 @@ import { makeCreditCode } from '../../static/js/creditcode.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BASE = (process.env.TECHPOOL_E2E_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const LATER = (process.env.TECHPOOL_E2E_LATER_URL || '').replace(/\/+$/, '');
 const OUT = process.env.TECHPOOL_E2E_OUT || path.join(here, 'out');
 const PROVINCE = process.env.TECHPOOL_E2E_PROVINCE || 'ZJ';
 const RUN = Date.now().toString(36) + Math.floor(Math.random() * 1e6).toString(36);
@@ -87,8 +101,8 @@ async function apiAs(token, method, url, data) {
 }
 
 // A fresh browser context (its own cookies) whose pages report script errors and CSP violations.
-async function newActor(name) {
-  const context = await browser.newContext({ baseURL: BASE, acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+async function newActor(name, baseURL = BASE) {
+  const context = await browser.newContext({ baseURL, acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   context.setDefaultTimeout(STEP_TIMEOUT);
   const page = await context.newPage();
   const problems = [];
@@ -109,6 +123,18 @@ async function signIn(page, acct) {
   await page.getByLabel(/密码|Password/).fill(acct.password);
   await page.click('[data-test=signin-submit]');
   await page.waitForSelector('[data-test=signout]');
+}
+
+// Opens a page afresh (a full load), also when the browser is already at that address.
+async function visit(page, hash) {
+  await page.goto('about:blank');
+  await page.goto(hash);
+}
+
+// Switches an actor's page to English (remembered per origin) and waits until it shows.
+async function toEnglish(page) {
+  await page.click('[data-test=lang-switch]');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
 }
 
 function card(page, listTest, text) {
@@ -257,9 +283,14 @@ test('(1) an enterprise signs up, searches 芯片, opens the result and requests
   await shot(page, 'pool');
   await result.locator('[data-test=achievement-link]').click();
   await page.waitForURL(new RegExp(`#/achievements/${state.achievementId}$`));
-  const terms = page.locator('[data-test=terms]');
-  await terms.getByText('¥50,000.00').waitFor();
+  const terms = page.locator('[data-test=standard-terms]');
+  await terms.locator('[data-test=terms-fee]').getByText('¥50,000.00').waitFor();
+  await terms.locator('[data-test=schedule-entry]').getByText('转许可后 30 天').waitFor();
   await terms.getByText('6 个月').waitFor();
+  // the request takes the standard terms unless the enterprise proposes others
+  assert.ok(await page.locator('[data-test=terms-standard]').isChecked());
+  await page.locator('[data-test=standard-terms-preview] [data-test=terms-fee]').getByText('¥50,000.00').waitFor();
+  assert.ok(!(await page.locator('[data-test=propose-terms]').isVisible()));
   await shot(page, 'achievement');
   await page.getByLabel('试用目的').fill('在新一代智能表计产品上验证芯片功耗。');
   await page.fill('[data-test=trial-months]', '3');
@@ -273,39 +304,74 @@ test('(1) an enterprise signs up, searches 芯片, opens the result and requests
   assertClean(state.ent);
 });
 
-test('(2) the institution approves and converts the trial with two installments and records a payment', async () => {
+test('(2) the institution approves on the standard terms and proposes a license; the enterprise accepts it; a payment is recorded', async () => {
   const { page } = state.inst;
   await page.goto('/#/inst/trials');
   const req = card(page, 'requested-trials', CHIP_TITLE).filter({ hasText: state.enterprise.name });
   await req.waitFor();
+  await req.locator('[data-test=terms-standard-tag]').waitFor();
+  assert.equal(await req.locator('[data-test=terms-differ]').count(), 0, 'standard terms shown as differing');
   await req.locator('[data-test=trial-approve]').click();
   const act = card(page, 'active-trials', CHIP_TITLE).filter({ hasText: state.enterprise.name });
   await act.waitFor();
   await act.locator('[data-test=days-left]').waitFor();
   const trial = await apiAs(state.institutionToken, 'GET', `/api/v1/trials/${state.trialId}`);
   assert.equal(trial.status, 'active');
+  assert.equal(trial.terms_agreed_on, trial.started_on);
+  assert.equal(await act.locator('[data-test=terms-agreed-on]').getAttribute('data-date'), trial.terms_agreed_on);
+  await act.locator('[data-test=agreed-terms] [data-test=terms-fee]').getByText('¥50,000.00').waitFor();
 
+  // the proposal starts from the agreed terms (the whole fee 30 days on) and is changed here
   await act.locator('[data-test=trial-convert]').click();
   const form = act.locator('[data-test=convert-form]');
+  assert.equal(await form.locator('[data-test=convert-total]').inputValue(), '50000');
+  assert.equal(await form.locator('[data-test=inst-amount]').count(), 1);
   await form.locator('[data-test=convert-mode]').selectOption('installments');
   await form.locator('[data-test=convert-total]').fill('1000.50');
+  await form.locator('[data-test=inst-add]').click();
   const dues = form.locator('[data-test=inst-due]');
   const amounts = form.locator('[data-test=inst-amount]');
   await dues.nth(0).fill(addMonths(trial.started_on, 1));
   await dues.nth(1).fill(addMonths(trial.started_on, 2));
   await amounts.nth(0).fill('500.25');
+  await amounts.nth(1).fill('');
   assert.ok(await form.locator('[data-test=convert-submit]').isDisabled(), 'enabled before the plan adds up');
   await amounts.nth(1).fill('500.2');
   assert.ok(await form.locator('[data-test=convert-submit]').isDisabled(), 'enabled with the plan 0.05 short');
   await amounts.nth(1).fill('500.25');
   assert.ok(await form.locator('[data-test=convert-submit]').isEnabled(), 'disabled although the plan adds up');
-  await shot(page, 'inst-trials-convert');
+  await shot(page, 'inst-trials-propose');
   await form.locator('[data-test=convert-submit]').click();
   await page.waitForURL(/#\/licenses\/\d+$/);
   state.licenseId = page.url().match(/#\/licenses\/(\d+)$/)[1];
-  await page.locator('[data-test=outstanding]').getByText('¥1,000.50').waitFor();
-  assert.equal(await page.locator('[data-test=installment]').count(), 2);
+  await page.locator('[data-test=proposal-waiting]').waitFor();
+  await page.locator('.tags [data-status=proposed]').waitFor();
+  assert.equal(await page.locator('[data-test=payment-form]').count(), 0, 'payments on a proposal');
+  await shot(page, 'proposal-institution');
+  await page.goto('/#/inst/trials');
+  await card(page, 'active-trials', CHIP_TITLE).filter({ hasText: state.enterprise.name }).locator('[data-test=proposal-open]').waitFor();
+  assertClean(state.inst);
 
+  // the enterprise answers beside the terms it agreed to
+  const ent = state.ent.page;
+  await visit(ent, '/#/me/trials');
+  await card(ent, 'my-trials', CHIP_TITLE).locator('[data-test=proposal-link]').click();
+  await ent.waitForURL(new RegExp(`#/licenses/${state.licenseId}$`));
+  const compare = ent.locator('[data-test=proposal-compare]');
+  await compare.waitFor();
+  assert.equal(await compare.locator('[data-key=fee_fen]').getAttribute('data-differs'), 'true');
+  assert.equal(await compare.locator('[data-key=payment_mode]').getAttribute('data-differs'), 'false');
+  await shot(ent, 'proposal-enterprise');
+  await ent.click('[data-test=license-accept]');
+  await ent.locator('.tags [data-status=active]').waitFor();
+  await ent.locator('[data-test=license-summary] [data-test=outstanding]').getByText('¥1,000.50').waitFor();
+  assert.equal(await ent.locator('[data-test=installment]').count(), 2);
+  const converted = await apiAs(state.institutionToken, 'GET', `/api/v1/trials/${state.trialId}`);
+  assert.equal(converted.status, 'converted');
+  assert.equal(String(converted.license_id), state.licenseId);
+  assertClean(state.ent);
+
+  await visit(page, `/#/licenses/${state.licenseId}`);
   const pay = page.locator('[data-test=payment-form]');
   await pay.getByLabel(/金额/).fill('500.25');
   await pay.locator('[data-test=payment-date]').fill(trial.started_on);
@@ -317,7 +383,6 @@ test('(2) the institution approves and converts the trial with two installments 
   await shot(page, 'license-institution');
   assertClean(state.inst);
 
-  const ent = state.ent.page;
   await ent.click('[data-test=nav-my-licenses]');
   const lic = ent.locator(`[data-test=licenses] > li[data-id="${state.licenseId}"]`);
   await lic.waitFor();
@@ -505,6 +570,317 @@ test('(8) the institution finds its notices behind the bell, opens one and marks
   assert.equal(prefs.language, 'en');
   assertClean(state.inst);
 });
+
+// The agreement journey in one language. zh: a pure royalty of 5 % of net sales for 3 years;
+// en: an entry fee of ¥20,000 in two payments (30 and 90 days after conversion) plus 3.5 %.
+async function agreementJourney(lang) {
+  const en = lang === 'en';
+  const L = (zh, english) => (en ? english : zh);
+  const title = L(`在线润滑监测 E2E ${RUN}`, `Online lubrication monitoring E2E ${RUN}`);
+  // fresh sessions: a sign-in on the later clock purges every session idle by that clock, i.e.
+  // all of those begun today
+  const padminToken = await tokenFor(state.provinceAdmin);
+  const instToken = await tokenFor(state.institution);
+  const actors = [];
+  const actor = async (name, base) => {
+    const a = await newActor(`${name} (${lang})`, base);
+    actors.push(a);
+    return a;
+  };
+  try {
+    // the institution offers its standard terms through the form
+    const inst = await actor('institution');
+    const ip = inst.page;
+    await signIn(ip, state.institution);
+    if (en) await toEnglish(ip);
+    await ip.goto('/#/inst/achievements/new');
+    await ip.fill('[data-test=ach-title]', title);
+    await ip.fill('[data-test=ach-abstract]', L('风电齿轮箱润滑油在线监测与寿命预测。', 'Online monitoring of wind-turbine gearbox oil and its remaining life.'));
+    await ip.selectOption('[data-test=ach-field]', 'advanced_manufacturing');
+    await ip.selectOption('[data-test=ach-kind]', 'technical_secret');
+    await ip.fill('[data-test=ach-keywords]', L('润滑, 监测', 'lubrication, monitoring'));
+    await ip.fill('[data-test=ach-maturity]', '6');
+    await ip.fill('[data-test=ach-trial-months]', '6');
+    if (en) {
+      await ip.selectOption('[data-test=ach-payment-mode]', 'lump_sum_plus_royalty');
+      await ip.fill('[data-test=ach-fee]', '20000');
+      // the default: one payment of the whole fee 30 days after conversion
+      assert.equal(await ip.locator('[data-test=ach-schedule-days]').inputValue(), '30');
+      assert.equal(await ip.locator('[data-test=ach-schedule-amount]').inputValue(), '20000');
+      await ip.locator('[data-test=ach-schedule-amount]').fill('10000');
+      await ip.locator('[data-test=ach-schedule-sum]').getByText('¥10,000.00 short').waitFor();
+      await ip.click('[data-test=ach-schedule-add]');
+      await ip.locator('[data-test=ach-schedule-days]').nth(1).fill('90');
+      await ip.locator('[data-test=ach-schedule-amount]').nth(1).fill('10000');
+      await ip.fill('[data-test=ach-royalty]', '3.5');
+      await ip.fill('[data-test=ach-license-years]', '2');
+    } else {
+      await ip.selectOption('[data-test=ach-payment-mode]', 'royalty');
+      await ip.fill('[data-test=ach-fee]', '0');
+      await ip.locator('[data-test=ach-schedule-no-fee]').waitFor();
+      await ip.fill('[data-test=ach-royalty]', '5');
+      await ip.fill('[data-test=ach-license-years]', '3');
+    }
+    await ip.selectOption('[data-test=ach-royalty-base]', 'net_sales');
+    await shot(ip, `agreement-${lang}-achievement-form`);
+    await ip.click('[data-test=ach-save]');
+    await ip.waitForURL(/#\/inst\/achievements$/);
+    const mine = card(ip, 'my-achievements', title);
+    await mine.locator('[data-test=achievement-submit]').click();
+    await card(ip, 'my-achievements', title).locator('[data-status=pending]').waitFor();
+    const achievementId = await card(ip, 'my-achievements', title).getAttribute('data-id');
+    await apiAs(padminToken, 'POST', `/api/v1/achievements/${achievementId}/approve`, {});
+    const offered = await apiAs(instToken, 'GET', `/api/v1/achievements/${achievementId}`);
+    assert.deepEqual(offered.standard_terms.fee_schedule, en
+      ? [{ after_days: 30, amount_fen: 1000000 }, { after_days: 90, amount_fen: 1000000 }] : []);
+    assert.equal(offered.standard_terms.royalty_bp, en ? 350 : 500);
+    assert.equal(offered.standard_terms.license_years, en ? 2 : 3);
+
+    // the enterprise reads the standard terms and requests a trial on them
+    const ent = await actor('enterprise');
+    const ep = ent.page;
+    await signIn(ep, state.enterprise);
+    if (en) await toEnglish(ep);
+    await ep.goto(`/#/achievements/${achievementId}`);
+    const std = ep.locator('[data-test=standard-terms]');
+    await std.locator('[data-test=terms-royalty]').getByText(en ? '3.5 %' : '5 %').waitFor();
+    await std.getByText(L('净销售额', 'Net sales')).waitFor();
+    await std.getByText(L('3 年', '2 years')).waitFor();
+    if (en) {
+      await std.locator('[data-test=terms-fee]').getByText('¥20,000.00').waitFor();
+      assert.deepEqual(await std.locator('[data-test=schedule-entry]').allTextContents(),
+        ['30 days after conversion: ¥10,000.00', '90 days after conversion: ¥10,000.00']);
+    } else {
+      assert.equal(await std.locator('[data-test=terms-fee]').count(), 0, 'a fee shown for a pure royalty');
+    }
+    assert.ok(await ep.locator('[data-test=terms-standard]').isChecked());
+    await ep.click('[data-test=terms-propose]');
+    await ep.locator('[data-test=proposed-terms-preview]').waitFor();
+    await ep.click('[data-test=terms-standard]');
+    await ep.locator('[data-test=standard-terms-preview]').waitFor();
+    await ep.fill('[data-test=trial-purpose]', L('在两台风机上试装监测模块。', 'Fit the monitor to two turbines.'));
+    await ep.fill('[data-test=trial-months]', '3');
+    await shot(ep, `agreement-${lang}-request`);
+    await ep.click('[data-test=trial-submit]');
+    await ep.click('[data-test=goto-my-trials]');
+    const requested = card(ep, 'my-trials', title);
+    await requested.waitFor();
+    assert.equal(await requested.getAttribute('data-status'), 'requested');
+    assert.equal(await requested.locator('[data-test=trial-terms]').getAttribute('data-standard'), 'true');
+    const trialId = await requested.getAttribute('data-id');
+
+    // the institution sees the standard terms asked for and approves: they are agreed
+    await ip.goto('/#/inst/trials');
+    const req = card(ip, 'requested-trials', title);
+    await req.locator('[data-test=terms-standard-tag]').waitFor();
+    await req.locator('[data-test=trial-approve]').click();
+    const act = card(ip, 'active-trials', title);
+    await act.locator('[data-test=agreed-terms]').waitFor();
+    const trial = await apiAs(instToken, 'GET', `/api/v1/trials/${trialId}`);
+    assert.equal(await act.locator('[data-test=terms-agreed-on]').getAttribute('data-date'), trial.terms_agreed_on);
+    assertClean(inst);
+
+    // the enterprise keeps it at the agreed price, seeing the payments before it signs
+    const today = (await (await api.get('/api/v1/meta')).json()).today;
+    await visit(ep, '/#/me/trials');
+    const active = card(ep, 'my-trials', title);
+    await active.locator('[data-test=agreed-terms]').waitFor();
+    await active.locator('[data-test=trial-keep]').click();
+    const preview = active.locator('[data-test=keep-preview]');
+    await preview.waitFor();
+    await preview.locator('[data-test=keep-royalty]').getByText(en ? '3.5 %' : '5 %').waitFor();
+    if (en) {
+      const rows = preview.locator('[data-test=keep-payment]');
+      assert.equal(await rows.count(), 2);
+      assert.equal(await rows.nth(0).getAttribute('data-due'), addDays(today, 30));
+      assert.equal(await rows.nth(1).getAttribute('data-due'), addDays(today, 90));
+      assert.equal(await rows.nth(0).getAttribute('data-amount'), '1000000');
+      await preview.locator('[data-test=keep-total]').getByText('¥20,000.00').waitFor();
+    } else {
+      await preview.locator('[data-test=keep-no-fixed]').waitFor();
+    }
+    await shot(ep, `agreement-${lang}-keep`);
+    await preview.locator('[data-test=trial-keep-confirm]').click();
+    await ep.waitForURL(/#\/licenses\/\d+$/);
+    const licenseId = ep.url().match(/#\/licenses\/(\d+)$/)[1];
+    await ep.locator('.tags [data-status=active]').waitFor();
+    await ep.locator('[data-test=license-terms] [data-test=terms-royalty]').getByText(en ? '3.5 %' : '5 %').waitFor();
+    await ep.locator('[data-test=terms-agreed-on]').waitFor();
+    assert.equal(await ep.locator('[data-test=installment]').count(), en ? 2 : 0);
+    await ep.locator('[data-test=reports-due-none]').waitFor();
+    assert.equal(await ep.locator('[data-test=report-form]').count(), 0, 'a report form before a quarter ended');
+    const kept = await apiAs(instToken, 'GET', `/api/v1/trials/${trialId}`);
+    assert.equal(kept.status, 'converted');
+    assertClean(ent);
+
+    if (!LATER) return;
+    // 130 days on: the quarter of signing has ended and its report is overdue
+    const entLater = await actor('enterprise later', LATER);
+    const lp = entLater.page;
+    await signIn(lp, state.enterprise);
+    if (en) await toEnglish(lp);
+    await lp.goto(`/#/licenses/${licenseId}`);
+    const dueRows = lp.locator('[data-test=report-due]');
+    await dueRows.first().waitFor();
+    const dueCount = await dueRows.count();
+    assert.equal(await dueRows.first().getAttribute('data-overdue'), 'true');
+    await dueRows.first().locator('[data-test=report-overdue]').waitFor();
+    const form = lp.locator('[data-test=report-form]');
+    assert.equal(await form.locator('[data-test=report-period] option').count(), dueCount, 'periods other than those due');
+    const period = await dueRows.first().getAttribute('data-period');
+    assert.equal(await form.locator('[data-test=report-period]').inputValue(), period);
+    await form.locator('[data-test=report-net-sales]').fill(en ? '1,234,567.89' : '1000000');
+    // the royalty it will cost, before sending: 3.5 % of ¥1,234,567.89 is ¥43,209.876…, rounded half up
+    await form.locator('[data-test=report-royalty]').getByText(en ? '¥43,209.88' : '¥50,000.00').waitFor();
+    await shot(lp, `agreement-${lang}-report`);
+    await form.locator('[data-test=report-submit]').click();
+    const filed = lp.locator(`[data-test=report][data-period="${period}"]`);
+    await filed.locator('[data-test=report-royalty-fen]').getByText(en ? '¥43,209.88' : '¥50,000.00').waitFor();
+    assert.equal(await lp.locator('[data-test=report-due]').count(), dueCount - 1);
+    assert.equal(await lp.locator('[data-test=installment][data-kind=royalty]').count(), 1);
+    const owed = en ? '¥63,209.88' : '¥50,000.00';
+    await lp.locator('[data-test=license-summary] [data-test=outstanding]').getByText(owed).waitFor();
+    assertClean(entLater);
+
+    // the institution sees the report and records the money
+    const instLater = await actor('institution later', LATER);
+    const jp = instLater.page;
+    await signIn(jp, state.institution);
+    if (en) await toEnglish(jp);
+    await jp.goto(`/#/licenses/${licenseId}`);
+    await jp.locator(`[data-test=report][data-period="${period}"]`).waitFor();
+    assert.equal(await jp.locator('[data-test=report-form]').count(), 0, 'the institution files reports');
+    const pay = jp.locator('[data-test=payment-form]');
+    await pay.locator('[data-test=payment-amount]').fill(en ? '63209.88' : '50000');
+    // the day paid defaults to the service's today, not the browser's
+    const laterToday = (await (await api.get(`${LATER}/api/v1/meta`)).json()).today;
+    assert.equal(await pay.locator('[data-test=payment-date]').inputValue(), laterToday);
+    await pay.locator('[data-test=payment-reference]').fill(`E2E-ROYALTY-${lang}-${RUN}`);
+    await pay.locator('[data-test=payment-submit]').click();
+    await jp.locator('[data-test=license-summary] [data-test=paid]').getByText(owed).waitFor();
+    await jp.locator('[data-test=license-summary] [data-test=outstanding]').getByText('¥0.00').waitFor();
+    await jp.locator('[data-test=installment][data-kind=royalty]').getByText(L('已付清', 'Paid')).first().waitFor();
+    assert.equal(await jp.locator('[data-test=payment]').count(), 1);
+    await shot(jp, `agreement-${lang}-paid`);
+    assertClean(instLater);
+  } finally {
+    for (const a of actors) await a.context.close();
+  }
+}
+
+test('(9) an enterprise proposes terms of its own, the institution sees how they differ before approving; a license proposal is declined and the trial goes on', async () => {
+  const padminToken = await tokenFor(state.provinceAdmin);
+  const instToken = await tokenFor(state.institution);
+  const title = `工业视觉检测 E2E ${RUN}`;
+  const a = await apiAs(instToken, 'POST', '/api/v1/achievements', {
+    title, abstract: '电子元器件外观缺陷的视觉检测软件。', field: 'artificial_intelligence', kind: 'software_copyright',
+    keywords: ['视觉'], maturity: 6, trial_months: 6, payment_mode: 'installments', reference_fee_fen: 5000000,
+  });
+  await apiAs(instToken, 'POST', `/api/v1/achievements/${a.id}/submit`, {});
+  await apiAs(padminToken, 'POST', `/api/v1/achievements/${a.id}/approve`, {});
+  const ent = await newActor('enterprise (9)');
+  const inst = await newActor('institution (9)');
+  try {
+    const ep = ent.page;
+    await signIn(ep, state.enterprise);
+    await ep.goto(`/#/achievements/${a.id}`);
+    await ep.click('[data-test=terms-propose]');
+    await ep.fill('[data-test=terms-fee-input]', '30000');
+    const days = ep.locator('[data-test=terms-schedule-days]');
+    const amounts = ep.locator('[data-test=terms-schedule-amount]');
+    assert.equal(await amounts.first().inputValue(), '30000', 'a single payment follows the fee');
+    await amounts.first().fill('10000');
+    await ep.click('[data-test=terms-schedule-add]');
+    await days.nth(1).fill('180');
+    await amounts.nth(1).fill('20000');
+    await ep.fill('[data-test=terms-field-of-use]', '仅限电子元器件检测');
+    const preview = ep.locator('[data-test=proposed-terms-preview]');
+    await preview.locator('[data-test=terms-fee]').getByText('¥30,000.00').waitFor();
+    await preview.getByText('转许可后 180 天').waitFor();
+    await preview.getByText('仅限电子元器件检测').waitFor();
+    await ep.fill('[data-test=trial-purpose]', '在两条产线上试用。');
+    await ep.fill('[data-test=trial-months]', '2');
+    await shot(ep, 'trial-propose-terms');
+    await ep.click('[data-test=trial-submit]');
+    await ep.click('[data-test=goto-my-trials]');
+    const mine = card(ep, 'my-trials', title);
+    await mine.locator('[data-test=terms-differ-tag]').waitFor();
+    const trialId = await mine.getAttribute('data-id');
+    const asked = await apiAs(instToken, 'GET', `/api/v1/trials/${trialId}`);
+    assert.equal(asked.terms_standard, false);
+    assert.equal(asked.terms.fee_fen, 3000000);
+    assert.deepEqual(asked.terms.fee_schedule, [{ after_days: 30, amount_fen: 1000000 }, { after_days: 180, amount_fen: 2000000 }]);
+    assert.equal(asked.terms.field_of_use, '仅限电子元器件检测');
+
+    // before approving, the institution sees what differs from its standard terms
+    const ip = inst.page;
+    await signIn(ip, state.institution);
+    await ip.goto('/#/inst/trials');
+    const req = card(ip, 'requested-trials', title);
+    const compare = req.locator('[data-test=terms-differ] [data-test=terms-compare]');
+    await compare.waitFor();
+    for (const key of ['fee_fen', 'fee_schedule', 'field_of_use']) {
+      assert.equal(await compare.locator(`[data-key=${key}]`).getAttribute('data-differs'), 'true', key);
+    }
+    assert.equal(await compare.locator('[data-key=license_years]').getAttribute('data-differs'), 'false');
+    await shot(ip, 'inst-trials-differing-terms');
+    await req.locator('[data-test=trial-approve]').click();
+    const act = card(ip, 'active-trials', title);
+    await act.locator('[data-test=agreed-terms]').getByText('仅限电子元器件检测').waitFor();
+
+    // a proposal above the agreed price: the enterprise declines it, the trial goes on
+    await act.locator('[data-test=trial-convert]').click();
+    const form = act.locator('[data-test=convert-form]');
+    assert.equal(await form.locator('[data-test=convert-total]').inputValue(), '30000');
+    assert.equal(await form.locator('[data-test=inst-amount]').count(), 2);
+    await form.locator('[data-test=convert-total]').fill('36000');
+    await form.locator('[data-test=inst-amount]').nth(0).fill('12000');
+    await form.locator('[data-test=inst-amount]').nth(1).fill('24000');
+    await form.locator('[data-test=convert-submit]').click();
+    await ip.waitForURL(/#\/licenses\/\d+$/);
+    const proposalId = ip.url().match(/#\/licenses\/(\d+)$/)[1];
+    await ip.locator('[data-test=proposal-waiting]').waitFor();
+
+    await visit(ep, '/#/me/trials');
+    await card(ep, 'my-trials', title).locator('[data-test=proposal-link]').click();
+    await ep.waitForURL(new RegExp(`#/licenses/${proposalId}$`));
+    assert.equal(await ep.locator('[data-test=proposal-compare] [data-key=fee_fen]').getAttribute('data-differs'), 'true');
+    await ep.click('[data-test=license-decline]');
+    await ep.fill('[data-test=license-decline-reason]', '高于约定价格。');
+    await ep.click('[data-test=license-decline-confirm]');
+    await ep.locator('[data-test=proposal-declined]').getByText('高于约定价格。').waitFor();
+    const after = await apiAs(instToken, 'GET', `/api/v1/trials/${trialId}`);
+    assert.equal(after.status, 'active');
+    assert.equal(after.proposed_license_id, null);
+    await visit(ep, '/#/me/trials');
+    await card(ep, 'my-trials', title).locator('[data-test=trial-keep]').waitFor();
+    assertClean(ent);
+
+    await visit(ip, `/#/licenses/${proposalId}`);
+    await ip.locator('.tags [data-status=declined]').waitFor();
+    await ip.locator('[data-test=proposal-declined]').getByText('高于约定价格。').waitFor();
+    await visit(ip, '/#/inst/trials');
+    await card(ip, 'active-trials', title).locator('[data-test=trial-convert]').waitFor();
+    assertClean(inst);
+  } finally {
+    await ent.context.close();
+    await inst.context.close();
+  }
+});
+
+test('(10) 提前约定条件：企业按标准条件申请试用，成果方同意，企业按约定价格留用，提交季度报告，成果方登记提成收款', async () => {
+  await agreementJourney('zh');
+});
+
+test('(11) terms agreed before use, in English: request on the standard terms, approve, keep at the agreed price, report a quarter, record the royalty payment', async () => {
+  await agreementJourney('en');
+});
+
+// "2026-12-31" + n days.
+function addDays(ymd, days) {
+  const [y, m, d] = ymd.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
 
 // "2026-01-31" + n months, clamped to the month's end.
 function addMonths(ymd, months) {

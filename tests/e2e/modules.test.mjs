@@ -1,4 +1,4 @@
-// modules: the UI's pure ES modules (money, percent, dates, credit codes, patent numbers) run under
+// modules: the UI's pure ES modules (money, percent, dates, terms, credit codes, patent numbers) run under
 // node's test runner; they touch no DOM, so the browser and these tests share one implementation.
 //
 // Run: cd tests/e2e && node --test modules.test.mjs
@@ -7,7 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   parseYuanToFen, fenToYuanInput, formatFen, parsePercentToBp, bpToPercentInput, daysBetween, addMonths, isValidDate,
+  addDays, formatQuarter, parseSignedYuanToFen, setServiceToday, todayShanghai,
 } from '../../static/js/format.js';
+import {
+  royaltyFen, scheduleDates, scheduleSum, defaultSchedule, termsDifferences, termsComplete, standardTermsOf, billsRoyalty, needsFee,
+} from '../../static/js/terms.js';
 import {
   creditCodeProblem, creditCheckChar, orgCheckChar, makeCreditCode, normaliseCreditCode, creditCodeInProvince,
 } from '../../static/js/creditcode.js';
@@ -105,4 +109,61 @@ test('patent numbers: format, type digit, year and check character as the daemon
 test('keyword and patent lists split on Chinese and Latin separators', () => {
   assert.deepEqual(splitList('芯片, 低功耗，验证;封装；测试、EDA\n量子'), ['芯片', '低功耗', '验证', '封装', '测试', 'EDA', '量子']);
   assert.deepEqual(splitList(' , ,'), []);
+});
+
+test('days, quarters and signed yuan', () => {
+  assert.equal(addDays('2026-12-31', 1), '2027-01-01');
+  assert.equal(addDays('2028-02-28', 1), '2028-02-29');
+  assert.equal(addDays('2027-03-01', -1), '2027-02-28');
+  assert.equal(addDays('2026-12-05', 130), '2027-04-14');
+  assert.equal(addDays('bad', 1), '');
+  assert.equal(formatQuarter('2027-Q1'), '2027年第1季度');
+  assert.equal(formatQuarter('2027-Q5'), '2027-Q5');
+  assert.equal(parseSignedYuanToFen('-1,000.5'), -100050);
+  assert.equal(parseSignedYuanToFen('12'), 1200);
+  assert.equal(parseSignedYuanToFen('--1'), null);
+});
+
+test("today follows the service's calendar once it is known", () => {
+  const browserDay = todayShanghai();
+  setServiceToday(addDays(browserDay, 130));
+  assert.equal(todayShanghai(), addDays(browserDay, 130));
+  setServiceToday(browserDay);
+  assert.equal(todayShanghai(), browserDay);
+});
+
+test('royalty of a quarter: basis points of the base, rounded half up, exact beyond 2^53', () => {
+  assert.equal(royaltyFen(500, 100000000), 5000000);
+  assert.equal(royaltyFen(350, 123456789), 4320988);   // 4320987.615
+  assert.equal(royaltyFen(1, 5000), 1);                // 0.5 rounds up
+  assert.equal(royaltyFen(1, 4999), 0);
+  assert.equal(royaltyFen(500, 0), 0);
+  assert.equal(royaltyFen(500, -100000), 0);           // a loss owes nothing
+  assert.equal(royaltyFen(10000, 10000000000000), 10000000000000);
+  assert.equal(royaltyFen(9999, 9999999999999), 9998999999999);   // the product passes 2^53
+});
+
+test('fee schedules: default, sum and the due dates a conversion creates', () => {
+  assert.deepEqual(defaultSchedule(5000000), [{ after_days: 30, amount_fen: 5000000 }]);
+  assert.deepEqual(defaultSchedule(0), []);
+  const schedule = [{ after_days: 90, amount_fen: 300 }, { after_days: 0, amount_fen: 100 }, { after_days: 90, amount_fen: 200 }];
+  assert.equal(scheduleSum(schedule), 600);
+  assert.deepEqual(scheduleDates(schedule, '2026-12-05').map((p) => [p.due_on, p.amount_fen]),
+    [['2026-12-05', 100], ['2027-03-05', 300], ['2027-03-05', 200]]);
+});
+
+test('terms: modes, completeness and where two sets differ', () => {
+  assert.ok(billsRoyalty('lump_sum_plus_royalty') && !billsRoyalty('installments'));
+  assert.ok(needsFee('lump_sum') && !needsFee('royalty') && !needsFee('equity'));
+  const std = standardTermsOf({ payment_mode: 'installments', reference_fee_fen: 5000000, royalty_bp: 0, exclusive: false, trial_months: 6 });
+  assert.deepEqual(std.fee_schedule, [{ after_days: 30, amount_fen: 5000000 }]);
+  assert.equal(std.license_years, 5);
+  assert.ok(termsComplete(std));
+  assert.ok(!termsComplete({ ...std, fee_fen: 0, fee_schedule: [] }));
+  assert.ok(termsComplete({ ...std, payment_mode: 'royalty', fee_fen: 0, fee_schedule: [], royalty_bp: 300 }));
+  const proposal = { ...std, fee_fen: 100050, fee_schedule: [{ after_days: 30, amount_fen: 100050 }], field_of_use: '' };
+  delete proposal.max_trial_months;
+  assert.deepEqual(termsDifferences(proposal, std), ['fee_fen', 'fee_schedule']);
+  assert.deepEqual(termsDifferences(std, { ...std }), []);
+  assert.deepEqual(termsDifferences(std, { ...std, territory: '长三角' }), ['territory']);
 });

@@ -1,16 +1,17 @@
 // achievement-form: create (POST, draft) or edit (PATCH with If-Match of the ETag version) an
 // achievement. Validates before sending: enums, maturity 1..9, trial months 1..36, fee in yuan
-// to integer fen, royalty % to basis points, patent numbers and keywords lists.
+// to integer fen, royalty % to basis points (above 0 exactly for the royalty modes), royalty base,
+// license years 1..20, a fee schedule adding up to the fee, patent numbers and keywords lists.
 
 import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { parseYuanToFen, fenToYuanInput, parsePercentToBp, bpToPercentInput } from '../format.js';
 import { field, input, textarea, enumSelect, formAlert, showProblem, showClientErrors, busy } from '../forms.js';
+import { billsRoyalty, defaultSchedule } from '../terms.js';
+import { scheduleEditor, scheduleProblem } from './schedule-editor.js';
 import { patentNumberProblem, normalisePatentNumber } from '../patent.js';
 import { pageTitle, notice } from '../ui.js';
-
-const ROYALTY_MODES = ['royalty', 'lump_sum_plus_royalty'];
 
 // "a, b；c\nd" -> ["a","b","c","d"]
 export function splitList(text) {
@@ -38,13 +39,15 @@ function buildControls(a) {
     payment_mode: enumSelect('payment_modes', { required: true, 'data-test': 'ach-payment-mode' }, t('common.choose'), a.payment_mode || ''),
     reference_fee_fen: input({ inputmode: 'decimal', value: a.reference_fee_fen !== undefined ? fenToYuanInput(a.reference_fee_fen) : '', 'data-test': 'ach-fee' }),
     royalty_bp: input({ inputmode: 'decimal', value: a.royalty_bp ? bpToPercentInput(a.royalty_bp) : '', 'data-test': 'ach-royalty' }),
+    royalty_base: enumSelect('royalty_bases', { 'data-test': 'ach-royalty-base' }, null, a.royalty_base || 'net_sales'),
+    license_years: input({ type: 'number', min: '1', max: '20', step: '1', inputmode: 'numeric', value: String(a.license_years || 5), 'data-test': 'ach-license-years' }),
     exclusive: h('input', { type: 'checkbox', checked: !!a.exclusive, 'data-test': 'ach-exclusive' }),
     open_license: h('input', { type: 'checkbox', checked: !!a.open_license, 'data-test': 'ach-open-license' }),
   };
 }
 
 // Reads and checks the form; returns {body, problems}.
-function readForm(c, original) {
+function readForm(c, schedule, original) {
   const problems = {};
   const body = {};
   body.title = c.title.value.trim();
@@ -68,9 +71,21 @@ function readForm(c, original) {
   if (body.trial_months === null) problems.trial_months = t('v.range', { min: 1, max: 36 });
   body.reference_fee_fen = parseYuanToFen(c.reference_fee_fen.value);
   if (body.reference_fee_fen === null) problems.reference_fee_fen = t('v.money');
-  if (ROYALTY_MODES.includes(body.payment_mode)) {
+  if (billsRoyalty(body.payment_mode)) {
     body.royalty_bp = parsePercentToBp(c.royalty_bp.value);
     if (body.royalty_bp === null) problems.royalty_bp = t('v.percent');
+    else if (body.royalty_bp === 0) problems.royalty_bp = t('v.royaltyNeeded');
+  } else {
+    body.royalty_bp = 0;
+  }
+  body.royalty_base = c.royalty_base.value || 'net_sales';
+  body.license_years = intIn(c.license_years.value, 1, 20);
+  if (body.license_years === null) problems.license_years = t('v.range', { min: 1, max: 20 });
+  if (body.reference_fee_fen !== null) {
+    const plan = schedule.read();
+    const problem = scheduleProblem(plan, body.reference_fee_fen);
+    if (problem) problems.fee_schedule = problem;
+    body.fee_schedule = plan.rows;
   }
   body.exclusive = c.exclusive.checked;
   body.open_license = c.open_license.checked;
@@ -90,9 +105,19 @@ export async function render(ctx) {
   c.abstract.value = original.abstract || '';
   c.patent_numbers.value = (original.patent_numbers || []).join('\n');
   const royaltyField = field({ name: 'royalty_bp', label: t('ach.royaltyPercent'), control: c.royalty_bp, hint: t('ach.royaltyHint') });
-  const syncRoyalty = () => { royaltyField.hidden = !ROYALTY_MODES.includes(c.payment_mode.value); };
+  const baseField = field({ name: 'royalty_base', label: t('ach.royaltyBase'), control: c.royalty_base });
+  const syncRoyalty = () => {
+    royaltyField.hidden = !billsRoyalty(c.payment_mode.value);
+    baseField.hidden = royaltyField.hidden;
+  };
   c.payment_mode.addEventListener('change', syncRoyalty);
   syncRoyalty();
+  const feeFen = () => parseYuanToFen(c.reference_fee_fen.value);
+  const schedule = scheduleEditor({
+    schedule: Array.isArray(original.fee_schedule) ? original.fee_schedule : defaultSchedule(original.reference_fee_fen),
+    feeFen, label: t('ach.schedule'), hint: t('ach.scheduleHint'), testPrefix: 'ach-schedule',
+  });
+  c.reference_fee_fen.addEventListener('input', schedule.feeChanged);
   const check = (name, label, control) => h('div', { class: 'field field-check', 'data-field': name },
     h('label', {}, control, ' ', label), h('p', { class: 'field-error', 'data-field-error': name, 'aria-live': 'polite' }));
   const form = h('form', { class: 'panel grid-form', 'data-test': 'achievement-form', novalidate: true },
@@ -108,6 +133,9 @@ export async function render(ctx) {
     field({ name: 'payment_mode', label: t('ach.paymentMode'), control: c.payment_mode }),
     field({ name: 'reference_fee_fen', label: t('ach.referenceFeeYuan'), control: c.reference_fee_fen, hint: t('ach.feeHint') }),
     royaltyField,
+    baseField,
+    field({ name: 'license_years', label: t('ach.licenseYears'), control: c.license_years, hint: t('ach.licenseYearsHint') }),
+    schedule.element,
     check('exclusive', t('ach.exclusiveCheck'), c.exclusive),
     check('open_license', t('ach.openLicenseCheck'), c.open_license),
     formAlert(),
@@ -116,7 +144,7 @@ export async function render(ctx) {
       h('a', { href: '#/inst/achievements', class: 'btn' }, t('common.cancel'))));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const { body, problems } = readForm(c, original);
+    const { body, problems } = readForm(c, schedule, original);
     if (!showClientErrors(form, problems)) return;
     await busy(form, async () => {
       try {

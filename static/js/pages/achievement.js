@@ -1,22 +1,25 @@
-// achievement: one achievement with its terms (trial months, payment mode, reference fee, exclusivity,
-// open license, patent numbers) and, for enterprise staff, the "request a free trial" form.
+// achievement: one achievement with the standard terms it offers (mode, fee and its schedule,
+// royalty rate and base, license years, exclusivity, longest trial), open license and patent
+// numbers, and for enterprise staff the "request a free trial" form with the terms it agrees to.
 
 import { h, append } from '../dom.js';
 import { t, enumLabel, getLang } from '../i18n.js';
 import * as api from '../api.js';
-import { formatFen, formatPercentBp, formatInstant } from '../format.js';
+import { formatInstant } from '../format.js';
 import { field, input, textarea, formAlert, showProblem, showClientErrors, busy } from '../forms.js';
 import { pageTitle, terms, badge, notice } from '../ui.js';
+import { standardTermsOf } from '../terms.js';
 import { achievementTitle } from './cards.js';
-
-const ROYALTY_MODES = ['royalty', 'lump_sum_plus_royalty'];
+import { termsList } from './terms-view.js';
+import { termsChooser } from './trial-terms.js';
 
 function list(items, testName) {
   if (!Array.isArray(items) || items.length === 0) return '—';
   return h('ul', { class: 'plain-list', 'data-test': testName }, items.map((x) => h('li', {}, String(x))));
 }
 
-function trialForm(a, ctx) {
+function trialForm(a) {
+  const chooser = termsChooser(standardTermsOf(a));
   const purpose = textarea({ 'data-test': 'trial-purpose', maxlength: '2000', required: true });
   const months = input({
     type: 'number', min: '1', max: String(a.trial_months), step: '1', inputmode: 'numeric',
@@ -28,12 +31,14 @@ function trialForm(a, ctx) {
     h('p', { class: 'muted' }, t('trial.requestIntro', { n: a.trial_months })),
     field({ name: 'purpose', label: t('trial.purpose'), control: purpose, hint: t('trial.purposeHint'), wide: true }),
     field({ name: 'planned_months', label: t('trial.plannedMonths'), control: months, hint: t('trial.monthsHint', { n: a.trial_months }) }),
+    chooser.element,
     formAlert(),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', 'data-test': 'trial-submit' }, t('trial.request'))),
     result);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const problems = {};
+    const chosen = chooser.read();
+    const problems = { ...chosen.problems };
     const n = Number(months.value);
     if (!purpose.value.trim()) problems.purpose = t('v.required');
     if (!Number.isInteger(n) || n < 1 || n > a.trial_months) problems.planned_months = t('v.range', { min: 1, max: a.trial_months });
@@ -41,7 +46,9 @@ function trialForm(a, ctx) {
     const key = api.newIdempotencyKey();
     await busy(form, async () => {
       try {
-        await api.post(`/achievements/${a.id}/trials`, { purpose: purpose.value.trim(), planned_months: n }, { idempotencyKey: key });
+        const body = { purpose: purpose.value.trim(), planned_months: n };
+        if (chosen.terms) body.terms = chosen.terms;
+        await api.post(`/achievements/${a.id}/trials`, body, { idempotencyKey: key });
         form.replaceWith(h('div', { class: 'panel' },
           notice(t('trial.requested')),
           h('p', {}, h('a', { href: '#/me/trials', class: 'btn btn-primary', 'data-test': 'goto-my-trials' }, t('nav.myTrials')))));
@@ -64,14 +71,13 @@ function trialSection(a, ctx) {
         h('a', { href: `#/signin?next=${next}`, class: 'btn btn-primary', 'data-test': 'signin-to-request' }, t('nav.signin')),
         h('a', { href: '#/signup', class: 'btn' }, t('nav.signup'))));
   }
-  if (user.role === 'enterprise') return trialForm(a, ctx);
+  if (user.role === 'enterprise') return trialForm(a);
   return null;
 }
 
 export async function render(ctx) {
   const id = ctx.params[0];
   const a = await api.get(`/achievements/${id}`);
-  const royalty = ROYALTY_MODES.includes(a.payment_mode);
   const otherTitle = getLang() === 'en' ? a.title : a.title_en;
   const owner = ctx.user && ctx.user.role === 'institution' && ctx.user.institution_id === a.institution_id;
   append(ctx.root, 
@@ -89,13 +95,9 @@ export async function render(ctx) {
         h('p', { class: 'abstract prewrap', 'data-test': 'achievement-abstract' }, a.abstract || ''),
         h('h2', {}, t('ach.keywords')), list(a.keywords, 'keywords')),
       h('section', { 'data-test': 'terms' },
-        h('h2', {}, t('ach.terms')),
+        h('h2', {}, t('terms.standard')),
+        termsList(standardTermsOf(a), { testName: 'standard-terms' }),
         terms([
-          [t('ach.trialMonths'), t('ach.monthsValue', { n: a.trial_months })],
-          [t('ach.paymentMode'), enumLabel('payment_modes', a.payment_mode)],
-          [t('ach.referenceFee'), formatFen(a.reference_fee_fen)],
-          [t('ach.royalty'), royalty ? formatPercentBp(a.royalty_bp) : undefined],
-          [t('ach.exclusivity'), a.exclusive ? t('ach.exclusive') : t('ach.nonExclusive')],
           [t('ach.openLicense'), a.open_license ? t('common.yes') : t('common.no')],
           [t('ach.field'), enumLabel('fields', a.field)],
           [t('ach.kind'), enumLabel('kinds', a.kind)],

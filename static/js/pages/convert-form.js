@@ -1,24 +1,36 @@
-// convert-form: turn an active trial into a license — payment mode, total in yuan, royalty, and an
-// installment plan (due date + amount) whose amounts must add up to the total before it can be sent.
+// convert-form: the institution proposes a license for an active trial — payment mode, fixed fee in
+// yuan, royalty rate and base, license years, and an installment plan (due date + amount) whose
+// amounts must add up to the fee before it can be sent. It starts from the agreed terms; the
+// enterprise accepts or declines the proposal (license-detail.js).
 
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
-import { parseYuanToFen, parsePercentToBp, fenToYuanInput, formatFen, isValidDate, todayShanghai, addMonths } from '../format.js';
+import { parseYuanToFen, parsePercentToBp, fenToYuanInput, formatFen, isValidDate, todayShanghai, addMonths, bpToPercentInput } from '../format.js';
 import { field, input, enumSelect, formAlert, showProblem, showClientErrors, busy } from '../forms.js';
-
-const ROYALTY_MODES = ['royalty', 'lump_sum_plus_royalty'];
+import { billsRoyalty, scheduleDates } from '../terms.js';
 
 function markInvalid(el, invalid) {
   if (invalid) el.setAttribute('aria-invalid', 'true');
   else el.removeAttribute('aria-invalid');
 }
 
+function intIn(text, min, max) {
+  const s = String(text).trim();
+  if (!/^\d+$/.test(s)) return null;
+  const n = Number(s);
+  return n >= min && n <= max ? n : null;
+}
+
 export function convertForm(trial, ctx) {
-  const mode = enumSelect('payment_modes', { required: true, 'data-test': 'convert-mode' }, t('common.choose'), 'installments');
-  const total = input({ inputmode: 'decimal', required: true, 'data-test': 'convert-total' });
-  const royalty = input({ inputmode: 'decimal', 'data-test': 'convert-royalty' });
+  const agreed = trial.terms || {};
+  const mode = enumSelect('payment_modes', { required: true, 'data-test': 'convert-mode' }, t('common.choose'), agreed.payment_mode || 'installments');
+  const total = input({ inputmode: 'decimal', required: true, value: trial.terms ? fenToYuanInput(agreed.fee_fen || 0) : '', 'data-test': 'convert-total' });
+  const royalty = input({ inputmode: 'decimal', value: agreed.royalty_bp ? bpToPercentInput(agreed.royalty_bp) : '', 'data-test': 'convert-royalty' });
+  const base = enumSelect('royalty_bases', { 'data-test': 'convert-royalty-base' }, null, agreed.royalty_base || 'net_sales');
+  const years = input({ type: 'number', min: '1', max: '20', step: '1', inputmode: 'numeric', value: String(agreed.license_years || 5), 'data-test': 'convert-years' });
   const royaltyField = field({ name: 'royalty_bp', label: t('ach.royaltyPercent'), control: royalty });
+  const baseField = field({ name: 'royalty_base', label: t('ach.royaltyBase'), control: base });
   const tbody = h('tbody', {});
   const sumLine = h('p', { class: 'sum-line', 'aria-live': 'polite', 'data-test': 'installments-sum' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', disabled: true, 'data-test': 'convert-submit' }, t('convert.submit'));
@@ -61,7 +73,8 @@ export function convertForm(trial, ctx) {
   function update() {
     const totalFen = parseYuanToFen(total.value);
     const plan = readPlan();
-    royaltyField.hidden = !ROYALTY_MODES.includes(mode.value);
+    royaltyField.hidden = !billsRoyalty(mode.value);
+    baseField.hidden = royaltyField.hidden;
     const matches = totalFen !== null && !plan.bad && plan.sum === totalFen && (totalFen === 0 || plan.rows.length > 0);
     clear(sumLine);
     sumLine.append(t('convert.sum', { sum: formatFen(plan.sum), total: totalFen === null ? '—' : formatFen(totalFen) }));
@@ -93,9 +106,12 @@ export function convertForm(trial, ctx) {
   royalty.addEventListener('input', update);
   const form = h('form', { class: 'panel convert-form', 'data-test': 'convert-form', novalidate: true },
     h('h3', {}, t('convert.title')),
+    h('p', { class: 'muted' }, t('convert.intro')),
     field({ name: 'payment_mode', label: t('ach.paymentMode'), control: mode }),
     field({ name: 'total_fen', label: t('convert.totalYuan'), control: total }),
     royaltyField,
+    baseField,
+    field({ name: 'license_years', label: t('ach.licenseYears'), control: years, hint: t('ach.licenseYearsHint') }),
     h('div', { class: 'field field-wide', 'data-field': 'installments' },
       h('span', { class: 'label', id: `plan-${trial.id}` }, t('convert.plan')),
       h('div', { class: 'table-wrap' }, h('table', { 'aria-labelledby': `plan-${trial.id}`, 'data-test': 'installment-plan' },
@@ -108,8 +124,14 @@ export function convertForm(trial, ctx) {
       h('p', { class: 'field-error', 'data-field-error': 'installments', 'aria-live': 'polite' })),
     formAlert(),
     h('div', { class: 'actions' }, submit));
-  addRow();
-  addRow();
+  const start = scheduleDates(agreed.fee_schedule, todayShanghai());
+  if (start.length > 0) {
+    for (const p of start) addRow(p.due_on, fenToYuanInput(p.amount_fen));
+  } else if (!trial.terms) {
+    addRow();
+    addRow();
+  }
+  update();
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const totalFen = parseYuanToFen(total.value);
@@ -119,17 +141,23 @@ export function convertForm(trial, ctx) {
     if (totalFen === null) problems.total_fen = t('v.money');
     if (plan.bad || plan.sum !== totalFen) problems.installments = t('v.planSum');
     const body = { payment_mode: mode.value, total_fen: totalFen, installments: plan.rows };
-    if (ROYALTY_MODES.includes(mode.value)) {
+    if (billsRoyalty(mode.value)) {
       body.royalty_bp = parsePercentToBp(royalty.value);
       if (body.royalty_bp === null) problems.royalty_bp = t('v.percent');
+      else if (body.royalty_bp === 0) problems.royalty_bp = t('v.royaltyNeeded');
+      body.royalty_base = base.value || 'net_sales';
+    } else {
+      body.royalty_bp = 0;
     }
+    body.license_years = intIn(years.value, 1, 20);
+    if (body.license_years === null) problems.license_years = t('v.range', { min: 1, max: 20 });
     if (!showClientErrors(form, problems)) return;
     const key = api.newIdempotencyKey();
     await busy(form, async () => {
       try {
         const res = await api.post(`/trials/${trial.id}/convert`, body, { idempotencyKey: key });
         const license = res && (res.license || res);
-        ctx.go(license && license.id ? `#/licenses/${license.id}` : '#/inst/licenses');
+        ctx.go(license && license.id ? `#/licenses/${license.id}` : '#/inst/trials');
       } catch (err) {
         showProblem(form, err);
       }

@@ -1,12 +1,38 @@
-// inst-trials: an institution's incoming trial requests (approve, decline with a reason) and its
-// active trials (days left, convert into a license, decide a request for more time).
+// inst-trials: an institution's incoming trial requests with the terms they ask for — set beside
+// the standard terms when they differ — to approve (which agrees the terms) or decline, and its
+// active trials (days left, the agreed terms, propose a license or follow the open proposal,
+// decide a request for more time).
 
 import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
-import { pageTitle, pagedList, reasonAction, actionButton } from '../ui.js';
+import { pageTitle, pagedList, reasonAction, actionButton, errorBox } from '../ui.js';
+import { standardTermsOf } from '../terms.js';
 import { trialCard } from './trial-card.js';
 import { convertForm } from './convert-form.js';
+import { termsCompare } from './terms-view.js';
+
+// Requested terms other than the standard ones, beside the achievement's standard terms now
+// (fetched once per achievement), so the institution sees what approving agrees to.
+function differingTerms(trial, standards) {
+  if (!trial.terms || trial.terms_standard !== false) return null;
+  const box = h('div', { class: 'terms-differ', 'data-test': 'terms-differ' },
+    h('p', { class: 'alert alert-info' }, t('terms.differsNote')));
+  if (!standards.has(trial.achievement_id)) {
+    standards.set(trial.achievement_id, api.get(`/achievements/${trial.achievement_id}`).then(standardTermsOf));
+  }
+  standards.get(trial.achievement_id).then((std) => {
+    box.appendChild(termsCompare(trial.terms, std, { leftLabel: t('terms.compareRequested'), rightLabel: t('terms.compareStandard') }));
+  }).catch((err) => box.appendChild(errorBox(err)));
+  return box;
+}
+
+// The open proposal of an active trial: a link to it and its state.
+function proposalNote(trial) {
+  return h('p', { class: 'alert alert-info', 'data-test': 'proposal-open' },
+    h('a', { href: `#/licenses/${trial.proposed_license_id}`, 'data-test': 'proposal-link' },
+      t('trial.proposalWaiting', { id: trial.proposed_license_id })));
+}
 
 function convertToggle(trial, ctx) {
   const box = h('div', { class: 'convert' });
@@ -41,10 +67,12 @@ function extensionDecision(trial, ctx) {
 }
 
 export async function render(ctx) {
+  const standards = new Map();
   const requested = pagedList({
     fetchPage: (cursor) => api.get('/trials', { status: 'requested', limit: 20, cursor }),
     renderItem: (trial) => trialCard(trial, {
       side: 'institution',
+      termsExtra: differingTerms(trial, standards),
       actions: [
         actionButton({
           label: t('trial.approve'), testName: 'trial-approve', kind: 'btn btn-primary',
@@ -61,7 +89,11 @@ export async function render(ctx) {
   });
   const active = pagedList({
     fetchPage: (cursor) => api.get('/trials', { status: 'active', limit: 20, cursor }),
-    renderItem: (trial) => trialCard(trial, { side: 'institution', actions: [convertToggle(trial, ctx), extensionDecision(trial, ctx)] }),
+    renderItem: (trial) => trialCard(trial, {
+      side: 'institution',
+      notes: trial.proposed_license_id ? [proposalNote(trial)] : [],
+      actions: [trial.proposed_license_id ? null : convertToggle(trial, ctx), extensionDecision(trial, ctx)].filter(Boolean),
+    }),
     empty: t('trial.noActive'),
     testName: 'active-trials',
   });

@@ -1,13 +1,19 @@
-// license-detail: one license — installments (due, paid, overdue), payments, and for the institution
-// the "record a payment" form (Idempotency-Key per submission) and "mark defaulted" with a reason.
+// license-detail: one license. A proposal sits beside the terms agreed for its trial, for the
+// enterprise to accept or decline (the institution sees that it waits); a signed license shows its
+// terms and term, installments (due, paid, overdue), royalty reports (due, the enterprise's report
+// form, those filed), payments, and for the institution the "record a payment" form
+// (Idempotency-Key per submission) and "mark defaulted" with a reason.
 
 import { h, append } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
-import { formatFen, formatDate, formatInstant, formatPercentBp, todayShanghai, parseYuanToFen, fenToYuanInput, isValidDate, daysBetween } from '../format.js';
+import { formatFen, formatDate, formatInstant, todayShanghai, parseYuanToFen, fenToYuanInput, isValidDate, daysBetween } from '../format.js';
 import { field, input, formAlert, showProblem, showClientErrors, busy } from '../forms.js';
-import { pageTitle, terms, table, badge, reasonAction, notice } from '../ui.js';
+import { pageTitle, terms, table, badge, reasonAction, actionButton, notice } from '../ui.js';
+import { billsRoyalty } from '../terms.js';
 import { dueSummary } from './license-sums.js';
+import { termsList, termsCompare } from './terms-view.js';
+import { reportsDueTable, reportForm, reportsTable } from './royalty-reports.js';
 
 function installmentState(i) {
   const remaining = Number(i.amount_fen) - Number(i.paid_fen || 0);
@@ -15,6 +21,25 @@ function installmentState(i) {
   if (i.overdue) return h('span', { class: 'badge badge-defaulted', 'data-test': 'inst-overdue' }, t('license.instOverdue'));
   const n = daysBetween(i.due_on);
   return h('span', { class: 'badge' }, n !== null && n >= 0 ? t('license.dueIn', { n }) : t('license.instDue'));
+}
+
+function installmentsTable(inst, { withState = true } = {}) {
+  if (inst.length === 0) return h('p', { class: 'muted' }, t('license.noInstallments'));
+  const headers = [t('license.dueOn'), t('license.kind'), t('license.amount')];
+  if (withState) headers.push(t('license.paid'), t('common.status'));
+  return table(headers, inst.map((i) => ({
+    attrs: { 'data-test': 'installment', 'data-kind': i.kind || 'fixed' },
+    cells: [formatDate(i.due_on), enumLabel('installment_kinds', i.kind || 'fixed'), formatFen(i.amount_fen),
+      ...(withState ? [formatFen(i.paid_fen || 0), installmentState(i)] : [])],
+  })), { 'data-test': 'installments' });
+}
+
+// The license's terms; a license made without terms (before they were agreed in advance) from its fields.
+function licenseTerms(l) {
+  return l.terms || {
+    payment_mode: l.payment_mode, fee_fen: l.total_fen, fee_schedule: [], royalty_bp: l.royalty_bp,
+    royalty_base: l.royalty_base, license_years: l.license_years, exclusive: l.exclusive,
+  };
 }
 
 function paymentForm(l, ctx) {
@@ -51,47 +76,95 @@ function paymentForm(l, ctx) {
   return form;
 }
 
-export async function render(ctx) {
-  const id = ctx.params[0];
-  const [l, payments] = await Promise.all([
-    api.get(`/licenses/${id}`),
-    api.get(`/licenses/${id}/payments`).catch(() => ({ items: [] })),
-  ]);
-  const due = dueSummary(l);
-  const isPayee = ctx.user.role === 'institution';
+// A proposal beside the agreed terms of its trial; the enterprise answers, the institution waits.
+function proposalSection(l, trial, ctx) {
+  const agreed = trial && trial.terms ? trial.terms : null;
+  const enterprise = ctx.user.role === 'enterprise';
   const inst = Array.isArray(l.installments) ? l.installments : [];
-  const back = ctx.user.role === 'enterprise' ? '#/me/licenses' : (isPayee ? '#/inst/licenses' : null);
-  append(ctx.root, 
-    back ? h('p', {}, h('a', { href: back }, '← ', t(ctx.user.role === 'enterprise' ? 'nav.myLicenses' : 'nav.instLicenses'))) : null,
-    pageTitle(t('license.number', { id: l.id }), 'license-title'),
-    h('p', { class: 'tags' }, badge('license_statuses', l.status),
-      h('a', { href: `#/achievements/${l.achievement_id}`, class: 'tag' }, l.achievement_title || t('license.achievement', { id: l.achievement_id }))),
-    h('div', { class: 'summary-tiles', 'data-test': 'license-summary' },
-      h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, t('license.total')), h('span', { class: 'tile-value' }, formatFen(l.total_fen))),
-      h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, t('license.paid')), h('span', { class: 'tile-value', 'data-test': 'paid' }, formatFen(l.paid_fen))),
-      h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, t('license.outstanding')), h('span', { class: 'tile-value', 'data-test': 'outstanding' }, formatFen(l.outstanding_fen))),
-      h('div', { class: due.overdueFen > 0 ? 'tile tile-danger' : 'tile' }, h('span', { class: 'tile-label' }, t('license.overdue')), h('span', { class: 'tile-value', 'data-test': 'overdue-total' }, formatFen(due.overdueFen)))),
+  return h('section', { class: 'panel', 'data-test': 'proposal' },
+    h('p', {}, t('license.proposalIntro')),
+    agreed
+      ? termsCompare(licenseTerms(l), agreed, { leftLabel: t('license.compareProposal'), rightLabel: t('license.compareAgreed'), testName: 'proposal-compare' })
+      : [termsList(licenseTerms(l), { testName: 'proposal-terms' }), h('p', { class: 'muted' }, t('terms.none'))],
     terms([
-      [t('ach.paymentMode'), enumLabel('payment_modes', l.payment_mode)],
-      [t('ach.royalty'), l.royalty_bp ? formatPercentBp(l.royalty_bp) : undefined],
-      [t('license.nextDue'), due.nextDue ? `${formatDate(due.nextDue.due_on)} · ${formatFen(due.nextDue.remaining_fen)}` : t('license.nothingDue')],
-      [t('license.signedAt'), formatInstant(l.signed_at)],
-      [t('license.trial'), `#${l.trial_id}`],
+      [t('terms.agreedOn'), agreed && trial.terms_agreed_on ? t('license.agreedIn', { id: trial.id, date: formatDate(trial.terms_agreed_on) }) : undefined],
+      [t('license.proposedAt'), formatInstant(l.proposed_at)],
     ]),
+    h('h3', {}, t('license.proposedInstallments')),
+    installmentsTable(inst, { withState: false }),
+    enterprise
+      ? h('div', { class: 'actions' },
+        actionButton({
+          label: t('license.accept'), testName: 'license-accept', kind: 'btn btn-primary',
+          onClick: async () => { await api.post(`/licenses/${l.id}/accept`, {}); ctx.rerender(); },
+        }),
+        reasonAction({
+          label: t('license.decline'), submitLabel: t('license.declineConfirm'), testName: 'license-decline',
+          onSubmit: async (reason) => { await api.post(`/licenses/${l.id}/decline`, { reason }); ctx.rerender(); },
+        }))
+      : h('p', { class: 'alert alert-info', 'data-test': 'proposal-waiting' }, t('license.proposalWaiting')));
+}
+
+function declinedSection(l) {
+  return h('section', { 'data-test': 'proposal-declined' },
+    h('div', { class: 'alert alert-error', role: 'status' }, t('license.declinedNote', { reason: l.decline_reason || '—' })),
+    termsList(licenseTerms(l), { testName: 'license-terms' }),
+    terms([[t('license.proposedAt'), formatInstant(l.proposed_at)], [t('license.declinedAt'), formatInstant(l.declined_at)]]));
+}
+
+function tile(label, value, testName, danger = false) {
+  return h('div', { class: danger ? 'tile tile-danger' : 'tile' },
+    h('span', { class: 'tile-label' }, label), h('span', { class: 'tile-value', 'data-test': testName }, value));
+}
+
+function signedSections(l, trial, payments, reports, ctx) {
+  const due = dueSummary(l);
+  const royalty = billsRoyalty(l.payment_mode);
+  const inst = Array.isArray(l.installments) ? l.installments : [];
+  const agreedIn = trial && trial.terms_agreed_on
+    ? h('span', { 'data-test': 'terms-agreed-on' }, t('license.agreedIn', { id: trial.id, date: formatDate(trial.terms_agreed_on) })) : undefined;
+  const out = [
+    h('div', { class: royalty ? 'summary-tiles summary-tiles-5' : 'summary-tiles', 'data-test': 'license-summary' },
+      tile(royalty ? t('terms.fee') : t('license.total'), formatFen(l.total_fen), 'total'),
+      royalty ? tile(t('license.issued'), formatFen(l.issued_fen), 'issued') : null,
+      tile(t('license.paid'), formatFen(l.paid_fen), 'paid'),
+      tile(t('license.outstanding'), formatFen(l.outstanding_fen), 'outstanding'),
+      tile(t('license.overdue'), formatFen(due.overdueFen), 'overdue-total', due.overdueFen > 0)),
+    h('h2', {}, t('license.terms')),
+    termsList(licenseTerms(l), {
+      testName: 'license-terms',
+      omit: ['max_trial_months'],
+      extra: [
+        [t('license.signedOn'), l.signed_on ? formatDate(l.signed_on) : formatInstant(l.signed_at)],
+        [t('license.endsOn'), l.ends_on ? formatDate(l.ends_on) : undefined],
+        [t('license.nextDue'), due.nextDue ? `${formatDate(due.nextDue.due_on)} · ${formatFen(due.nextDue.remaining_fen)}` : t('license.nothingDue')],
+        [t('license.trial'), l.trial_id && !agreedIn ? `#${l.trial_id}` : undefined],
+        [t('terms.agreedOn'), agreedIn],
+      ],
+    }),
     h('h2', {}, t('license.installments')),
-    inst.length === 0 ? h('p', { class: 'muted' }, t('license.noInstallments'))
-      : table([t('license.dueOn'), t('license.amount'), t('license.paid'), t('common.status')],
-        inst.map((i) => ({ attrs: { 'data-test': 'installment' }, cells: [formatDate(i.due_on), formatFen(i.amount_fen), formatFen(i.paid_fen || 0), installmentState(i)] })),
-        { 'data-test': 'installments' }),
-    h('h2', {}, t('license.payments')),
+    installmentsTable(inst),
+  ];
+  if (royalty) {
+    const reportsDue = Array.isArray(l.reports_due) ? l.reports_due : [];
+    out.push(h('section', { 'data-test': 'royalty-reports' },
+      h('h2', {}, t('report.title')),
+      h('h3', {}, t('report.due')),
+      reportsDueTable(l),
+      ctx.user.role === 'enterprise' && l.status === 'active' && reportsDue.length > 0 ? reportForm(l, ctx) : null,
+      h('h3', {}, t('report.past')),
+      reportsTable(l, reports)));
+  }
+  out.push(h('h2', {}, t('license.payments')),
     (payments.items || []).length === 0 ? h('p', { class: 'muted' }, t('license.noPayments'))
       : table([t('license.paidOn'), t('license.amount'), t('license.reference'), t('license.recordedAt')],
         payments.items.map((p) => ({ attrs: { 'data-test': 'payment' }, cells: [formatDate(p.paid_on), formatFen(p.amount_fen), p.reference || '—', formatInstant(p.recorded_at)] })),
         { 'data-test': 'payments' }));
-  if (isPayee && l.status === 'active') {
-    if (l.outstanding_fen > 0) ctx.root.appendChild(paymentForm(l, ctx));
-    if (due.overdueCount > 0) {
-      ctx.root.appendChild(h('div', { class: 'panel' },
+  if (ctx.user.role === 'institution' && l.status === 'active') {
+    if (l.outstanding_fen > 0) out.push(paymentForm(l, ctx));
+    const reportsOverdue = (l.reports_due || []).some((d) => d.overdue);
+    if (due.overdueCount > 0 || reportsOverdue) {
+      out.push(h('div', { class: 'panel' },
         h('h2', {}, t('license.default')),
         h('p', { class: 'muted' }, t('license.defaultHint')),
         reasonAction({
@@ -103,5 +176,27 @@ export async function render(ctx) {
         })));
     }
   }
-  if (l.status === 'settled') ctx.root.appendChild(notice(t('license.settledNote')));
+  if (l.status === 'settled') out.push(notice(t('license.settledNote')));
+  return out;
+}
+
+export async function render(ctx) {
+  const id = ctx.params[0];
+  const l = await api.get(`/licenses/${id}`);
+  const signed = !['proposed', 'declined'].includes(l.status);
+  const [payments, reports, trial] = await Promise.all([
+    signed ? api.get(`/licenses/${id}/payments`).catch(() => ({ items: [] })) : { items: [] },
+    signed && billsRoyalty(l.payment_mode) ? api.get(`/licenses/${id}/reports`, { limit: 100 }).catch(() => ({ items: [] })) : { items: [] },
+    l.trial_id ? api.get(`/trials/${l.trial_id}`).catch(() => null) : null,
+  ]);
+  const isPayee = ctx.user.role === 'institution';
+  const back = ctx.user.role === 'enterprise' ? '#/me/licenses' : (isPayee ? '#/inst/licenses' : null);
+  append(ctx.root,
+    back ? h('p', {}, h('a', { href: back }, '← ', t(ctx.user.role === 'enterprise' ? 'nav.myLicenses' : 'nav.instLicenses'))) : null,
+    pageTitle(t('license.number', { id: l.id }), 'license-title'),
+    h('p', { class: 'tags' }, badge('license_statuses', l.status),
+      h('a', { href: `#/achievements/${l.achievement_id}`, class: 'tag' }, l.achievement_title || (trial && trial.achievement_title) || t('license.achievement', { id: l.achievement_id }))),
+    l.status === 'proposed' ? proposalSection(l, trial, ctx)
+      : l.status === 'declined' ? declinedSection(l)
+        : signedSections(l, trial, payments, reports, ctx));
 }

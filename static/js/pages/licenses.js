@@ -1,24 +1,31 @@
 // licenses: the caller's licenses (enterprise or institution side) with paid, outstanding,
-// next installment due and anything overdue.
+// next installment due and anything overdue; proposals waiting for the enterprise's answer and
+// royalty reports overdue are flagged.
 
 import { h, append } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
-import { formatFen, formatDate } from '../format.js';
+import { formatFen, formatDate, formatPercentBp } from '../format.js';
+import { billsRoyalty } from '../terms.js';
 import { enumSelect, field } from '../forms.js';
 import { pageTitle, pagedList, badge, terms } from '../ui.js';
 import { dueSummary } from './license-sums.js';
 
-function licenseCard(l) {
+function licenseCard(l, role) {
   const due = dueSummary(l);
+  const reportsOverdue = (l.reports_due || []).some((d) => d.overdue);
   return h('li', { class: 'card', 'data-test': 'license', 'data-id': l.id, 'data-status': l.status },
     h('h2', { class: 'card-title' },
       h('a', { href: `#/licenses/${l.id}`, 'data-test': 'license-link' },
         t('license.number', { id: l.id }), l.achievement_title ? ` · ${l.achievement_title}` : '')),
     h('p', { class: 'tags' }, badge('license_statuses', l.status),
-      due.overdueCount > 0 ? h('span', { class: 'tag tag-danger', 'data-test': 'overdue' }, t('license.overdueAmount', { amount: formatFen(due.overdueFen) })) : null),
+      l.status === 'proposed' ? h('span', { class: 'tag tag-accent', 'data-test': 'awaiting-answer' },
+        role === 'enterprise' ? t('license.awaitingYou') : t('license.awaitingThem')) : null,
+      due.overdueCount > 0 ? h('span', { class: 'tag tag-danger', 'data-test': 'overdue' }, t('license.overdueAmount', { amount: formatFen(due.overdueFen) })) : null,
+      reportsOverdue ? h('span', { class: 'tag tag-danger', 'data-test': 'report-overdue' }, t('license.reportsOverdue')) : null),
     terms([
       [t('ach.paymentMode'), enumLabel('payment_modes', l.payment_mode)],
+      [t('terms.royaltyRate'), billsRoyalty(l.payment_mode) ? formatPercentBp(l.royalty_bp) : undefined],
       [t('license.total'), formatFen(l.total_fen)],
       [t('license.paid'), formatFen(l.paid_fen)],
       [t('license.outstanding'), h('span', { 'data-test': 'outstanding' }, formatFen(l.outstanding_fen))],
@@ -35,7 +42,7 @@ export async function render(ctx) {
   sel.addEventListener('change', () => ctx.go(sel.value ? `${base}?status=${sel.value}` : base));
   const list = pagedList({
     fetchPage: (cursor) => api.get('/licenses', { status, limit: 20, cursor }),
-    renderItem: licenseCard,
+    renderItem: (l) => licenseCard(l, ctx.user.role),
     empty: t('license.none'),
     testName: 'licenses',
   });

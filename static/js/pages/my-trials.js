@@ -1,12 +1,88 @@
-// my-trials: an enterprise's trials with their state and days left; cancel while requested,
-// while active return (with a reason, its kind and a rating) or ask for more time.
+// my-trials: an enterprise's trials with their state, days left and terms; cancel while requested;
+// while active the choice "keep it and pay as agreed" (the payments shown before confirming) or
+// "give it back" (with a reason, its kind and a rating), more time, and any license proposed.
 
 import { h, append } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
+import { formatDate, formatFen, formatPercentBp, todayShanghai, addMonths, daysBetween } from '../format.js';
 import { enumSelect, field } from '../forms.js';
-import { pageTitle, pagedList, reasonAction, actionButton } from '../ui.js';
+import { pageTitle, pagedList, reasonAction, actionButton, table } from '../ui.js';
+import { billsRoyalty, scheduleDates, scheduleSum } from '../terms.js';
 import { trialCard } from './trial-card.js';
+
+// What keeping the trial costs, shown before the enterprise signs: the license's term from today,
+// each payment of the agreed schedule with its date, and the royalty it will report on.
+function keepPanel(trial, ctx, close) {
+  const tm = trial.terms;
+  const today = todayShanghai();
+  const payments = scheduleDates(tm.fee_schedule, today);
+  const key = api.newIdempotencyKey();
+  return h('div', { class: 'panel keep-panel', 'data-test': 'keep-preview' },
+    h('h3', { tabindex: '-1' }, t('keep.title')),
+    h('p', {}, t('keep.intro', {
+      date: formatDate(trial.terms_agreed_on), from: formatDate(today), to: formatDate(addMonths(today, 12 * tm.license_years)),
+    })),
+    payments.length === 0 ? h('p', { 'data-test': 'keep-no-fixed' }, t('keep.noFixed'))
+      : [table([t('license.dueOn'), t('license.amount')],
+        payments.map((p) => ({ attrs: { 'data-test': 'keep-payment', 'data-due': p.due_on, 'data-amount': String(p.amount_fen) }, cells: [formatDate(p.due_on), formatFen(p.amount_fen)] })),
+        { 'data-test': 'keep-payments' }),
+      h('p', { 'data-test': 'keep-total' }, t('keep.total', { amount: formatFen(scheduleSum(tm.fee_schedule)) }))],
+    billsRoyalty(tm.payment_mode)
+      ? h('p', { 'data-test': 'keep-royalty' }, t('keep.royalty', { rate: formatPercentBp(tm.royalty_bp), base: enumLabel('royalty_bases', tm.royalty_base).toLowerCase() }))
+      : null,
+    h('div', { class: 'actions' },
+      actionButton({
+        label: t('keep.confirm'), testName: 'trial-keep-confirm', kind: 'btn btn-primary',
+        onClick: async () => {
+          const res = await api.post(`/trials/${trial.id}/convert`, {}, { idempotencyKey: key });
+          const license = res && (res.license || res);
+          ctx.go(license && license.id ? `#/licenses/${license.id}` : '#/me/licenses');
+        },
+      }),
+      h('button', { type: 'button', class: 'btn', on: { click: close } }, t('common.cancel'))));
+}
+
+// "Keep it and pay as agreed": opens the payments it leads to, with the button that signs.
+function keepAction(trial, ctx) {
+  if (!trial.terms || !trial.terms_agreed_on) return null;
+  const wrap = h('div', { class: 'keep-action' });
+  const open = h('button', { type: 'button', class: 'btn btn-primary', 'data-test': 'trial-keep', 'aria-expanded': 'false' }, t('keep.open'));
+  let panel = null;
+  const close = () => {
+    if (panel) panel.remove();
+    panel = null;
+    open.setAttribute('aria-expanded', 'false');
+    open.focus();
+  };
+  open.addEventListener('click', () => {
+    if (panel) {
+      close();
+      return;
+    }
+    panel = keepPanel(trial, ctx, close);
+    wrap.appendChild(panel);
+    open.setAttribute('aria-expanded', 'true');
+    panel.querySelector('h3').focus();
+  });
+  wrap.appendChild(open);
+  return wrap;
+}
+
+// Above the actions of an active trial: the decision that is near, and a proposal to answer.
+function activeNotes(trial) {
+  const notes = [];
+  const left = trial.ends_on ? daysBetween(trial.ends_on) : null;
+  if (left !== null && left >= 0 && left <= 30) {
+    notes.push(h('p', { class: 'alert alert-info', 'data-test': 'decide-soon' },
+      left === 0 ? t('trial.decideToday') : t('trial.decideSoon', { n: left })));
+  }
+  if (trial.proposed_license_id) {
+    notes.push(h('p', { class: 'alert alert-info', 'data-test': 'proposal-open' }, t('trial.proposalOpen'), ' ',
+      h('a', { href: `#/licenses/${trial.proposed_license_id}`, 'data-test': 'proposal-link' }, t('trial.proposalAnswer'))));
+  }
+  return notes;
+}
 
 function returnAction(trial, ctx) {
   const rating = h('select', { 'data-test': 'trial-return-rating' },
@@ -56,13 +132,15 @@ export async function render(ctx) {
       })];
     }
     if (trial.status === 'active') {
-      return [returnAction(trial, ctx), extensionAction(trial, ctx)];
+      return [keepAction(trial, ctx), returnAction(trial, ctx), extensionAction(trial, ctx)].filter(Boolean);
     }
     return [];
   };
   const list = pagedList({
     fetchPage: (cursor) => api.get('/trials', { status, limit: 20, cursor }),
-    renderItem: (trial) => trialCard(trial, { side: 'enterprise', actions: actionsFor(trial) }),
+    renderItem: (trial) => trialCard(trial, {
+      side: 'enterprise', actions: actionsFor(trial), notes: trial.status === 'active' ? activeNotes(trial) : [],
+    }),
     empty: t('trial.noneYet'),
     testName: 'my-trials',
   });

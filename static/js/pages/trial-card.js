@@ -1,9 +1,11 @@
-// trial-card: how a trial appears to either side — parties, state, dates and days left.
+// trial-card: how a trial appears to either side — parties, state, dates, days left, and the
+// license terms it asks for (while requested) or that were agreed when it was approved.
 
 import { h } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import { formatDate, formatInstant, daysBetween } from '../format.js';
 import { badge, terms } from '../ui.js';
+import { termsList } from './terms-view.js';
 
 // "12 days left" / "ends today" / "ended 3 days ago" for an active trial; null otherwise.
 export function daysLeftText(trial) {
@@ -15,7 +17,29 @@ export function daysLeftText(trial) {
   return t('trial.endedAgo', { n: -n });
 }
 
-export function trialCard(trial, { side, actions = [] }) {
+// The terms section: requested or agreed terms, whether they are the standard ones, and the day
+// they were agreed; a note for a trial from before terms were agreed in advance.
+function termsSection(trial) {
+  if (!trial.terms) {
+    return h('p', { class: 'muted', 'data-test': 'trial-no-terms' }, t('terms.none'));
+  }
+  const agreed = !!trial.terms_agreed_on;
+  const standard = trial.terms_standard === true;
+  return h('section', { class: 'card-terms', 'data-test': 'trial-terms', 'data-agreed': agreed ? 'true' : 'false', 'data-standard': standard ? 'true' : 'false' },
+    h('h3', {}, agreed ? t('terms.agreed') : t('terms.requested')),
+    h('p', { class: 'tags' },
+      trial.terms_standard === null || trial.terms_standard === undefined ? null
+        : h('span', { class: standard ? 'tag' : 'tag tag-danger', 'data-test': standard ? 'terms-standard-tag' : 'terms-differ-tag' },
+          standard ? t('terms.standardTag') : t('terms.differsTag'))),
+    termsList(trial.terms, {
+      testName: agreed ? 'agreed-terms' : 'requested-terms',
+      omit: ['max_trial_months'],
+      extra: agreed ? [[t('terms.agreedOn'), h('span', { 'data-test': 'terms-agreed-on', 'data-date': trial.terms_agreed_on }, formatDate(trial.terms_agreed_on))]] : [],
+    }));
+}
+
+// notes: nodes shown above the actions (deadlines, proposals); termsExtra: after the terms.
+export function trialCard(trial, { side, actions = [], notes = [], termsExtra = null }) {
   const left = daysLeftText(trial);
   const counterpart = side === 'enterprise'
     ? [t('trial.institutionProvince'), enumLabel('provinces', trial.institution_province)]
@@ -45,5 +69,8 @@ export function trialCard(trial, { side, actions = [] }) {
       [t('nav.license'), trial.license_id
         ? h('a', { href: `#/licenses/${trial.license_id}`, 'data-test': 'license-link' }, `#${trial.license_id}`) : undefined],
     ]),
+    termsSection(trial),
+    termsExtra,
+    notes,
     actions.length ? h('div', { class: 'actions' }, actions) : null);
 }
