@@ -4,12 +4,13 @@
 
 #include <stdbool.h>
 
+#include "http/hooks.h"
 #include "http/reply.h"
 #include "http/request.h"
 
-/* Resolves a session token into the caller. Returns false with rep set (401 for an
- * unknown or expired token, 503 when the database is down). */
-bool session_resolve(const char *token, struct caller *caller, struct reply *rep);
+/* session.c: the caller a session token belongs to. A token that is not well formed is
+ * AUTH_UNKNOWN without asking the database. */
+enum auth_result session_authenticate(const char *token, struct caller *caller);
 
 /* ops.c */
 void ops_healthz(struct request *req, struct reply *rep);

@@ -289,31 +289,36 @@ static bool is_unsafe(const char *method)
 static bool identify_caller(struct exchange *x)
 {
     const char *token = NULL;
-    if (bearer_token(x, &token))
-        return session_resolve(token, &x->req.caller, &x->rep);
-    token = MHD_lookup_connection_value(x->conn, MHD_COOKIE_KIND, "techpool_session");
-    if (token == NULL || token[0] == '\0')
-        return true;
-    if (is_unsafe(x->req.method)) {
-        const char *origin = header(x, "Origin");
-        const char *site = header(x, "Sec-Fetch-Site");
-        if ((origin != NULL && strcmp(origin, techpool_config.public_origin) != 0) ||
-            (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)) {
-            reply_problem(&x->rep, 403, "forbidden", "cross-origin request refused");
-            return false;
+    bool bearer = bearer_token(x, &token);
+    if (!bearer) {
+        token = MHD_lookup_connection_value(x->conn, MHD_COOKIE_KIND, "techpool_session");
+        if (token == NULL || token[0] == '\0')
+            return true;
+        if (is_unsafe(x->req.method)) {
+            const char *origin = header(x, "Origin");
+            const char *site = header(x, "Sec-Fetch-Site");
+            if ((origin != NULL && strcmp(origin, techpool_config.public_origin) != 0) ||
+                (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)) {
+                reply_problem(&x->rep, 403, "forbidden", "cross-origin request refused");
+                return false;
+            }
         }
     }
-    struct reply ignored = { 0 };
-    bool known = session_resolve(token, &x->req.caller, &ignored);
-    bool unavailable = ignored.status == 503;
-    reply_release(&ignored);
-    if (unavailable) {
-        reply_problem(&x->rep, 503, "unavailable", "the database is not available");
+    enum auth_result known = session_authenticate(token, &x->req.caller);
+    if (known == AUTH_OK)
+        return true;
+    if (known == AUTH_UNKNOWN && !bearer) {
+        x->req.caller = (struct caller){ .role = ROLE_ANONYMOUS }; /* stale cookie: anonymous */
+        return true;
+    }
+    if (known == AUTH_UNKNOWN) {
+        reply_problem(&x->rep, 401, "unauthenticated",
+                      "the session token is not valid or the session has ended; sign in again");
         return false;
     }
-    if (!known)
-        x->req.caller = (struct caller){ .role = ROLE_ANONYMOUS }; /* stale cookie: anonymous */
-    return true;
+    reply_problem(&x->rep, 503, "unavailable", "the session cannot be checked now; try again");
+    reply_header_add(&x->rep, "Retry-After", "1");
+    return false;
 }
 
 static bool read_body(struct exchange *x, const struct route *route)
