@@ -65,6 +65,16 @@ $(OUT)/src/api/openapi.o: api/openapi.json
 $(OUT)/tests/unit/%: $(OUT)/tests/unit/%.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
+# The http layer's unit tests link every object of src/http with only the pure domain code, the
+# thread helper and the libraries the layer uses: the proof that src/http reaches src/api and
+# src/db through its hooks alone (http/hooks.h), never by a symbol of theirs.
+HTTP_UNIT_BIN := $(addprefix $(OUT)/tests/unit/,test_fields test_problem test_reply_cache \
+                   test_request_rules test_router test_static_path)
+HTTP_OBJ := $(filter $(OUT)/src/http/% $(OUT)/src/domain/%,$(OBJ)) $(OUT)/src/background.o
+HTTP_LIBS := $(shell pkg-config --libs libmicrohttpd jansson libsodium) -lpthread -lm
+$(HTTP_UNIT_BIN): $(OUT)/tests/unit/%: $(OUT)/tests/unit/%.o $(HTTP_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(HTTP_LIBS) $(TEST_LIBS)
+
 $(OUT)/tests/api/%: $(OUT)/tests/api/%.o $(API_SUPPORT_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 

@@ -1,4 +1,5 @@
-/* commands: serve, migrate, seed-demo and admin create — the work behind each subcommand. */
+/* commands: serve, migrate, seed-demo and admin create — the work behind each subcommand; serve
+ * also hands the server the hooks by which it reaches the api and database layers. */
 #include "commands.h"
 
 #include <libpq-fe.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api.h"
 #include "db/change_feed.h"
 #include "db/conninfo.h"
 #include "db/db.h"
@@ -101,6 +103,54 @@ int command_migrate(const struct config *cfg)
     return ok ? 0 : 1;
 }
 
+/* The gauges of the layers behind the server, after the server's own in /metrics. */
+static void append_gauges(FILE *out)
+{
+    fprintf(out, "# HELP techpool_db_connections_in_use Database connections running a statement.\n"
+                 "# TYPE techpool_db_connections_in_use gauge\n"
+                 "techpool_db_connections_in_use %d\n"
+                 "# HELP techpool_db_connections_open Database connections open.\n"
+                 "# TYPE techpool_db_connections_open gauge\n"
+                 "techpool_db_connections_open %d\n",
+            db_pool_in_use(), db_pool_open());
+    fprintf(out, "# HELP techpool_mail_queued E-mails in the outbox waiting to be sent.\n"
+                 "# TYPE techpool_mail_queued gauge\n"
+                 "techpool_mail_queued %lld\n"
+                 "# HELP techpool_mail_sent E-mails sent from the outbox.\n"
+                 "# TYPE techpool_mail_sent gauge\n"
+                 "techpool_mail_sent %lld\n"
+                 "# HELP techpool_mail_failed E-mails given up after 24 hours of retries.\n"
+                 "# TYPE techpool_mail_failed gauge\n"
+                 "techpool_mail_failed %lld\n",
+            mail_queued(), mail_sent_total(), mail_failed_total());
+    fprintf(out, "# HELP techpool_change_feed_listening 1 while pool changes are heard.\n"
+                 "# TYPE techpool_change_feed_listening gauge\n"
+                 "techpool_change_feed_listening %d\n"
+                 "# HELP techpool_pool_generation Pool changes heard or made, 0 unheard.\n"
+                 "# TYPE techpool_pool_generation gauge\n"
+                 "techpool_pool_generation %llu\n",
+            change_feed_listening() ? 1 : 0, (unsigned long long)change_feed_generation());
+}
+
+/* What the server asks of the api and database layers (http/hooks.h). Static: a daemon that
+ * stops with an export still running is left to exit with it, its threads still reading this. */
+static struct server_hooks serve_hooks;
+
+static void serve_hooks_fill(void)
+{
+    serve_hooks = (struct server_hooks){
+        .routes = ROUTES,
+        .route_count = ROUTE_COUNT,
+        .file_handlers = FILE_HANDLERS,
+        .file_handler_count = FILE_HANDLER_COUNT,
+        .authenticate = session_authenticate,
+        .pool_generation = change_feed_generation,
+        .pool_changed = change_feed_bump,
+        .after_request = db_end_open_transaction,
+        .metrics_append = append_gauges,
+    };
+}
+
 int command_serve(const struct config *cfg)
 {
     if (sodium_init() < 0)
@@ -132,7 +182,8 @@ int command_serve(const struct config *cfg)
         static_unload();
         return 1;
     }
-    int code = server_run(cfg);
+    serve_hooks_fill();
+    int code = server_run(cfg, &serve_hooks);
     mail_delivery_stop();
     expiry_sweep_stop();
     change_feed_stop();

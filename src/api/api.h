@@ -4,12 +4,21 @@
 
 #include <stdbool.h>
 
+#include "http/hooks.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "http/router.h"
 
-/* Resolves a session token into the caller. Returns false with rep set (401 for an
- * unknown or expired token, 503 when the database is down). */
-bool session_resolve(const char *token, struct caller *caller, struct reply *rep);
+/* routes.c: the service's route table, and the handlers among it that take a file as it is
+ * (req->file, up to FILE_BODY_LIMIT bytes) instead of a JSON object. */
+extern const struct route ROUTES[];
+extern const size_t ROUTE_COUNT;
+extern const handler_fn FILE_HANDLERS[];
+extern const size_t FILE_HANDLER_COUNT;
+
+/* session.c: the caller a session token belongs to (the server's authenticate hook). A
+ * token that is not well formed is AUTH_UNKNOWN without asking the database. */
+enum auth_result session_authenticate(const char *token, struct caller *caller);
 
 /* ops.c */
 void ops_healthz(struct request *req, struct reply *rep);

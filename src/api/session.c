@@ -54,36 +54,39 @@ static void idle_minutes_text(char out[16])
     snprintf(out, 16, "%u", techpool_config.session_idle_minutes);
 }
 
-bool session_resolve(const char *token, struct caller *caller, struct reply *rep)
+enum auth_result session_authenticate(const char *token, struct caller *caller)
 {
-    if (!session_token_well_formed(token)) {
-        reply_problem(rep, 401, "unauthenticated", "the session token is not valid");
-        return false;
-    }
+    if (!session_token_well_formed(token))
+        return AUTH_UNKNOWN;
     char hash[SESSION_HASH_TEXT];
     session_token_hash(token, hash);
     char idle[16];
     idle_minutes_text(idle);
     const char *params[] = { hash, idle };
-    PGresult *res = api_db_exec(rep, &RESOLVE, 2, params);
-    if (res == NULL)
-        return false;
-    bool found = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0);
-    if (found) {
-        *caller = (struct caller){ 0 };
-        caller->user_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-        caller->role = role_from_name(PQgetvalue(res, 0, 1));
-        caller->institution_id = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-        caller->enterprise_id = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
-        snprintf(caller->province, sizeof caller->province, "%s", PQgetvalue(res, 0, 4));
-        snprintf(caller->user_id_text, sizeof caller->user_id_text, "%lld",
-                 (long long)caller->user_id);
-        found = caller->role != 0;
+    enum db_status status;
+    PGresult *res = db_exec_retrying(&RESOLVE, 2, params, &status);
+    if (status != DB_OK) {
+        if (status == DB_FAILED)
+            fprintf(stderr, "{\"event\":\"database_error\",\"sqlstate\":\"%s\"}\n",
+                    db_sqlstate(res));
+        PQclear(res);
+        return AUTH_UNAVAILABLE;
+    }
+    struct caller found = { 0 };
+    if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
+        found.user_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        found.role = role_from_name(PQgetvalue(res, 0, 1));
+        found.institution_id = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+        found.enterprise_id = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+        snprintf(found.province, sizeof found.province, "%s", PQgetvalue(res, 0, 4));
+        snprintf(found.user_id_text, sizeof found.user_id_text, "%lld",
+                 (long long)found.user_id);
     }
     PQclear(res);
-    if (!found)
-        reply_problem(rep, 401, "unauthenticated", "the session has ended; sign in again");
-    return found;
+    if (found.role == 0)
+        return AUTH_UNKNOWN;
+    *caller = found;
+    return AUTH_OK;
 }
 
 /* Sets the session cookie to token, or clears it. */

@@ -1,5 +1,5 @@
-/* session: signing in and out, and who is signed in (session_resolve, which turns a token into
- * the caller for every request, is declared in api/api.h). */
+/* session: signing in and out, and who is signed in (session_authenticate, which turns a token
+ * into the caller for every request, is declared in api/api.h). */
 #ifndef TECHPOOL_SESSION_H
 #define TECHPOOL_SESSION_H
 

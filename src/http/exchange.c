@@ -10,10 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api/api.h"
-#include "config.h"
-#include "db/change_feed.h"
-#include "db/db.h"
 #include "http/metrics.h"
 #include "http/reply_cache.h"
 #include "http/router.h"
@@ -56,26 +52,38 @@ static void request_id_next(char out[33])
     sodium_bin2hex(out, 33, id, sizeof id);
 }
 
+/* Whether route takes a file as it is rather than a JSON object. */
+static bool route_takes_file(const struct server_hooks *hooks, const struct route *route)
+{
+    for (size_t i = 0; i < hooks->file_handler_count; i++)
+        if (hooks->file_handlers[i] == route->handler)
+            return true;
+    return false;
+}
+
 /* The body limit of the route a request goes to: files are larger than JSON objects. */
-static size_t body_limit_of(const char *method, const char *url)
+static size_t body_limit_of(const struct server_hooks *hooks, const char *method,
+                            const char *url)
 {
     if (strcmp(method, "POST") != 0)
         return BODY_LIMIT;
     const struct route *route = NULL;
     struct request scratch = { 0 };
     char allow[64];
-    return router_match(ROUTES, ROUTE_COUNT, method, url, &route, &scratch, allow,
-                        sizeof allow) == ROUTE_FOUND && route_takes_file(route)
+    return router_match(hooks->routes, hooks->route_count, method, url, &route, &scratch, allow,
+                        sizeof allow) == ROUTE_FOUND && route_takes_file(hooks, route)
                ? FILE_BODY_LIMIT
                : BODY_LIMIT;
 }
 
-struct exchange *exchange_new(struct MHD_Connection *conn, const char *method, const char *url,
+struct exchange *exchange_new(const struct exchange_settings *settings,
+                              struct MHD_Connection *conn, const char *method, const char *url,
                               uint64_t started_micros)
 {
     struct exchange *x = calloc(1, sizeof *x);
     if (x == NULL)
         return NULL;
+    x->settings = settings;
     x->conn = conn;
     x->started_micros = started_micros;
     x->route_index = METRICS_ROUTE_UNMATCHED;
@@ -95,7 +103,7 @@ struct exchange *exchange_new(struct MHD_Connection *conn, const char *method, c
             targets[k][j++] = (*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x7F) ? '?' : (char)*p;
         targets[k][j] = '\0';
     }
-    x->body_limit = body_limit_of(method, url);
+    x->body_limit = body_limit_of(settings->hooks, method, url);
     x->api = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0 ||
              strcmp(url, "/readyz") == 0 || strcmp(url, "/metrics") == 0;
     return x;
@@ -289,36 +297,41 @@ static bool is_unsafe(const char *method)
 static bool identify_caller(struct exchange *x)
 {
     const char *token = NULL;
-    if (bearer_token(x, &token))
-        return session_resolve(token, &x->req.caller, &x->rep);
-    token = MHD_lookup_connection_value(x->conn, MHD_COOKIE_KIND, "techpool_session");
-    if (token == NULL || token[0] == '\0')
-        return true;
-    if (is_unsafe(x->req.method)) {
-        const char *origin = header(x, "Origin");
-        const char *site = header(x, "Sec-Fetch-Site");
-        if ((origin != NULL && strcmp(origin, techpool_config.public_origin) != 0) ||
-            (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)) {
-            reply_problem(&x->rep, 403, "forbidden", "cross-origin request refused");
-            return false;
+    bool bearer = bearer_token(x, &token);
+    if (!bearer) {
+        token = MHD_lookup_connection_value(x->conn, MHD_COOKIE_KIND, "techpool_session");
+        if (token == NULL || token[0] == '\0')
+            return true;
+        if (is_unsafe(x->req.method)) {
+            const char *origin = header(x, "Origin");
+            const char *site = header(x, "Sec-Fetch-Site");
+            if ((origin != NULL && strcmp(origin, x->settings->public_origin) != 0) ||
+                (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)) {
+                reply_problem(&x->rep, 403, "forbidden", "cross-origin request refused");
+                return false;
+            }
         }
     }
-    struct reply ignored = { 0 };
-    bool known = session_resolve(token, &x->req.caller, &ignored);
-    bool unavailable = ignored.status == 503;
-    reply_release(&ignored);
-    if (unavailable) {
-        reply_problem(&x->rep, 503, "unavailable", "the database is not available");
+    enum auth_result known = x->settings->hooks->authenticate(token, &x->req.caller);
+    if (known == AUTH_OK)
+        return true;
+    if (known == AUTH_UNKNOWN && !bearer) {
+        x->req.caller = (struct caller){ .role = ROLE_ANONYMOUS }; /* stale cookie: anonymous */
+        return true;
+    }
+    if (known == AUTH_UNKNOWN) {
+        reply_problem(&x->rep, 401, "unauthenticated",
+                      "the session token is not valid or the session has ended; sign in again");
         return false;
     }
-    if (!known)
-        x->req.caller = (struct caller){ .role = ROLE_ANONYMOUS }; /* stale cookie: anonymous */
-    return true;
+    reply_problem(&x->rep, 503, "unavailable", "the session cannot be checked now; try again");
+    reply_header_add(&x->rep, "Retry-After", "1");
+    return false;
 }
 
 static bool read_body(struct exchange *x, const struct route *route)
 {
-    if (route_takes_file(route)) {
+    if (route_takes_file(x->settings->hooks, route)) {
         x->req.content_type = header(x, "Content-Type");
         x->req.file = x->body;
         x->req.file_len = x->body_len;
@@ -417,11 +430,12 @@ static bool cache_control_asks(const struct exchange *x, const char *directive)
  * pool has not changed since the reply was kept, and kept for the next reader otherwise. */
 static void run_handler(struct exchange *x, const struct route *route)
 {
+    const struct server_hooks *hooks = x->settings->hooks;
     struct cache_key key;
     uint64_t generation = 0;
     bool keep = route->pool == POOL_READ && x->req.caller.role == ROLE_ANONYMOUS &&
                 !cache_control_asks(x, "no-store") && cache_key_build(x, &key) &&
-                (generation = change_feed_generation()) != 0;
+                (generation = hooks->pool_generation()) != 0;
     if (keep && !cache_control_asks(x, "no-cache") &&
         reply_cache_get(key.text, key.len, generation, &x->rep))
         return;
@@ -429,19 +443,20 @@ static void run_handler(struct exchange *x, const struct route *route)
     if (keep)
         reply_cache_put(key.text, key.len, generation, &x->rep);
     if (route->pool == POOL_CHANGE && x->rep.status >= 200 && x->rep.status < 300)
-        change_feed_bump();
+        hooks->pool_changed();
 }
 
 void exchange_dispatch(struct exchange *x)
 {
+    const struct server_hooks *hooks = x->settings->hooks;
     if (x->body_too_large) {
         exchange_reply_too_large(x);
         return;
     }
     const struct route *route = NULL;
     char allow[64];
-    enum route_match match = router_match(ROUTES, ROUTE_COUNT, x->req.method, x->req.path,
-                                          &route, &x->req, allow, sizeof allow);
+    enum route_match match = router_match(hooks->routes, hooks->route_count, x->req.method,
+                                          x->req.path, &route, &x->req, allow, sizeof allow);
     if (match == ROUTE_NO_PATH) {
         bool get = strcmp(x->req.method, "GET") == 0 || strcmp(x->req.method, "HEAD") == 0;
         if (x->api) {
@@ -459,7 +474,7 @@ void exchange_dispatch(struct exchange *x)
         reply_header_add(&x->rep, "Allow", allow);
         return;
     }
-    x->route_index = (size_t)(route - ROUTES);
+    x->route_index = (size_t)(route - hooks->routes);
     x->req.route_pattern = route->pattern;
     if (!read_body(x, route) || !read_headers(x))
         return;
@@ -473,8 +488,8 @@ void exchange_dispatch(struct exchange *x)
         return;
     }
     run_handler(x, route);
-    /* a handler must never leave a transaction open on the thread's connection */
-    db_end_open_transaction();
+    /* whatever a handler must not leave behind (an open transaction) is ended here */
+    hooks->after_request();
     if (x->rep.status == 0 && x->rep.job == NULL)
         reply_problem(&x->rep, 500, "internal", "the request was not answered");
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "domain/utf8.h"
+#include "http/hooks.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/static_files.h"
@@ -15,7 +16,14 @@
 #define BODY_LIMIT (1024 * 1024)
 #define FILE_BODY_LIMIT (10 * 1024 * 1024)
 
+/* What every exchange is served with, the same for all (set up by server_run). */
+struct exchange_settings {
+    const struct server_hooks *hooks;
+    const char *public_origin;         /* unsafe requests with the session cookie come from it */
+};
+
 struct exchange {
+    const struct exchange_settings *settings;
     struct MHD_Connection *conn;
     struct request req;
     struct reply rep;
@@ -35,7 +43,8 @@ struct exchange {
     char log_path[256];
 };
 
-struct exchange *exchange_new(struct MHD_Connection *conn, const char *method, const char *url,
+struct exchange *exchange_new(const struct exchange_settings *settings,
+                              struct MHD_Connection *conn, const char *method, const char *url,
                               uint64_t started_micros);
 void exchange_free(struct exchange *x);
 

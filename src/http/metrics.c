@@ -6,13 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/change_feed.h"
-#include "db/db.h"
 #include "http/deadline.h"
 #include "http/reply_cache.h"
 #include "http/router.h"
 #include "http/server.h"
-#include "mail/delivery.h"
 
 #define ROUTES_MAX 128
 #define ROUTE_SLOTS (ROUTES_MAX + 2) /* + static, unmatched */
@@ -30,6 +27,12 @@ static atomic_ullong requests[ROUTE_SLOTS][STATUS_SLOTS];
 static atomic_ullong latency_buckets[BUCKET_COUNT + 1];
 static atomic_ullong latency_micros_sum;
 static atomic_ullong errors_total;
+static const struct server_hooks *hooks;
+
+void metrics_configure(const struct server_hooks *configured)
+{
+    hooks = configured;
+}
 
 static size_t route_slot(size_t route_index)
 {
@@ -65,9 +68,9 @@ static const char *slot_label(size_t slot, char *buf, size_t size)
 {
     if (slot == ROUTES_MAX)
         return "static";
-    if (slot == ROUTES_MAX + 1 || slot >= ROUTE_COUNT)
+    if (slot == ROUTES_MAX + 1 || hooks == NULL || slot >= hooks->route_count)
         return "unmatched";
-    snprintf(buf, size, "%s %s", ROUTES[slot].method, ROUTES[slot].pattern);
+    snprintf(buf, size, "%s %s", hooks->routes[slot].method, hooks->routes[slot].pattern);
     return buf;
 }
 
@@ -113,16 +116,10 @@ char *metrics_render(size_t *len)
     fprintf(out, "# HELP techpool_http_errors_total Replies with a 5xx status.\n"
                  "# TYPE techpool_http_errors_total counter\n"
                  "techpool_http_errors_total %llu\n", atomic_load(&errors_total));
-    fprintf(out, "# HELP techpool_db_connections_in_use Database connections running a statement.\n"
-                 "# TYPE techpool_db_connections_in_use gauge\n"
-                 "techpool_db_connections_in_use %d\n"
-                 "# HELP techpool_db_connections_open Database connections open.\n"
-                 "# TYPE techpool_db_connections_open gauge\n"
-                 "techpool_db_connections_open %d\n"
-                 "# HELP techpool_http_requests_in_flight Requests received and not yet answered.\n"
+    fprintf(out, "# HELP techpool_http_requests_in_flight Requests received and not yet answered.\n"
                  "# TYPE techpool_http_requests_in_flight gauge\n"
                  "techpool_http_requests_in_flight %d\n",
-            db_pool_in_use(), db_pool_open(), server_requests_in_flight());
+            server_requests_in_flight());
     fprintf(out, "# HELP techpool_http_connections_open HTTP connections open.\n"
                  "# TYPE techpool_http_connections_open gauge\n"
                  "techpool_http_connections_open %u\n"
@@ -132,16 +129,6 @@ char *metrics_render(size_t *len)
                  "techpool_http_slow_connections_closed_total %llu\n",
             deadline_connections_open(), DEADLINE_HEADERS_SECONDS,
             DEADLINE_BODY_MIN_BYTES_PER_SECOND, deadline_closed_total());
-    fprintf(out, "# HELP techpool_mail_queued E-mails in the outbox waiting to be sent.\n"
-                 "# TYPE techpool_mail_queued gauge\n"
-                 "techpool_mail_queued %lld\n"
-                 "# HELP techpool_mail_sent E-mails sent from the outbox.\n"
-                 "# TYPE techpool_mail_sent gauge\n"
-                 "techpool_mail_sent %lld\n"
-                 "# HELP techpool_mail_failed E-mails given up after 24 hours of retries.\n"
-                 "# TYPE techpool_mail_failed gauge\n"
-                 "techpool_mail_failed %lld\n",
-            mail_queued(), mail_sent_total(), mail_failed_total());
     fprintf(out, "# HELP techpool_reply_cache_hits_total Anonymous pool reads from the cache.\n"
                  "# TYPE techpool_reply_cache_hits_total counter\n"
                  "techpool_reply_cache_hits_total %llu\n"
@@ -150,16 +137,10 @@ char *metrics_render(size_t *len)
                  "techpool_reply_cache_misses_total %llu\n"
                  "# HELP techpool_reply_cache_bytes Bytes of replies kept.\n"
                  "# TYPE techpool_reply_cache_bytes gauge\n"
-                 "techpool_reply_cache_bytes %zu\n"
-                 "# HELP techpool_change_feed_listening 1 while pool changes are heard.\n"
-                 "# TYPE techpool_change_feed_listening gauge\n"
-                 "techpool_change_feed_listening %d\n"
-                 "# HELP techpool_pool_generation Pool changes heard or made, 0 unheard.\n"
-                 "# TYPE techpool_pool_generation gauge\n"
-                 "techpool_pool_generation %llu\n",
-            reply_cache_hits(), reply_cache_misses(), reply_cache_bytes(),
-            change_feed_listening() ? 1 : 0,
-            (unsigned long long)change_feed_generation());
+                 "techpool_reply_cache_bytes %zu\n",
+            reply_cache_hits(), reply_cache_misses(), reply_cache_bytes());
+    if (hooks != NULL)
+        hooks->metrics_append(out);
     if (fclose(out) != 0) {
         free(text);
         return NULL;

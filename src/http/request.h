@@ -41,9 +41,9 @@ struct request {
     char id_text[REQUEST_MAX_CAPTURES][24];
     size_t id_count;
     json_t *body;                       /* parsed JSON object, or NULL when none */
-    const char *file;                   /* file routes (FILE_HANDLERS): the body as sent, or NULL */
+    const char *file;                   /* file routes (hooks.h): the body as sent, or NULL */
     size_t file_len;
-    const char *content_type;           /* file routes (FILE_HANDLERS): the header, or NULL */
+    const char *content_type;           /* file routes (hooks.h): the header, or NULL */
     struct caller caller;
     const char *idempotency_key;        /* NULL when absent */
     const char *if_match;               /* NULL when absent */

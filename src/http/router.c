@@ -89,11 +89,3 @@ enum route_match router_match(const struct route *routes, size_t count, const ch
     }
     return ROUTE_NO_METHOD;
 }
-
-bool route_takes_file(const struct route *route)
-{
-    for (size_t i = 0; i < FILE_HANDLER_COUNT; i++)
-        if (FILE_HANDLERS[i] == route->handler)
-            return true;
-    return false;
-}

@@ -36,15 +36,4 @@ enum route_match router_match(const struct route *routes, size_t count, const ch
 /* Parses a positive decimal id without sign or leading zeros; false otherwise. */
 bool router_parse_id(const char *text, size_t len, int64_t *out);
 
-/* The service's route table (src/api/routes.c). */
-extern const struct route ROUTES[];
-extern const size_t ROUTE_COUNT;
-/* The handlers among them that take a file as it is (req->file, up to FILE_BODY_LIMIT bytes)
- * instead of a JSON object (src/api/routes.c). */
-extern const handler_fn FILE_HANDLERS[];
-extern const size_t FILE_HANDLER_COUNT;
-
-/* Whether route takes a file (one of FILE_HANDLERS). */
-bool route_takes_file(const struct route *route);
-
 #endif

@@ -19,8 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/api.h"
-#include "db/db.h"
 #include "http/deadline.h"
 #include "http/deferred.h"
 #include "http/exchange.h"
@@ -152,15 +150,15 @@ static void hand_over_listen_queue(struct MHD_Daemon *daemon, MHD_socket listen_
     }
 }
 
+/* cls: the exchange settings (server_run). */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
 {
-    (void)cls;
     (void)version;
     struct exchange *x = *con_cls;
     if (x == NULL) {
-        x = exchange_new(conn, method, url, monotonic_micros());
+        x = exchange_new(cls, conn, method, url, monotonic_micros());
         if (x == NULL)
             return MHD_NO;
         *con_cls = x;
@@ -310,8 +308,14 @@ static void wait_for_drain(void)
     }
 }
 
-int server_run(const struct config *cfg)
+/* Static: the worker threads of a daemon left running (an export that would not stop) may read
+ * them until the process exits. */
+static struct exchange_settings settings;
+
+int server_run(const struct config *cfg, const struct server_hooks *hooks)
 {
+    settings = (struct exchange_settings){ .hooks = hooks, .public_origin = cfg->public_origin };
+    metrics_configure(hooks);
     struct sockaddr_storage addr;
     if (!resolve_listen(cfg, &addr)) {
         fprintf(stderr, "techpool: cannot resolve listen address %s\n", cfg->listen_host);
@@ -338,7 +342,7 @@ int server_run(const struct config *cfg)
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *daemon = MHD_start_daemon(
-        flags, (uint16_t)cfg->listen_port, NULL, NULL, on_request, NULL,
+        flags, (uint16_t)cfg->listen_port, NULL, NULL, on_request, &settings,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
         MHD_OPTION_CONNECTION_LIMIT, cfg->connection_limit,

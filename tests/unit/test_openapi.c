@@ -7,6 +7,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "api/api.h"
 #include "api/openapi.h"
 #include "http/router.h"
 
