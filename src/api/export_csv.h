@@ -10,9 +10,13 @@
 #include "http/reply.h"
 #include "http/request.h"
 
-/* The export's rows (export_trial_rows, 16 text columns in the contract's order) behind a cursor
- * in one read-only snapshot on a dedicated connection. NULL with the problem in rep on failure. */
-struct db_cursor *export_rows_open(const struct stats_filter *filter, struct reply *rep);
+/* The rows the actor (stats_actor) may export under filter (export_trial_rows, 16 text columns
+ * in the contract's order) behind a cursor in one read-only snapshot on a dedicated connection,
+ * as the database decides them (api_export_trials): filter->province becomes the province the
+ * rows cover (a province_admin's own when it named none). NULL with the problem in rep on
+ * failure, a refusal included. */
+struct db_cursor *export_rows_open(const char *actor, struct stats_filter *filter,
+                                   struct reply *rep);
 
 /* Adds Content-Disposition: attachment; filename="trials-ZJ-2026-01-01_2026-06-30.<extension>",
  * each part present only when filtered ("trials-all.<extension>" without a filter). */

@@ -340,17 +340,19 @@ static bool stats_read(const char *actor, const struct stats_filter *filter,
 /* What the workbook's job needs, copied out of the request: the job runs on a thread of its
  * own after the handler has returned (src/http/deferred.c). */
 struct xlsx_job {
-    struct stats_filter filter;   /* from and to point into the buffers below */
+    struct stats_filter filter;   /* from and to point into the buffers below; the province
+                                   * becomes the one the rows cover once they are opened */
     char from[16];
     char to[16];
     char actor[24];
 };
 
 /* Reads the trials and the statistics in one snapshot, writes the workbook to a temporary file
- * and answers with a stream of it. */
+ * and answers with a stream of it. The database decides what the caller may see: a refusal is
+ * the job's answer. */
 static void xlsx_build(void *ctx, struct reply *rep)
 {
-    const struct xlsx_job *job = ctx;
+    struct xlsx_job *job = ctx;
     struct db_cursor *cursor = NULL;
     json_t *summary = NULL;
     json_t *flows = NULL;
@@ -360,8 +362,8 @@ static void xlsx_build(void *ctx, struct reply *rep)
     const char *env_tmpdir = getenv("TMPDIR");
     snprintf(tmpdir, sizeof tmpdir, "%s",
              env_tmpdir != NULL && env_tmpdir[0] != '\0' ? env_tmpdir : "/tmp");
-    cursor = export_rows_open(&job->filter, rep);
     const char *actor = job->actor[0] != '\0' ? job->actor : NULL;
+    cursor = export_rows_open(actor, &job->filter, rep);
     if (cursor == NULL || !stats_read(actor, &job->filter, cursor, &summary, &flows, rep))
         goto out;
     snprintf(path, sizeof path, "%s/techpool-trials-XXXXXX", tmpdir);
@@ -395,7 +397,7 @@ out:
 void export_trials_xlsx(struct request *req, struct reply *rep)
 {
     struct stats_filter filter;
-    if (!stats_filter_parse(req, &filter, rep) || !stats_filter_scope(req, &filter, rep))
+    if (!stats_filter_parse(req, &filter, rep))
         return;
     struct xlsx_job *job = calloc(1, sizeof *job);
     if (job == NULL) {

@@ -27,9 +27,6 @@ static const struct statement REGIONS = {
 static const struct statement RETURNS = {
     "stats_returns", "SELECT api_stats_returns($1::bigint, $2::date, $3::date, $4::text)"
 };
-static const struct statement SCOPE = {
-    "stats_scope", "SELECT stats_scope($1::bigint, $2::text)"
-};
 
 static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH" };
 
@@ -82,22 +79,6 @@ bool stats_filter_parse(const struct request *req, struct stats_filter *filter,
     if (province != NULL)
         snprintf(filter->province, sizeof filter->province, "%s", province);
     return true;
-}
-
-bool stats_filter_scope(const struct request *req, struct stats_filter *filter,
-                        struct reply *rep)
-{
-    const char *params[] = { stats_actor(req), filter->province[0] ? filter->province : NULL };
-    PGresult *res = api_db_exec(rep, &SCOPE, 2, params);
-    if (res == NULL)
-        return false;
-    bool ok = PQntuples(res) == 1;
-    if (ok && !PQgetisnull(res, 0, 0))
-        snprintf(filter->province, sizeof filter->province, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    if (!ok)
-        reply_problem(rep, 500, "internal", "the scope check returned no row");
-    return ok;
 }
 
 static void stats_answer(const struct request *req, struct reply *rep, const struct statement *st)

@@ -18,11 +18,6 @@ struct stats_filter {
  * writes 422 naming the parameter into rep and returns false. The strings live as long as req. */
 bool stats_filter_parse(const struct request *req, struct stats_filter *filter,
                         struct reply *rep);
-/* Narrows filter to what the caller may see (a province_admin: its own province; another one is
- * 403), as the database decides it (stats_scope). On refusal writes the problem into rep and
- * returns false. */
-bool stats_filter_scope(const struct request *req, struct stats_filter *filter,
-                        struct reply *rep);
 /* The caller as the SQL functions' p_actor: the user id as text, NULL when anonymous. */
 const char *stats_actor(const struct request *req);
 

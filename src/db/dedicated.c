@@ -7,10 +7,9 @@
 
 #include "config.h"
 
-#define CURSOR_NAME "export_rows"
-
 struct db_cursor {
     PGconn *conn;
+    char *name;   /* the cursor's name quoted as an identifier (PQfreemem) */
 };
 
 static void notice_ignore(void *arg, const PGresult *res)
@@ -43,10 +42,9 @@ PGconn *db_connect_dedicated(const char *application_name)
 }
 
 /* Runs a command; true when it succeeded. On failure keeps the result in *failure when asked. */
-static bool command_ok(PGconn *conn, const char *sql, int nparams, const char *const *params,
-                       enum db_status *status, PGresult **failure)
+static bool command_ok(PGconn *conn, const char *sql, enum db_status *status, PGresult **failure)
 {
-    PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    PGresult *res = PQexec(conn, sql);
     *status = res != NULL ? db_status_of(res) : DB_UNAVAILABLE;
     if (*status == DB_OK || failure == NULL)
         PQclear(res);
@@ -56,33 +54,37 @@ static bool command_ok(PGconn *conn, const char *sql, int nparams, const char *c
 }
 
 struct db_cursor *db_cursor_open(const char *sql, int nparams, const char *const *params,
-                                 enum db_status *status, PGresult **failure)
+                                 enum db_status *status, PGresult **result)
 {
-    *failure = NULL;
+    *result = NULL;
     *status = DB_UNAVAILABLE;
     struct db_cursor *cursor = calloc(1, sizeof *cursor);
-    char *declare = NULL;
     if (cursor == NULL)
         goto fail;
     cursor->conn = db_connect_dedicated("techpool-export");
     if (cursor->conn == NULL)
         goto fail;
-    if (asprintf(&declare, "DECLARE " CURSOR_NAME " NO SCROLL CURSOR FOR %s", sql) < 0) {
-        declare = NULL;
+    /* the whole result is read: plan for total time, as COPY would, not for the first rows */
+    if (!command_ok(cursor->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", status,
+                    result) ||
+        !command_ok(cursor->conn, "SET LOCAL cursor_tuple_fraction = 1.0", status, result))
+        goto fail;
+    *result = PQexecParams(cursor->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    *status = *result != NULL ? db_status_of(*result) : DB_UNAVAILABLE;
+    if (*status != DB_OK)
+        goto fail;
+    if (PQntuples(*result) != 1 || PQnfields(*result) < 1 || PQgetisnull(*result, 0, 0)) {
         *status = DB_FAILED;
         goto fail;
     }
-    /* the whole result is read: plan for total time, as COPY would, not for the first rows */
-    if (!command_ok(cursor->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
-                    status, failure) ||
-        !command_ok(cursor->conn, "SET LOCAL cursor_tuple_fraction = 1.0", 0, NULL, status,
-                    failure) ||
-        !command_ok(cursor->conn, declare, nparams, params, status, failure))
+    cursor->name = PQescapeIdentifier(cursor->conn, PQgetvalue(*result, 0, 0),
+                                      (size_t)PQgetlength(*result, 0, 0));
+    if (cursor->name == NULL) {
+        *status = DB_FAILED;
         goto fail;
-    free(declare);
+    }
     return cursor;
 fail:
-    free(declare);
     db_cursor_close(cursor);
     return NULL;
 }
@@ -95,8 +97,10 @@ PGresult *db_cursor_query(struct db_cursor *cursor, const char *sql, int nparams
 
 PGresult *db_cursor_fetch(struct db_cursor *cursor, int rows)
 {
-    char fetch[64];
-    snprintf(fetch, sizeof fetch, "FETCH FORWARD %d FROM " CURSOR_NAME, rows);
+    char fetch[256];
+    int len = snprintf(fetch, sizeof fetch, "FETCH FORWARD %d FROM %s", rows, cursor->name);
+    if (len < 0 || (size_t)len >= sizeof fetch)
+        return NULL;
     PGresult *res = PQexec(cursor->conn, fetch);
     if (res != NULL && PQresultStatus(res) != PGRES_TUPLES_OK) {
         PQclear(res);
@@ -109,6 +113,7 @@ void db_cursor_close(struct db_cursor *cursor)
 {
     if (cursor == NULL)
         return;
+    PQfreemem(cursor->name);
     PQfinish(cursor->conn);
     free(cursor);
 }

@@ -15,11 +15,14 @@ PGconn *db_connect_dedicated(const char *application_name);
 
 struct db_cursor;
 
-/* Connects, begins the read-only snapshot and declares a cursor for sql (text parameters,
- * NULL = SQL NULL). Returns NULL with *status set on failure (the result, when there is one,
- * in *failure for the caller to map and PQclear; else *failure is NULL). */
+/* Connects, begins the read-only snapshot and runs sql (text parameters, NULL = SQL NULL): a
+ * call of a function that opens a cursor and returns one row, the cursor's name (a refcursor)
+ * in its first column, so that the function, not the caller, decides what the cursor may read.
+ * *result is that row, for the caller to read its other columns; on failure the failed result
+ * (NULL when there is none). The caller PQclears *result either way. Returns NULL with *status
+ * set on failure. */
 struct db_cursor *db_cursor_open(const char *sql, int nparams, const char *const *params,
-                                 enum db_status *status, PGresult **failure);
+                                 enum db_status *status, PGresult **result);
 /* Runs another statement in the cursor's snapshot. Returns the result (PQclear it), or NULL
  * when the connection is gone; check db_status_of on it. */
 PGresult *db_cursor_query(struct db_cursor *cursor, const char *sql, int nparams,

@@ -1,9 +1,9 @@
 /* test_exports: the trials exports — CSV parsed back with an RFC 4180 parser and compared with the
  * database (byte-order mark, CRLF, formula guard also behind a line feed or spaces, Chinese), the
  * same rows as the statistics under every filter, the attachment names, the Excel workbook's
- * sheets and typed cells, the refusals, a database failure mid-export that must end the response
- * visibly broken, and a daemon with one worker thread that answers others while a workbook is
- * being built. */
+ * sheets and typed cells, the refusals (decided by the SQL functions themselves, also when called
+ * straight), a database failure mid-export that must end the response visibly broken, and a
+ * daemon with one worker thread that answers others while a workbook is being built. */
 #include <check.h>
 #include <curl/curl.h>
 #include <pthread.h>
@@ -368,6 +368,126 @@ START_TEST(exports_are_refused_outside_the_callers_scope)
 END_TEST
 
 /* ---------------------------------------------------------------------------------------------
+ * The scope as the database decides it, asked straight, with no daemon in between: users 101 and
+ * 102 are the province_admins of ZJ and SH, 103 and 104 staff of a ZJ enterprise and institution
+ * (tests/api/stats_fixture.sql). */
+
+#define ADMIN_ID "(SELECT id FROM users WHERE email = '" HARNESS_ADMIN_EMAIL "')"
+
+/* Runs sql on the test database; the SQLSTATE it failed with, "" when it ran (static buffer). */
+static const char *sql_refusal(const char *sql)
+{
+    static char state[8];
+    PGresult *res = PQexec(harness_db(), sql);
+    const char *code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    snprintf(state, sizeof state, "%s", code != NULL ? code : "");
+    PQclear(res);
+    return state;
+}
+
+/* Opens the export cursor of an actor in a transaction of the test database and fetches every
+ * row from it; *province is the province it covers ("" for all). The caller PQclears. */
+static PGresult *export_cursor_rows(const char *actor, const char *province_asked,
+                                    char province[3])
+{
+    PGconn *db = harness_db();
+    PGresult *res = PQexec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    ck_assert_int_eq(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT rows, province FROM api_export_trials(%s, NULL, NULL, %s)",
+             actor, province_asked);
+    res = PQexec(db, sql);
+    ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(db));
+    ck_assert_int_eq(PQntuples(res), 1);
+    snprintf(province, 3, "%s", PQgetvalue(res, 0, 1));
+    char *name = PQescapeIdentifier(db, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
+    PQclear(res);
+    snprintf(sql, sizeof sql, "FETCH ALL FROM %s", name);
+    PQfreemem(name);
+    PGresult *rows = PQexec(db, sql);
+    ck_assert_msg(PQresultStatus(rows) == PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(db));
+    res = PQexec(db, "COMMIT");
+    ck_assert_int_eq(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    return rows;
+}
+
+START_TEST(export_rows_in_sql_are_only_the_actors_province)
+{
+    ck_assert_str_eq(harness_sql("SELECT count(*) FROM export_trial_rows(101, NULL, NULL, 'ZJ')"),
+                     "6");
+    ck_assert_str_eq(harness_sql("SELECT count(*) FROM export_trial_rows(101, NULL, NULL, 'ZJ') "
+                                 "WHERE 'ZJ' NOT IN (institution_province, enterprise_province)"),
+                     "0");
+    ck_assert_str_eq(harness_sql("SELECT count(*) FROM export_trial_rows(" ADMIN_ID
+                                 ", NULL, NULL, NULL)"),
+                     "12");
+    /* the version without an actor is gone */
+    ck_assert_str_eq(harness_sql("SELECT count(*) FROM pg_proc "
+                                 "WHERE proname = 'export_trial_rows'"),
+                     "1");
+    ck_assert_ptr_null(harness_sql("SELECT to_regprocedure("
+                                   "'export_trial_rows(date, date, text)')"));
+}
+END_TEST
+
+START_TEST(export_rows_in_sql_refuse_anyone_outside_the_scope)
+{
+    static const struct {
+        const char *call;
+        const char *state;
+    } cases[] = {
+        { "export_trial_rows(101, NULL, NULL, 'SH')", "TP403" },   /* another province */
+        { "export_trial_rows(101, NULL, NULL, NULL)", "TP403" },   /* every province */
+        { "export_trial_rows(102, NULL, NULL, 'ZJ')", "TP403" },
+        { "export_trial_rows(103, NULL, NULL, NULL)", "TP403" },   /* enterprise staff */
+        { "export_trial_rows(103, NULL, NULL, 'ZJ')", "TP403" },
+        { "export_trial_rows(104, NULL, NULL, 'ZJ')", "TP403" },   /* institution staff */
+        { "export_trial_rows(NULL, NULL, NULL, NULL)", "TP401" },  /* no one signed in */
+        /* refused before any trial is read: also when none is in the range */
+        { "export_trial_rows(101, '2030-01-01', NULL, 'SH')", "TP403" },
+        { "export_trial_rows(103, '2030-01-01', NULL, NULL)", "TP403" },
+        /* the cursor behind both endpoints refuses when it is opened */
+        { "api_export_trials(101, NULL, NULL, 'SH')", "TP403" },
+        { "api_export_trials(103, NULL, NULL, NULL)", "TP403" },
+        { "api_export_trials(104, '2030-01-01', NULL, NULL)", "TP403" },
+        { "api_export_trials(NULL, NULL, NULL, NULL)", "TP401" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "SELECT * FROM %s", cases[i].call);
+        const char *state = sql_refusal(sql);
+        ck_assert_msg(strcmp(state, cases[i].state) == 0, "%s: SQLSTATE \"%s\", expected %s",
+                      cases[i].call, state, cases[i].state);
+    }
+}
+END_TEST
+
+START_TEST(export_cursor_in_sql_narrows_a_province_admin_to_its_own)
+{
+    char province[3];
+    PGresult *rows = export_cursor_rows("101", "NULL", province);
+    ck_assert_str_eq(province, "ZJ");
+    ck_assert_int_eq(PQntuples(rows), 6);
+    for (int row = 0; row < PQntuples(rows); row++)
+        ck_assert_msg(strcmp(PQgetvalue(rows, row, 5), "ZJ") == 0 ||
+                          strcmp(PQgetvalue(rows, row, 8), "ZJ") == 0,
+                      "trial %s (%s -> %s) is not ZJ's", PQgetvalue(rows, row, 0),
+                      PQgetvalue(rows, row, 5), PQgetvalue(rows, row, 8));
+    PQclear(rows);
+    rows = export_cursor_rows("102", "'SH'", province);
+    ck_assert_str_eq(province, "SH");
+    ck_assert_int_eq(PQntuples(rows), 5);
+    PQclear(rows);
+    rows = export_cursor_rows(ADMIN_ID, "NULL", province);
+    ck_assert_str_eq(province, "");
+    ck_assert_int_eq(PQntuples(rows), 12);
+    PQclear(rows);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------------------------------
  * Excel */
 
 /* Saves the workbook of query and returns the text of one member of it (caller frees). */
@@ -714,6 +834,9 @@ int main(void)
     tcase_add_test(tc, csv_holds_the_same_trials_as_the_statistics_under_every_filter);
     tcase_add_test(tc, csv_attachment_name_carries_the_filter);
     tcase_add_test(tc, exports_are_refused_outside_the_callers_scope);
+    tcase_add_test(tc, export_rows_in_sql_are_only_the_actors_province);
+    tcase_add_test(tc, export_rows_in_sql_refuse_anyone_outside_the_scope);
+    tcase_add_test(tc, export_cursor_in_sql_narrows_a_province_admin_to_its_own);
     tcase_add_test(tc, xlsx_has_a_trials_sheet_with_typed_cells_and_a_summary_sheet);
     tcase_add_test(tc, xlsx_takes_the_filter_and_the_province_admins_scope);
     suite_add_tcase(s, tc);

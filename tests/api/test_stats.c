@@ -1,7 +1,8 @@
 /* test_stats: the administrators' statistics (summary, flows, monthly, fields) against figures
  * worked out by hand from tests/api/stats_fixture.sql — every trial state and province, the
  * inclusive Shanghai-day filters, expiry without a sweep — their agreement with each other and
- * with the trials as the lists see them, the province scoping and the refusals. */
+ * with the trials as the lists see them, the province scoping and the refusals, also as the SQL
+ * functions decide them when called straight. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -409,6 +410,89 @@ START_TEST(staff_are_forbidden_and_anonymous_callers_unauthenticated)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------------------------------
+ * The scope as the database decides it, asked straight, with no daemon in between: users 101 and
+ * 102 are the province_admins of ZJ and SH, 103 and 104 staff of a ZJ enterprise and institution
+ * (tests/api/stats_fixture.sql). */
+
+#define ADMIN_ID "(SELECT id FROM users WHERE email = '" HARNESS_ADMIN_EMAIL "')"
+
+static const char *const STATISTICS[] = {
+    "api_stats_summary", "api_stats_flows", "api_stats_monthly", "api_stats_fields",
+    "api_stats_regions", "api_stats_returns",
+};
+
+/* Runs sql on the test database; the SQLSTATE it failed with, "" when it ran (static buffer). */
+static const char *sql_refusal(const char *sql)
+{
+    static char state[8];
+    PGresult *res = PQexec(harness_db(), sql);
+    const char *code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    snprintf(state, sizeof state, "%s", code != NULL ? code : "");
+    PQclear(res);
+    return state;
+}
+
+START_TEST(statistics_in_sql_refuse_anyone_outside_the_scope)
+{
+    static const struct {
+        const char *arguments;
+        const char *state;
+    } cases[] = {
+        { "101, NULL, NULL, 'SH'", "TP403" },              /* another province */
+        { "102, '2030-01-01', NULL, 'AH'", "TP403" },      /* also with no trial in the range */
+        { "103, NULL, NULL, NULL", "TP403" },              /* enterprise staff */
+        { "103, NULL, NULL, 'ZJ'", "TP403" },
+        { "104, NULL, NULL, NULL", "TP403" },              /* institution staff */
+        { "NULL, NULL, NULL, NULL", "TP401" },             /* no one signed in */
+    };
+    for (size_t f = 0; f < sizeof STATISTICS / sizeof STATISTICS[0]; f++) {
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            char sql[160];
+            snprintf(sql, sizeof sql, "SELECT %s(%s)", STATISTICS[f], cases[i].arguments);
+            const char *state = sql_refusal(sql);
+            ck_assert_msg(strcmp(state, cases[i].state) == 0, "%s: SQLSTATE \"%s\", expected %s",
+                          sql, state, cases[i].state);
+        }
+    }
+}
+END_TEST
+
+START_TEST(statistics_in_sql_narrow_a_province_admin_to_its_own)
+{
+    for (size_t f = 0; f < sizeof STATISTICS / sizeof STATISTICS[0]; f++) {
+        /* the same figures as an admin's for ZJ, and not those of every province */
+        char sql[512];
+        snprintf(sql, sizeof sql,
+                 "SELECT own::text = zj::text AND own::text <> every::text "
+                 "  FROM %s(101, NULL, NULL, NULL) own, %s(" ADMIN_ID ", NULL, NULL, 'ZJ') zj, "
+                 "       %s(" ADMIN_ID ", NULL, NULL, NULL) every",
+                 STATISTICS[f], STATISTICS[f], STATISTICS[f]);
+        const char *same = harness_sql(sql);
+        ck_assert_msg(same != NULL && strcmp(same, "t") == 0,
+                      "%s for ZJ's province_admin is not ZJ's figures", STATISTICS[f]);
+    }
+}
+END_TEST
+
+START_TEST(every_statistics_and_export_function_takes_the_actor_first)
+{
+    static const char *const PATTERN =
+        "p.pronamespace = 'public'::regnamespace "
+        "AND p.proname ~ '^(api_stats_|api_export_|export_|api_audit_|stats_scope)'";
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_proc p WHERE %s", PATTERN);
+    ck_assert_msg(atoi(harness_sql(sql)) >= 10, "only %s such functions", harness_sql(sql));
+    snprintf(sql, sizeof sql,
+             "SELECT string_agg(p.oid::regprocedure::text, ', ') FROM pg_proc p WHERE %s "
+             "AND (p.pronargs = 0 OR p.proargtypes[0] <> 'bigint'::regtype "
+             "     OR p.proargnames[1] IS DISTINCT FROM 'p_actor')",
+             PATTERN);
+    const char *without = harness_sql(sql);
+    ck_assert_msg(without == NULL, "without the actor first: %s", without);
+}
+END_TEST
+
 /* A 422 invalid_field whose errors name field. */
 static void assert_invalid(const char *path, const char *field)
 {
@@ -458,6 +542,9 @@ int main(void)
     tcase_add_test(tc, province_admin_without_province_sees_its_own);
     tcase_add_test(tc, province_admin_asking_for_another_province_is_forbidden);
     tcase_add_test(tc, staff_are_forbidden_and_anonymous_callers_unauthenticated);
+    tcase_add_test(tc, statistics_in_sql_refuse_anyone_outside_the_scope);
+    tcase_add_test(tc, statistics_in_sql_narrow_a_province_admin_to_its_own);
+    tcase_add_test(tc, every_statistics_and_export_function_takes_the_actor_first);
     tcase_add_test(tc, bad_filters_are_422_naming_the_parameter);
     suite_add_tcase(s, tc);
     return harness_run_suite(s);
