@@ -1,7 +1,8 @@
 -- demo: a living pool for `make run` and for trying the service by hand — administrators,
 -- universities and institutes of the four provinces with their staff, SMEs, a few hundred
 -- achievements, and trials, licenses (with royalty reports), payments and compensation claims
--- in every state.
+-- in every state; patent open-license declarations and licenses taken from them; licenses
+-- recorded with the patent office (some overdue) and one registered technology contract.
 --
 -- Run by `techpool seed-demo` inside one transaction, after it has put the argon2id hash of the
 -- demo password into the temporary table demo_settings. When the pool already has
@@ -456,7 +457,7 @@ BEGIN
             INSERT INTO achievements (institution_id, title, title_en, abstract, field, kind,
                                       patent_numbers, keywords, maturity, trial_months,
                                       payment_mode, reference_fee_fen, royalty_bp, exclusive,
-                                      open_license, fee_schedule, created_at, updated_at)
+                                      fee_schedule, created_at, updated_at)
             SELECT u.institution_id, title, title_en,
                    '本成果面向' || f.scenarios[1 + made % 4] || '场景，针对' || subject
                    || pains[1 + made % 4] || '等问题，研究团队采用' || technique || '技术，'
@@ -474,7 +475,7 @@ BEGIN
                    fee,
                    CASE WHEN mode IN ('royalty', 'lump_sum_plus_royalty')
                         THEN 200 + (made % 7) * 100 ELSE 0 END,
-                   made % 7 = 0, made % 7 <> 0 AND made % 3 = 1, schedule,
+                   made % 7 = 0, schedule,
                    tp_now() - make_interval(mins => (made * 53) % 360),
                    tp_now() - make_interval(mins => (made * 53) % 360)
               FROM users u
@@ -772,3 +773,214 @@ BEGIN
     PERFORM set_config('techpool.today', current_setting('techpool.demo_saved_today'), true);
 END
 $trials$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Patent open licensing: declarations on listed, non-exclusive patents (one above the national
+-- guidance with its public reason, one withdrawn), licenses taken from them as
+-- POST /open-licenses/{id}/take makes them (active at once, the fee one installment due 30
+-- days later), their payments and royalty reports; then the recording of licenses of patents
+-- with the patent office (most in time, some overdue) and one technology-contract registration
+
+DO $open_licenses$
+DECLARE
+    today date := current_setting('techpool.demo_today', true)::date;
+    s record;
+    ach achievements;
+    decl open_license_declarations;
+    lic licenses;
+    inst installments;
+    taker record;
+    staff bigint;
+    reporter bigint;
+    declared_ids bigint[] := '{}';    -- the achievement declared in each slot
+    withdrawals bigint[] := '{}';
+    withdrawal_days date[] := '{}';
+    k integer;
+    mode text;
+    day date;
+    quarter date;
+    quarters_reported integer;
+    sales bigint;
+    royalty bigint;
+    seq_no integer;
+    province_code text;
+BEGIN
+    IF current_setting('techpool.demo_load', true) IS DISTINCT FROM 'yes' THEN
+        RETURN;
+    END IF;
+    FOR s IN SELECT * FROM (VALUES
+        (1, 'SH', 'invention_patent', 'lump_sum', 8000000::bigint, 0, 'net_sales', 5, 210,
+         222::integer, NULL, NULL::integer),
+        (2, 'JS', 'utility_model', 'royalty', 0, 300, 'net_sales', 5, 150, NULL, NULL, NULL),
+        (3, 'ZJ', 'invention_patent', 'entry_plus_royalty', 2000000, 200, 'net_sales', 8, 190,
+         197, NULL, NULL),
+        (4, 'AH', 'invention_patent', 'lump_sum', 2500000000, 0, 'net_sales', 10, 60, 75,
+         '该专利族覆盖本所核心工艺的全部实施方式，研发投入逾四亿元；'
+         || '许可费依据第三方资产评估报告确定，高于国家指导标准，'
+         || '评估报告可向本所技术转移中心索取。', NULL),
+        (5, 'SH', 'design_patent', 'royalty', 0, 3500, 'profit', 6, 40, NULL, NULL, NULL),
+        (6, 'JS', 'invention_patent', 'lump_sum', 3000000, 0, 'net_sales', 3, 300, 310, NULL,
+         100)
+    ) AS v(slot, province, kind, fee_kind, fee, rate, base, years, declared_ago, announced_ago,
+           exception, withdrawn_ago)
+    LOOP
+        -- a patent of the province listed well before, not tried, not declared yet; of the
+        -- slot's kind if there is one
+        SELECT a.* INTO ach FROM achievements a
+         WHERE a.status = 'listed' AND NOT a.exclusive AND a.province = s.province
+           AND a.kind IN ('invention_patent', 'utility_model', 'design_patent')
+           AND cardinality(a.patent_numbers) > 0
+           AND tp_date(a.updated_at) < today - 320
+           AND NOT EXISTS (SELECT 1 FROM trials t WHERE t.achievement_id = a.id)
+           AND array_position(declared_ids, a.id) IS NULL
+         ORDER BY a.kind = s.kind DESC, cardinality(a.patent_numbers) DESC, a.id
+         LIMIT 1;
+        IF NOT FOUND THEN
+            CONTINUE;
+        END IF;
+        declared_ids[s.slot] := ach.id;
+        SELECT u.id INTO staff FROM users u
+         WHERE u.institution_id = ach.institution_id ORDER BY u.id LIMIT 1;
+        day := today - s.declared_ago;
+        PERFORM set_config('techpool.today', to_char(day, 'YYYY-MM-DD'), true);
+        -- the first declares one of its two patents; the others all they have
+        INSERT INTO open_license_declarations (achievement_id, patent_numbers, fee_kind, fee_fen,
+                                               royalty_bp, royalty_base, years,
+                                               announcement_number, announced_on,
+                                               guideline_exception, declared_by)
+        VALUES (ach.id, CASE WHEN s.slot = 1 THEN ach.patent_numbers[1:1]
+                             ELSE ach.patent_numbers END,
+                s.fee_kind, s.fee, s.rate, s.base, s.years,
+                CASE WHEN s.announced_ago IS NOT NULL
+                     THEN 'CN-OL-' || to_char(today - s.announced_ago, 'YYYY') || '-'
+                          || lpad((40 + s.slot * 17)::text, 4, '0') END,
+                today - s.announced_ago, s.exception, staff)
+        RETURNING * INTO decl;
+        IF s.withdrawn_ago IS NOT NULL THEN
+            withdrawals := withdrawals || decl.id;
+            withdrawal_days := withdrawal_days || (today - s.withdrawn_ago);
+        END IF;
+    END LOOP;
+
+    -- licenses taken: one paid and settled, one whose fee is not yet due, one with an entry fee
+    -- and quarterly royalties, one taken before its declaration was withdrawn
+    FOR taker IN SELECT x.slot, x.email, x.taken_ago, d.id AS declaration_id, e.id AS enterprise_id
+                   FROM (VALUES (1, 'staff@lanxin-sensing.demo', 180),
+                                (6, 'eng@lianghe-equip.demo', 280),
+                                (3, 'lab@yongcai-materials.demo', 160),
+                                (1, 'qa@yikang-med.demo', 25)) AS x(slot, email, taken_ago)
+                   JOIN users u ON u.email = x.email
+                   JOIN enterprises e ON e.id = u.enterprise_id
+                   JOIN open_license_declarations d
+                     ON d.achievement_id = declared_ids[x.slot]
+                  ORDER BY x.taken_ago DESC
+    LOOP
+        SELECT * INTO decl FROM open_license_declarations WHERE id = taker.declaration_id;
+        day := today - taker.taken_ago;
+        PERFORM set_config('techpool.today', to_char(day, 'YYYY-MM-DD'), true);
+        mode := CASE decl.fee_kind WHEN 'entry_plus_royalty' THEN 'lump_sum_plus_royalty'
+                                   ELSE decl.fee_kind END;
+        INSERT INTO licenses (source, open_license_id, enterprise_id, status, payment_mode,
+                              total_fen, royalty_bp, royalty_base, license_years, terms)
+        VALUES ('open_license', decl.id, taker.enterprise_id, 'active', mode, decl.fee_fen,
+                decl.royalty_bp, decl.royalty_base, decl.years,
+                jsonb_build_object('payment_mode', mode, 'fee_fen', decl.fee_fen,
+                                   'fee_schedule', fee_schedule_default(decl.fee_fen),
+                                   'royalty_bp', decl.royalty_bp,
+                                   'royalty_base', decl.royalty_base,
+                                   'license_years', decl.years, 'exclusive', false,
+                                   'field_of_use', NULL, 'territory', NULL,
+                                   'max_trial_months', NULL))
+        RETURNING * INTO lic;
+        INSERT INTO installments (license_id, seq, kind, due_on, amount_fen)
+        SELECT lic.id, 1, 'fixed', lic.signed_on + 30, decl.fee_fen WHERE decl.fee_fen > 0;
+
+        -- the royalty of each quarter reported 10 to 24 days after it ends
+        IF decl.royalty_bp > 0 THEN
+            SELECT u.id INTO reporter FROM users u
+             WHERE u.enterprise_id = lic.enterprise_id ORDER BY u.id LIMIT 1;
+            quarters_reported := 0;
+            FOR quarter IN SELECT q FROM license_quarters(lic) AS q ORDER BY q LOOP
+                day := (quarter + interval '3 months')::date + (10 + lic.id * 7 % 15)::integer;
+                EXIT WHEN day > today;
+                PERFORM set_config('techpool.today', to_char(day, 'YYYY-MM-DD'), true);
+                sales := (120 + quarters_reported * 40 + (lic.id * 37) % 80) * 100000;
+                royalty := round(sales::numeric * lic.royalty_bp / 10000)::bigint;
+                SELECT coalesce(max(i.seq), 0) + 1 INTO seq_no
+                  FROM installments i WHERE i.license_id = lic.id;
+                INSERT INTO installments (license_id, seq, kind, due_on, amount_fen)
+                VALUES (lic.id, seq_no, 'royalty', day + 30, royalty);
+                INSERT INTO royalty_reports (license_id, period_start, net_sales_fen, royalty_fen,
+                                             installment_seq, reported_by)
+                VALUES (lic.id, quarter, sales, royalty, seq_no, reporter);
+                quarters_reported := quarters_reported + 1;
+            END LOOP;
+        END IF;
+
+        -- every installment paid two days before it is due
+        SELECT u.id INTO staff FROM users u
+         WHERE u.institution_id = lic.institution_id ORDER BY u.id LIMIT 1;
+        FOR inst IN SELECT * FROM installments WHERE license_id = lic.id ORDER BY due_on, seq LOOP
+            day := inst.due_on - 2;
+            EXIT WHEN day > today;
+            PERFORM set_config('techpool.today', to_char(day, 'YYYY-MM-DD'), true);
+            INSERT INTO payments (license_id, amount_fen, paid_on, reference, recorded_by)
+            VALUES (lic.id, inst.amount_fen, day,
+                    '开放许可费 ' || to_char(day, 'YYYYMMDD') || '-' || lic.id || '-' || inst.seq,
+                    staff);
+            UPDATE installments SET paid_fen = amount_fen
+             WHERE license_id = lic.id AND seq = inst.seq;
+            UPDATE licenses
+               SET paid_fen = paid_fen + inst.amount_fen,
+                   status = CASE WHEN paid_fen + inst.amount_fen = issued_fen
+                                  AND royalty_bp = 0 THEN 'settled' ELSE status END
+             WHERE id = lic.id;
+        END LOOP;
+    END LOOP;
+
+    -- a declaration withdrawn after a license was taken from it: the license keeps its terms
+    FOR k IN 1 .. coalesce(array_length(withdrawals, 1), 0) LOOP
+        PERFORM set_config('techpool.today', to_char(withdrawal_days[k], 'YYYY-MM-DD'), true);
+        UPDATE open_license_declarations SET status = 'withdrawn', withdrawn_at = tp_now()
+         WHERE id = withdrawals[k];
+    END LOOP;
+
+    -- recording with the patent office: three licenses of patents in four are recorded 20 to 79
+    -- days after signing; the others are pending, or overdue once three months have passed
+    FOR lic IN SELECT * FROM licenses
+                WHERE recording_due_on IS NOT NULL AND record_number IS NULL
+                  AND id % 4 <> 0 AND signed_on + 20 + ((id * 7) % 60)::integer <= today
+                ORDER BY id
+    LOOP
+        day := lic.signed_on + 20 + ((lic.id * 7) % 60)::integer;
+        province_code := CASE lic.institution_province WHEN 'SH' THEN '31' WHEN 'JS' THEN '32'
+                                                       WHEN 'ZJ' THEN '33' ELSE '34' END;
+        PERFORM set_config('techpool.today', to_char(day, 'YYYY-MM-DD'), true);
+        UPDATE licenses
+           SET record_number = to_char(day, 'YYYY') || province_code
+                               || lpad((lic.id * 131 % 100000)::text, 7, '0'),
+               recorded_on = day
+         WHERE id = lic.id;
+    END LOOP;
+
+    -- the first license of the first declaration, once recorded, is also registered as a
+    -- technology contract at the institution's provincial registry
+    SELECT l.* INTO lic
+      FROM licenses l JOIN open_license_declarations d ON d.id = l.open_license_id
+     WHERE d.achievement_id = declared_ids[1] AND l.record_number IS NOT NULL
+     ORDER BY l.signed_on LIMIT 1;
+    IF FOUND AND lic.recorded_on + 14 <= today THEN
+        day := lic.recorded_on + 14;
+        province_code := CASE lic.institution_province WHEN 'SH' THEN '31' WHEN 'JS' THEN '32'
+                                                       WHEN 'ZJ' THEN '33' ELSE '34' END;
+        PERFORM set_config('techpool.today', to_char(day, 'YYYY-MM-DD'), true);
+        UPDATE licenses
+           SET registration_number = to_char(day, 'YYYY') || province_code || '0100'
+                                     || lpad(lic.id::text, 6, '0'),
+               registered_on = day, registry_province = lic.institution_province,
+               contract_amount_fen = lic.total_fen
+         WHERE id = lic.id;
+    END IF;
+    PERFORM set_config('techpool.today', current_setting('techpool.demo_saved_today'), true);
+END
+$open_licenses$;
