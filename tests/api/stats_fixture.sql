@@ -101,6 +101,37 @@ VALUES (101, 'pa-zj@techpool.test', '$argon2id$fixture', 'province_admin', 'ZJ',
        (103, 'ent-zj@techpool.test', '$argon2id$fixture', 'enterprise', NULL, NULL, 3, '吴经理'),
        (104, 'inst-zj@techpool.test', '$argon2id$fixture', 'institution', NULL, 3, NULL, '王老师');
 
+-- Open licensing (1.1): achievement 2 (SH) declared on 2026-04-01 and taken by enterprise 4
+-- (AH) on 2026-05-01 as license 20; achievement 4 (AH) declared on 2026-05-20, since withdrawn.
+UPDATE achievements SET patent_numbers = '{ZL202110123456.7}', open_license = true WHERE id = 2;
+UPDATE achievements SET patent_numbers = '{ZL202010654321.9}' WHERE id = 4;
+INSERT INTO open_license_declarations (id, achievement_id, institution_id, institution_province,
+                                       patent_numbers, fee_kind, fee_fen, years, status,
+                                       declared_on, declared_by, withdrawn_at)
+OVERRIDING SYSTEM VALUE
+VALUES (1, 2, 1, 'SH', '{ZL202110123456.7}', 'lump_sum', 500000, 5, 'active', '2026-04-01', 102,
+        NULL),
+       (2, 4, 4, 'AH', '{ZL202010654321.9}', 'lump_sum', 300000, 3, 'withdrawn', '2026-05-20',
+        101, '2026-06-01 10:00+08');
+INSERT INTO licenses (id, source, open_license_id, achievement_id, institution_id,
+                      institution_province, enterprise_id, enterprise_province, payment_mode,
+                      total_fen, issued_fen, paid_fen, status, signed_at, recording_due_on)
+OVERRIDING SYSTEM VALUE
+VALUES (20, 'open_license', 1, 2, 1, 'SH', 4, 'AH', 'lump_sum', 500000, 500000, 0, 'active',
+        '2026-05-01 10:00+08', '2026-08-01');
+INSERT INTO installments (license_id, seq, due_on, amount_fen) VALUES (20, 1, '2026-05-31', 500000);
+-- Recording: licenses of achievements 1 and 2 (patents) are due three months after signing;
+-- license 10's is overdue, license 11's done. Registration: licenses 4 and 9.
+UPDATE achievements SET patent_numbers = '{ZL201310123456.2}' WHERE id = 1;
+UPDATE licenses SET recording_due_on = '2026-07-01', registration_number = 'JS-2026-0004',
+                    registered_on = '2026-05-10', registry_province = 'ZJ',
+                    contract_amount_fen = 100000 WHERE id = 4;
+UPDATE licenses SET recording_due_on = '2026-03-01' WHERE id = 10;
+UPDATE licenses SET recording_due_on = '2026-07-15', record_number = 'R-2026-11',
+                    recorded_on = '2026-05-01' WHERE id = 11;
+UPDATE licenses SET registration_number = 'AH-2026-0009', registered_on = '2026-06-01',
+                    registry_province = 'AH', contract_amount_fen = 250000 WHERE id = 9;
+
 -- outstanding 70,000 at 50 %: 35,000 approved; the claim on license 11 is still pending
 INSERT INTO compensations (license_id, province, outstanding_fen, ratio_bp, amount_fen, status,
                            reason, decided_by, decided_at, created_at)

@@ -235,6 +235,50 @@ START_TEST(returns_count_each_reason_with_its_average_rating)
 }
 END_TEST
 
+struct licensing {
+    long long declared, taken, registered, registered_fen, overdue;
+};
+
+static void assert_licensing(const char *query, const char *token, struct licensing want)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/stats/summary%s", query);
+    struct http_reply *r = http_get_ok(path, token);
+    ck_assert_int_eq(num(r->json, "open_licenses_declared"), want.declared);
+    ck_assert_int_eq(num(r->json, "open_licenses_taken"), want.taken);
+    ck_assert_int_eq(num(r->json, "contracts_registered"), want.registered);
+    ck_assert_int_eq(num(r->json, "registered_amount_fen"), want.registered_fen);
+    ck_assert_int_eq(num(r->json, "recordings_overdue"), want.overdue);
+    http_reply_free(r);
+}
+
+START_TEST(summary_counts_open_licenses_registrations_and_late_recordings)
+{
+    /* declarations 1 (SH, 04-01) and 2 (AH, 05-20); license 20 taken on 05-01; licenses 4
+     * (ZJ registry, 100,000) and 9 (250,000) registered on 05-10 and 06-01; license 10's
+     * recording overdue since 03-01 */
+    assert_licensing("", admin_token, (struct licensing){ 2, 1, 2, 350000, 1 });
+    /* ZJ: no declaration of its institutions; license 4 (a ZJ enterprise) registered; license
+     * 10 (a ZJ institution) late */
+    assert_licensing("?province=ZJ", admin_token, (struct licensing){ 0, 0, 1, 100000, 1 });
+    assert_licensing("?province=ZJ", fixture_stats_token("stats-pa-zj"),
+                     (struct licensing){ 0, 0, 1, 100000, 1 });
+    /* May to mid-June: one declaration, the take, both registrations; no license signed then
+     * is late yet */
+    assert_licensing("?from=2026-05-01&to=2026-06-15", admin_token,
+                     (struct licensing){ 1, 1, 2, 350000, 0 });
+    /* the same figures counted straight from the rows */
+    ck_assert_str_eq(harness_sql("SELECT count(*) || '/' || (SELECT count(*) FROM licenses"
+                                 " WHERE source = 'open_license') || '/' || (SELECT"
+                                 " count(*) || ',' || sum(contract_amount_fen) FROM licenses"
+                                 " WHERE registered_on IS NOT NULL) || '/' || (SELECT count(*)"
+                                 " FROM licenses WHERE record_number IS NULL AND"
+                                 " recording_due_on < '2026-06-15')"
+                                 " FROM open_license_declarations"),
+                     "2/1/2,350000/1");
+}
+END_TEST
+
 START_TEST(new_statistics_keep_to_the_callers_province)
 {
     const char *pa_zj = fixture_stats_token("stats-pa-zj");
@@ -267,6 +311,7 @@ int main(void)
     tcase_add_test(tc, flows_carry_the_money_between_provinces);
     tcase_add_test(tc, regions_count_by_the_enterprise_city);
     tcase_add_test(tc, returns_count_each_reason_with_its_average_rating);
+    tcase_add_test(tc, summary_counts_open_licenses_registrations_and_late_recordings);
     tcase_add_test(tc, new_statistics_keep_to_the_callers_province);
     suite_add_tcase(s, tc);
     return harness_run_suite(s);
