@@ -47,8 +47,8 @@ struct db_cursor *export_rows_open(const char *actor, struct stats_filter *filte
     return cursor;
 }
 
-void export_disposition(struct reply *rep, const struct stats_filter *filter,
-                        const char *extension)
+void export_file_name(const struct stats_filter *filter, const char *extension, char *out,
+                      size_t size)
 {
     char name[96] = "trials";
     size_t used = strlen(name);
@@ -60,8 +60,16 @@ void export_disposition(struct reply *rep, const struct stats_filter *filter,
                                  filter->to != NULL ? filter->to : "");
     if (used == strlen("trials"))
         snprintf(name + used, sizeof name - used, "-all");
+    snprintf(out, size, "%s.%s", name, extension);
+}
+
+void export_disposition(struct reply *rep, const struct stats_filter *filter,
+                        const char *extension)
+{
+    char name[128];
+    export_file_name(filter, extension, name, sizeof name);
     char value[160];
-    snprintf(value, sizeof value, "attachment; filename=\"%s.%s\"", name, extension);
+    snprintf(value, sizeof value, "attachment; filename=\"%s\"", name);
     reply_header_add(rep, "Content-Disposition", value);
 }
 

@@ -18,8 +18,11 @@
 struct db_cursor *export_rows_open(const char *actor, struct stats_filter *filter,
                                    struct reply *rep);
 
-/* Adds Content-Disposition: attachment; filename="trials-ZJ-2026-01-01_2026-06-30.<extension>",
- * each part present only when filtered ("trials-all.<extension>" without a filter). */
+/* The file name of an export: "trials-ZJ-2026-01-01_2026-06-30.<extension>", each part present
+ * only when filtered ("trials-all.<extension>" without a filter), into out. */
+void export_file_name(const struct stats_filter *filter, const char *extension, char *out,
+                      size_t size);
+/* Adds Content-Disposition: attachment with that file name. */
 void export_disposition(struct reply *rep, const struct stats_filter *filter,
                         const char *extension);
 

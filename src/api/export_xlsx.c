@@ -6,24 +6,20 @@
  * on the worker thread that received the request. */
 #include "api/export_xlsx.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "api/dbcall.h"
 #include "api/export_csv.h"
 #include "api/stats.h"
+#include "api/workbook_file.h"
 #include "domain/calendar.h"
 #include "http/deferred.h"
 
 #define FETCH_ROWS 1000
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 static const char STATS_SQL[] =
     "SELECT api_stats_summary($1::bigint, $2::date, $3::date, $4::text), "
@@ -241,30 +237,6 @@ static lxw_error write_summary(lxw_worksheet *sheet, const struct workbook_forma
     return err;
 }
 
-/* ---------------------------------------------------------------------------------------------
- * The workbook file and its stream */
-
-struct file_stream {
-    int fd;
-};
-
-static ssize_t file_stream_read(void *ctx, char *out, size_t max)
-{
-    struct file_stream *f = ctx;
-    ssize_t n;
-    do
-        n = read(f->fd, out, max);
-    while (n < 0 && errno == EINTR);
-    return n < 0 ? -1 : n;
-}
-
-static void file_stream_close(void *ctx)
-{
-    struct file_stream *f = ctx;
-    close(f->fd);
-    free(f);
-}
-
 static bool formats_add(lxw_workbook *book, struct workbook_formats *formats)
 {
     formats->heading = workbook_add_format(book);
@@ -356,39 +328,18 @@ static void xlsx_build(void *ctx, struct reply *rep)
     struct db_cursor *cursor = NULL;
     json_t *summary = NULL;
     json_t *flows = NULL;
-    struct file_stream *stream = NULL;
-    char path[PATH_MAX] = "";
-    char tmpdir[PATH_MAX];
-    const char *env_tmpdir = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s",
-             env_tmpdir != NULL && env_tmpdir[0] != '\0' ? env_tmpdir : "/tmp");
+    struct workbook_file file = { .path = "" };
     const char *actor = job->actor[0] != '\0' ? job->actor : NULL;
     cursor = export_rows_open(actor, &job->filter, rep);
-    if (cursor == NULL || !stats_read(actor, &job->filter, cursor, &summary, &flows, rep))
-        goto out;
-    snprintf(path, sizeof path, "%s/techpool-trials-XXXXXX", tmpdir);
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        path[0] = '\0';
-        reply_problem(rep, 500, "internal", "could not create the workbook file");
-        goto out;
+    if (cursor != NULL && stats_read(actor, &job->filter, cursor, &summary, &flows, rep) &&
+        workbook_file_create(&file, "trials", rep) &&
+        workbook_write(file.path, file.tmpdir, &job->filter, cursor, summary, flows, rep)) {
+        char name[128];
+        export_file_name(&job->filter, "xlsx", name, sizeof name);
+        workbook_file_reply(&file, name, rep);
     }
-    close(fd);
-    if (!workbook_write(path, tmpdir, &job->filter, cursor, summary, flows, rep))
-        goto out;
-    stream = malloc(sizeof *stream);
-    if (stream == NULL || (stream->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-        reply_problem(rep, 500, "internal", "could not read the workbook back");
-        goto out;
-    }
-    reply_stream(rep, 200, XLSX_TYPE, file_stream_read, file_stream_close, stream);
-    export_disposition(rep, &job->filter, "xlsx");
-    stream = NULL; /* owned by the reply now */
-out:
     /* the open descriptor keeps the file readable until the stream closes it */
-    if (path[0] != '\0')
-        unlink(path);
-    free(stream);
+    workbook_file_remove(&file);
     json_decref(summary);
     json_decref(flows);
     db_cursor_close(cursor);

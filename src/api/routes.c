@@ -6,6 +6,7 @@
 #include "api/achievements_import.h"
 #include "api/audit.h"
 #include "api/compensations.h"
+#include "api/export_annual.h"
 #include "api/export_csv.h"
 #include "api/export_xlsx.h"
 #include "api/licenses.h"
@@ -119,6 +120,8 @@ const struct route ROUTES[] = {
     { "GET", "/api/v1/stats/returns", stats_returns, ROLE_ADMINS, POOL_OTHER },
     { "GET", "/api/v1/exports/trials.csv", export_trials_csv, ROLE_ADMINS, POOL_OTHER },
     { "GET", "/api/v1/exports/trials.xlsx", export_trials_xlsx, ROLE_ADMINS, POOL_OTHER },
+    { "GET", "/api/v1/exports/annual-report.xlsx", export_annual_report_xlsx, ROLE_ADMINS,
+      POOL_OTHER },
     { "GET", "/api/v1/audit", audit_list, ROLE_ADMINS, POOL_OTHER },
 };
 

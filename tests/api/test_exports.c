@@ -578,6 +578,59 @@ START_TEST(xlsx_has_a_trials_sheet_with_typed_cells_and_a_summary_sheet)
 }
 END_TEST
 
+START_TEST(annual_report_has_a_sheet_per_province_and_a_total)
+{
+    struct http_reply *r = http_get("/api/v1/exports/annual-report.xlsx?year=2026", admin_token);
+    ck_assert_int_eq(r->status, 200);
+    ck_assert_str_eq(http_header(r, "Content-Disposition"),
+                     "attachment; filename=\"annual-report-2026.xlsx\"");
+    char *workbook = xlsx_member(r, "xl/workbook.xml");
+    const char *order[] = { "上海", "江苏", "浙江", "安徽", "合计" };
+    const char *at = workbook;
+    for (size_t i = 0; i < 5; i++) {
+        char tag[64];
+        snprintf(tag, sizeof tag, "<sheet name=\"%s\"", order[i]);
+        at = strstr(at, tag);
+        ck_assert_msg(at != NULL, "sheet %s missing or out of order: %s", order[i], workbook);
+    }
+    free(workbook);
+    /* the total sheet, row 3: institution 1 (SH) in 2026 — licenses 4 and 11 from trials and
+     * 20 from its open license, 1,000 + 600 + 5,000 yuan of contracts, 300 yuan received,
+     * license 4 registered for 1,000 yuan; its trials started in 2026 counted from the rows */
+    char *total = xlsx_member(r, "xl/worksheets/sheet5.xml");
+    char started[64];
+    snprintf(started, sizeof started, "<c r=\"H3\"><v>%s</v></c>",
+             harness_sql("SELECT count(*) FROM trials WHERE institution_id = 1"
+                         " AND started_on BETWEEN '2026-01-01' AND '2026-12-31'"));
+    const char *cells[] = {
+        "<c r=\"A2\" s=\"1\" t=\"inlineStr\"><is><t>机构名称</t></is></c>",
+        "<c r=\"B3\"><v>2</v></c>", "<c r=\"C3\"><v>1</v></c>",
+        "<c r=\"D3\" s=\"2\"><v>6600</v></c>", "<c r=\"E3\" s=\"2\"><v>300</v></c>",
+        "<c r=\"F3\"><v>1</v></c>", "<c r=\"G3\" s=\"2\"><v>1000</v></c>", started,
+    };
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
+        ck_assert_msg(strstr(total, cells[i]) != NULL, "the total sheet lacks %s:\n%s", cells[i],
+                      total);
+    free(total);
+    http_reply_free(r);
+
+    /* a province administrator: its province and the total only */
+    r = http_get("/api/v1/exports/annual-report.xlsx?year=2026", fixture_stats_token("stats-pa-zj"));
+    ck_assert_int_eq(r->status, 200);
+    workbook = xlsx_member(r, "xl/workbook.xml");
+    ck_assert_ptr_nonnull(strstr(workbook, "<sheet name=\"浙江\""));
+    ck_assert_ptr_null(strstr(workbook, "<sheet name=\"上海\""));
+    free(workbook);
+    http_reply_free(r);
+    r = http_get("/api/v1/exports/annual-report.xlsx?year=26", admin_token);
+    ck_assert_int_eq(r->status, 422);
+    http_reply_free(r);
+    r = http_get("/api/v1/exports/annual-report.xlsx?year=2026", fixture_stats_token("stats-ent-zj"));
+    ck_assert_int_eq(r->status, 403);
+    http_reply_free(r);
+}
+END_TEST
+
 START_TEST(xlsx_takes_the_filter_and_the_province_admins_scope)
 {
     struct http_reply *r = http_get("/api/v1/exports/trials.xlsx?from=2026-01-01",
@@ -839,6 +892,7 @@ int main(void)
     tcase_add_test(tc, export_cursor_in_sql_narrows_a_province_admin_to_its_own);
     tcase_add_test(tc, xlsx_has_a_trials_sheet_with_typed_cells_and_a_summary_sheet);
     tcase_add_test(tc, xlsx_takes_the_filter_and_the_province_admins_scope);
+    tcase_add_test(tc, annual_report_has_a_sheet_per_province_and_a_total);
     suite_add_tcase(s, tc);
     TCase *big = tcase_create("exports_big");
     tcase_add_unchecked_fixture(big, big_setup, teardown);
