@@ -32,7 +32,7 @@ const zh = {
   'ach.referenceFeeYuan': '参考许可费（元）', 'ach.feeHint': '以元为单位，最多两位小数', 'ach.royalty': '提成比例',
   'ach.royaltyPercent': '提成比例（%）', 'ach.royaltyHint': '0–100，最多两位小数', 'ach.exclusivity': '许可方式',
   'ach.exclusive': '独占许可', 'ach.nonExclusive': '非独占许可', 'ach.exclusiveCheck': '独占许可（同一时间只允许一家企业试用）',
-  'ach.openLicense': '开放许可', 'ach.openLicenseCheck': '已声明专利开放许可', 'ach.terms': '试用与许可条件',
+  'ach.openLicense': '开放许可', 'ach.exclusiveOpen': '这项成果已声明专利开放许可，不能同时独占许可；撤回声明后才能改为独占。', 'ach.terms': '试用与许可条件',
   'ach.updated': '更新时间', 'ach.submit': '提交审核', 'ach.withdraw': '撤回', 'ach.noneYet': '还没有登记成果。',
   'ach.reload': '重新加载最新版本', 'ach.rejectReason': '退回理由', 'ach.editListedNote': '这项成果已上架，修改会立即对企业可见。',
 
@@ -226,7 +226,7 @@ const en = {
   'ach.referenceFeeYuan': 'Reference fee (yuan)', 'ach.feeHint': 'In yuan, at most two decimals', 'ach.royalty': 'Royalty',
   'ach.royaltyPercent': 'Royalty (%)', 'ach.royaltyHint': '0–100, at most two decimals', 'ach.exclusivity': 'Exclusivity',
   'ach.exclusive': 'Exclusive', 'ach.nonExclusive': 'Non-exclusive', 'ach.exclusiveCheck': 'Exclusive (one enterprise on trial at a time)',
-  'ach.openLicense': 'Open license', 'ach.openLicenseCheck': 'Declared under patent open licensing', 'ach.terms': 'Trial and license terms',
+  'ach.openLicense': 'Open license', 'ach.exclusiveOpen': 'This achievement is declared under patent open licensing and cannot be exclusive as well; withdraw the declaration first.', 'ach.terms': 'Trial and license terms',
   'ach.updated': 'Updated', 'ach.submit': 'Submit for review', 'ach.withdraw': 'Withdraw', 'ach.noneYet': 'No achievements registered yet.',
   'ach.reload': 'Reload the latest version', 'ach.rejectReason': 'Reason for rejection', 'ach.editListedNote': 'This achievement is listed: changes are visible to enterprises at once.',
 

@@ -205,7 +205,6 @@ test('setup: the institution registers an achievement about 芯片 and submits i
   await page.fill('[data-test=ach-trial-months]', '6');
   await page.selectOption('[data-test=ach-payment-mode]', 'installments');
   await page.fill('[data-test=ach-fee]', '50000');
-  await page.check('[data-test=ach-open-license]');
   // A malformed patent number is refused before anything is sent.
   await page.click('[data-test=ach-save]');
   await page.waitForSelector('[data-field=patent_numbers] .field-error:not(:empty)');
