@@ -104,7 +104,7 @@ const zh = {
   'ol.signInFirst': '以企业账号登录后即可取得开放许可（不限企业规模）。',
   'ol.alreadyHeld': '贵企业已持有此声明下的有效许可。', 'ol.noLonger': '此声明已撤回，不再接受新的许可。',
   'v.patentsPick': '至少选择一项专利', 'v.exception': '请说明理由，10 到 2000 字', 'v.feePositive': '请填写大于 0 的金额（元）',
-  'v.notFuture': '不能晚于今天',
+  'v.notFuture': '不能晚于今天', 'v.notBeforeSigning': '不能早于许可生效日期（{date}）',
 
   'rec.title': '专利实施许可合同备案', 'rec.intro': '许可合同生效后 3 个月内，由许可方（专利权人）向国家知识产权局办理备案。',
   'rec.status': '备案状态', 'rec.dueOn': '备案期限', 'rec.dueIn': '{date}（还有 {n} 天）', 'rec.dueToday': '{date}（今天到期）',
@@ -343,7 +343,7 @@ const en = {
   'ol.signInFirst': 'Sign in as an enterprise, of any size, to take this open license.',
   'ol.alreadyHeld': 'Your enterprise already holds an active license of this declaration.', 'ol.noLonger': 'This declaration has been withdrawn and takes no new licenses.',
   'v.patentsPick': 'Choose at least one patent', 'v.exception': 'Give the reason, 10 to 2000 characters', 'v.feePositive': 'An amount in yuan above 0',
-  'v.notFuture': 'Cannot be after today',
+  'v.notFuture': 'Cannot be after today', 'v.notBeforeSigning': 'Cannot be before the license was signed ({date})',
 
   'rec.title': 'Recording with the patent office', 'rec.intro': 'The licensor (the patentee) records a patent license with the patent office within 3 months of its signing.',
   'rec.status': 'Recording', 'rec.dueOn': 'Record by', 'rec.dueIn': '{date} ({n} days left)', 'rec.dueToday': '{date} (due today)',
