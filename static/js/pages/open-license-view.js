@@ -131,7 +131,7 @@ export function withdrawAction(d, ctx) {
   const wrap = h('div', { class: 'reason-action' });
   const open = h('button', { type: 'button', class: 'btn btn-danger', 'data-test': 'ol-withdraw' }, t('ol.withdraw'));
   const box = h('div', { class: 'inline-form', hidden: true, 'data-test': 'ol-withdraw-panel' },
-    h('p', {}, t('ol.withdrawNote', { n: d.licenses || 0 })),
+    h('p', {}, d.licenses === 1 ? t('ol.withdrawNoteOne') : t('ol.withdrawNote', { n: d.licenses || 0 })),
     h('div', { class: 'actions' },
       actionButton({
         label: t('ol.withdrawConfirm'), testName: 'ol-withdraw-confirm', kind: 'btn btn-danger',
