@@ -21,12 +21,14 @@ import * as review from './pages/admin-review.js';
 import * as notifications from './pages/notifications.js';
 import * as compensations from './pages/admin-compensations.js';
 import * as dashboard from './pages/admin-dashboard.js';
+import * as openLicenses from './pages/open-licenses.js';
 
 const ADMINS = ['admin', 'province_admin'];
 const ROUTES = [
   { path: /^\/?$/, page: home, title: 'nav.home' },
   { path: /^\/pool$/, page: pool, title: 'nav.pool' },
   { path: /^\/achievements\/(\d+)$/, page: achievement, title: 'nav.pool' },
+  { path: /^\/open-licenses$/, page: openLicenses, title: 'nav.openLicenses' },
   { path: /^\/signin$/, page: signin, title: 'nav.signin' },
   { path: /^\/signup$/, page: signup, title: 'nav.signup' },
   { path: /^\/me\/trials$/, page: myTrials, title: 'nav.myTrials', roles: ['enterprise'] },

@@ -62,6 +62,14 @@ const FALLBACK_ENUMS = {
   compensation_statuses: [
     ['pending', '待审批', 'Pending'], ['approved', '已批准', 'Approved'], ['rejected', '已驳回', 'Rejected'],
   ],
+  fee_kinds: [
+    ['lump_sum', '一次性许可费', 'Lump sum'], ['royalty', '提成', 'Royalty'],
+    ['entry_plus_royalty', '入门费加提成', 'Entry fee plus royalty'],
+  ],
+  open_license_statuses: [['active', '有效', 'Active'], ['withdrawn', '已撤回', 'Withdrawn']],
+  recording_statuses: [
+    ['pending', '待备案', 'To be recorded'], ['overdue', '备案逾期', 'Recording overdue'], ['done', '已备案', 'Recorded'],
+  ],
 };
 
 export function getLang() {

@@ -35,7 +35,15 @@
 //          keeps it at the agreed price, and — on the later clock — files a quarterly report and the
 //          institution records the royalty payment;
 //   (11)   the same in English, with an entry fee paid in two parts and a royalty.
-//   (10) and (11) run last: a sign-in on the later clock ends every session begun today.
+//   (12)   patent open licensing, in Chinese (before (10)): the institution declares through the form
+//          — the field for a reason appears as the fee or rate passes the national guidance —, an
+//          enterprise finds it in the pool and the public list and takes a license in two clicks (the
+//          price spelled out, then the license page), registers the contract; the institution records
+//          the license with the patent office;
+//   (13)   in English (before (10)): a large enterprise takes the same declaration; the institution
+//          sees two licenses and withdraws the declaration, which takes no more;
+//   (14)   on the later clock, the license of (13), never recorded, shows its recording overdue.
+//   (10), (11) and (14) run last: a sign-in on the later clock ends every session begun today.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -205,7 +213,6 @@ test('setup: the institution registers an achievement about 芯片 and submits i
   await page.fill('[data-test=ach-trial-months]', '6');
   await page.selectOption('[data-test=ach-payment-mode]', 'installments');
   await page.fill('[data-test=ach-fee]', '50000');
-  await page.check('[data-test=ach-open-license]');
   // A malformed patent number is refused before anything is sent.
   await page.click('[data-test=ach-save]');
   await page.waitForSelector('[data-field=patent_numbers] .field-error:not(:empty)');
@@ -868,12 +875,319 @@ test('(9) an enterprise proposes terms of its own, the institution sees how they
   }
 });
 
+// Open licensing. A listed invention patent of the institution with two patent numbers, and an
+// enterprise signed up over the API (scale and province as given) for the journeys below.
+async function patentOfInstitution(title) {
+  const padminToken = await tokenFor(state.provinceAdmin);
+  const instToken = await tokenFor(state.institution);
+  let patents = [patentNumber(), patentNumber()];
+  while (patents[0] === patents[1]) patents = [patents[0], patentNumber()];
+  const a = await apiAs(instToken, 'POST', '/api/v1/achievements', {
+    title, abstract: '高导热石墨烯散热膜的制备工艺，适用于手机和基站功放散热。', field: 'new_materials',
+    kind: 'invention_patent', patent_numbers: patents, keywords: ['石墨烯', '散热'], maturity: 7,
+    trial_months: 6, payment_mode: 'lump_sum', reference_fee_fen: 10000000,
+  });
+  await apiAs(instToken, 'POST', `/api/v1/achievements/${a.id}/submit`, {});
+  await apiAs(padminToken, 'POST', `/api/v1/achievements/${a.id}/approve`, {});
+  return { id: String(a.id), patents, instToken };
+}
+
+async function enterpriseSignedUp(tag, province, division, scale) {
+  let body = '';
+  for (let i = 0; i < 8; i += 1) body += String(Math.floor(Math.random() * 10));
+  const acct = { email: `e2e-ent-${tag}-${RUN}@example.com`, password: PASSWORD };
+  const res = await api.post('/api/v1/enterprises', {
+    data: {
+      name: `E2E ${tag} 企业 ${RUN}`, credit_code: makeCreditCode(division, body), province, scale,
+      contact_name: '李经理', email: acct.email, password: PASSWORD,
+    },
+  });
+  assert.equal(res.status(), 201, `sign-up of ${acct.email}: ${res.status()} ${await res.text()}`);
+  return acct;
+}
+
+// "2026-12-05" as the UI writes it: "2026年12月5日" / "Dec 5, 2026".
+function longDate(ymd, lang) {
+  const [y, m, d] = ymd.split('-').map(Number);
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : 'zh-CN', { dateStyle: 'medium', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+const OL_TITLE = `石墨烯散热膜 E2E ${RUN}`;
+const OL_REASON = '核心制备工艺专利，研发投入逾两亿元，提成高于指导标准。';
+
+test('(12) 专利开放许可：成果方声明（条件高于指导标准时须说明理由），企业两步取得许可，成果方登记备案，企业填写认定登记', async () => {
+  const patent = await patentOfInstitution(OL_TITLE);
+  const entAcct = await enterpriseSignedUp('open-zh', 'JS', '91320100', 'small');
+  const today = (await (await api.get('/api/v1/meta')).json()).today;
+  const inst = await newActor('institution (12)');
+  const ent = await newActor('enterprise (12)');
+  try {
+    // the institution declares through the form on the achievement's page
+    const ip = inst.page;
+    await signIn(ip, state.institution);
+    await ip.goto(`/#/achievements/${patent.id}`);
+    await ip.click('[data-test=ol-declare]');
+    const form = ip.locator('[data-test=ol-declare-form]');
+    await form.waitFor();
+    const boxes = form.locator('[data-test=ol-patent]');
+    assert.equal(await boxes.count(), 2);
+    assert.ok(await boxes.nth(0).isChecked() && await boxes.nth(1).isChecked(), 'every patent is in to start with');
+    await boxes.nth(1).uncheck();
+    // the guidance beside the fee; the reason is asked for only above it
+    const exception = form.locator('[data-test=ol-exception-field]');
+    await form.locator('[data-test=ol-guide-fee]').getByText('2,000 万元').waitFor();
+    assert.ok(!(await exception.isVisible()), 'a reason asked for before any fee');
+    await form.locator('[data-test=ol-fee]').fill('20000000');
+    assert.ok(!(await exception.isVisible()), 'a reason asked for at the guidance itself');
+    await form.locator('[data-test=ol-fee]').fill('20000000.01');
+    await exception.waitFor();
+    await form.locator('[data-test=ol-guide-fee]').getByText('高于国家指导标准').waitFor();
+    await form.locator('[data-test=ol-fee]').fill('100000');
+    await exception.waitFor({ state: 'hidden' });
+    // an entry fee and a royalty: 25 % is above the guidance on net sales, within it on profit
+    await form.locator('[data-test=ol-fee-kind]').selectOption('entry_plus_royalty');
+    await form.locator('[data-test=ol-guide-royalty]').getByText('净销售额的 20%').waitFor();
+    await form.locator('[data-test=ol-royalty]').fill('25');
+    await exception.waitFor();
+    await form.locator('[data-test=ol-royalty-base]').selectOption('profit');
+    await exception.waitFor({ state: 'hidden' });
+    await form.locator('[data-test=ol-royalty-base]').selectOption('net_sales');
+    await exception.waitFor();
+    await form.locator('[data-test=ol-years]').fill('5');
+    await form.locator('[data-test=ol-announcement]').fill(`CN-OL-${RUN}`);
+    await form.locator('[data-test=ol-announced-on]').fill(today);
+    // without the reason nothing is sent
+    await form.locator('[data-test=ol-declare-submit]').click();
+    await form.locator('[data-field=guideline_exception] .field-error:not(:empty)').waitFor();
+    await form.locator('[data-test=ol-exception]').fill(OL_REASON);
+    await shot(ip, 'open-license-declare');
+    await form.locator('[data-test=ol-declare-submit]').click();
+    const declared = ip.locator('[data-test=open-license]');
+    await declared.waitFor();
+    const olId = await declared.getAttribute('data-id');
+    await declared.locator('[data-test=ol-fee-value]').getByText('¥100,000.00').waitFor();
+    await declared.locator('[data-test=ol-royalty-value]').getByText('25 %').waitFor();
+    await declared.locator('[data-test=ol-exception-text]').getByText(OL_REASON).waitFor();
+    await declared.locator('[data-test=ol-licenses-count]').getByText('0 家').waitFor();
+    assert.deepEqual(await declared.locator('[data-test=ol-patents] li').allTextContents(), [patent.patents[0]]);
+    await ip.locator('[data-test=open-license-tag]').waitFor();
+    const d = await apiAs(patent.instToken, 'GET', `/api/v1/open-licenses/${olId}`);
+    assert.deepEqual([d.fee_kind, d.fee_fen, d.royalty_bp, d.royalty_base, d.years, d.announced_on, d.guideline_exception],
+      ['entry_plus_royalty', 10000000, 2500, 'net_sales', 5, today, OL_REASON]);
+    assert.deepEqual(d.patent_numbers, [patent.patents[0]]);
+    await shot(ip, 'open-license-declared');
+    assertClean(inst);
+
+    // the enterprise finds it marked in the pool and in the public list
+    const ep = ent.page;
+    await signIn(ep, entAcct);
+    await ep.goto(`/#/pool?q=${encodeURIComponent('石墨烯散热膜')}&open_license=true`);
+    await card(ep, 'results', OL_TITLE).locator('[data-test=open-license]').waitFor();
+    await ep.click('[data-test=pool-open-licenses]');
+    await ep.waitForURL(/#\/open-licenses$/);
+    const listed = ep.locator(`[data-test=open-licenses] > li[data-id="${olId}"]`);
+    await listed.locator('[data-test=ol-above]').waitFor();
+    await listed.locator('[data-test=ol-fee-value]').getByText('¥100,000.00').waitFor();
+    await listed.getByText(OL_REASON).waitFor();
+    await shot(ep, 'open-licenses-zh');
+    await listed.locator('[data-test=open-license-link]').click();
+    await ep.waitForURL(new RegExp(`#/achievements/${patent.id}$`));
+
+    // two clicks: the first spells out the price, the second signs
+    await ep.click('[data-test=ol-take]');
+    const panel = ep.locator('[data-test=ol-take-panel]');
+    const fee = panel.locator('[data-test=ol-take-fee]');
+    assert.equal(await fee.getAttribute('data-amount'), '10000000');
+    assert.equal(await fee.getAttribute('data-due'), addDays(today, 30));
+    await fee.getByText('¥100,000.00').waitFor();
+    await fee.getByText(longDate(addDays(today, 30), 'zh')).waitFor();
+    await panel.locator('[data-test=ol-take-royalty]').getByText('净销售额的 25 %').waitFor();
+    await panel.locator('[data-test=ol-take-years]').getByText('5 年').waitFor();
+    assert.equal(await panel.locator('[data-test=ol-take-years]').getAttribute('data-to'), addMonths(today, 60));
+    await shot(ep, 'open-license-take-zh');
+    await panel.locator('[data-test=ol-take-confirm]').click();
+    await ep.waitForURL(/#\/licenses\/\d+$/);
+    const licenseId = ep.url().match(/#\/licenses\/(\d+)$/)[1];
+    await ep.locator('.tags [data-status=active]').waitFor();
+    await ep.locator('[data-test=open-license-source]').waitFor();
+    await ep.locator('[data-test=license-source]').getByText(`开放许可声明 #${olId}`).waitFor();
+    assert.equal(await ep.locator('[data-test=installment]').count(), 1);
+    // recorded by the patentee within three months: pending, not the enterprise's to enter
+    const recording = ep.locator('[data-test=recording]');
+    assert.equal(await recording.getAttribute('data-status'), 'pending');
+    assert.equal(await recording.locator('[data-test=recording-due]').getAttribute('data-date'), addMonths(today, 3));
+    await recording.locator('[data-test=recording-waiting]').waitFor();
+    assert.equal(await ep.locator('[data-test=recording-form]').count(), 0, 'the enterprise is offered to record');
+    // the enterprise registers the contract
+    const reg = ep.locator('[data-test=registration]');
+    await reg.locator('[data-test=registration-none]').waitFor();
+    assert.equal(await reg.locator('[data-test=registration-amount]').inputValue(), '100000');
+    assert.equal(await reg.locator('[data-test=registration-date]').inputValue(), today);
+    await reg.locator('[data-test=registration-submit]').click();
+    await reg.locator('[data-field=registration_number] .field-error:not(:empty)').waitFor();
+    const regNo = `${today.slice(0, 4)}3201${RUN}`;
+    await reg.locator('[data-test=registration-number]').fill(regNo);
+    await reg.locator('[data-test=registration-province]').selectOption('JS');
+    await reg.locator('[data-test=registration-submit]').click();
+    await ep.locator('[data-test=registration][data-registered=true]').waitFor();
+    await ep.locator('[data-test=registration-number-value]').getByText(regNo).waitFor();
+    await ep.locator('[data-test=registration-amount-value]').getByText('¥100,000.00').waitFor();
+    await shot(ep, 'open-license-license-zh');
+    // back on the achievement the enterprise holds it, and is not offered a second one
+    await visit(ep, `/#/achievements/${patent.id}`);
+    await ep.locator('[data-test=ol-held-link]').getByText(`#${licenseId}`).waitFor();
+    assert.equal(await ep.locator('[data-test=ol-take]').count(), 0);
+    assertClean(ent);
+
+    // the institution finds it among the licenses to record, and records it
+    await visit(ip, '/#/inst/licenses');
+    await ip.selectOption('[data-test=filter-recording]', 'pending');
+    await ip.waitForURL(/recording=pending/);
+    const pending = ip.locator(`[data-test=licenses] > li[data-id="${licenseId}"]`);
+    await pending.locator('[data-test=recording-pending]').waitFor();
+    await pending.locator('[data-test=source-open-license]').waitFor();
+    await pending.locator('[data-test=license-link]').click();
+    await ip.waitForURL(new RegExp(`#/licenses/${licenseId}$`));
+    const rform = ip.locator('[data-test=recording-form]');
+    assert.equal(await rform.locator('[data-test=recording-date]').inputValue(), today);
+    const recNo = `${today.slice(0, 4)}32000${RUN}`;
+    await rform.locator('[data-test=recording-number]').fill(recNo);
+    await rform.locator('[data-test=recording-submit]').click();
+    await ip.locator('[data-test=recording][data-status=done]').waitFor();
+    await ip.locator('[data-test=recording-number-value]').getByText(recNo).waitFor();
+    await ip.locator('[data-test=registration-number-value]').getByText(regNo).waitFor();
+    assert.equal(await ip.locator('[data-test=registration-form]').count(), 0, 'a registered contract offered again');
+    await shot(ip, 'open-license-recorded');
+    await visit(ip, '/#/inst/licenses?recording=done');
+    await ip.locator(`[data-test=licenses] > li[data-id="${licenseId}"]`).waitFor();
+    await visit(ip, '/#/inst/licenses?recording=pending');
+    await ip.locator('[data-test=filter-recording]').waitFor();   // shown once the list has loaded
+    assert.equal(await ip.locator(`[data-test=licenses] > li[data-id="${licenseId}"]`).count(), 0, 'recorded, still listed as pending');
+    await visit(ip, `/#/achievements/${patent.id}`);
+    await ip.locator('[data-test=ol-licenses-count]').getByText('1 家').waitFor();
+    assertClean(inst);
+    state.openLicense = { id: olId, achievementId: patent.id, instToken: patent.instToken };
+  } finally {
+    await ent.context.close();
+    await inst.context.close();
+  }
+});
+
+test('(13) open licensing in English: a large enterprise takes the declaration in two clicks; the institution sees two licenses and withdraws it', async () => {
+  assert.ok(state.openLicense, 'the declaration of (12)');
+  const { id: olId, achievementId } = state.openLicense;
+  const entAcct = await enterpriseSignedUp('open-en', 'SH', '91310115', 'large');
+  const today = (await (await api.get('/api/v1/meta')).json()).today;
+  const inst = await newActor('institution (13)');
+  const ent = await newActor('enterprise (13)');
+  try {
+    const ep = ent.page;
+    await signIn(ep, entAcct);
+    await toEnglish(ep);
+    await ep.goto('/#/open-licenses');
+    const listed = ep.locator(`[data-test=open-licenses] > li[data-id="${olId}"]`);
+    await listed.getByText('Entry fee plus royalty').first().waitFor();
+    await listed.locator('[data-test=ol-above]').getByText('Above the guidance').waitFor();
+    await listed.locator('[data-test=open-license-link]').click();
+    await ep.waitForURL(new RegExp(`#/achievements/${achievementId}$`));
+    const declared = ep.locator('[data-test=open-license]');
+    await declared.getByText('Patent open license').waitFor();
+    await declared.locator('[data-test=ol-years-value]').getByText('5 years').waitFor();
+
+    await ep.click('[data-test=ol-take]');
+    const panel = ep.locator('[data-test=ol-take-panel]');
+    await panel.getByText('Confirm the open license').waitFor();
+    const fee = panel.locator('[data-test=ol-take-fee]');
+    await fee.getByText(`pay the entry fee of ¥100,000.00 by ${longDate(addDays(today, 30), 'en')}`).waitFor();
+    await panel.locator('[data-test=ol-take-royalty]').getByText('25 % of net sales').waitFor();
+    await panel.locator('[data-test=ol-take-years]').getByText(`5 years, until ${longDate(addMonths(today, 60), 'en')}`).waitFor();
+    await shot(ep, 'open-license-take-en');
+    // changing one's mind closes it; taking needs the confirm step again
+    await panel.locator('[data-test=ol-take-cancel]').click();
+    await panel.waitFor({ state: 'detached' });
+    await ep.click('[data-test=ol-take]');
+    await ep.locator('[data-test=ol-take-confirm]').click();
+    await ep.waitForURL(/#\/licenses\/\d+$/);
+    const licenseId = ep.url().match(/#\/licenses\/(\d+)$/)[1];
+    await ep.locator('.tags [data-status=active]').waitFor();
+    await ep.locator('[data-test=license-source]').getByText(`Open-license declaration #${olId}`).waitFor();
+    const recording = ep.locator('[data-test=recording]');
+    await recording.locator('[data-test=recording-status]').getByText('To be recorded').waitFor();
+    await recording.locator('[data-test=recording-due]').getByText(`${longDate(addMonths(today, 3), 'en')} (`).waitFor();
+    await ep.locator('[data-test=registration-none]').getByText('Not registered yet.').waitFor();
+    await ep.click('[data-test=nav-my-licenses]');
+    const mine = ep.locator(`[data-test=licenses] > li[data-id="${licenseId}"]`);
+    await mine.locator('[data-test=recording-pending]').getByText('To be recorded').waitFor();
+    await mine.locator('[data-test=source-open-license]').getByText('Open license').waitFor();
+    assertClean(ent);
+
+    // the institution sees both licenses and withdraws; the licenses stay
+    const ip = inst.page;
+    await signIn(ip, state.institution);
+    await toEnglish(ip);
+    await ip.goto(`/#/achievements/${achievementId}`);
+    const own = ip.locator('[data-test=open-license]');
+    await own.getByText('Your open-license declaration').waitFor();
+    await own.locator('[data-test=ol-licenses-count]').getByText('2', { exact: true }).waitFor();
+    await own.locator('[data-test=ol-withdraw]').click();
+    await own.locator('[data-test=ol-withdraw-panel]').getByText('the 2 licenses already taken').waitFor();
+    await own.locator('[data-test=ol-withdraw-confirm]').click();
+    await ip.locator('[data-test=ol-withdrawn-note]').waitFor();
+    await ip.locator('[data-test=ol-declare]').waitFor();
+    assert.equal(await ip.locator('[data-test=open-license-tag]').count(), 0, 'still marked open once withdrawn');
+    await shot(ip, 'open-license-withdrawn');
+    assertClean(inst);
+
+    await visit(ep, `/#/achievements/${achievementId}`);
+    await ep.locator('[data-test=achievement-title]').waitFor();
+    assert.equal(await ep.locator('[data-test=ol-take]').count(), 0, 'a withdrawn declaration offered');
+    await visit(ep, '/#/open-licenses?status=withdrawn');
+    await ep.locator(`[data-test=open-licenses] > li[data-id="${olId}"][data-status=withdrawn]`).waitFor();
+    const license = await apiAs(await tokenFor(entAcct), 'GET', `/api/v1/licenses/${licenseId}`);
+    assert.equal(license.status, 'active');
+    assertClean(ent);
+    state.openLicense.enLicenseId = licenseId;
+  } finally {
+    await ent.context.close();
+    await inst.context.close();
+  }
+});
+
 test('(10) 提前约定条件：企业按标准条件申请试用，成果方同意，企业按约定价格留用，提交季度报告，成果方登记提成收款', async () => {
   await agreementJourney('zh');
 });
 
 test('(11) terms agreed before use, in English: request on the standard terms, approve, keep at the agreed price, report a quarter, record the royalty payment', async () => {
   await agreementJourney('en');
+});
+
+test('(14) on the later clock a license of patents not recorded within three months shows overdue, in the list and on its page, until the institution records it', async () => {
+  if (!LATER) return;
+  assert.ok(state.openLicense && state.openLicense.enLicenseId, 'the license taken in (13)');
+  const licenseId = state.openLicense.enLicenseId;
+  const inst = await newActor('institution later (14)', LATER);
+  try {
+    const ip = inst.page;
+    await signIn(ip, state.institution);
+    await ip.goto('/#/inst/licenses?recording=overdue');
+    const item = ip.locator(`[data-test=licenses] > li[data-id="${licenseId}"]`);
+    await item.locator('[data-test=recording-overdue]').getByText('备案逾期').waitFor();
+    await item.locator('[data-test=license-link]').click();
+    await ip.waitForURL(new RegExp(`#/licenses/${licenseId}$`));
+    const recording = ip.locator('[data-test=recording][data-status=overdue]');
+    await recording.waitFor();
+    assert.match(await recording.getAttribute('class'), /panel-danger/);
+    await recording.locator('[data-test=recording-status]').getByText('备案逾期').waitFor();
+    await recording.locator('[data-test=recording-due]').getByText(/已逾期 \d+ 天/).waitFor();
+    await shot(ip, 'open-license-recording-overdue');
+    await recording.locator('[data-test=recording-number]').fill(`LATE-${RUN}`);
+    await recording.locator('[data-test=recording-submit]').click();
+    await ip.locator('[data-test=recording][data-status=done]').waitFor();
+    assertClean(inst);
+  } finally {
+    await inst.context.close();
+  }
 });
 
 // "2026-12-31" + n days.

@@ -1,4 +1,4 @@
-// modules: the UI's pure ES modules (money, percent, dates, terms, credit codes, patent numbers) run under
+// modules: the UI's pure ES modules (money, percent, dates, terms, open licensing, credit codes, patent numbers) run under
 // node's test runner; they touch no DOM, so the browser and these tests share one implementation.
 //
 // Run: cd tests/e2e && node --test modules.test.mjs
@@ -17,6 +17,9 @@ import {
 } from '../../static/js/creditcode.js';
 import { patentNumberProblem, normalisePatentNumber } from '../../static/js/patent.js';
 import { splitList } from '../../static/js/pages/achievement-form.js';
+import {
+  aboveGuideline, declarationObstacle, takeCommitment, kindHasFee, kindHasRoyalty, guideRoyaltyBp,
+} from '../../static/js/open-license.js';
 
 test('yuan text becomes integer fen without floating-point error', () => {
   assert.equal(parseYuanToFen('0.29'), 29);
@@ -166,4 +169,39 @@ test('terms: modes, completeness and where two sets differ', () => {
   assert.deepEqual(termsDifferences(proposal, std), ['fee_fen', 'fee_schedule']);
   assert.deepEqual(termsDifferences(std, { ...std }), []);
   assert.deepEqual(termsDifferences(std, { ...std, territory: '长三角' }), ['territory']);
+});
+
+test('open licensing: fee kinds and the national guidance as the service applies it', () => {
+  assert.ok(kindHasFee('lump_sum') && kindHasFee('entry_plus_royalty') && !kindHasFee('royalty'));
+  assert.ok(kindHasRoyalty('royalty') && kindHasRoyalty('entry_plus_royalty') && !kindHasRoyalty('lump_sum'));
+  assert.equal(guideRoyaltyBp('net_sales'), 2000);
+  assert.equal(guideRoyaltyBp('profit'), 4000);
+  assert.equal(guideRoyaltyBp(undefined), 2000);
+  const lump = { fee_kind: 'lump_sum', fee_fen: 2000000000, royalty_bp: 0, royalty_base: 'net_sales' };
+  assert.deepEqual(aboveGuideline(lump), []);                       // 20,000,000 yuan is within
+  assert.deepEqual(aboveGuideline({ ...lump, fee_fen: 2000000001 }), ['fee_fen']);
+  assert.deepEqual(aboveGuideline({ ...lump, fee_fen: null }), []);  // not parsed yet
+  const royalty = { fee_kind: 'royalty', fee_fen: 0, royalty_bp: 2001, royalty_base: 'net_sales' };
+  assert.deepEqual(aboveGuideline(royalty), ['royalty_bp']);
+  assert.deepEqual(aboveGuideline({ ...royalty, royalty_base: 'profit' }), []);
+  assert.deepEqual(aboveGuideline({ ...royalty, royalty_bp: 4001, royalty_base: 'profit' }), ['royalty_bp']);
+  // a rate typed before switching to a lump sum is not sent, so not judged
+  assert.deepEqual(aboveGuideline({ ...lump, royalty_bp: 5000 }), []);
+  assert.deepEqual(aboveGuideline({ fee_kind: 'entry_plus_royalty', fee_fen: 3000000000, royalty_bp: 2500, royalty_base: 'net_sales' }),
+    ['fee_fen', 'royalty_bp']);
+});
+
+test('open licensing: which achievements may be declared, and what taking one commits to', () => {
+  const a = { status: 'listed', kind: 'invention_patent', patent_numbers: ['ZL202110123456.7'], exclusive: false };
+  assert.equal(declarationObstacle(a), null);
+  assert.equal(declarationObstacle({ ...a, status: 'pending' }), 'status');
+  assert.equal(declarationObstacle({ ...a, kind: 'software_copyright' }), 'kind');
+  assert.equal(declarationObstacle({ ...a, patent_numbers: [] }), 'patents');
+  assert.equal(declarationObstacle({ ...a, exclusive: true }), 'exclusive');
+  assert.deepEqual(takeCommitment({ fee_kind: 'entry_plus_royalty', fee_fen: 10000000, royalty_bp: 2500, royalty_base: 'profit', years: 5 }, '2026-12-05'),
+    { fee_fen: 10000000, fee_due_on: '2027-01-04', royalty_bp: 2500, royalty_base: 'profit', years: 5, from: '2026-12-05', to: '2031-12-05' });
+  const pure = takeCommitment({ fee_kind: 'royalty', fee_fen: 0, royalty_bp: 300, royalty_base: 'net_sales', years: 1 }, '2028-02-29');
+  assert.equal(pure.fee_fen, 0);
+  assert.equal(pure.fee_due_on, null);
+  assert.equal(pure.to, '2029-02-28');
 });

@@ -2,6 +2,7 @@
 // achievement. Validates before sending: enums, maturity 1..9, trial months 1..36, fee in yuan
 // to integer fen, royalty % to basis points (above 0 exactly for the royalty modes), royalty base,
 // license years 1..20, a fee schedule adding up to the fee, patent numbers and keywords lists.
+// Open licensing is declared on the achievement's page (open-license-form.js), not here.
 
 import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
@@ -41,8 +42,8 @@ function buildControls(a) {
     royalty_bp: input({ inputmode: 'decimal', value: a.royalty_bp ? bpToPercentInput(a.royalty_bp) : '', 'data-test': 'ach-royalty' }),
     royalty_base: enumSelect('royalty_bases', { 'data-test': 'ach-royalty-base' }, null, a.royalty_base || 'net_sales'),
     license_years: input({ type: 'number', min: '1', max: '20', step: '1', inputmode: 'numeric', value: String(a.license_years || 5), 'data-test': 'ach-license-years' }),
-    exclusive: h('input', { type: 'checkbox', checked: !!a.exclusive, 'data-test': 'ach-exclusive' }),
-    open_license: h('input', { type: 'checkbox', checked: !!a.open_license, 'data-test': 'ach-open-license' }),
+    // an open-licensed achievement cannot be made exclusive while its declaration stands
+    exclusive: h('input', { type: 'checkbox', checked: !!a.exclusive && !a.open_license, disabled: !!a.open_license, 'data-test': 'ach-exclusive' }),
   };
 }
 
@@ -88,7 +89,6 @@ function readForm(c, schedule, original) {
     body.fee_schedule = plan.rows;
   }
   body.exclusive = c.exclusive.checked;
-  body.open_license = c.open_license.checked;
   return { body, problems };
 }
 
@@ -118,8 +118,9 @@ export async function render(ctx) {
     feeFen, label: t('ach.schedule'), hint: t('ach.scheduleHint'), testPrefix: 'ach-schedule',
   });
   c.reference_fee_fen.addEventListener('input', schedule.feeChanged);
-  const check = (name, label, control) => h('div', { class: 'field field-check', 'data-field': name },
-    h('label', {}, control, ' ', label), h('p', { class: 'field-error', 'data-field-error': name, 'aria-live': 'polite' }));
+  const check = (name, label, control, hint) => h('div', { class: 'field field-check', 'data-field': name },
+    h('label', {}, control, ' ', label), hint ? h('p', { class: 'field-hint', 'data-test': `${name}-hint` }, hint) : null,
+    h('p', { class: 'field-error', 'data-field-error': name, 'aria-live': 'polite' }));
   const form = h('form', { class: 'panel grid-form', 'data-test': 'achievement-form', novalidate: true },
     field({ name: 'title', label: t('ach.title'), control: c.title, wide: true }),
     field({ name: 'title_en', label: t('ach.titleEn'), control: c.title_en, wide: true }),
@@ -136,8 +137,7 @@ export async function render(ctx) {
     baseField,
     field({ name: 'license_years', label: t('ach.licenseYears'), control: c.license_years, hint: t('ach.licenseYearsHint') }),
     schedule.element,
-    check('exclusive', t('ach.exclusiveCheck'), c.exclusive),
-    check('open_license', t('ach.openLicenseCheck'), c.open_license),
+    check('exclusive', t('ach.exclusiveCheck'), c.exclusive, original.open_license ? t('ach.exclusiveOpen') : null),
     formAlert(),
     h('div', { class: 'actions field-wide' },
       h('button', { type: 'submit', class: 'btn btn-primary', 'data-test': 'ach-save' }, t('common.save')),

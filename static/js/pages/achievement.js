@@ -1,6 +1,8 @@
 // achievement: one achievement with the standard terms it offers (mode, fee and its schedule,
 // royalty rate and base, license years, exclusivity, longest trial), open license and patent
 // numbers, and for enterprise staff the "request a free trial" form with the terms it agrees to.
+// An open-license declaration shows its terms: enterprises take a license from it, the declaring
+// institution sees the licenses taken and withdraws it, or declares one (open-license-form.js).
 
 import { h, append } from '../dom.js';
 import { t, enumLabel, getLang } from '../i18n.js';
@@ -12,6 +14,9 @@ import { standardTermsOf } from '../terms.js';
 import { achievementTitle } from './cards.js';
 import { termsList } from './terms-view.js';
 import { termsChooser } from './trial-terms.js';
+import { declarationObstacle } from '../open-license.js';
+import { declarationTerms, takeAction, withdrawAction } from './open-license-view.js';
+import { declareForm } from './open-license-form.js';
 
 function list(items, testName) {
   if (!Array.isArray(items) || items.length === 0) return '—';
@@ -75,12 +80,76 @@ function trialSection(a, ctx) {
   return null;
 }
 
+// The enterprise's active license of declaration d, if it holds one.
+async function heldLicense(d) {
+  const page = await api.get('/licenses', { status: 'active', limit: 100 }).catch(() => ({ items: [] }));
+  return (page.items || []).find((l) => l.open_license_id === d.id) || null;
+}
+
+// What a party can do with the active declaration: take it, see the license taken, or withdraw it.
+async function declarationActions(d, a, ctx, owner) {
+  const user = ctx.user;
+  if (owner) return withdrawAction(d, ctx);
+  if (!user) {
+    const next = encodeURIComponent(`#/achievements/${a.id}`);
+    return h('div', {},
+      h('p', {}, t('ol.signInFirst')),
+      h('p', { class: 'actions' }, h('a', { href: `#/signin?next=${next}`, class: 'btn btn-primary', 'data-test': 'signin-to-take' }, t('nav.signin'))));
+  }
+  if (user.role !== 'enterprise') return null;
+  const held = await heldLicense(d);
+  if (held) {
+    return h('p', { class: 'alert alert-info', 'data-test': 'ol-held' }, t('ol.held'), ' ',
+      h('a', { href: `#/licenses/${held.id}`, 'data-test': 'ol-held-link' }, t('ol.heldLink', { id: held.id })));
+  }
+  return takeAction(d, ctx);
+}
+
+// The open-license part of the page: the active declaration with what the reader may do, or for
+// the owning institution the way to declare one (or why it cannot yet).
+async function openLicenseSection(a, ctx, owner) {
+  const page = await api.get('/open-licenses', { achievement_id: a.id, limit: 20 }).catch(() => ({ items: [] }));
+  const items = Array.isArray(page.items) ? page.items : [];
+  const active = items.find((d) => d.status === 'active');
+  if (active) {
+    return h('section', { class: 'panel', 'data-test': 'open-license', 'data-id': active.id },
+      h('h2', {}, owner ? t('ol.yours') : t('ol.title')),
+      h('p', { class: 'muted' }, t('ol.intro')),
+      declarationTerms(active),
+      await declarationActions(active, a, ctx, owner));
+  }
+  if (!owner) return null;
+  const withdrawn = items.find((d) => d.status === 'withdrawn');
+  const obstacle = declarationObstacle(a);
+  const section = h('section', { class: 'panel', 'data-test': 'open-license-none' },
+    h('h2', {}, t('ol.title')),
+    withdrawn ? h('p', { class: 'muted', 'data-test': 'ol-withdrawn-note' },
+      t('ol.withdrawnNote', { date: formatInstant(withdrawn.withdrawn_at) })) : null,
+    obstacle ? h('p', { class: 'muted', 'data-test': 'ol-cannot' }, t(`ol.cannot.${obstacle}`)) : null);
+  if (!obstacle) {
+    const open = h('button', { type: 'button', class: 'btn btn-primary', 'data-test': 'ol-declare' }, t('ol.declare'));
+    const form = declareForm(a, {
+      onDone: () => ctx.rerender(),
+      onCancel: () => { form.hidden = true; open.hidden = false; open.focus(); },
+    });
+    form.hidden = true;
+    open.addEventListener('click', () => {
+      open.hidden = true;
+      form.hidden = false;
+      form.querySelector('h3').focus();
+    });
+    section.append(h('p', { class: 'actions' }, open), form);
+  }
+  return section;
+}
+
 export async function render(ctx) {
   const id = ctx.params[0];
   const a = await api.get(`/achievements/${id}`);
   const otherTitle = getLang() === 'en' ? a.title : a.title_en;
   const owner = ctx.user && ctx.user.role === 'institution' && ctx.user.institution_id === a.institution_id;
-  append(ctx.root, 
+  const openLicense = await openLicenseSection(a, ctx, owner);
+  append(ctx.root,
     h('p', {}, h('a', { href: '#/pool' }, '← ', t('nav.pool'))),
     pageTitle(achievementTitle(a), 'achievement-title'),
     otherTitle && otherTitle !== achievementTitle(a) ? h('p', { class: 'subtitle' }, otherTitle) : null,
@@ -88,7 +157,7 @@ export async function render(ctx) {
       h('span', { class: 'tag' }, a.institution_name || ''),
       h('span', { class: 'tag' }, enumLabel('provinces', a.province)),
       a.status !== 'listed' ? badge('achievement_statuses', a.status) : null,
-      a.open_license ? h('span', { class: 'tag tag-accent' }, t('ach.openLicense')) : null),
+      a.open_license ? h('span', { class: 'tag tag-accent', 'data-test': 'open-license-tag' }, t('ach.openLicense')) : null),
     h('div', { class: 'two-col' },
       h('section', {},
         h('h2', {}, t('ach.abstract')),
@@ -106,5 +175,6 @@ export async function render(ctx) {
           [t('ach.updated'), formatInstant(a.updated_at)],
         ]))),
     owner ? h('p', { class: 'actions' }, h('a', { href: `#/inst/achievements/${a.id}/edit`, class: 'btn' }, t('common.edit'))) : null,
+    openLicense,
     trialSection(a, ctx));
 }

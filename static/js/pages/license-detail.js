@@ -2,7 +2,9 @@
 // enterprise to accept or decline (the institution sees that it waits); a signed license shows its
 // terms and term, installments (due, paid, overdue), royalty reports (due, the enterprise's report
 // form, those filed), payments, and for the institution the "record a payment" form
-// (Idempotency-Key per submission) and "mark defaulted" with a reason.
+// (Idempotency-Key per submission) and "mark defaulted" with a reason. A license taken from an
+// open-license declaration says so; a signed license shows its recording and registration
+// (license-records.js).
 
 import { h, append } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
@@ -14,6 +16,7 @@ import { billsRoyalty } from '../terms.js';
 import { dueSummary } from './license-sums.js';
 import { termsList, termsCompare } from './terms-view.js';
 import { reportsDueTable, reportForm, reportsTable } from './royalty-reports.js';
+import { recordingSection, registrationSection } from './license-records.js';
 
 function installmentState(i) {
   const remaining = Number(i.amount_fen) - Number(i.paid_fen || 0);
@@ -133,15 +136,22 @@ function signedSections(l, trial, payments, reports, ctx) {
     h('h2', {}, t('license.terms')),
     termsList(licenseTerms(l), {
       testName: 'license-terms',
-      omit: ['max_trial_months'],
+      // a schedule reads "days after conversion"; a license taken from a declaration converted
+      // nothing, and its installments below say when the fee is due
+      omit: l.source === 'open_license' ? ['max_trial_months', 'fee_schedule'] : ['max_trial_months'],
       extra: [
         [t('license.signedOn'), l.signed_on ? formatDate(l.signed_on) : formatInstant(l.signed_at)],
         [t('license.endsOn'), l.ends_on ? formatDate(l.ends_on) : undefined],
         [t('license.nextDue'), due.nextDue ? `${formatDate(due.nextDue.due_on)} · ${formatFen(due.nextDue.remaining_fen)}` : t('license.nothingDue')],
+        [t('license.source'), l.source === 'open_license' && l.open_license_id
+          ? h('a', { href: `#/achievements/${l.achievement_id}`, 'data-test': 'license-source', 'data-source': 'open_license' },
+            t('license.fromOpenLicense', { id: l.open_license_id })) : undefined],
         [t('license.trial'), l.trial_id && !agreedIn ? `#${l.trial_id}` : undefined],
         [t('terms.agreedOn'), agreedIn],
       ],
     }),
+    recordingSection(l, ctx),
+    registrationSection(l, ctx),
     h('h2', {}, t('license.installments')),
     installmentsTable(inst),
   ];
@@ -184,18 +194,21 @@ export async function render(ctx) {
   const id = ctx.params[0];
   const l = await api.get(`/licenses/${id}`);
   const signed = !['proposed', 'declined'].includes(l.status);
-  const [payments, reports, trial] = await Promise.all([
+  const [payments, reports, trial, declaration] = await Promise.all([
     signed ? api.get(`/licenses/${id}/payments`).catch(() => ({ items: [] })) : { items: [] },
     signed && billsRoyalty(l.payment_mode) ? api.get(`/licenses/${id}/reports`, { limit: 100 }).catch(() => ({ items: [] })) : { items: [] },
     l.trial_id ? api.get(`/trials/${l.trial_id}`).catch(() => null) : null,
+    l.open_license_id ? api.get(`/open-licenses/${l.open_license_id}`).catch(() => null) : null,
   ]);
+  const achievementTitle = l.achievement_title || (trial && trial.achievement_title) || (declaration && declaration.achievement_title);
   const isPayee = ctx.user.role === 'institution';
   const back = ctx.user.role === 'enterprise' ? '#/me/licenses' : (isPayee ? '#/inst/licenses' : null);
   append(ctx.root,
     back ? h('p', {}, h('a', { href: back }, '← ', t(ctx.user.role === 'enterprise' ? 'nav.myLicenses' : 'nav.instLicenses'))) : null,
     pageTitle(t('license.number', { id: l.id }), 'license-title'),
     h('p', { class: 'tags' }, badge('license_statuses', l.status),
-      h('a', { href: `#/achievements/${l.achievement_id}`, class: 'tag' }, l.achievement_title || (trial && trial.achievement_title) || t('license.achievement', { id: l.achievement_id }))),
+      h('a', { href: `#/achievements/${l.achievement_id}`, class: 'tag' }, achievementTitle || t('license.achievement', { id: l.achievement_id })),
+      l.source === 'open_license' ? h('span', { class: 'tag tag-accent', 'data-test': 'open-license-source' }, t('license.openLicenseTag')) : null),
     l.status === 'proposed' ? proposalSection(l, trial, ctx)
       : l.status === 'declined' ? declinedSection(l)
         : signedSections(l, trial, payments, reports, ctx));

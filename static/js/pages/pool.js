@@ -1,5 +1,6 @@
 // pool: search and filter the listed achievements (q, province, field, kind, open license)
 // with keyset "load more". The filters live in the hash (#/pool?q=芯片&province=ZJ) so back works.
+// A link leads to the public list of open-license declarations and their terms.
 
 import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
@@ -44,7 +45,9 @@ export async function render(ctx) {
     renderItem: (a) => achievementCard(a),
     empty: t('pool.none'),
   });
-  append(ctx.root, pageTitle(t('nav.pool')), h('p', { class: 'lead' }, t('pool.intro')), form,
+  append(ctx.root, pageTitle(t('nav.pool')), h('p', { class: 'lead' }, t('pool.intro')),
+    h('p', {}, h('a', { href: '#/open-licenses', 'data-test': 'pool-open-licenses' }, t('ol.listLink'))),
+    form,
     h('section', { 'aria-label': t('pool.results') }, results));
   await results.ready;
 }
