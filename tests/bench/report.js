@@ -113,6 +113,16 @@ for (const r of imports) {
     : `import   techpool ${r.run.padEnd(6)} unavailable (HTTP ${r.status})`);
 }
 
+// The statistics, each asked once over the whole pool.
+const stats = records.filter((r) => r.kind === 'stats');
+for (const r of stats) {
+  out.push(r.status === 200
+    ? `stats    techpool ${r.endpoint.padEnd(14)} ${fmt(r.seconds * 1000, 0)} ms`
+    : `stats    techpool ${r.endpoint.padEnd(14)} failed (HTTP ${r.status})`);
+}
+const statsSlowest = stats.length === 7 && stats.every((r) => r.status === 200)
+  ? Math.max(...stats.map((r) => r.seconds)) : null;
+
 // The write cycle's refusals, by status and problem detail (write.lua keeps them).
 const writeErrors = {};
 if (fs.existsSync(writeErrorsPath)) {
@@ -173,6 +183,8 @@ const targets = [
     measured: run('techpool', 'read-under-flood', 4) ? run('techpool', 'read-under-flood', 4).p99_ms : null,
     goal: 100, met: (x) => x < 100, unit: 'ms',
     what: 'p99 of a signed-in GET /api/v1/trials beside 64 connections of sign-ups and failed sign-ins' },
+  { name: 'stats_slowest_seconds', measured: statsSlowest, goal: 1, met: (x) => x < 1, unit: 's',
+    what: 'the slowest statistics endpoint or annual report over the whole pool' },
   { name: 'daemon_rss_max_mb', measured: rssMax, goal: 64, met: (x) => x < 64, unit: 'MB',
     what: 'largest VmRSS sample under load and export' },
 ];

@@ -386,6 +386,26 @@ printf '{"kind":"export","server":"techpool","endpoint":"export","status":%s,"se
   "${export_status:-0}" "${export_seconds:-0}" "${export_bytes:-0}" "$lines" "$rss_before" >> "$RESULTS"
 
 # ---------------------------------------------------------------------------------------------
+# The statistics over the whole pool (1M trials at full size), each asked once as the admin:
+# what provinces report upward is computed by the database in one pass over indexed data
+
+say "statistics: every endpoint over the whole pool, and the annual report"
+echo stats > "$OUT/phase"
+year=$(date -u +%Y)
+for endpoint in summary flows monthly fields regions returns; do
+  read -r stats_status stats_seconds < <(curl -sS -o /dev/null -w '%{http_code} %{time_total}\n' \
+    -H "Authorization: Bearer $ADMIN_TOKEN" "$DAEMON_URL/api/v1/stats/$endpoint")
+  printf '{"kind":"stats","endpoint":"%s","status":%s,"seconds":%s}\n' \
+    "$endpoint" "${stats_status:-0}" "${stats_seconds:-0}" >> "$RESULTS"
+done
+read -r stats_status stats_seconds < <(curl -sS -o /dev/null -w '%{http_code} %{time_total}\n' \
+  -H "Authorization: Bearer $ADMIN_TOKEN" \
+  "$DAEMON_URL/api/v1/exports/annual-report.xlsx?year=$year")
+printf '{"kind":"stats","endpoint":"annual-report","status":%s,"seconds":%s}\n' \
+  "${stats_status:-0}" "${stats_seconds:-0}" >> "$RESULTS"
+echo idle > "$OUT/phase"
+
+# ---------------------------------------------------------------------------------------------
 # Bulk import: 5,000 achievements in one CSV file, then the same file again (changes nothing)
 
 say "import: POST /api/v1/achievements/import (5,000 rows, twice)"
