@@ -1,10 +1,10 @@
 -- 0027_agreement_notices: the notices of the use-first agreement (0026).
 --
---   * trial.converted now tells the institution: the enterprise keeps the achievement (by its
---     own conversion at the agreed terms, or by accepting a proposal);
---   * license.proposed tells the enterprise that a license awaits its answer;
+--   * trial.converted now tells the institution: the enterprise keeps the achievement by its
+--     own conversion at the agreed terms;
+--   * license.proposed tells the enterprise that a license awaits its answer, license.accepted
+--     and license.declined tell the institution its answer (a lapsed proposal is declined too);
 --   * open_license.taken tells the institution that an enterprise took an open license;
---   * license.declined tells the institution that its proposal was declined (or lapsed);
 --   * royalty.reported tells the institution of a quarterly report and the royalty it issued;
 --   * report.due_soon (7 days before) and report.overdue (1, 30, 60, 90 days after; at 90 also
 --     the institution, which may now mark a default) remind the licensee of a report.
@@ -37,6 +37,18 @@ BEGIN
         title := CASE WHEN zh THEN format('待确认的许可方案：%s', a) ELSE format('License proposed: %s', a) END;
         body := CASE WHEN zh THEN format('%s 为“%s”提出许可方案，固定许可费 ¥%s。请接受或拒绝。', party, a, yuan)
                      ELSE format('%s proposes a license of "%s" with a fixed fee of ¥%s. Please accept or decline.', party, a, yuan) END;
+    WHEN 'license.accepted' THEN
+        title := CASE WHEN zh THEN format('许可方案已被接受：%s', a) ELSE format('License proposal accepted: %s', a) END;
+        body := CASE WHEN zh THEN format('%s 接受了“%s”的许可方案，许可自今日生效，固定许可费 ¥%s。', party, a, yuan)
+                     ELSE format('%s accepted the proposed license of "%s"; it is in force from today, fixed fee ¥%s.', party, a, yuan) END;
+    WHEN 'recording.due_soon' THEN
+        title := CASE WHEN zh THEN format('许可合同备案将到期：%s', a) ELSE format('License recording due soon: %s', a) END;
+        body := CASE WHEN zh THEN format('与 %s 的“%s”许可合同应于 %s 前向国家知识产权局备案。', party, a, day)
+                     ELSE format('The license of "%s" to %s must be recorded with the patent office by %s.', a, party, day) END;
+    WHEN 'recording.overdue' THEN
+        title := CASE WHEN zh THEN format('许可合同备案已逾期：%s', a) ELSE format('License recording overdue: %s', a) END;
+        body := CASE WHEN zh THEN format('与 %s 的“%s”许可合同应于 %s 前备案，现已逾期。', party, a, day)
+                     ELSE format('The license of "%s" to %s was to be recorded by %s and is overdue.', a, party, day) END;
     WHEN 'license.declined' THEN
         title := CASE WHEN zh THEN format('许可方案未被接受：%s', a) ELSE format('License proposal declined: %s', a) END;
         body := CASE WHEN zh THEN format('%s 未接受“%s”的许可方案。理由：%s', party, a, p->>'reason')
@@ -90,11 +102,14 @@ BEGIN
             PERFORM notify_organisation('trial.returned', 'trial', NEW.id, NEW.institution_id,
                                         NULL, to_institution);
         WHEN 'converted' THEN
-            PERFORM notify_organisation('trial.converted', 'license', NEW.license_id,
-                                        NEW.institution_id, NULL,
-                                        to_institution || jsonb_build_object('amount_fen',
-                                            (SELECT l.total_fen FROM licenses l
-                                              WHERE l.id = NEW.license_id)));
+            -- an accepted proposal is announced as such (licenses_notify)
+            IF (SELECT l.proposed_at FROM licenses l WHERE l.id = NEW.license_id) IS NULL THEN
+                PERFORM notify_organisation('trial.converted', 'license', NEW.license_id,
+                                            NEW.institution_id, NULL,
+                                            to_institution || jsonb_build_object('amount_fen',
+                                                (SELECT l.total_fen FROM licenses l
+                                                  WHERE l.id = NEW.license_id)));
+            END IF;
         ELSE
             NULL;  -- an expiry is announced by the deadline notices before it
         END CASE;
@@ -124,6 +139,11 @@ BEGIN
     ELSIF NEW.status = 'defaulted' AND OLD.status <> 'defaulted' THEN
         PERFORM notify_organisation('license.defaulted', 'license', NEW.id, NULL,
                                     NEW.enterprise_id, f);
+    ELSIF NEW.status = 'active' AND OLD.status = 'proposed' THEN
+        PERFORM notify_organisation('license.accepted', 'license', NEW.id, NEW.institution_id,
+                                    NULL,
+                                    f || jsonb_build_object('party', f->>'enterprise',
+                                                            'amount_fen', NEW.total_fen));
     ELSIF NEW.status = 'declined' AND OLD.status = 'proposed' THEN
         PERFORM notify_organisation('license.declined', 'license', NEW.id, NEW.institution_id,
                                     NULL,

@@ -636,3 +636,46 @@ BEGIN
           p_recording;
 END
 $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Recording deadlines: the institution hears 14 days before and once overdue (0027's texts).
+
+CREATE FUNCTION notifications_scan_recording_deadlines() RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    today date := tp_today();
+    r record;
+BEGIN
+    FOR r IN
+        SELECT l.id, l.institution_id, l.recording_due_on
+          FROM licenses l
+         WHERE l.record_number IS NULL AND l.recording_due_on <= today + 14
+           AND l.status IN ('active', 'settled', 'defaulted')
+    LOOP
+        PERFORM notify_organisation(
+            CASE WHEN r.recording_due_on >= today THEN 'recording.due_soon'
+                 ELSE 'recording.overdue' END,
+            'license', r.id, r.institution_id, NULL,
+            license_notice_facts(r.id)
+                || jsonb_build_object('party', (SELECT e.name FROM licenses l
+                                                  JOIN enterprises e ON e.id = l.enterprise_id
+                                                 WHERE l.id = r.id),
+                                      'date', r.recording_due_on),
+            format('%s:%s', CASE WHEN r.recording_due_on >= today THEN 'recording.due_soon'
+                                 ELSE 'recording.overdue' END, r.id));
+    END LOOP;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION notifications_scan_deadlines() RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    made integer := notifications_scan_trial_and_money_deadlines();
+    before integer;
+BEGIN
+    SELECT count(*) INTO before FROM notifications;
+    PERFORM notifications_scan_report_deadlines();
+    PERFORM notifications_scan_recording_deadlines();
+    RETURN made + (SELECT count(*) FROM notifications) - before;
+END
+$$;

@@ -311,7 +311,8 @@ START_TEST(every_decision_reaches_the_other_side_only)
                                       "[{\"due_on\":\"2026-06-01\",\"amount_fen\":5000}]");
     /* the institution proposed, the enterprise accepted */
     ck_assert_str_eq(counts("license.proposed", p, 6), ENTERPRISE);
-    ck_assert_str_eq(counts("trial.converted", p, 6), INSTITUTION);
+    ck_assert_str_eq(counts("license.accepted", p, 6), INSTITUTION);
+    ck_assert_str_eq(counts("trial.converted", p, 6), "0,0,0,0,0,0");
     fixture_check(&p[0], "POST", fixture_text("/api/v1/licenses/%lld/payments", (long long)license),
                   "{\"amount_fen\":1000,\"paid_on\":\"" TODAY "\",\"reference\":\"r\"}", 201,
                   NULL);

@@ -210,6 +210,13 @@ START_TEST(a_license_of_a_patent_is_recorded_and_registered)
     r = fixture_expect(&parties[0], "GET", "/api/v1/licenses?recording=overdue", NULL, 200, NULL);
     ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 1);
     http_reply_free(r);
+    /* the institution hears of it once, the enterprise not at all */
+    const char *notices = "SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id"
+                          " WHERE n.kind = 'recording.overdue' AND u.%s = %lld";
+    fixture_sql("SELECT set_config('techpool.today', '2026-06-02', false),"
+                " notifications_scan_deadlines(), notifications_scan_deadlines()");
+    ck_assert_str_eq(fixture_sql(notices, "institution_id", (long long)inst.org_id), "1");
+    ck_assert_str_eq(fixture_sql(notices, "enterprise_id", (long long)ent.org_id), "0");
     const char *recording = fixture_text("/api/v1/licenses/%lld/recording", id);
     fixture_check(&parties[1], "PUT", recording,
                   "{\"record_number\":\"2026310000123\",\"recorded_on\":\"2026-06-01\"}", 403,
