@@ -604,7 +604,8 @@ END
 $$;
 
 -- GET /api/v1/licenses?status=&recording=: as 0007, with the recording status filter
--- (pending, overdue, done; as license_recording_json says).
+-- (pending, overdue, done; as license_recording_json says); proposed and declined as a reader
+-- sees them (a proposal whose trial has ended is declined).
 DROP FUNCTION api_licenses_list(bigint, text, integer, bigint);
 CREATE FUNCTION api_licenses_list(p_actor bigint, p_status text, p_recording text,
                                   p_limit integer, p_after_id bigint)
@@ -620,7 +621,8 @@ BEGIN
               FROM licenses l
              WHERE party_visible(l.institution_id, l.institution_province, l.enterprise_id,
                                  l.enterprise_province, $1, $2, $3, $4)
-               AND ($5::text IS NULL OR l.status = $5)
+               AND ($5::text IS NULL OR l.status = $5 AND $5 NOT IN ('proposed', 'declined')
+                    OR $5 IN ('proposed', 'declined') AND license_effective_status(l) = $5)
                AND ($8::text IS NULL OR (l.recording_due_on IS NOT NULL AND
                     CASE WHEN l.record_number IS NOT NULL THEN 'done'
                          WHEN l.recording_due_on < tp_today() THEN 'overdue'

@@ -369,6 +369,12 @@ START_TEST(trial_proposal_lapses_when_the_trial_ends)
     http_reply_free(r);
     fixture_check(&ent, "POST", fixture_text("/api/v1/licenses/%lld/accept", (long long)license),
                   NULL, 409, "invalid_transition");
+    r = fixture_expect(&inst, "GET", "/api/v1/licenses?status=proposed", NULL, 200, NULL);
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 0);
+    http_reply_free(r);
+    r = fixture_expect(&inst, "GET", "/api/v1/licenses?status=declined", NULL, 200, NULL);
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 1);
+    http_reply_free(r);
 }
 END_TEST
 
