@@ -47,7 +47,7 @@ API_BIN := $(API_SRC:tests/api/%.c=$(OUT)/tests/api/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/tests/fuzz/%)
 
-.PHONY: all tests run check clean deps bench fuzz fuzz-build valgrind soak
+.PHONY: all tests run check clean deps bench fuzz fuzz-build valgrind soak schema
 all: $(OUT)/techpool
 
 tests: $(OUT)/techpool $(UNIT_BIN) $(API_BIN)
@@ -97,6 +97,12 @@ run: deps
 
 check: deps
 	tests/run-all.sh
+
+# sql/schema.sql: the schema the migrations build, dumped from a fresh database in a throwaway
+# cluster of its own; `make check` fails when the committed file differs
+schema: deps
+	$(MAKE) BUILD=release all
+	tests/sql/dump-schema.sh --write
 
 bench: deps
 	tests/bench/run.sh
