@@ -84,6 +84,13 @@ if [ "$full" = yes ]; then
   else
     failed=$((failed + 1)); failures+=("sql/schema_test"); tail -20 "$work/logs/schema.out"
   fi
+  echo "== sql/schema.sql"
+  if tests/sql/dump-schema.sh --check "$TECHPOOL_TEST_PG" >"$work/logs/schema-dump.out" 2>&1; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); failures+=("sql/schema.sql (differs from the migrations: make schema)")
+    head -80 "$work/logs/schema-dump.out"
+  fi
 fi
 
 for kind in $kinds; do
