@@ -98,6 +98,8 @@ void reply_defer(struct reply *rep, reply_job_fn fn, reply_stream_free_fn free_f
 
 const char *problem_title(int status)
 {
+    /* a table: one status a line */
+    /* clang-format off */
     switch (status) {
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
@@ -113,6 +115,7 @@ const char *problem_title(int status)
     case 503: return "Service Unavailable";
     default: return status >= 500 ? "Internal Server Error" : "Error";
     }
+    /* clang-format on */
 }
 
 char *problem_render(int status, const char *code, const char *detail, const json_t *errors)

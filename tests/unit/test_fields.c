@@ -19,6 +19,8 @@ static const struct field_spec INSTALLMENT_SPECS[] = {
       .max = 1000000000000 },
 };
 
+/* a table: one field a row, as the handlers' specs are written */
+/* clang-format off */
 static const struct field_spec SPECS[] = {
     { .name = "title", .type = FIELD_STRING, .required = true, .min = 1, .max = 4,
       .check = not_blank },
@@ -32,6 +34,7 @@ static const struct field_spec SPECS[] = {
     { .name = "installments", .type = FIELD_ARRAY, .min = 0, .max = 3,
       .items = INSTALLMENT_SPECS, .item_count = FIELD_COUNT(INSTALLMENT_SPECS) },
 };
+/* clang-format on */
 
 static const struct field_spec OPTIONAL_SPECS[] = {
     { .name = "note", .type = FIELD_STRING, .max = 10 },
