@@ -25,8 +25,8 @@ static const char CONTENT_SECURITY_POLICY[] =
 
 static const char *lookup_query(const void *transport, const char *name)
 {
-    return MHD_lookup_connection_value((struct MHD_Connection *)transport,
-                                       MHD_GET_ARGUMENT_KIND, name);
+    return MHD_lookup_connection_value((struct MHD_Connection *)transport, MHD_GET_ARGUMENT_KIND,
+                                       name);
 }
 
 static const char *header(const struct exchange *x, const char *name)
@@ -64,8 +64,9 @@ static size_t body_limit_of(const char *method, const char *url)
     const struct route *route = NULL;
     struct request scratch = { 0 };
     char allow[64];
-    return router_match(ROUTES, ROUTE_COUNT, method, url, &route, &scratch, allow,
-                        sizeof allow) == ROUTE_FOUND && route_takes_file(route)
+    return router_match(ROUTES, ROUTE_COUNT, method, url, &route, &scratch, allow, sizeof allow) ==
+                       ROUTE_FOUND &&
+                   route_takes_file(route)
                ? FILE_BODY_LIMIT
                : BODY_LIMIT;
 }
@@ -91,7 +92,8 @@ struct exchange *exchange_new(struct MHD_Connection *conn, const char *method, c
     size_t sizes[2] = { sizeof x->log_method, sizeof x->log_path };
     for (int k = 0; k < 2; k++) {
         size_t j = 0;
-        for (const unsigned char *p = (const unsigned char *)sources[k]; *p && j + 1 < sizes[k]; p++)
+        for (const unsigned char *p = (const unsigned char *)sources[k]; *p && j + 1 < sizes[k];
+             p++)
             targets[k][j++] = (*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x7F) ? '?' : (char)*p;
         targets[k][j] = '\0';
     }
@@ -440,8 +442,8 @@ void exchange_dispatch(struct exchange *x)
     }
     const struct route *route = NULL;
     char allow[64];
-    enum route_match match = router_match(ROUTES, ROUTE_COUNT, x->req.method, x->req.path,
-                                          &route, &x->req, allow, sizeof allow);
+    enum route_match match = router_match(ROUTES, ROUTE_COUNT, x->req.method, x->req.path, &route,
+                                          &x->req, allow, sizeof allow);
     if (match == ROUTE_NO_PATH) {
         bool get = strcmp(x->req.method, "GET") == 0 || strcmp(x->req.method, "HEAD") == 0;
         if (x->api) {

@@ -17,13 +17,13 @@
 #define ROUTES_MAX 128
 #define ROUTE_SLOTS (ROUTES_MAX + 2) /* + static, unmatched */
 
-static const int STATUSES[] = { 200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 412,
-                                413, 415, 422, 429, 500, 503 };
+static const int STATUSES[] = { 200, 201, 204, 304, 400, 401, 403, 404, 405,
+                                409, 412, 413, 415, 422, 429, 500, 503 };
 #define STATUS_COUNT (sizeof STATUSES / sizeof STATUSES[0])
 #define STATUS_SLOTS (STATUS_COUNT + 1) /* + other */
 
-static const double BUCKETS[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                  0.25, 0.5, 1, 2.5, 10 };
+static const double BUCKETS[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                  0.1,    0.25,  0.5,    1,     2.5,  10 };
 #define BUCKET_COUNT (sizeof BUCKETS / sizeof BUCKETS[0])
 
 static atomic_ullong requests[ROUTE_SLOTS][STATUS_SLOTS];
@@ -79,7 +79,8 @@ char *metrics_render(size_t *len)
     if (out == NULL)
         return NULL;
     fputs("# HELP techpool_http_requests_total HTTP requests by route and status.\n"
-          "# TYPE techpool_http_requests_total counter\n", out);
+          "# TYPE techpool_http_requests_total counter\n",
+          out);
     for (size_t r = 0; r < ROUTE_SLOTS; r++) {
         for (size_t s = 0; s < STATUS_SLOTS; s++) {
             unsigned long long n = atomic_load_explicit(&requests[r][s], memory_order_relaxed);
@@ -96,7 +97,8 @@ char *metrics_render(size_t *len)
         }
     }
     fputs("# HELP techpool_http_request_duration_seconds Request latency.\n"
-          "# TYPE techpool_http_request_duration_seconds histogram\n", out);
+          "# TYPE techpool_http_request_duration_seconds histogram\n",
+          out);
     unsigned long long cumulative = 0;
     for (size_t b = 0; b <= BUCKET_COUNT; b++) {
         cumulative += atomic_load_explicit(&latency_buckets[b], memory_order_relaxed);
@@ -110,56 +112,61 @@ char *metrics_render(size_t *len)
     fprintf(out, "techpool_http_request_duration_seconds_sum %.6f\n",
             (double)atomic_load(&latency_micros_sum) / 1e6);
     fprintf(out, "techpool_http_request_duration_seconds_count %llu\n", cumulative);
-    fprintf(out, "# HELP techpool_http_errors_total Replies with a 5xx status.\n"
-                 "# TYPE techpool_http_errors_total counter\n"
-                 "techpool_http_errors_total %llu\n", atomic_load(&errors_total));
-    fprintf(out, "# HELP techpool_db_connections_in_use Database connections running a statement.\n"
-                 "# TYPE techpool_db_connections_in_use gauge\n"
-                 "techpool_db_connections_in_use %d\n"
-                 "# HELP techpool_db_connections_open Database connections open.\n"
-                 "# TYPE techpool_db_connections_open gauge\n"
-                 "techpool_db_connections_open %d\n"
-                 "# HELP techpool_http_requests_in_flight Requests received and not yet answered.\n"
-                 "# TYPE techpool_http_requests_in_flight gauge\n"
-                 "techpool_http_requests_in_flight %d\n",
+    fprintf(out,
+            "# HELP techpool_http_errors_total Replies with a 5xx status.\n"
+            "# TYPE techpool_http_errors_total counter\n"
+            "techpool_http_errors_total %llu\n",
+            atomic_load(&errors_total));
+    fprintf(out,
+            "# HELP techpool_db_connections_in_use Database connections running a statement.\n"
+            "# TYPE techpool_db_connections_in_use gauge\n"
+            "techpool_db_connections_in_use %d\n"
+            "# HELP techpool_db_connections_open Database connections open.\n"
+            "# TYPE techpool_db_connections_open gauge\n"
+            "techpool_db_connections_open %d\n"
+            "# HELP techpool_http_requests_in_flight Requests received and not yet answered.\n"
+            "# TYPE techpool_http_requests_in_flight gauge\n"
+            "techpool_http_requests_in_flight %d\n",
             db_pool_in_use(), db_pool_open(), server_requests_in_flight());
-    fprintf(out, "# HELP techpool_http_connections_open HTTP connections open.\n"
-                 "# TYPE techpool_http_connections_open gauge\n"
-                 "techpool_http_connections_open %u\n"
-                 "# HELP techpool_http_slow_connections_closed_total Connections closed for "
-                 "missing the request deadline (headers in %d s, body at %d B/s).\n"
-                 "# TYPE techpool_http_slow_connections_closed_total counter\n"
-                 "techpool_http_slow_connections_closed_total %llu\n",
+    fprintf(out,
+            "# HELP techpool_http_connections_open HTTP connections open.\n"
+            "# TYPE techpool_http_connections_open gauge\n"
+            "techpool_http_connections_open %u\n"
+            "# HELP techpool_http_slow_connections_closed_total Connections closed for "
+            "missing the request deadline (headers in %d s, body at %d B/s).\n"
+            "# TYPE techpool_http_slow_connections_closed_total counter\n"
+            "techpool_http_slow_connections_closed_total %llu\n",
             deadline_connections_open(), DEADLINE_HEADERS_SECONDS,
             DEADLINE_BODY_MIN_BYTES_PER_SECOND, deadline_closed_total());
-    fprintf(out, "# HELP techpool_mail_queued E-mails in the outbox waiting to be sent.\n"
-                 "# TYPE techpool_mail_queued gauge\n"
-                 "techpool_mail_queued %lld\n"
-                 "# HELP techpool_mail_sent E-mails sent from the outbox.\n"
-                 "# TYPE techpool_mail_sent gauge\n"
-                 "techpool_mail_sent %lld\n"
-                 "# HELP techpool_mail_failed E-mails given up after 24 hours of retries.\n"
-                 "# TYPE techpool_mail_failed gauge\n"
-                 "techpool_mail_failed %lld\n",
+    fprintf(out,
+            "# HELP techpool_mail_queued E-mails in the outbox waiting to be sent.\n"
+            "# TYPE techpool_mail_queued gauge\n"
+            "techpool_mail_queued %lld\n"
+            "# HELP techpool_mail_sent E-mails sent from the outbox.\n"
+            "# TYPE techpool_mail_sent gauge\n"
+            "techpool_mail_sent %lld\n"
+            "# HELP techpool_mail_failed E-mails given up after 24 hours of retries.\n"
+            "# TYPE techpool_mail_failed gauge\n"
+            "techpool_mail_failed %lld\n",
             mail_queued(), mail_sent_total(), mail_failed_total());
-    fprintf(out, "# HELP techpool_reply_cache_hits_total Anonymous pool reads from the cache.\n"
-                 "# TYPE techpool_reply_cache_hits_total counter\n"
-                 "techpool_reply_cache_hits_total %llu\n"
-                 "# HELP techpool_reply_cache_misses_total Anonymous pool reads not in the cache.\n"
-                 "# TYPE techpool_reply_cache_misses_total counter\n"
-                 "techpool_reply_cache_misses_total %llu\n"
-                 "# HELP techpool_reply_cache_bytes Bytes of replies kept.\n"
-                 "# TYPE techpool_reply_cache_bytes gauge\n"
-                 "techpool_reply_cache_bytes %zu\n"
-                 "# HELP techpool_change_feed_listening 1 while pool changes are heard.\n"
-                 "# TYPE techpool_change_feed_listening gauge\n"
-                 "techpool_change_feed_listening %d\n"
-                 "# HELP techpool_pool_generation Pool changes heard or made, 0 unheard.\n"
-                 "# TYPE techpool_pool_generation gauge\n"
-                 "techpool_pool_generation %llu\n",
+    fprintf(out,
+            "# HELP techpool_reply_cache_hits_total Anonymous pool reads from the cache.\n"
+            "# TYPE techpool_reply_cache_hits_total counter\n"
+            "techpool_reply_cache_hits_total %llu\n"
+            "# HELP techpool_reply_cache_misses_total Anonymous pool reads not in the cache.\n"
+            "# TYPE techpool_reply_cache_misses_total counter\n"
+            "techpool_reply_cache_misses_total %llu\n"
+            "# HELP techpool_reply_cache_bytes Bytes of replies kept.\n"
+            "# TYPE techpool_reply_cache_bytes gauge\n"
+            "techpool_reply_cache_bytes %zu\n"
+            "# HELP techpool_change_feed_listening 1 while pool changes are heard.\n"
+            "# TYPE techpool_change_feed_listening gauge\n"
+            "techpool_change_feed_listening %d\n"
+            "# HELP techpool_pool_generation Pool changes heard or made, 0 unheard.\n"
+            "# TYPE techpool_pool_generation gauge\n"
+            "techpool_pool_generation %llu\n",
             reply_cache_hits(), reply_cache_misses(), reply_cache_bytes(),
-            change_feed_listening() ? 1 : 0,
-            (unsigned long long)change_feed_generation());
+            change_feed_listening() ? 1 : 0, (unsigned long long)change_feed_generation());
     if (fclose(out) != 0) {
         free(text);
         return NULL;
