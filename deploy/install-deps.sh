@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential pkg-config make gcc clang libclang-rt-14-dev
+  build-essential pkg-config make gcc clang libclang-rt-14-dev clang-format
   libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev
   check libsubunit-dev libcurl4-openssl-dev libxlsxwriter-dev libzip-dev libexpat1-dev
   python3 python3-openpyxl python3-aiosmtpd

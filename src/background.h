@@ -11,7 +11,7 @@
 struct background {
     void (*run)(struct background *self);
     pthread_t thread;
-    int wake[2];           /* written to on stop; read end in wake[0] */
+    int wake[2]; /* written to on stop; read end in wake[0] */
     atomic_bool stopping;
     bool started;
 };

@@ -65,8 +65,8 @@ static int create_admin(PGconn *conn, const char *email, const char *password)
         return -1;
     }
     const char *params[] = { email, hash };
-    PGresult *res = PQexecParams(conn, "SELECT admin_create($1, $2)", 2, NULL, params, NULL,
-                                 NULL, 0);
+    PGresult *res = PQexecParams(conn, "SELECT admin_create($1, $2)", 2, NULL, params, NULL, NULL,
+                                 0);
     int outcome = -1;
     if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
         outcome = PQgetisnull(res, 0, 0) ? 1 : 0;
@@ -245,8 +245,8 @@ static bool exec_checked(PGconn *conn, const char *sql, int nparams, const char 
 {
     PGresult *res = nparams > 0 ? PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0)
                                 : PQexec(conn, sql);
-    bool ok = res != NULL && (PQresultStatus(res) == PGRES_COMMAND_OK ||
-                              PQresultStatus(res) == PGRES_TUPLES_OK);
+    bool ok = res != NULL &&
+              (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK);
     if (!ok)
         fprintf(stderr, "techpool: seed-demo failed: %s", PQerrorMessage(conn));
     PQclear(res);
@@ -275,11 +275,14 @@ int command_seed_demo(const struct config *cfg)
         char origin[32];
         snprintf(origin, sizeof origin, "%.6f", cfg->clock_origin);
         const char *clock[] = { cfg->today != NULL ? cfg->today : "", origin };
-        ok = exec_checked(conn, "SELECT set_config('techpool.today', $1, false), "
-                                "set_config('techpool.clock_origin', $2, false)", 2, clock) &&
+        ok = exec_checked(conn,
+                          "SELECT set_config('techpool.today', $1, false), "
+                          "set_config('techpool.clock_origin', $2, false)",
+                          2, clock) &&
              exec_checked(conn, "BEGIN", 0, NULL) &&
-             exec_checked(conn, "CREATE TEMP TABLE demo_settings (password_hash text) ON COMMIT DROP",
-                          0, NULL) &&
+             exec_checked(conn,
+                          "CREATE TEMP TABLE demo_settings (password_hash text) ON COMMIT DROP", 0,
+                          NULL) &&
              exec_checked(conn, "INSERT INTO demo_settings VALUES ($1)", 1, params) &&
              exec_checked(conn, sql, 0, NULL) && exec_checked(conn, "COMMIT", 0, NULL);
     }

@@ -28,8 +28,8 @@ static bool env_unsigned(const char *name, unsigned fallback, unsigned min, unsi
     char *end;
     unsigned long value = strtoul(text, &end, 10);
     if (*end != '\0' || value < min || value > max) {
-        fprintf(stderr, "techpool: %s must be a number from %u to %u, not \"%s\"\n", name, min,
-                max, text);
+        fprintf(stderr, "techpool: %s must be a number from %u to %u, not \"%s\"\n", name, min, max,
+                text);
         return false;
     }
     *out = (unsigned)value;
@@ -116,10 +116,12 @@ bool config_load(struct config *cfg)
     cfg->today = env_or("TECHPOOL_TODAY", NULL);
     cfg->clock_origin = real_now();
     double instant;
-    if (cfg->today != NULL && date_problem(cfg->today) != NULL
-        && !instant_parse(cfg->today, &instant)) {
-        fprintf(stderr, "techpool: TECHPOOL_TODAY must be a date YYYY-MM-DD or an RFC 3339 "
-                        "instant, not \"%s\"\n", cfg->today);
+    if (cfg->today != NULL && date_problem(cfg->today) != NULL &&
+        !instant_parse(cfg->today, &instant)) {
+        fprintf(stderr,
+                "techpool: TECHPOOL_TODAY must be a date YYYY-MM-DD or an RFC 3339 "
+                "instant, not \"%s\"\n",
+                cfg->today);
         return false;
     }
     const char *listen = env_or("TECHPOOL_LISTEN", "127.0.0.1:8080");

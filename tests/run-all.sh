@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: unit and API suites in the release and the ASan+UBSan builds against one
-# throwaway PostgreSQL cluster, then the browser tests; ends with one summary line.
+# Runs every test: the format check, the schema checks, unit and API suites in the release and
+# the ASan+UBSan builds against one throwaway PostgreSQL cluster, then the browser tests; ends
+# with one summary line.
 set -uo pipefail
 
 # Usage: tests/run-all.sh [--kinds "release asan"]   (other kinds run only the C suites)
@@ -78,11 +79,25 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
 
 if [ "$full" = yes ]; then
+  echo "== format (.clang-format)"
+  if make -s format-check >"$work/logs/format.out" 2>&1; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); failures+=("format (make format rewrites the files)")
+    head -40 "$work/logs/format.out"
+  fi
   echo "== sql/schema_test"
   if tests/sql/run.sh "$TECHPOOL_TEST_PG" >"$work/logs/schema.out" 2>&1; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1)); failures+=("sql/schema_test"); tail -20 "$work/logs/schema.out"
+  fi
+  echo "== sql/schema.sql"
+  if tests/sql/dump-schema.sh --check "$TECHPOOL_TEST_PG" >"$work/logs/schema-dump.out" 2>&1; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); failures+=("sql/schema.sql (differs from the migrations: make schema)")
+    head -80 "$work/logs/schema-dump.out"
   fi
 fi
 

@@ -30,9 +30,8 @@ bool conninfo_printable(const char *conninfo, char *out, size_t size)
         if (o->val == NULL || o->val[0] == '\0')
             continue;
         bool secret = strcmp(o->keyword, "password") == 0 || strchr(o->dispchar, '*') != NULL;
-        ok = (used == 0 || append(out, size, &used, " ")) &&
-             append(out, size, &used, o->keyword) && append(out, size, &used, "=") &&
-             append(out, size, &used, secret ? "***" : o->val);
+        ok = (used == 0 || append(out, size, &used, " ")) && append(out, size, &used, o->keyword) &&
+             append(out, size, &used, "=") && append(out, size, &used, secret ? "***" : o->val);
     }
     PQconninfoFree(options);
     return ok;

@@ -24,13 +24,23 @@ PGconn *db_connect_dedicated(const char *application_name)
     if (!config_db_options(&techpool_config, options, sizeof options))
         return NULL;
     /* keepalives: a connection over TCP whose peer vanished is noticed within a minute */
-    const char *keys[] = { "dbname", "application_name", "connect_timeout", "keepalives_idle",
-                           "keepalives_interval", "keepalives_count",
-                           options[0] != '\0' ? "options" : NULL, NULL };
-    const char *values[] = {
-        techpool_config.database_url != NULL ? techpool_config.database_url : "",
-        application_name, "5", "30", "10", "3", options, NULL
-    };
+    const char *keys[] = { "dbname",
+                           "application_name",
+                           "connect_timeout",
+                           "keepalives_idle",
+                           "keepalives_interval",
+                           "keepalives_count",
+                           options[0] != '\0' ? "options" : NULL,
+                           NULL };
+    const char *values[] = { techpool_config.database_url != NULL ? techpool_config.database_url
+                                                                  : "",
+                             application_name,
+                             "5",
+                             "30",
+                             "10",
+                             "3",
+                             options,
+                             NULL };
     PGconn *conn = PQconnectdbParams(keys, values, 1);
     if (conn != NULL && PQstatus(conn) != CONNECTION_OK) {
         PQfinish(conn);

@@ -22,8 +22,7 @@ static void scan_deadlines(PGconn *conn)
         fprintf(stderr, "{\"event\":\"deadline_scan_failed\",\"sqlstate\":\"%s\"}\n",
                 db_sqlstate(res));
     else if (strtol(PQgetvalue(res, 0, 0), NULL, 10) > 0)
-        fprintf(stderr, "{\"event\":\"deadline_notices\",\"count\":%s}\n",
-                PQgetvalue(res, 0, 0));
+        fprintf(stderr, "{\"event\":\"deadline_notices\",\"count\":%s}\n", PQgetvalue(res, 0, 0));
     PQclear(res);
 }
 

@@ -103,8 +103,8 @@ static int load_migrations(const char *dir, struct migration *list)
 static bool exec_ok(PGconn *conn, const char *sql, const char *what)
 {
     PGresult *res = PQexec(conn, sql);
-    bool ok = res != NULL && (PQresultStatus(res) == PGRES_COMMAND_OK ||
-                              PQresultStatus(res) == PGRES_TUPLES_OK);
+    bool ok = res != NULL &&
+              (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK);
     if (!ok)
         fprintf(stderr, "techpool: %s failed: %s", what, PQerrorMessage(conn));
     PQclear(res);
@@ -122,7 +122,8 @@ static const struct migration *find(const struct migration *list, int count, int
 /* Checks the applied migrations against the files; fills applied[] flags. */
 static bool verify_applied(PGconn *conn, const struct migration *list, int count, bool *applied)
 {
-    PGresult *res = PQexec(conn, "SELECT version, name, checksum FROM schema_migrations ORDER BY version");
+    PGresult *res =
+        PQexec(conn, "SELECT version, name, checksum FROM schema_migrations ORDER BY version");
     if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
         fprintf(stderr, "techpool: cannot read schema_migrations: %s", PQerrorMessage(conn));
         PQclear(res);
@@ -135,16 +136,18 @@ static bool verify_applied(PGconn *conn, const struct migration *list, int count
         const struct migration *m = find(list, count, version);
         if (m == NULL) {
             if (version > newest_known)
-                fprintf(stderr, "techpool: the database schema is newer than this build: it has "
-                                "migration %s, this build knows up to %04d; run a newer techpool\n",
+                fprintf(stderr,
+                        "techpool: the database schema is newer than this build: it has "
+                        "migration %s, this build knows up to %04d; run a newer techpool\n",
                         PQgetvalue(res, r, 1), newest_known);
             else
                 fprintf(stderr, "techpool: applied migration %s is missing from %s\n",
                         PQgetvalue(res, r, 1), "the migrations directory");
             ok = false;
         } else if (strcmp(m->checksum, PQgetvalue(res, r, 2)) != 0) {
-            fprintf(stderr, "techpool: migration %s was edited after it was applied (checksum "
-                            "%s, recorded %s); never edit an applied migration, add a new one\n",
+            fprintf(stderr,
+                    "techpool: migration %s was edited after it was applied (checksum "
+                    "%s, recorded %s); never edit an applied migration, add a new one\n",
                     m->name, m->checksum, PQgetvalue(res, r, 2));
             ok = false;
         } else {
@@ -160,8 +163,8 @@ static bool apply_one(PGconn *conn, const struct migration *m)
     if (!exec_ok(conn, "BEGIN", "BEGIN"))
         return false;
     PGresult *res = PQexec(conn, m->sql);
-    bool ok = res != NULL && (PQresultStatus(res) == PGRES_COMMAND_OK ||
-                              PQresultStatus(res) == PGRES_TUPLES_OK);
+    bool ok = res != NULL &&
+              (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK);
     if (!ok)
         fprintf(stderr, "techpool: migration %s failed: %s", m->name, PQerrorMessage(conn));
     PQclear(res);
@@ -169,8 +172,10 @@ static bool apply_one(PGconn *conn, const struct migration *m)
         char version[16];
         snprintf(version, sizeof version, "%d", m->version);
         const char *params[] = { version, m->name, m->checksum };
-        res = PQexecParams(conn, "INSERT INTO schema_migrations (version, name, checksum) "
-                                 "VALUES ($1, $2, $3)", 3, NULL, params, NULL, NULL, 0);
+        res = PQexecParams(conn,
+                           "INSERT INTO schema_migrations (version, name, checksum) "
+                           "VALUES ($1, $2, $3)",
+                           3, NULL, params, NULL, NULL, 0);
         ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
         PQclear(res);
     }
@@ -192,9 +197,10 @@ bool migrate_run(PGconn *conn, const char *dir)
     bool ok = count >= 0 &&
               exec_ok(conn, "SELECT pg_advisory_lock(" MIGRATION_LOCK ")", "migration lock") &&
               exec_ok(conn, "SET client_min_messages = warning", "settings") &&
-              exec_ok(conn, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                            " version integer PRIMARY KEY, name text NOT NULL,"
-                            " checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+              exec_ok(conn,
+                      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                      " version integer PRIMARY KEY, name text NOT NULL,"
+                      " checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
                       "creating schema_migrations") &&
               verify_applied(conn, list, count, applied);
     for (int i = 0; ok && i < count; i++)

@@ -83,8 +83,8 @@ PGconn *db_conn(void)
     thread_disconnect();
     const char *keys[] = { "dbname", "application_name", "connect_timeout",
                            db_options != NULL ? "options" : NULL, NULL };
-    const char *values[] = { db_conninfo != NULL ? db_conninfo : "", "techpool", "5",
-                             db_options, NULL };
+    const char *values[] = { db_conninfo != NULL ? db_conninfo : "", "techpool", "5", db_options,
+                             NULL };
     PGconn *conn = PQconnectdbParams(keys, values, 1);
     if (conn == NULL)
         return NULL;

@@ -45,9 +45,9 @@ static bool read_digits(const char *text, int count, int *out)
 static const char *date_check(const char *text, struct date *out)
 {
     struct date parsed;
-    if (text == NULL || strlen(text) != DATE_TEXT_LENGTH || text[4] != '-' || text[7] != '-'
-        || !read_digits(text, 4, &parsed.year) || !read_digits(text + 5, 2, &parsed.month)
-        || !read_digits(text + 8, 2, &parsed.day))
+    if (text == NULL || strlen(text) != DATE_TEXT_LENGTH || text[4] != '-' || text[7] != '-' ||
+        !read_digits(text, 4, &parsed.year) || !read_digits(text + 5, 2, &parsed.month) ||
+        !read_digits(text + 8, 2, &parsed.day))
         return "must be a date written YYYY-MM-DD";
     if (parsed.year < YEAR_MIN || parsed.year > YEAR_MAX)
         return "year must be 1900..9999";
@@ -114,8 +114,8 @@ static struct date civil_from_days(long days)
     days += 719468;
     long era = (days >= 0 ? days : days - 146096) / 146097;
     long day_of_era = days - era * 146097;
-    long year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524
-                        - day_of_era / 146096) / 365;
+    long year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) /
+                       365;
     long day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     long month_index = (5 * day_of_year + 2) / 153;
     struct date out;
@@ -129,8 +129,8 @@ static struct date civil_from_days(long days)
 static const char *read_time_of_day(const char *text, double *seconds)
 {
     int hour, minute, second;
-    if (!read_digits(text, 2, &hour) || text[2] != ':' || !read_digits(text + 3, 2, &minute)
-        || text[5] != ':' || !read_digits(text + 6, 2, &second))
+    if (!read_digits(text, 2, &hour) || text[2] != ':' || !read_digits(text + 3, 2, &minute) ||
+        text[5] != ':' || !read_digits(text + 6, 2, &second))
         return NULL;
     if (hour > 23 || minute > 59 || second > 59)
         return NULL;
@@ -155,8 +155,8 @@ static bool read_utc_offset(const char *text, int *offset_seconds)
         return true;
     }
     int hours, minutes;
-    if ((text[0] != '+' && text[0] != '-') || !read_digits(text + 1, 2, &hours) || text[3] != ':'
-        || !read_digits(text + 4, 2, &minutes) || text[6] != '\0' || hours > 23 || minutes > 59)
+    if ((text[0] != '+' && text[0] != '-') || !read_digits(text + 1, 2, &hours) || text[3] != ':' ||
+        !read_digits(text + 4, 2, &minutes) || text[6] != '\0' || hours > 23 || minutes > 59)
         return false;
     *offset_seconds = (text[0] == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
     return true;

@@ -85,8 +85,8 @@ const char *credit_code_problem(const char *code)
             return "administrative division code (characters 3 to 8) must be digits";
     }
 
-    if (organisation_check_char(code + ORGANISATION_START)
-        != code[ORGANISATION_START + ORGANISATION_BODY])
+    if (organisation_check_char(code + ORGANISATION_START) !=
+        code[ORGANISATION_START + ORGANISATION_BODY])
         return "organisation code check digit mismatch";
 
     if (credit_check_char(code) != code[CREDIT_CODE_LENGTH - 1])

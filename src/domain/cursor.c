@@ -41,15 +41,13 @@ static bool cursor_mac(const char *scope, const unsigned char *position, size_t 
                        unsigned char mac[CURSOR_MAC_BYTES])
 {
     crypto_generichash_state state;
-    bool ok = sodium_init() >= 0
-              && atomic_load_explicit(&key_ready, memory_order_acquire)
-              && crypto_generichash_init(&state, cursor_key, CURSOR_KEY_BYTES,
-                                         CURSOR_MAC_BYTES) == 0
+    bool ok = sodium_init() >= 0 && atomic_load_explicit(&key_ready, memory_order_acquire) &&
+              crypto_generichash_init(&state, cursor_key, CURSOR_KEY_BYTES, CURSOR_MAC_BYTES) == 0
               /* strlen + 1 takes the NUL that separates scope from position */
               && crypto_generichash_update(&state, (const unsigned char *)scope,
-                                           strlen(scope) + 1) == 0
-              && crypto_generichash_update(&state, position, length) == 0
-              && crypto_generichash_final(&state, mac, CURSOR_MAC_BYTES) == 0;
+                                           strlen(scope) + 1) == 0 &&
+              crypto_generichash_update(&state, position, length) == 0 &&
+              crypto_generichash_final(&state, mac, CURSOR_MAC_BYTES) == 0;
     sodium_memzero(&state, sizeof state);
     return ok;
 }
@@ -61,8 +59,8 @@ bool cursor_encode(const char *scope, const char *position, char *out, size_t ou
     if (scope == NULL || position == NULL || out == NULL)
         goto cleanup;
     size_t length = strlen(position);
-    if (length > CURSOR_MAX_POSITION
-        || !position_printable((const unsigned char *)position, length))
+    if (length > CURSOR_MAX_POSITION ||
+        !position_printable((const unsigned char *)position, length))
         goto cleanup;
     size_t sealed_length = 1 + length + CURSOR_MAC_BYTES;
     if (out_size < sodium_base64_ENCODED_LEN(sealed_length, CURSOR_VARIANT))
@@ -89,17 +87,16 @@ bool cursor_decode(const char *scope, const char *cursor, char *position, size_t
     size_t text_length = strnlen(cursor, CURSOR_MAX_TEXT + 1);
     if (text_length == 0 || text_length > CURSOR_MAX_TEXT)
         goto cleanup;
-    if (sodium_init() < 0
-        || sodium_base642bin(sealed, sizeof sealed, cursor, text_length, NULL, &sealed_length,
-                             NULL, CURSOR_VARIANT) != 0)
+    if (sodium_init() < 0 || sodium_base642bin(sealed, sizeof sealed, cursor, text_length, NULL,
+                                               &sealed_length, NULL, CURSOR_VARIANT) != 0)
         goto cleanup;
     if (sealed_length < 1 + 1 + CURSOR_MAC_BYTES || sealed[0] != CURSOR_VERSION)
         goto cleanup;
 
     size_t length = sealed_length - 1 - CURSOR_MAC_BYTES;
     const unsigned char *found = sealed + 1;
-    if (!cursor_mac(scope, found, length, expected)
-        || sodium_memcmp(expected, found + length, CURSOR_MAC_BYTES) != 0)
+    if (!cursor_mac(scope, found, length, expected) ||
+        sodium_memcmp(expected, found + length, CURSOR_MAC_BYTES) != 0)
         goto cleanup;
     if (!position_printable(found, length) || position_size < length + 1)
         goto cleanup;

@@ -29,8 +29,8 @@ static void argon2_slots_make(void)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     long slots = cores > 1 ? cores - 1 : 1;
-    sem_init(&argon2_slots, 0, (unsigned)(slots < PASSWORD_CONCURRENCY_MAX ? slots
-                                                                          : PASSWORD_CONCURRENCY_MAX));
+    sem_init(&argon2_slots, 0,
+             (unsigned)(slots < PASSWORD_CONCURRENCY_MAX ? slots : PASSWORD_CONCURRENCY_MAX));
 }
 
 static void argon2_slot_take(void)
@@ -107,8 +107,8 @@ bool password_needs_rehash(const char *hash)
 {
     /* libsodium answers 1 for other limits and -1 for another algorithm or a
      * malformed string: a fresh hash is due in every one of those cases. */
-    return hash == NULL || sodium_init() < 0
-           || crypto_pwhash_str_needs_rehash(hash, PASSWORD_OPSLIMIT, PASSWORD_MEMLIMIT) != 0;
+    return hash == NULL || sodium_init() < 0 ||
+           crypto_pwhash_str_needs_rehash(hash, PASSWORD_OPSLIMIT, PASSWORD_MEMLIMIT) != 0;
 }
 
 /* A hash of a random password no one knows, made on first use. */

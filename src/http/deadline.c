@@ -19,9 +19,9 @@
 #define SWEEP_INTERVAL_MS 1000
 
 enum phase {
-    PHASE_HEADERS,   /* waiting for a request's headers */
-    PHASE_BODY,      /* headers complete, the body arriving */
-    PHASE_ANSWERING  /* the request is being answered: no deadline here */
+    PHASE_HEADERS,  /* waiting for a request's headers */
+    PHASE_BODY,     /* headers complete, the body arriving */
+    PHASE_ANSWERING /* the request is being answered: no deadline here */
 };
 
 struct watched {
@@ -31,7 +31,7 @@ struct watched {
     enum phase phase;
     uint64_t phase_started_micros;
     uint64_t body_bytes;
-    bool shut;       /* its socket was shut down; libmicrohttpd is closing it */
+    bool shut; /* its socket was shut down; libmicrohttpd is closing it */
 };
 
 /* Entries leave the list at NOTIFY_CLOSED, under this lock, before libmicrohttpd closes the

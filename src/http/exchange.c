@@ -21,8 +21,8 @@ static const char CONTENT_SECURITY_POLICY[] =
 
 static const char *lookup_query(const void *transport, const char *name)
 {
-    return MHD_lookup_connection_value((struct MHD_Connection *)transport,
-                                       MHD_GET_ARGUMENT_KIND, name);
+    return MHD_lookup_connection_value((struct MHD_Connection *)transport, MHD_GET_ARGUMENT_KIND,
+                                       name);
 }
 
 static const char *header(const struct exchange *x, const char *name)
@@ -99,7 +99,8 @@ struct exchange *exchange_new(const struct exchange_settings *settings,
     size_t sizes[2] = { sizeof x->log_method, sizeof x->log_path };
     for (int k = 0; k < 2; k++) {
         size_t j = 0;
-        for (const unsigned char *p = (const unsigned char *)sources[k]; *p && j + 1 < sizes[k]; p++)
+        for (const unsigned char *p = (const unsigned char *)sources[k]; *p && j + 1 < sizes[k];
+             p++)
             targets[k][j++] = (*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x7F) ? '?' : (char)*p;
         targets[k][j] = '\0';
     }

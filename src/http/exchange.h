@@ -30,13 +30,13 @@ struct exchange {
     char *body;
     size_t body_len;
     size_t body_cap;
-    size_t body_limit;                 /* BODY_LIMIT, or FILE_BODY_LIMIT for a file route */
+    size_t body_limit; /* BODY_LIMIT, or FILE_BODY_LIMIT for a file route */
     bool body_too_large;
     bool queued;
     bool stream_broken;
-    _Atomic int job_state;             /* deferred.c: none, running, done */
-    bool api;                          /* under /api/ or an ops path: no-store */
-    size_t route_index;                /* for metrics */
+    _Atomic int job_state; /* deferred.c: none, running, done */
+    bool api;              /* under /api/ or an ops path: no-store */
+    size_t route_index;    /* for metrics */
     const struct static_file *static_file;
     uint64_t started_micros;
     char log_method[16];

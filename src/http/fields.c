@@ -20,12 +20,12 @@ static void add_error(json_t *errors, const char *field, const char *message)
     json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field, "message", message));
 }
 
-static void add_error_bounds(json_t *errors, const char *field, const char *what,
-                             int64_t min, int64_t max)
+static void add_error_bounds(json_t *errors, const char *field, const char *what, int64_t min,
+                             int64_t max)
 {
     char message[128];
-    snprintf(message, sizeof message, "%s must be between %lld and %lld", what,
-             (long long)min, (long long)max);
+    snprintf(message, sizeof message, "%s must be between %lld and %lld", what, (long long)min,
+             (long long)max);
     add_error(errors, field, message);
 }
 

@@ -9,8 +9,8 @@
 #include "http/reply.h"
 
 enum field_type {
-    FIELD_STRING,        /* min/max: length in characters (code points) */
-    FIELD_INT,           /* min/max: inclusive range of a JSON integer */
+    FIELD_STRING, /* min/max: length in characters (code points) */
+    FIELD_INT,    /* min/max: inclusive range of a JSON integer */
     FIELD_BOOL,
     FIELD_ENUM,          /* one of values[] */
     FIELD_DATE,          /* "YYYY-MM-DD", a real calendar day */

@@ -14,13 +14,13 @@
 #define ROUTES_MAX 128
 #define ROUTE_SLOTS (ROUTES_MAX + 2) /* + static, unmatched */
 
-static const int STATUSES[] = { 200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 412,
-                                413, 415, 422, 429, 500, 503 };
+static const int STATUSES[] = { 200, 201, 204, 304, 400, 401, 403, 404, 405,
+                                409, 412, 413, 415, 422, 429, 500, 503 };
 #define STATUS_COUNT (sizeof STATUSES / sizeof STATUSES[0])
 #define STATUS_SLOTS (STATUS_COUNT + 1) /* + other */
 
-static const double BUCKETS[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                  0.25, 0.5, 1, 2.5, 10 };
+static const double BUCKETS[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                  0.1,    0.25,  0.5,    1,     2.5,  10 };
 #define BUCKET_COUNT (sizeof BUCKETS / sizeof BUCKETS[0])
 
 static atomic_ullong requests[ROUTE_SLOTS][STATUS_SLOTS];
@@ -82,7 +82,8 @@ char *metrics_render(size_t *len)
     if (out == NULL)
         return NULL;
     fputs("# HELP techpool_http_requests_total HTTP requests by route and status.\n"
-          "# TYPE techpool_http_requests_total counter\n", out);
+          "# TYPE techpool_http_requests_total counter\n",
+          out);
     for (size_t r = 0; r < ROUTE_SLOTS; r++) {
         for (size_t s = 0; s < STATUS_SLOTS; s++) {
             unsigned long long n = atomic_load_explicit(&requests[r][s], memory_order_relaxed);
@@ -99,7 +100,8 @@ char *metrics_render(size_t *len)
         }
     }
     fputs("# HELP techpool_http_request_duration_seconds Request latency.\n"
-          "# TYPE techpool_http_request_duration_seconds histogram\n", out);
+          "# TYPE techpool_http_request_duration_seconds histogram\n",
+          out);
     unsigned long long cumulative = 0;
     for (size_t b = 0; b <= BUCKET_COUNT; b++) {
         cumulative += atomic_load_explicit(&latency_buckets[b], memory_order_relaxed);

@@ -12,8 +12,8 @@ static void reply_reset_body(struct reply *rep)
     rep->body_len = 0;
 }
 
-void reply_body_steal(struct reply *rep, int status, const char *content_type,
-                      char *body, size_t body_len)
+void reply_body_steal(struct reply *rep, int status, const char *content_type, char *body,
+                      size_t body_len)
 {
     reply_reset_body(rep);
     rep->status = status;
@@ -22,8 +22,8 @@ void reply_body_steal(struct reply *rep, int status, const char *content_type,
     rep->body_len = body_len;
 }
 
-void reply_text(struct reply *rep, int status, const char *content_type,
-                const char *text, size_t len)
+void reply_text(struct reply *rep, int status, const char *content_type, const char *text,
+                size_t len)
 {
     char *copy = malloc(len + 1);
     if (copy == NULL) {
@@ -71,8 +71,8 @@ bool reply_header_add(struct reply *rep, const char *name, const char *value)
     return true;
 }
 
-void reply_stream(struct reply *rep, int status, const char *content_type,
-                  reply_stream_fn fn, reply_stream_free_fn free_fn, void *ctx)
+void reply_stream(struct reply *rep, int status, const char *content_type, reply_stream_fn fn,
+                  reply_stream_free_fn free_fn, void *ctx)
 {
     reply_reset_body(rep);
     rep->status = status;
@@ -98,6 +98,8 @@ void reply_defer(struct reply *rep, reply_job_fn fn, reply_stream_free_fn free_f
 
 const char *problem_title(int status)
 {
+    /* a table: one status a line */
+    /* clang-format off */
     switch (status) {
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
@@ -113,12 +115,13 @@ const char *problem_title(int status)
     case 503: return "Service Unavailable";
     default: return status >= 500 ? "Internal Server Error" : "Error";
     }
+    /* clang-format on */
 }
 
 char *problem_render(int status, const char *code, const char *detail, const json_t *errors)
 {
-    json_t *doc = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank",
-                            "title", problem_title(status), "status", status, "code", code);
+    json_t *doc = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
+                            problem_title(status), "status", status, "code", code);
     if (doc == NULL)
         return NULL;
     if (detail != NULL)
@@ -130,8 +133,8 @@ char *problem_render(int status, const char *code, const char *detail, const jso
     return text;
 }
 
-void reply_problem_errors(struct reply *rep, int status, const char *code,
-                          const char *detail, json_t *errors)
+void reply_problem_errors(struct reply *rep, int status, const char *code, const char *detail,
+                          json_t *errors)
 {
     char *text = problem_render(status, code, detail, errors);
     json_decref(errors);

@@ -20,8 +20,8 @@ struct reply;
 typedef void (*reply_job_fn)(void *ctx, struct reply *rep);
 /* What a deferred job waits on, which sets how many may run at once (deferred.h). */
 enum reply_job_kind {
-    REPLY_JOB_LONG,      /* seconds of work: a workbook, an import */
-    REPLY_JOB_PASSWORD,  /* an argon2id hash or check: a sign-in, a sign-up, a new user */
+    REPLY_JOB_LONG,     /* seconds of work: a workbook, an import */
+    REPLY_JOB_PASSWORD, /* an argon2id hash or check: a sign-in, a sign-up, a new user */
 };
 
 struct reply_header {
@@ -30,35 +30,35 @@ struct reply_header {
 };
 
 struct reply {
-    int status;                 /* 0 until a handler has answered */
-    const char *content_type;   /* static string */
-    char *body;                 /* owned; NULL for an empty body */
+    int status;               /* 0 until a handler has answered */
+    const char *content_type; /* static string */
+    char *body;               /* owned; NULL for an empty body */
     size_t body_len;
     struct reply_header headers[REPLY_MAX_HEADERS];
     size_t header_count;
-    reply_stream_fn stream;     /* when set, body is ignored */
+    reply_stream_fn stream; /* when set, body is ignored */
     reply_stream_free_fn stream_free;
     void *stream_ctx;
-    reply_job_fn job;           /* when set, the reply is still to be made by the job */
+    reply_job_fn job; /* when set, the reply is still to be made by the job */
     reply_stream_free_fn job_free;
     void *job_ctx;
     enum reply_job_kind job_kind;
-    const char *code;           /* problem code, for logs and metrics */
+    const char *code; /* problem code, for logs and metrics */
 };
 
 /* Takes ownership of body (malloc'd, body_len bytes). */
-void reply_body_steal(struct reply *rep, int status, const char *content_type,
-                      char *body, size_t body_len);
+void reply_body_steal(struct reply *rep, int status, const char *content_type, char *body,
+                      size_t body_len);
 /* Copies len bytes of text. */
-void reply_text(struct reply *rep, int status, const char *content_type,
-                const char *text, size_t len);
+void reply_text(struct reply *rep, int status, const char *content_type, const char *text,
+                size_t len);
 /* Serialises json (borrowed) as application/json. */
 void reply_json(struct reply *rep, int status, const json_t *json);
 void reply_empty(struct reply *rep, int status);
 /* Adds a header; both strings are copied. Returns false when full. */
 bool reply_header_add(struct reply *rep, const char *name, const char *value);
-void reply_stream(struct reply *rep, int status, const char *content_type,
-                  reply_stream_fn fn, reply_stream_free_fn free_fn, void *ctx);
+void reply_stream(struct reply *rep, int status, const char *content_type, reply_stream_fn fn,
+                  reply_stream_free_fn free_fn, void *ctx);
 
 /* Defers the reply to fn, run by the server off the worker thread; free_fn(ctx) follows it
  * (or the release of a reply whose job never ran). reply_defer is for long work. */
@@ -69,8 +69,8 @@ void reply_defer_kind(struct reply *rep, enum reply_job_kind kind, reply_job_fn 
 /* problem+json (RFC 9457) with the contract's code. detail may be NULL. */
 void reply_problem(struct reply *rep, int status, const char *code, const char *detail);
 /* The same with an "errors" array [{field, message}]; takes ownership of errors. */
-void reply_problem_errors(struct reply *rep, int status, const char *code,
-                          const char *detail, json_t *errors);
+void reply_problem_errors(struct reply *rep, int status, const char *code, const char *detail,
+                          json_t *errors);
 /* 422 invalid_field for one field. */
 void reply_invalid_field(struct reply *rep, const char *field, const char *message);
 

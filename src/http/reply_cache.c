@@ -19,8 +19,8 @@ struct kept_reply {
     uint64_t generation;
     size_t key_len;
     size_t body_len;
-    size_t bytes;               /* what this reply holds, for the budget */
-    const char *content_type;   /* static */
+    size_t bytes;             /* what this reply holds, for the budget */
+    const char *content_type; /* static */
     size_t header_count;
     struct reply_header headers[REPLY_MAX_HEADERS];
     char *body;
@@ -148,8 +148,9 @@ static struct kept_reply *kept_new(const char *key, size_t key_len, uint64_t has
  * slots, so one put never walks the whole table. */
 static void make_room(size_t need)
 {
-    for (int step = 0; step < MAKE_ROOM_STEPS &&
-                       atomic_load(&kept_bytes) + need > REPLY_CACHE_BYTES_MAX; step++) {
+    for (int step = 0;
+         step < MAKE_ROOM_STEPS && atomic_load(&kept_bytes) + need > REPLY_CACHE_BYTES_MAX;
+         step++) {
         size_t slot = atomic_fetch_add(&hand, 1) & (SLOTS - 1);
         pthread_mutex_lock(stripe_of(slot));
         struct kept_reply *old = slot_take(slot);
@@ -158,8 +159,7 @@ static void make_room(size_t need)
     }
 }
 
-void reply_cache_put(const char *key, size_t key_len, uint64_t generation,
-                     const struct reply *rep)
+void reply_cache_put(const char *key, size_t key_len, uint64_t generation, const struct reply *rep)
 {
     if (generation == 0 || key_len > REPLY_CACHE_KEY_MAX || rep->status != 200 ||
         rep->stream != NULL || rep->body == NULL || rep->body_len > REPLY_CACHE_BODY_MAX)

@@ -22,8 +22,7 @@ bool reply_cache_get(const char *key, size_t key_len, uint64_t generation, struc
 /* Keeps a copy of rep (a 200 with a body, not streamed) for key at generation, in place of
  * what its slot held unless that is of a newer generation; other replies give way when the
  * budget is spent. Replies larger than REPLY_CACHE_BODY_MAX are not kept. */
-void reply_cache_put(const char *key, size_t key_len, uint64_t generation,
-                     const struct reply *rep);
+void reply_cache_put(const char *key, size_t key_len, uint64_t generation, const struct reply *rep);
 /* Replies and bytes kept now, and lookups answered and not answered so far (for /metrics). */
 size_t reply_cache_entries(void);
 size_t reply_cache_bytes(void);

@@ -36,8 +36,8 @@ struct caller {
 struct request {
     const char *method;
     const char *path;
-    const char *route_pattern;          /* the matched pattern, for metrics */
-    int64_t ids[REQUEST_MAX_CAPTURES];  /* the {id} captures, in order */
+    const char *route_pattern;         /* the matched pattern, for metrics */
+    int64_t ids[REQUEST_MAX_CAPTURES]; /* the {id} captures, in order */
     char id_text[REQUEST_MAX_CAPTURES][24];
     size_t id_count;
     json_t *body;                       /* parsed JSON object, or NULL when none */
@@ -45,11 +45,11 @@ struct request {
     size_t file_len;
     const char *content_type;           /* file routes (hooks.h): the header, or NULL */
     struct caller caller;
-    const char *idempotency_key;        /* NULL when absent */
-    const char *if_match;               /* NULL when absent */
+    const char *idempotency_key; /* NULL when absent */
+    const char *if_match;        /* NULL when absent */
     char request_id[33];
     /* query string access goes through request_query() */
-    const void *transport;              /* opaque: the server's connection */
+    const void *transport; /* opaque: the server's connection */
     const char *(*query_lookup)(const void *transport, const char *name);
 };
 

@@ -61,8 +61,8 @@ static void allow_append(char *allow, size_t allow_size, const char *method)
 }
 
 enum route_match router_match(const struct route *routes, size_t count, const char *method,
-                              const char *path, const struct route **found,
-                              struct request *req, char *allow, size_t allow_size)
+                              const char *path, const struct route **found, struct request *req,
+                              char *allow, size_t allow_size)
 {
     const char *wanted = strcmp(method, "HEAD") == 0 ? "GET" : method;
     bool path_known = false;

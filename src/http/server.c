@@ -152,8 +152,8 @@ static void hand_over_listen_queue(struct MHD_Daemon *daemon, MHD_socket listen_
 
 /* cls: the exchange settings (server_run). */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)version;
     struct exchange *x = *con_cls;
@@ -222,15 +222,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     metrics_record(x->route_index, status, micros);
     /* one write(2) of the whole line: no stdio lock for the worker threads to queue on */
     char line[REQUEST_LOG_LINE_MAX];
-    int len = snprintf(
-        line, sizeof line,
-        "{\"request_id\":\"%s\",\"method\":\"%s\",\"path\":\"%s\",\"status\":%d,"
-        "\"micros\":%llu%s%s%s%s}\n",
-        x->req.request_id, x->log_method, x->log_path, status, (unsigned long long)micros,
-        x->rep.code != NULL ? ",\"code\":\"" : "", x->rep.code != NULL ? x->rep.code : "",
-        x->rep.code != NULL ? "\"" : "",
-        toe != MHD_REQUEST_TERMINATED_COMPLETED_OK || x->stream_broken ? ",\"incomplete\":true"
-                                                                         : "");
+    int len = snprintf(line, sizeof line,
+                       "{\"request_id\":\"%s\",\"method\":\"%s\",\"path\":\"%s\",\"status\":%d,"
+                       "\"micros\":%llu%s%s%s%s}\n",
+                       x->req.request_id, x->log_method, x->log_path, status,
+                       (unsigned long long)micros, x->rep.code != NULL ? ",\"code\":\"" : "",
+                       x->rep.code != NULL ? x->rep.code : "", x->rep.code != NULL ? "\"" : "",
+                       toe != MHD_REQUEST_TERMINATED_COMPLETED_OK || x->stream_broken
+                           ? ",\"incomplete\":true"
+                           : "");
     if (len > 0)
         log_write(line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
     exchange_free(x);
@@ -279,14 +279,16 @@ static void raise_file_limit(unsigned connections)
             return;
     }
     if (limit.rlim_cur < (rlim_t)connections + FILES_BESIDE_CONNECTIONS)
-        fprintf(stderr, "{\"event\":\"file_limit_low\",\"open_files\":%llu,"
-                        "\"connection_limit\":%u}\n",
+        fprintf(stderr,
+                "{\"event\":\"file_limit_low\",\"open_files\":%llu,"
+                "\"connection_limit\":%u}\n",
                 (unsigned long long)limit.rlim_cur, connections);
 }
 
 static bool resolve_listen(const struct config *cfg, struct sockaddr_storage *addr)
 {
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = { .ai_family = AF_UNSPEC,
+                              .ai_socktype = SOCK_STREAM,
                               .ai_flags = AI_NUMERICSERV };
     char port[8];
     snprintf(port, sizeof port, "%u", cfg->listen_port);
@@ -301,8 +303,8 @@ static bool resolve_listen(const struct config *cfg, struct sockaddr_storage *ad
 static void wait_for_drain(void)
 {
     /* In-flight requests finish; bounded so that a stuck client cannot hold shutdown. */
-    for (int i = 0; i < 300 && (atomic_load(&requests_in_flight) > 0 ||
-                                atomic_load(&handed_count) > 0); i++) {
+    for (int i = 0;
+         i < 300 && (atomic_load(&requests_in_flight) > 0 || atomic_load(&handed_count) > 0); i++) {
         struct timespec pause = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
         nanosleep(&pause, NULL);
     }

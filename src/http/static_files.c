@@ -62,9 +62,9 @@ bool static_path_safe(const char *path)
         size_t len = strcspn(segment, "/");
         bool last = segment[len] == '\0';
         if (len == 0 && !last)
-            return false;                       /* "//" */
+            return false; /* "//" */
         if (len > 0 && segment[0] == '.')
-            return false;                       /* ".", "..", ".hidden" */
+            return false; /* ".", "..", ".hidden" */
         segment += len + (last ? 0 : 1);
     }
     return true;
@@ -123,8 +123,10 @@ static bool load_dir(const char *fs_dir, const char *url_dir, int depth)
             continue;
         char fs_path[PATH_MAX];
         char url_path[PATH_MAX];
-        if (snprintf(fs_path, sizeof fs_path, "%s/%s", fs_dir, entry->d_name) >= (int)sizeof fs_path ||
-            snprintf(url_path, sizeof url_path, "%s/%s", url_dir, entry->d_name) >= (int)sizeof url_path)
+        if (snprintf(fs_path, sizeof fs_path, "%s/%s", fs_dir, entry->d_name) >=
+                (int)sizeof fs_path ||
+            snprintf(url_path, sizeof url_path, "%s/%s", url_dir, entry->d_name) >=
+                (int)sizeof url_path)
             continue;
         struct stat st;
         if (stat(fs_path, &st) != 0)

@@ -6,10 +6,10 @@
 #include <stddef.h>
 
 struct static_file {
-    char *path;          /* "/js/app.js" */
+    char *path; /* "/js/app.js" */
     char *data;
     size_t size;
-    char etag[24];       /* quoted */
+    char etag[24]; /* quoted */
     const char *mime;
 };
 

@@ -22,8 +22,8 @@ enum text_encoding text_encoding_detect(const char *bytes, size_t len)
 
 /* A GB18030 sequence of 1, 2 or 4 bytes becomes at most 1, 3 or 4 bytes of UTF-8: one and a
  * half times the input always suffices. */
-static bool gb18030_to_utf8(const char *bytes, size_t len, char **out, size_t *out_len,
-                            char *error, size_t error_size)
+static bool gb18030_to_utf8(const char *bytes, size_t len, char **out, size_t *out_len, char *error,
+                            size_t error_size)
 {
     bool ok = false;
     char *buffer = NULL;
@@ -59,8 +59,8 @@ cleanup:
     return ok;
 }
 
-bool text_as_utf8(const char *bytes, size_t len, const char **text, size_t *text_len,
-                  char **owned, char *error, size_t error_size)
+bool text_as_utf8(const char *bytes, size_t len, const char **text, size_t *text_len, char **owned,
+                  char *error, size_t error_size)
 {
     *owned = NULL;
     switch (text_encoding_detect(bytes, len)) {

@@ -9,9 +9,9 @@
 #include <stddef.h>
 
 enum text_encoding {
-    TEXT_UTF8,          /* well-formed UTF-8 without a byte-order mark (ASCII included) */
-    TEXT_UTF8_BOM,      /* the same after EF BB BF */
-    TEXT_GB18030,       /* anything else: read as GB18030 */
+    TEXT_UTF8,     /* well-formed UTF-8 without a byte-order mark (ASCII included) */
+    TEXT_UTF8_BOM, /* the same after EF BB BF */
+    TEXT_GB18030,  /* anything else: read as GB18030 */
 };
 
 enum text_encoding text_encoding_detect(const char *bytes, size_t len);
@@ -20,7 +20,7 @@ enum text_encoding text_encoding_detect(const char *bytes, size_t len);
  * allocated, *owned NULL) when it already is UTF-8, else at a converted copy that *owned holds
  * for the caller to free. False when GB18030 bytes do not convert (a byte sequence that is not
  * GB18030) or memory ran out; the message is then in error. */
-bool text_as_utf8(const char *bytes, size_t len, const char **text, size_t *text_len,
-                  char **owned, char *error, size_t error_size);
+bool text_as_utf8(const char *bytes, size_t len, const char **text, size_t *text_len, char **owned,
+                  char *error, size_t error_size);
 
 #endif

@@ -45,8 +45,9 @@ bool table_builder_emit(struct table_builder *b, size_t number, table_row_fn on_
     /* the text may have moved while it grew: point at the cells only now */
     for (size_t i = 0; i < b->count; i++)
         b->cells[i] = b->text + b->starts[i];
-    struct table_row row = { .number = number, .count = b->count, .cells = b->cells,
-                             .lengths = b->lengths };
+    struct table_row row = {
+        .number = number, .count = b->count, .cells = b->cells, .lengths = b->lengths
+    };
     bool go_on = on_row(ctx, &row);
     b->len = 0;
     b->count = 0;

@@ -24,10 +24,10 @@ typedef bool (*table_row_fn)(void *ctx, const struct table_row *row);
 #define TABLE_COLUMNS_MAX 64
 
 struct table_builder {
-    char *text;               /* the row's cells, each NUL-terminated, one after another */
+    char *text; /* the row's cells, each NUL-terminated, one after another */
     size_t len;
     size_t cap;
-    size_t count;             /* ended cells */
+    size_t count; /* ended cells */
     size_t starts[TABLE_COLUMNS_MAX];
     size_t lengths[TABLE_COLUMNS_MAX];
     const char *cells[TABLE_COLUMNS_MAX];

@@ -19,7 +19,7 @@ struct part_reader {
     char *error;
     size_t error_size;
     bool failed;
-    char *text;              /* character data being collected */
+    char *text; /* character data being collected */
     size_t text_len;
     size_t text_cap;
     bool collecting;
@@ -133,7 +133,8 @@ static bool part_parse(zip_t *zip, const char *name, struct part_reader *p,
         if (part_bytes > XLSX_PART_BYTES_MAX || (zip_uint64_t)n > *budget) {
             part_fail(p, "the workbook unpacks to more than %u MiB: not read",
                       (unsigned)((part_bytes > XLSX_PART_BYTES_MAX ? XLSX_PART_BYTES_MAX
-                                                                  : XLSX_TOTAL_BYTES_MAX) >> 20));
+                                                                   : XLSX_TOTAL_BYTES_MAX) >>
+                                 20));
             goto cleanup;
         }
         *budget -= (zip_uint64_t)n;
@@ -226,7 +227,7 @@ static void relationships_start(void *data, const XML_Char *name, const XML_Char
 
 struct strings_reader {
     struct part_reader part;
-    char *bytes;             /* each string NUL-terminated, one after another */
+    char *bytes; /* each string NUL-terminated, one after another */
     size_t len;
     size_t cap;
     size_t *starts;
@@ -313,10 +314,10 @@ struct sheet_reader {
     table_row_fn on_row;
     void *ctx;
     bool stopped;
-    size_t row_number;       /* of the open row */
-    size_t next_row_number;  /* when a row does not say its own */
-    size_t column;           /* of the open cell */
-    char type[16];           /* its t attribute */
+    size_t row_number;      /* of the open row */
+    size_t next_row_number; /* when a row does not say its own */
+    size_t column;          /* of the open cell */
+    char type[16];          /* its t attribute */
     bool in_cell;
     bool in_inline;
 };
@@ -378,8 +379,7 @@ static void sheet_cell_end(struct sheet_reader *s)
     if (len == 0)
         return; /* an empty cell is the padding of the next one */
     if (s->column >= TABLE_COLUMNS_MAX) {
-        part_fail(&s->part, "row %zu: a cell beyond column %d", s->row_number,
-                  TABLE_COLUMNS_MAX);
+        part_fail(&s->part, "row %zu: a cell beyond column %d", s->row_number, TABLE_COLUMNS_MAX);
         return;
     }
     if (s->column < s->row.count) {
@@ -431,7 +431,9 @@ bool xlsx_read(const void *data, size_t len, table_row_fn on_row, void *ctx, cha
     struct workbook_reader book = { .part = { .error = error, .error_size = error_size } };
     struct strings_reader strings = { .part = { .error = error, .error_size = error_size } };
     struct sheet_reader sheet = { .part = { .error = error, .error_size = error_size },
-                                  .strings = &strings, .on_row = on_row, .ctx = ctx,
+                                  .strings = &strings,
+                                  .on_row = on_row,
+                                  .ctx = ctx,
                                   .next_row_number = 1 };
     zip_uint64_t budget = XLSX_TOTAL_BYTES_MAX;
     bool ok = false;
@@ -455,8 +457,8 @@ bool xlsx_read(const void *data, size_t len, table_row_fn on_row, void *ctx, cha
         snprintf(error, error_size, "the workbook has no sheet");
         goto cleanup;
     }
-    if (!part_parse(zip, "xl/_rels/workbook.xml.rels", &book.part, relationships_start,
-                    ignore_end, &budget))
+    if (!part_parse(zip, "xl/_rels/workbook.xml.rels", &book.part, relationships_start, ignore_end,
+                    &budget))
         goto cleanup;
     if (book.sheet_part[0] == '\0') {
         snprintf(error, error_size, "the workbook's first sheet is missing");

@@ -13,9 +13,9 @@
 
 #include "import/table.h"
 
-#define XLSX_ENTRIES_MAX 1000                     /* files in the package */
-#define XLSX_PART_BYTES_MAX (64u * 1024 * 1024)   /* one unpacked part */
-#define XLSX_TOTAL_BYTES_MAX (96u * 1024 * 1024)  /* every part read, together */
+#define XLSX_ENTRIES_MAX 1000                      /* files in the package */
+#define XLSX_PART_BYTES_MAX (64u * 1024 * 1024)    /* one unpacked part */
+#define XLSX_TOTAL_BYTES_MAX (96u * 1024 * 1024)   /* every part read, together */
 #define XLSX_STRINGS_BYTES_MAX (32u * 1024 * 1024) /* the shared strings kept */
 
 /* Reads the first worksheet of the package in the len bytes of data and hands each row that

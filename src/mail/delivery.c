@@ -70,8 +70,7 @@ static const char *smtp_send(const char *to, const char *message, char *error, s
     struct upload up = { message, strlen(message) };
     error[0] = '\0';
     CURLcode code = CURLE_OUT_OF_MEMORY;
-    if (recipients != NULL &&
-        curl_easy_setopt(curl, CURLOPT_URL, mail_server) == CURLE_OK &&
+    if (recipients != NULL && curl_easy_setopt(curl, CURLOPT_URL, mail_server) == CURLE_OK &&
         curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from_path) == CURLE_OK &&
         curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, recipients) == CURLE_OK &&
         curl_easy_setopt(curl, CURLOPT_READFUNCTION, upload_read) == CURLE_OK &&
@@ -108,9 +107,14 @@ static void deliver_one(PGconn *conn, const PGresult *claim, int i)
                   mail_link(public_origin, PQgetvalue(claim, i, 4), PQgetvalue(claim, i, 5),
                             PQgetvalue(claim, i, 7), link, sizeof link);
     struct mail_notice notice = {
-        .outbox_id = strtoll(id, NULL, 10), .from = mail_from, .to = PQgetvalue(claim, i, 1),
-        .title = PQgetvalue(claim, i, 2), .body = PQgetvalue(claim, i, 3),
-        .language = PQgetvalue(claim, i, 6), .link = linked ? link : NULL, .date = time(NULL),
+        .outbox_id = strtoll(id, NULL, 10),
+        .from = mail_from,
+        .to = PQgetvalue(claim, i, 1),
+        .title = PQgetvalue(claim, i, 2),
+        .body = PQgetvalue(claim, i, 3),
+        .language = PQgetvalue(claim, i, 6),
+        .link = linked ? link : NULL,
+        .date = time(NULL),
     };
     char error[CURL_ERROR_SIZE];
     char *message = mail_message_build(&notice);
@@ -118,14 +122,17 @@ static void deliver_one(PGconn *conn, const PGresult *claim, int i)
                                           : smtp_send(notice.to, message, error, sizeof error);
     free(message);
     PGresult *res = failure == NULL
-        ? outbox_exec(conn, "SELECT mail_sent($1::bigint)", id, NULL)
-        : outbox_exec(conn, "SELECT mail_attempt_failed($1::bigint, $2::text)", id, failure);
+                        ? outbox_exec(conn, "SELECT mail_sent($1::bigint)", id, NULL)
+                        : outbox_exec(conn, "SELECT mail_attempt_failed($1::bigint, $2::text)", id,
+                                      failure);
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
         fprintf(stderr, "{\"event\":\"mail_outbox_update_failed\",\"id\":%s,\"sqlstate\":\"%s\"}\n",
                 id, db_sqlstate(res));
     else if (failure != NULL)
-        fprintf(stderr, "{\"event\":\"mail_attempt_failed\",\"id\":%s,\"attempt\":%s,"
-                        "\"status\":\"%s\"}\n", id, PQgetvalue(claim, i, 8), PQgetvalue(res, 0, 0));
+        fprintf(stderr,
+                "{\"event\":\"mail_attempt_failed\",\"id\":%s,\"attempt\":%s,"
+                "\"status\":\"%s\"}\n",
+                id, PQgetvalue(claim, i, 8), PQgetvalue(res, 0, 0));
     PQclear(res);
 }
 

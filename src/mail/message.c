@@ -39,7 +39,8 @@ static bool put_subject(FILE *out, const char *title)
     do {
         size_t chunk = length - at < SUBJECT_WORD_BYTES ? length - at : SUBJECT_WORD_BYTES;
         /* never split a character: back up to the start of one */
-        while (chunk > 0 && at + chunk < length && ((unsigned char)title[at + chunk] & 0xC0) == 0x80)
+        while (chunk > 0 && at + chunk < length &&
+               ((unsigned char)title[at + chunk] & 0xC0) == 0x80)
             chunk--;
         sodium_bin2base64(word, sizeof word, (const unsigned char *)title + at, chunk,
                           sodium_base64_VARIANT_ORIGINAL);
@@ -54,8 +55,11 @@ static bool put_subject(FILE *out, const char *title)
 static bool put_html_escaped(FILE *out, const char *text)
 {
     for (const char *c = text; *c != '\0'; c++) {
-        const char *entity = *c == '&' ? "&amp;" : *c == '<' ? "&lt;" : *c == '>' ? "&gt;"
-                           : *c == '"' ? "&quot;" : NULL;
+        const char *entity = *c == '&'   ? "&amp;"
+                             : *c == '<' ? "&lt;"
+                             : *c == '>' ? "&gt;"
+                             : *c == '"' ? "&quot;"
+                                         : NULL;
         if ((entity != NULL ? fputs(entity, out) : fputc(*c, out)) == EOF)
             return false;
     }
@@ -91,9 +95,10 @@ char *mail_message_build(const struct mail_notice *notice)
         return NULL;
     bool zh = strcmp(notice->language, "zh") == 0;
     const char *open = zh ? "打开页面" : "Open the page";
-    const char *footer = zh ? "此邮件由长三角科技成果“先用后转”共享池自动发送。可在“消息通知”页关闭邮件提醒。"
-                            : "Sent by the Yangtze River Delta use-first, pay-later technology pool. "
-                              "E-mail notices can be turned off on the Notifications page.";
+    const char *footer =
+        zh ? "此邮件由长三角科技成果“先用后转”共享池自动发送。可在“消息通知”页关闭邮件提醒。"
+           : "Sent by the Yangtze River Delta use-first, pay-later technology pool. "
+             "E-mail notices can be turned off on the Notifications page.";
     char boundary[40];
     unsigned char random[12];
     randombytes_buf(random, sizeof random);
@@ -133,13 +138,19 @@ char *mail_message_build(const struct mail_notice *notice)
         fprintf(m, "Date: %s\r\nFrom: <%s>\r\nTo: <%s>\r\n", date, notice->from, notice->to);
         fprintf(m, "Message-ID: <outbox-%lld.%s@techpool>\r\n", notice->outbox_id, boundary + 9);
         ok = put_subject(m, notice->title);
-        fprintf(m, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n"
-                   "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n", boundary);
-        fprintf(m, "--%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-                   "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
+        fprintf(m,
+                "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n"
+                "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n",
+                boundary);
+        fprintf(m,
+                "--%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+                "Content-Transfer-Encoding: base64\r\n\r\n",
+                boundary);
         ok = ok && put_base64(m, text);
-        fprintf(m, "--%s\r\nContent-Type: text/html; charset=UTF-8\r\n"
-                   "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
+        fprintf(m,
+                "--%s\r\nContent-Type: text/html; charset=UTF-8\r\n"
+                "Content-Transfer-Encoding: base64\r\n\r\n",
+                boundary);
         ok = ok && put_base64(m, html) && fprintf(m, "--%s--\r\n", boundary) > 0;
     }
     if (m != NULL && fclose(m) != 0)

@@ -8,13 +8,13 @@
 #include <time.h>
 
 struct mail_notice {
-    long long outbox_id;     /* for the Message-ID */
-    const char *from;        /* the sender's address */
-    const char *to;          /* the recipient's address */
-    const char *title;       /* the subject line (UTF-8) */
-    const char *body;        /* the text (UTF-8) */
-    const char *language;    /* "zh" or "en": the words around the text */
-    const char *link;        /* the page to open, or NULL */
+    long long outbox_id;  /* for the Message-ID */
+    const char *from;     /* the sender's address */
+    const char *to;       /* the recipient's address */
+    const char *title;    /* the subject line (UTF-8) */
+    const char *body;     /* the text (UTF-8) */
+    const char *language; /* "zh" or "en": the words around the text */
+    const char *link;     /* the page to open, or NULL */
     time_t date;
 };
 

@@ -12,7 +12,7 @@
 
 #include "harness.h"
 
-#define RETRY_POLLS 500           /* 20 ms each: how long a dead session's claim may last */
+#define RETRY_POLLS 500 /* 20 ms each: how long a dead session's claim may last */
 
 /* Each rule selects "<violations> <first offender>"; "0 -" when it holds. */
 static const struct {
@@ -88,11 +88,11 @@ static void ledger_load(const struct load *load)
             if (op->key[0] == '\0')
                 continue;
             json_t *reply = op->body != NULL ? json_loads(op->body, 0, NULL) : NULL;
-            json_array_append_new(rows, json_pack(
-                "{s:s, s:I, s:s, s:i, s:b, s:o?}", "kind",
-                op->kind == OP_PAYMENT ? "payment" : "convert", "target", (json_int_t)op->target,
-                "key", op->key, "amount_fen", op->amount_fen, "acked", op_succeeded(op),
-                "reply", reply));
+            json_array_append_new(rows, json_pack("{s:s, s:I, s:s, s:i, s:b, s:o?}", "kind",
+                                                  op->kind == OP_PAYMENT ? "payment" : "convert",
+                                                  "target", (json_int_t)op->target, "key", op->key,
+                                                  "amount_fen", op->amount_fen, "acked",
+                                                  op_succeeded(op), "reply", reply));
         }
     }
     char *text = json_dumps(rows, JSON_COMPACT);
@@ -103,7 +103,8 @@ static void ledger_load(const struct load *load)
                 " acked boolean NOT NULL, reply jsonb); TRUNCATE fault_client_log");
     const char *params[] = { text };
     PGresult *res = PQexecParams(
-        harness_db(), "INSERT INTO fault_client_log SELECT * FROM jsonb_to_recordset($1::jsonb)"
+        harness_db(),
+        "INSERT INTO fault_client_log SELECT * FROM jsonb_to_recordset($1::jsonb)"
         " AS r(kind text, target bigint, key text, amount_fen bigint, acked boolean, reply jsonb)",
         1, NULL, params, NULL, NULL, 0);
     ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK, "loading the client log: %s",
@@ -115,12 +116,14 @@ static void ledger_load(const struct load *load)
 /* One line for the run's log: how the faults fell. */
 static void ledger_summary(const struct load *load)
 {
-    printf("%s: %s\n", load->clients[0].prefix, harness_sql(
-        "SELECT count(*) || ' writes, ' || count(*) FILTER (WHERE acked) || ' acknowledged, '"
-        " || count(*) FILTER (WHERE NOT acked) || ' unacknowledged, of which '"
-        " || count(*) FILTER (WHERE NOT acked AND EXISTS (SELECT 1 FROM idempotency_keys k"
-        "    WHERE k.key = c.key AND k.status IS NOT NULL)) || ' had been applied'"
-        " FROM fault_client_log c"));
+    printf(
+        "%s: %s\n", load->clients[0].prefix,
+        harness_sql(
+            "SELECT count(*) || ' writes, ' || count(*) FILTER (WHERE acked) || ' acknowledged, '"
+            " || count(*) FILTER (WHERE NOT acked) || ' unacknowledged, of which '"
+            " || count(*) FILTER (WHERE NOT acked AND EXISTS (SELECT 1 FROM idempotency_keys k"
+            "    WHERE k.key = c.key AND k.status IS NOT NULL)) || ' had been applied'"
+            " FROM fault_client_log c"));
     fflush(stdout);
 }
 

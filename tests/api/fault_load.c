@@ -31,15 +31,18 @@ void load_setup(struct load *load, const char *prefix, bool reads, bool stop_at_
     load->institution = fixture_institution("ZJ");
     load->enterprise = fixture_enterprise("AH");
     for (int i = 0; i < LOAD_LICENSES; i++)
-        load->licenses[i] = fixture_license(
-            &load->enterprise, &load->institution,
-            fixture_listed_achievement(load->institution.org_id, 12, false), 100000000,
-            "[{\"due_on\":\"2026-04-01\",\"amount_fen\":50},"
-            "{\"due_on\":\"2026-05-01\",\"amount_fen\":150},"
-            "{\"due_on\":\"2026-06-01\",\"amount_fen\":99999800}]");
+        load->licenses[i] = fixture_license(&load->enterprise, &load->institution,
+                                            fixture_listed_achievement(load->institution.org_id, 12,
+                                                                       false),
+                                            100000000,
+                                            "[{\"due_on\":\"2026-04-01\",\"amount_fen\":50},"
+                                            "{\"due_on\":\"2026-05-01\",\"amount_fen\":150},"
+                                            "{\"due_on\":\"2026-06-01\",\"amount_fen\":99999800}]");
     for (int k = 0; k < LOAD_CLIENTS; k++) {
         struct client *c = &load->clients[k];
-        *c = (struct client){ .index = k, .converter = k >= LOAD_PAYERS, .reads = reads,
+        *c = (struct client){ .index = k,
+                              .converter = k >= LOAD_PAYERS,
+                              .reads = reads,
                               .stop_at_silence = stop_at_silence,
                               .token = k >= LOAD_PAYERS ? load->enterprise.token
                                                         : load->institution.token,
@@ -103,14 +106,16 @@ static struct op *client_next(struct client *c)
 }
 
 const char *op_request(const struct op *op, char *path, size_t path_size, char *body,
-                              size_t body_size)
+                       size_t body_size)
 {
     body[0] = '\0';
     switch (op->kind) {
     case OP_PAYMENT:
         snprintf(path, path_size, "/api/v1/licenses/%lld/payments", (long long)op->target);
-        snprintf(body, body_size, "{\"amount_fen\":%d,\"paid_on\":\"" LOAD_TODAY "\","
-                 "\"reference\":\"%s\"}", op->amount_fen, op->key);
+        snprintf(body, body_size,
+                 "{\"amount_fen\":%d,\"paid_on\":\"" LOAD_TODAY "\","
+                 "\"reference\":\"%s\"}",
+                 op->amount_fen, op->key);
         return "POST";
     case OP_CONVERT:
         snprintf(path, path_size, "/api/v1/trials/%lld/convert", (long long)op->target);
@@ -181,18 +186,22 @@ static void op_send_raw(struct op *op, const char *token)
     char body[512];
     const char *method = op_request(op, path, sizeof path, body, sizeof body);
     char request[2048];
-    int n = snprintf(request, sizeof request, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     "Connection: close\r\n", method, path);
+    int n = snprintf(request, sizeof request,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Connection: close\r\n",
+                     method, path);
     if (op->kind != OP_HEALTH)
-        n += snprintf(request + n, sizeof request - (size_t)n,
-                      "Authorization: Bearer %s\r\n", token);
+        n += snprintf(request + n, sizeof request - (size_t)n, "Authorization: Bearer %s\r\n",
+                      token);
     if (op->key[0] != '\0')
         n += snprintf(request + n, sizeof request - (size_t)n,
                       "Content-Type: application/json\r\nIdempotency-Key: %s\r\n"
-                      "Content-Length: %zu\r\n", op->key, strlen(body));
+                      "Content-Length: %zu\r\n",
+                      op->key, strlen(body));
     n += snprintf(request + n, sizeof request - (size_t)n, "\r\n%s", body);
     int port = atoi(strrchr(harness_url(), ':') + 1);
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+    struct sockaddr_in addr = { .sin_family = AF_INET,
+                                .sin_port = htons((uint16_t)port),
                                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     op->sent = harness_clock();
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -221,8 +230,7 @@ static void op_send_raw(struct op *op, const char *token)
         const char *code = strstr(reply_body, "\"code\":\"");
         char code_text[32] = "";
         if (code != NULL)
-            snprintf(code_text, sizeof code_text, "%.*s", (int)strcspn(code + 8, "\""),
-                     code + 8);
+            snprintf(code_text, sizeof code_text, "%.*s", (int)strcspn(code + 8, "\""), code + 8);
         op_note_reply(op, status, code_text, reply_body);
     } else {
         op->partial = len > 0;
@@ -253,7 +261,8 @@ static void start_clients(struct load *load, bool raw)
     for (int k = 0; k < LOAD_CLIENTS; k++) {
         load->clients[k].raw = raw;
         ck_assert_int_eq(pthread_create(&load->clients[k].thread, NULL, client_run,
-                                        &load->clients[k]), 0);
+                                        &load->clients[k]),
+                         0);
     }
 }
 
@@ -296,8 +305,8 @@ void load_free(struct load *load)
 
 const char *op_name(const struct op *op)
 {
-    static const char *const KINDS[] = { "payment", "conversion", "license read",
-                                         "trials list", "healthz" };
+    static const char *const KINDS[] = { "payment", "conversion", "license read", "trials list",
+                                         "healthz" };
     static char names[4][96];
     static unsigned next;
     char *name = names[next++ % 4];
@@ -330,6 +339,5 @@ bool op_overlaps(const struct op *op, const struct window *windows, size_t count
 void op_assert_timely(const struct op *op)
 {
     ck_assert_msg(op->status != 0, "%s got no reply", op_name(op));
-    ck_assert_msg(op->answered - op->sent <= LOAD_REPLY_SECONDS, "%s: reply too late",
-                  op_name(op));
+    ck_assert_msg(op->answered - op->sent <= LOAD_REPLY_SECONDS, "%s: reply too late", op_name(op));
 }

@@ -19,40 +19,40 @@
 #define LOAD_CONVERTERS 2
 #define LOAD_CLIENTS (LOAD_PAYERS + LOAD_CONVERTERS)
 #define LOAD_LICENSES 3
-#define LOAD_REPLY_SECONDS 10.0   /* the clients' patience: a slower reply is a hang */
+#define LOAD_REPLY_SECONDS 10.0 /* the clients' patience: a slower reply is a hang */
 
 enum op_kind { OP_PAYMENT, OP_CONVERT, OP_READ_LICENSE, OP_LIST_TRIALS, OP_HEALTH };
 
 /* One request as its client saw it. Payments and conversions carry a key; reads do not. */
 struct op {
     enum op_kind kind;
-    int64_t target;          /* the license (payment, read) or the trial (conversion) */
-    char key[48];            /* Idempotency-Key, also the payment's reference; "" for reads */
-    int amount_fen;          /* payments */
-    long status;             /* 0: no complete reply */
-    bool partial;            /* some of a reply came, then the connection ended */
-    char code[32];           /* problem code of an error reply */
-    char *body;              /* reply body of an acknowledged write (owned) */
-    double sent;             /* harness_clock() before connecting */
-    double written;          /* after the whole request was written (raw clients), else 0 */
-    double answered;         /* after the reply or the failure */
+    int64_t target;  /* the license (payment, read) or the trial (conversion) */
+    char key[48];    /* Idempotency-Key, also the payment's reference; "" for reads */
+    int amount_fen;  /* payments */
+    long status;     /* 0: no complete reply */
+    bool partial;    /* some of a reply came, then the connection ended */
+    char code[32];   /* problem code of an error reply */
+    char *body;      /* reply body of an acknowledged write (owned) */
+    double sent;     /* harness_clock() before connecting */
+    double written;  /* after the whole request was written (raw clients), else 0 */
+    double answered; /* after the reply or the failure */
 };
 
 struct client {
     int index;
-    bool converter;          /* converts trials (else pays into the licenses) */
-    bool reads;              /* every third request is a read */
-    bool stop_at_silence;    /* end at the first request without a reply */
-    bool raw;                /* one plain socket per request, Connection: close */
+    bool converter;       /* converts trials (else pays into the licenses) */
+    bool reads;           /* every third request is a read */
+    bool stop_at_silence; /* end at the first request without a reply */
+    bool raw;             /* one plain socket per request, Connection: close */
     const char *token;
-    const char *prefix;      /* of the keys */
+    const char *prefix; /* of the keys */
     const int64_t *licenses;
-    int64_t *trials;         /* active trials to convert, in order */
+    int64_t *trials; /* active trials to convert, in order */
     size_t trials_count, trials_used, trials_cap;
     int serial;
     struct op *ops;
     size_t count, cap;
-    atomic_int answered;     /* requests with a reply so far */
+    atomic_int answered; /* requests with a reply so far */
     pthread_t thread;
 };
 

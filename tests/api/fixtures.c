@@ -15,7 +15,7 @@
 #include "harness.h"
 
 static char today[11];
-static char clock_origin[32];   /* for TECHPOOL_TEST_TIME: when the fixtures' clock was set */
+static char clock_origin[32]; /* for TECHPOOL_TEST_TIME: when the fixtures' clock was set */
 static unsigned made;
 
 const char *fixture_sql(const char *format, ...)
@@ -43,17 +43,15 @@ const char *fixture_text(const char *format, ...)
 }
 
 struct http_reply *fixture_expect(const struct fixture_user *user, const char *method,
-                                  const char *path, const char *body, long status,
-                                  const char *code)
+                                  const char *path, const char *body, long status, const char *code)
 {
-    struct http_reply *r = http_call(method, path, user != NULL ? user->token : NULL, body,
-                                     NULL);
+    struct http_reply *r = http_call(method, path, user != NULL ? user->token : NULL, body, NULL);
     ck_assert_msg(r != NULL, "%s %s: no reply", method, path);
     ck_assert_msg(r->status == status, "%s %s: expected %ld, got %ld %s", method, path, status,
                   r->status, r->body);
     if (code != NULL)
-        ck_assert_msg(strcmp(problem_code(r), code) == 0, "%s %s: expected code %s, got %s",
-                      method, path, code, r->body);
+        ck_assert_msg(strcmp(problem_code(r), code) == 0, "%s %s: expected code %s, got %s", method,
+                      path, code, r->body);
     return r;
 }
 
@@ -116,8 +114,9 @@ void fixture_credit_code(unsigned n, char out[19])
     int org_check = 11 - sum % 11;
     body[16] = org_check == 10 ? 'X' : org_check == 11 ? '0' : (char)('0' + org_check);
     body[17] = '\0';
-    static const int WEIGHTS[17] = { 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10,
-                                     30, 28 };
+    static const int WEIGHTS[17] = {
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28
+    };
     sum = 0;
     for (int i = 0; i < 17; i++)
         sum += code_value(body[i]) * WEIGHTS[i];
@@ -203,17 +202,16 @@ struct fixture_user fixture_enterprise(const char *province)
     unsigned serial = next_serial();
     fixture_credit_code(serial, code);
     use_clock();
-    int64_t id = atoll(fixture_sql(
-        "INSERT INTO enterprises (name, credit_code, province, scale, contact_name)"
-        " VALUES ('测试科技有限公司%u', '%s', '%s', 'small', '李经理') RETURNING id",
-        serial, code, province));
+    int64_t id = atoll(
+        fixture_sql("INSERT INTO enterprises (name, credit_code, province, scale, contact_name)"
+                    " VALUES ('测试科技有限公司%u', '%s', '%s', 'small', '李经理') RETURNING id",
+                    serial, code, province));
     return user_insert("enterprise", province, 0, id);
 }
 
 struct fixture_user fixture_colleague(const struct fixture_user *staff)
 {
-    const char *role = fixture_sql("SELECT role FROM users WHERE id = %lld",
-                                   (long long)staff->id);
+    const char *role = fixture_sql("SELECT role FROM users WHERE id = %lld", (long long)staff->id);
     ck_assert_msg(role != NULL, "no user %lld", (long long)staff->id);
     bool institution = strcmp(role, "institution") == 0;
     return user_insert(institution ? "institution" : "enterprise", staff->province,
@@ -330,8 +328,8 @@ void fixture_person(PGconn *conn, struct fixture_person *person, const char *rol
     if (strcmp(role, "admin") == 0) {
         snprintf(email, sizeof email, "%s", HARNESS_ADMIN_EMAIL);
     } else {
-        const char *params[] = { email, role, province, institution_id, enterprise_id,
-                                 HARNESS_ADMIN_EMAIL };
+        const char *params[] = { email,          role,          province,
+                                 institution_id, enterprise_id, HARNESS_ADMIN_EMAIL };
         free(fixture_value(conn,
                            "INSERT INTO users (email, password_hash, role, province, "
                            "institution_id, enterprise_id, contact_name) "

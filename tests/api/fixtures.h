@@ -19,12 +19,12 @@
 #define FIXTURE_PASSWORD "fixture-password-2026"
 
 struct fixture_user {
-    int64_t id;            /* users.id */
+    int64_t id; /* users.id */
     char id_text[24];
-    int64_t org_id;        /* the institution's or enterprise's id; 0 for administrators */
-    char province[3];      /* the organisation's or the province_admin's; "" for an admin */
+    int64_t org_id;   /* the institution's or enterprise's id; 0 for administrators */
+    char province[3]; /* the organisation's or the province_admin's; "" for an admin */
     char email[96];
-    char token[96];        /* bearer token of a live session */
+    char token[96]; /* bearer token of a live session */
 };
 
 /* The calendar date ("YYYY-MM-DD") that rows written here take as today: pass the daemon's
@@ -89,8 +89,8 @@ const char *fixture_sql(const char *format, ...) __attribute__((format(printf, 1
 
 /* One of the cast of a suite that names its own people. */
 struct fixture_person {
-    const char *name;      /* for messages, and the local part of its email */
-    char token[48];        /* bearer token once signed in */
+    const char *name; /* for messages, and the local part of its email */
+    char token[48];   /* bearer token once signed in */
 };
 
 /* Signs person in with the bootstrap admin's password: for role "admin" the bootstrap admin

@@ -227,9 +227,18 @@ void harness_kill(void)
     }
 }
 
-int harness_pid(void) { return daemon_pid; }
-const char *harness_url(void) { return base_url; }
-const char *harness_log_path(void) { return log_path; }
+int harness_pid(void)
+{
+    return daemon_pid;
+}
+const char *harness_url(void)
+{
+    return base_url;
+}
+const char *harness_log_path(void)
+{
+    return log_path;
+}
 const char *harness_repo_root(void)
 {
     if (repo_root[0] == '\0')
@@ -243,7 +252,10 @@ const char *harness_daemon_bin(void)
         find_paths();
     return daemon_bin;
 }
-const char *harness_conninfo(void) { return conninfo; }
+const char *harness_conninfo(void)
+{
+    return conninfo;
+}
 
 PGconn *harness_db(void)
 {
@@ -393,7 +405,8 @@ int harness_command(const char *command, char *out, size_t out_size)
 int harness_connect(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)daemon_port),
+    struct sockaddr_in addr = { .sin_family = AF_INET,
+                                .sin_port = htons((uint16_t)daemon_port),
                                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0)
         die("cannot connect to the daemon");

@@ -16,8 +16,8 @@ struct http_reply {
     long status;
     char *body;
     size_t body_len;
-    char *headers;   /* raw header block of the final response */
-    json_t *json;    /* parsed body when it is JSON, else NULL */
+    char *headers; /* raw header block of the final response */
+    json_t *json;  /* parsed body when it is JSON, else NULL */
 };
 
 /* Creates database <name> in the test cluster (dropping an old one) and starts the daemon

@@ -23,12 +23,12 @@ struct member {
 
 static struct {
     char *admin;
-    struct member ent_a;     /* enterprise in ZJ */
-    struct member ent_b;     /* enterprise in SH */
-    struct member inst_a;    /* university in ZJ */
-    struct member inst_b;    /* institute in JS */
-    struct member admin_zj;  /* province_admin of ZJ */
-    struct member admin_sh;  /* province_admin of SH */
+    struct member ent_a;    /* enterprise in ZJ */
+    struct member ent_b;    /* enterprise in SH */
+    struct member inst_a;   /* university in ZJ */
+    struct member inst_b;   /* institute in JS */
+    struct member admin_zj; /* province_admin of ZJ */
+    struct member admin_sh; /* province_admin of SH */
 } cast;
 
 static int serial;
@@ -36,8 +36,10 @@ static int serial;
 /* A registering division (GB/T 2260) in province. */
 static const char *division_of(const char *province)
 {
-    return strcmp(province, "SH") == 0 ? "310115" : strcmp(province, "JS") == 0 ? "320506"
-         : strcmp(province, "ZJ") == 0 ? "330106" : "340104";
+    return strcmp(province, "SH") == 0   ? "310115"
+           : strcmp(province, "JS") == 0 ? "320506"
+           : strcmp(province, "ZJ") == 0 ? "330106"
+                                         : "340104";
 }
 
 /* A valid credit code (both check digits right) registered in division whose organisation code
@@ -48,8 +50,7 @@ static void credit_code_in(const char *division, long n, char out[19])
     static const char CHECKS[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
     for (size_t i = 0; ORG_CHECKS[i] != '\0'; i++) {
         for (size_t j = 0; CHECKS[j] != '\0'; j++) {
-            snprintf(out, 19, "91%s%08ld%c%c", division, n % 100000000, ORG_CHECKS[i],
-                     CHECKS[j]);
+            snprintf(out, 19, "91%s%08ld%c%c", division, n % 100000000, ORG_CHECKS[i], CHECKS[j]);
             if (credit_code_problem(out) == NULL)
                 return;
         }
@@ -83,15 +84,14 @@ static json_t *enterprise_body(const char *email, const char *credit_code, const
 static json_t *institution_body(const char *email, const char *province)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", "测试大学", "name_en",
-                     "Test University", "province", province, "kind", "university",
-                     "email", email, "password", "institution-password-1",
-                     "contact_name", "李四");
+                     "Test University", "province", province, "kind", "university", "email", email,
+                     "password", "institution-password-1", "contact_name", "李四");
 }
 
 static json_t *user_body(const char *email, const char *role)
 {
-    return json_pack("{s:s, s:s, s:s, s:s}", "email", email, "password", "user-password-12",
-                     "role", role, "contact_name", "王五");
+    return json_pack("{s:s, s:s, s:s, s:s}", "email", email, "password", "user-password-12", "role",
+                     role, "contact_name", "王五");
 }
 
 /* Rows of every table that account requests touch: compared before and after a refusal. */
@@ -224,7 +224,8 @@ START_TEST(enterprise_signup_creates_the_enterprise_and_its_first_user)
     ck_assert_str_eq(json_string_value(json_object_get(enterprise, "province")), "AH");
     ck_assert_str_eq(json_string_value(json_object_get(enterprise, "scale")), "small");
     ck_assert_str_eq(json_string_value(json_object_get(enterprise, "division_code")), "340104");
-    ck_assert_str_eq(json_string_value(json_object_get(enterprise, "name")), "杭州测试科技有限公司");
+    ck_assert_str_eq(json_string_value(json_object_get(enterprise, "name")),
+                     "杭州测试科技有限公司");
     ck_assert_str_eq(json_string_value(json_object_get(user, "role")), "enterprise");
     ck_assert_str_eq(json_string_value(json_object_get(user, "email")), "founder@new-ent.test");
     ck_assert_int_eq(json_integer_value(json_object_get(user, "enterprise_id")),
@@ -239,13 +240,15 @@ START_TEST(enterprise_signup_creates_the_enterprise_and_its_first_user)
     snprintf(sql, sizeof sql, "SELECT password_hash LIKE '$argon2id$%%' FROM users WHERE id = %ld",
              user_id);
     ck_assert_str_eq(harness_sql(sql), "t");
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM audit_events WHERE (entity, entity_id, action)"
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM audit_events WHERE (entity, entity_id, action)"
              " IN (('enterprise', %ld, 'enterprise.create'), ('user', %ld, 'user.create'))",
              enterprise_id, user_id);
     ck_assert_str_eq(harness_sql(sql), "2");
     /* the password was never sent to the database */
     ck_assert_str_eq(harness_sql("SELECT count(*) FROM audit_events "
-                                 "WHERE after::text LIKE '%enterprise-password-1%'"), "0");
+                                 "WHERE after::text LIKE '%enterprise-password-1%'"),
+                     "0");
     char *token = harness_login("founder@new-ent.test", "enterprise-password-1");
     ck_assert_ptr_nonnull(token);
     free(token);
@@ -256,7 +259,7 @@ START_TEST(enterprise_signup_checks_every_field_and_changes_nothing)
 {
     static const struct {
         const char *field;
-        const char *value;     /* JSON text */
+        const char *value; /* JSON text */
         const char *message;
     } CASES[] = {
         { "credit_code", "\"91350100M000100Y44\"", "check digit mismatch" },
@@ -303,7 +306,7 @@ START_TEST(enterprise_signup_needs_a_credit_code_of_its_province)
 {
     char *before = database_state();
     char fujian[19];
-    credit_code_in("350100", 20400, fujian);   /* registered in Fuzhou */
+    credit_code_in("350100", 20400, fujian); /* registered in Fuzhou */
     struct http_reply *r = post("/api/v1/enterprises", NULL,
                                 enterprise_body("fuzhou@outside.test", fujian, "ZJ"));
     assert_invalid_field(r, "credit_code", "outside the province ZJ");
@@ -334,7 +337,8 @@ START_TEST(enterprise_signup_refuses_unknown_fields_bad_json_and_other_media)
     struct http_reply *r = post("/api/v1/enterprises", NULL, body);
     assert_problem(r, 400, "bad_request");
     ck_assert_str_eq(json_string_value(json_object_get(
-                         json_array_get(json_object_get(r->json, "errors"), 0), "field")), "role");
+                         json_array_get(json_object_get(r->json, "errors"), 0), "field")),
+                     "role");
     http_reply_free(r);
     r = http_post("/api/v1/enterprises", NULL, "{\"name\": \"x\", ");
     assert_problem(r, 400, "invalid_json");
@@ -424,12 +428,14 @@ START_TEST(admin_registers_an_institution_with_its_first_user)
     long institution_id = (long)json_integer_value(json_object_get(institution, "id"));
     http_reply_free(r);
     char sql[256];
-    snprintf(sql, sizeof sql, "SELECT actor_id FROM audit_events WHERE entity = 'institution' "
-             "AND entity_id = %ld AND action = 'institution.create'", institution_id);
+    snprintf(sql, sizeof sql,
+             "SELECT actor_id FROM audit_events WHERE entity = 'institution' "
+             "AND entity_id = %ld AND action = 'institution.create'",
+             institution_id);
     const char *actor = harness_sql(sql);
     ck_assert_ptr_nonnull(actor);
-    ck_assert_str_eq(actor, harness_sql("SELECT id FROM users WHERE email = '" HARNESS_ADMIN_EMAIL
-                                        "'"));
+    ck_assert_str_eq(actor,
+                     harness_sql("SELECT id FROM users WHERE email = '" HARNESS_ADMIN_EMAIL "'"));
 
     /* name_en is optional */
     json_t *body = institution_body("tto@plain-uni.test", "AH");
@@ -450,19 +456,21 @@ START_TEST(who_may_register_an_institution)
         const char *who;
         long status;
     } MATRIX[] = {
-        { "anonymous", 401 }, { "enterprise", 403 }, { "institution", 403 },
+        { "anonymous", 401 },         { "enterprise", 403 },        { "institution", 403 },
         { "province_admin_sh", 403 }, { "province_admin_zj", 201 }, { "admin", 201 },
     };
-    const char *tokens[] = { NULL, cast.ent_a.token, cast.inst_a.token, cast.admin_sh.token,
-                             cast.admin_zj.token, cast.admin };
+    const char *tokens[] = {
+        NULL,      cast.ent_a.token, cast.inst_a.token, cast.admin_sh.token, cast.admin_zj.token,
+        cast.admin
+    };
     for (size_t i = 0; i < sizeof MATRIX / sizeof MATRIX[0]; i++) {
         char email[64];
         snprintf(email, sizeof email, "matrix%zu@zj-uni.test", i);
         char *before = database_state();
         struct http_reply *r = post("/api/v1/institutions", tokens[i],
                                     institution_body(email, "ZJ"));
-        ck_assert_msg(r->status == MATRIX[i].status, "%s: expected %ld, got %ld %s",
-                      MATRIX[i].who, MATRIX[i].status, r->status, r->body);
+        ck_assert_msg(r->status == MATRIX[i].status, "%s: expected %ld, got %ld %s", MATRIX[i].who,
+                      MATRIX[i].status, r->status, r->body);
         if (MATRIX[i].status != 201)
             assert_unchanged(before);
         http_reply_free(r);
@@ -489,7 +497,8 @@ START_TEST(institution_registration_checks_its_fields)
     char *before = database_state();
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
         json_t *body = institution_body("tto@invalid-uni.test", "ZJ");
-        json_object_set_new(body, CASES[i].field, json_loads(CASES[i].value, JSON_DECODE_ANY, NULL));
+        json_object_set_new(body, CASES[i].field,
+                            json_loads(CASES[i].value, JSON_DECODE_ANY, NULL));
         struct http_reply *r = post("/api/v1/institutions", cast.admin, body);
         assert_invalid_field(r, CASES[i].field, CASES[i].message);
         http_reply_free(r);
@@ -553,8 +562,7 @@ START_TEST(institutions_list_pages_newest_first_by_province_without_repeats)
     }
     long ids[4];
     char cursor[256];
-    size_t n = page_ids("/api/v1/institutions?province=AH&limit=2", ids, 4, cursor,
-                        sizeof cursor);
+    size_t n = page_ids("/api/v1/institutions?province=AH&limit=2", ids, 4, cursor, sizeof cursor);
     ck_assert_uint_eq(n, 2);
     ck_assert_int_eq(ids[0], made[2]);
     ck_assert_int_eq(ids[1], made[1]);
@@ -651,7 +659,8 @@ START_TEST(admin_adds_users_of_every_role)
     ck_assert_str_eq(harness_sql("SELECT count(*) FROM audit_events WHERE action = 'user.create' "
                                  "AND entity_id IN (SELECT id FROM users WHERE email IN "
                                  "('second-admin@delta.test', 'pa@ah.test', "
-                                 "'staff2@inst-a.test', 'staff2@ent-b.test'))"), "4");
+                                 "'staff2@inst-a.test', 'staff2@ent-b.test'))"),
+                     "4");
 }
 END_TEST
 
@@ -659,9 +668,9 @@ START_TEST(a_user_scope_must_fit_its_role)
 {
     static const struct {
         const char *role;
-        const char *field;     /* set to value, or NULL */
+        const char *field; /* set to value, or NULL */
         const char *value;
-        const char *fault;     /* the field the 422 names */
+        const char *fault; /* the field the 422 names */
     } CASES[] = {
         { "province_admin", NULL, NULL, "province" },
         { "admin", "province", "\"ZJ\"", "province" },
@@ -699,7 +708,8 @@ START_TEST(staff_add_colleagues_to_their_own_organisation_only)
     user_create_expect(cast.inst_a.token, user_body("colleague@inst-a.test", "institution"), 201);
     ck_assert_str_eq(harness_sql("SELECT institution_id = (SELECT institution_id FROM users WHERE "
                                  "email = 'staff@inst-a.test') FROM users WHERE "
-                                 "email = 'colleague@inst-a.test'"), "t");
+                                 "email = 'colleague@inst-a.test'"),
+                     "t");
     json_t *body = user_body("own-id@inst-a.test", "institution");
     json_object_set_new(body, "institution_id", json_integer(cast.inst_a.org_id));
     user_create_expect(cast.inst_a.token, body, 201);
@@ -719,7 +729,8 @@ START_TEST(staff_add_colleagues_to_their_own_organisation_only)
     user_create_expect(cast.ent_a.token, user_body("colleague@ent-a.test", "enterprise"), 201);
     ck_assert_str_eq(harness_sql("SELECT enterprise_id = (SELECT enterprise_id FROM users WHERE "
                                  "email = 'staff@ent-a.test') FROM users WHERE "
-                                 "email = 'colleague@ent-a.test'"), "t");
+                                 "email = 'colleague@ent-a.test'"),
+                     "t");
     body = user_body("intruder@ent-b.test", "enterprise");
     json_object_set_new(body, "enterprise_id", json_integer(cast.ent_b.org_id));
     user_create_expect(cast.ent_a.token, body, 403);

@@ -11,11 +11,17 @@
 #include "harness.h"
 
 enum person {
-    ANONYMOUS, ENTERPRISE, INSTITUTION_A, INSTITUTION_B, PROVINCE_ADMIN_ZJ, PROVINCE_ADMIN_JS,
-    ADMIN, PEOPLE
+    ANONYMOUS,
+    ENTERPRISE,
+    INSTITUTION_A,
+    INSTITUTION_B,
+    PROVINCE_ADMIN_ZJ,
+    PROVINCE_ADMIN_JS,
+    ADMIN,
+    PEOPLE
 };
 static struct fixture_person people[PEOPLE] = {
-    { .name = "anonymous" }, { .name = "enterprise" }, { .name = "institution_a" },
+    { .name = "anonymous" },     { .name = "enterprise" },        { .name = "institution_a" },
     { .name = "institution_b" }, { .name = "province_admin_zj" }, { .name = "province_admin_js" },
     { .name = "admin" },
 };
@@ -33,15 +39,18 @@ static void setup(void)
     harness_start("achievements", NULL);
     PGconn *conn = PQconnectdb(harness_conninfo());
     ck_assert_int_eq(PQstatus(conn), CONNECTION_OK);
-    char *a = fixture_value(conn, "INSERT INTO institutions (name, province, kind, contact_name) "
-                                  "VALUES ('浙江工业大学', 'ZJ', 'university', '张老师') RETURNING id",
+    char *a = fixture_value(conn,
+                            "INSERT INTO institutions (name, province, kind, contact_name) "
+                            "VALUES ('浙江工业大学', 'ZJ', 'university', '张老师') RETURNING id",
                             0, NULL);
-    char *b = fixture_value(conn, "INSERT INTO institutions (name, province, kind, contact_name) "
-                                  "VALUES ('江苏材料研究所', 'JS', 'institute', '李老师') RETURNING id",
+    char *b = fixture_value(conn,
+                            "INSERT INTO institutions (name, province, kind, contact_name) "
+                            "VALUES ('江苏材料研究所', 'JS', 'institute', '李老师') RETURNING id",
                             0, NULL);
-    char *e = fixture_value(conn, "INSERT INTO enterprises (name, credit_code, province, "
-                                  "scale, contact_name) VALUES ('杭州小微科技', "
-                                  "'913301001234567890', 'ZJ', 'micro', '王经理') RETURNING id",
+    char *e = fixture_value(conn,
+                            "INSERT INTO enterprises (name, credit_code, province, "
+                            "scale, contact_name) VALUES ('杭州小微科技', "
+                            "'913301001234567890', 'ZJ', 'micro', '王经理') RETURNING id",
                             0, NULL);
     fixture_person(conn, &people[ENTERPRISE], "enterprise", NULL, NULL, e);
     fixture_person(conn, &people[INSTITUTION_A], "institution", NULL, a, NULL);
@@ -162,7 +171,8 @@ static long long achievement_in(const char *status)
 static long long audit_count(long long id)
 {
     return sql_int("SELECT count(*) FROM audit_events WHERE entity = 'achievement' "
-                   "AND entity_id = %lld", id);
+                   "AND entity_id = %lld",
+                   id);
 }
 
 /* The latest audit event of the achievement: action, before and after (as JSON text). */
@@ -170,12 +180,16 @@ static void assert_last_audit(long long id, const char *action, const char *befo
                               const char *after_status)
 {
     ck_assert_str_eq(sqlf("SELECT action FROM audit_events WHERE entity = 'achievement' AND "
-                          "entity_id = %lld ORDER BY id DESC LIMIT 1", id), action);
+                          "entity_id = %lld ORDER BY id DESC LIMIT 1",
+                          id),
+                     action);
     const char *before = sqlf("SELECT before->>'status' FROM audit_events WHERE entity = "
-                              "'achievement' AND entity_id = %lld ORDER BY id DESC LIMIT 1", id);
+                              "'achievement' AND entity_id = %lld ORDER BY id DESC LIMIT 1",
+                              id);
     ck_assert_str_eq(before != NULL ? before : "(none)", before_status);
     const char *after = sqlf("SELECT after->>'status' FROM audit_events WHERE entity = "
-                             "'achievement' AND entity_id = %lld ORDER BY id DESC LIMIT 1", id);
+                             "'achievement' AND entity_id = %lld ORDER BY id DESC LIMIT 1",
+                             id);
     ck_assert_str_eq(after != NULL ? after : "(none)", after_status);
 }
 
@@ -185,8 +199,8 @@ START_TEST(create_by_institution_is_201_draft_with_defaults_etag_and_audit)
 {
     json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s}", "title", "量子芯片封装",
                              "abstract", "低温封装工艺", "field", "integrated_circuits", "kind",
-                             "invention_patent", "maturity", 4, "trial_months", 6,
-                             "payment_mode", "lump_sum");
+                             "invention_patent", "maturity", 4, "trial_months", 6, "payment_mode",
+                             "lump_sum");
     struct http_reply *r = post_json(INSTITUTION_A, "/api/v1/achievements", body);
     ck_assert_msg(r->status == 201, "%ld %s", r->status, r->body);
     json_t *a = r->json;
@@ -232,8 +246,7 @@ START_TEST(create_keeps_every_given_field)
     ck_assert_msg(r->status == 201, "%ld %s", r->status, r->body);
     json_t *a = r->json;
     ck_assert_str_eq(json_string_value(json_object_get(a, "title_en")), "All fields");
-    ck_assert_int_eq(json_integer_value(json_object_get(a, "reference_fee_fen")),
-                     10000000000000LL);
+    ck_assert_int_eq(json_integer_value(json_object_get(a, "reference_fee_fen")), 10000000000000LL);
     ck_assert_int_eq(json_integer_value(json_object_get(a, "royalty_bp")), 10000);
     ck_assert(json_is_true(json_object_get(a, "exclusive")));
     ck_assert(json_is_false(json_object_get(a, "open_license")));
@@ -262,9 +275,15 @@ START_TEST(create_by_any_other_caller_is_refused_and_inserts_nothing)
 {
     const char *before = sqlf("SELECT count(*) FROM achievements");
     long long count = atoll(before);
-    const struct { enum person who; long status; const char *code; } cases[] = {
-        { ANONYMOUS, 401, "unauthenticated" }, { ENTERPRISE, 403, "forbidden" },
-        { PROVINCE_ADMIN_ZJ, 403, "forbidden" }, { ADMIN, 403, "forbidden" },
+    const struct {
+        enum person who;
+        long status;
+        const char *code;
+    } cases[] = {
+        { ANONYMOUS, 401, "unauthenticated" },
+        { ENTERPRISE, 403, "forbidden" },
+        { PROVINCE_ADMIN_ZJ, 403, "forbidden" },
+        { ADMIN, 403, "forbidden" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct http_reply *r = post_json(cases[i].who, "/api/v1/achievements",
@@ -280,8 +299,8 @@ START_TEST(create_without_required_fields_names_each_one)
 {
     struct http_reply *r = call(INSTITUTION_A, "POST", "/api/v1/achievements", "{}", NULL);
     assert_problem(r, 422, "invalid_field");
-    const char *required[] = { "title", "abstract", "field", "kind", "maturity", "trial_months",
-                               "payment_mode" };
+    const char *required[] = { "title",    "abstract",     "field",       "kind",
+                               "maturity", "trial_months", "payment_mode" };
     size_t n = json_array_size(json_object_get(r->json, "errors"));
     ck_assert_int_eq(n, sizeof required / sizeof required[0]);
     for (size_t i = 0; i < n; i++)
@@ -299,7 +318,11 @@ START_TEST(create_refuses_each_invalid_value_naming_its_field)
     json_t *many = json_array();
     for (int i = 0; i < 31; i++)
         json_array_append_new(many, json_string("词"));
-    const struct { const char *field; json_t *value; const char *reported; } cases[] = {
+    const struct {
+        const char *field;
+        json_t *value;
+        const char *reported;
+    } cases[] = {
         { "title", json_string(long_title), "title" },
         { "title", json_string("   "), "title" },
         { "title", json_string("\xe2\x80\x8b\xe2\x80\x8e\xe2\x80\xae"), "title" },
@@ -386,8 +409,7 @@ START_TEST(detail_is_visible_by_status_and_caller)
         snprintf(path, sizeof path, "/api/v1/achievements/%lld", id);
         bool listed = strcmp(statuses[s], "listed") == 0;
         for (int who = 0; who < PEOPLE; who++) {
-            bool sees = listed || who == INSTITUTION_A || who == PROVINCE_ADMIN_ZJ ||
-                        who == ADMIN;
+            bool sees = listed || who == INSTITUTION_A || who == PROVINCE_ADMIN_ZJ || who == ADMIN;
             struct http_reply *r = call((enum person)who, "GET", path, NULL, NULL);
             ck_assert_msg(r->status == (sees ? 200 : 404), "%s achievement, %s: got %ld",
                           statuses[s], people[who].name, r->status);
@@ -441,20 +463,21 @@ START_TEST(patch_by_owner_changes_only_given_fields_and_audits_them)
     ck_assert_str_eq(json_string_value(json_object_get(r->json, "title")), "新标题");
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "maturity")), 7);
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "trial_months")), 12);
-    ck_assert_str_eq(json_string_value(json_object_get(r->json, "payment_mode")),
-                     "installments");
+    ck_assert_str_eq(json_string_value(json_object_get(r->json, "payment_mode")), "installments");
     ck_assert_int_eq(json_array_size(json_object_get(r->json, "keywords")), 2);
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "version")), 2);
     ck_assert_str_eq(http_header(r, "ETag"), "\"2\"");
     http_reply_free(r);
     ck_assert_str_eq(sqlf("SELECT title FROM achievements WHERE id = %lld", id), "新标题");
     ck_assert_str_eq(sqlf("SELECT action FROM audit_events WHERE entity_id = %lld AND "
-                          "entity = 'achievement' ORDER BY id DESC LIMIT 1", id),
+                          "entity = 'achievement' ORDER BY id DESC LIMIT 1",
+                          id),
                      "achievement.update");
     ck_assert_str_eq(sqlf("SELECT before->>'title' || '>' || (after->>'title') || ' ' || "
                           "(after->>'maturity') || ' ' || (after ? 'abstract')::text "
                           "FROM audit_events WHERE entity_id = %lld AND entity = 'achievement' "
-                          "ORDER BY id DESC LIMIT 1", id),
+                          "ORDER BY id DESC LIMIT 1",
+                          id),
                      "原标题>新标题 7 false");
 }
 END_TEST
@@ -494,7 +517,8 @@ START_TEST(patch_with_stale_if_match_is_412_and_changes_nothing)
         http_reply_free(r);
     }
     ck_assert_str_eq(sqlf("SELECT title || ' ' || maturity || ' ' || version FROM achievements "
-                          "WHERE id = %lld", id),
+                          "WHERE id = %lld",
+                          id),
                      "并发编辑 2 2");
     ck_assert_int_eq(audit_count(id), audits);
     r = patch(INSTITUTION_A, id, "{\"maturity\":3}", "*");
@@ -508,7 +532,12 @@ START_TEST(patch_by_anyone_but_its_institution_is_refused_and_changes_nothing)
 {
     long long draft = achievement_in("draft");
     long long listed = achievement_in("listed");
-    const struct { enum person who; long long id; long status; const char *code; } cases[] = {
+    const struct {
+        enum person who;
+        long long id;
+        long status;
+        const char *code;
+    } cases[] = {
         { ANONYMOUS, listed, 401, "unauthenticated" },
         { ENTERPRISE, listed, 403, "forbidden" },
         { INSTITUTION_B, listed, 403, "forbidden" },
@@ -524,7 +553,9 @@ START_TEST(patch_by_anyone_but_its_institution_is_refused_and_changes_nothing)
         http_reply_free(r);
     }
     ck_assert_int_eq(atoll(sqlf("SELECT count(*) FROM achievements WHERE id IN (%lld, %lld) AND "
-                                "title = '篡改'", draft, listed)), 0);
+                                "title = '篡改'",
+                                draft, listed)),
+                     0);
     ck_assert_int_eq(audit_count(draft) + audit_count(listed), audits);
 }
 END_TEST
@@ -538,8 +569,7 @@ START_TEST(patch_of_pending_or_withdrawn_is_409)
         struct http_reply *r = patch(INSTITUTION_A, id, "{\"title\":\"不可编辑\"}", NULL);
         assert_problem(r, 409, "invalid_transition");
         http_reply_free(r);
-        ck_assert_int_eq(sql_int("SELECT version FROM achievements WHERE id = %lld", id),
-                         version);
+        ck_assert_int_eq(sql_int("SELECT version FROM achievements WHERE id = %lld", id), version);
     }
 }
 END_TEST
@@ -553,7 +583,8 @@ START_TEST(patch_of_listed_keeps_it_listed_and_is_audited)
     http_reply_free(r);
     ck_assert_str_eq(sqlf("SELECT action || ' ' || (before->>'reference_fee_fen') || '>' || "
                           "(after->>'reference_fee_fen') FROM audit_events WHERE entity_id = %lld "
-                          "AND entity = 'achievement' ORDER BY id DESC LIMIT 1", id),
+                          "AND entity = 'achievement' ORDER BY id DESC LIMIT 1",
+                          id),
                      "achievement.update 0>500000");
 }
 END_TEST
@@ -561,7 +592,11 @@ END_TEST
 START_TEST(patch_refuses_invalid_values_and_unknown_fields)
 {
     long long id = create("校验编辑");
-    const struct { const char *body; long status; const char *field; } cases[] = {
+    const struct {
+        const char *body;
+        long status;
+        const char *field;
+    } cases[] = {
         { "{\"maturity\":0}", 422, "maturity" },
         { "{\"patent_numbers\":[\"" WRONG_CHECK_DIGIT_PATENT "\"]}", 422, "patent_numbers[0]" },
         { "{\"keywords\":[\"\"]}", 422, "keywords[0]" },
@@ -570,8 +605,8 @@ START_TEST(patch_refuses_invalid_values_and_unknown_fields)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct http_reply *r = patch(INSTITUTION_A, id, cases[i].body, NULL);
-        assert_problem(r, cases[i].status, cases[i].status == 400 ? "bad_request"
-                                                                 : "invalid_field");
+        assert_problem(r, cases[i].status,
+                       cases[i].status == 400 ? "bad_request" : "invalid_field");
         ck_assert_str_eq(error_field(r, 0), cases[i].field);
         http_reply_free(r);
     }
@@ -581,8 +616,7 @@ END_TEST
 
 /* ---- workflow */
 
-static struct http_reply *action(enum person who, long long id, const char *name,
-                                 const char *body)
+static struct http_reply *action(enum person who, long long id, const char *name, const char *body)
 {
     char path[96];
     snprintf(path, sizeof path, "/api/v1/achievements/%lld/%s", id, name);
@@ -612,12 +646,21 @@ END_TEST
 
 START_TEST(transition_from_the_wrong_state_is_409_and_changes_nothing)
 {
-    const struct { const char *status; enum person who; const char *action; } cases[] = {
-        { "pending", INSTITUTION_A, "submit" }, { "listed", INSTITUTION_A, "submit" },
-        { "withdrawn", INSTITUTION_A, "submit" }, { "draft", INSTITUTION_A, "withdraw" },
-        { "pending", INSTITUTION_A, "withdraw" }, { "withdrawn", INSTITUTION_A, "withdraw" },
-        { "draft", ADMIN, "approve" }, { "listed", ADMIN, "approve" },
-        { "rejected", PROVINCE_ADMIN_ZJ, "approve" }, { "listed", ADMIN, "reject" },
+    const struct {
+        const char *status;
+        enum person who;
+        const char *action;
+    } cases[] = {
+        { "pending", INSTITUTION_A, "submit" },
+        { "listed", INSTITUTION_A, "submit" },
+        { "withdrawn", INSTITUTION_A, "submit" },
+        { "draft", INSTITUTION_A, "withdraw" },
+        { "pending", INSTITUTION_A, "withdraw" },
+        { "withdrawn", INSTITUTION_A, "withdraw" },
+        { "draft", ADMIN, "approve" },
+        { "listed", ADMIN, "approve" },
+        { "rejected", PROVINCE_ADMIN_ZJ, "approve" },
+        { "listed", ADMIN, "reject" },
         { "draft", PROVINCE_ADMIN_ZJ, "reject" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -625,7 +668,8 @@ START_TEST(transition_from_the_wrong_state_is_409_and_changes_nothing)
         long long audits = audit_count(id);
         struct http_reply *r = action(cases[i].who, id, cases[i].action,
                                       strcmp(cases[i].action, "reject") == 0
-                                          ? "{\"reason\":\"不行\"}" : NULL);
+                                          ? "{\"reason\":\"不行\"}"
+                                          : NULL);
         ck_assert_msg(r->status == 409, "%s of %s: %ld", cases[i].action, cases[i].status,
                       r->status);
         ck_assert_str_eq(problem_code(r), "invalid_transition");
@@ -641,9 +685,14 @@ START_TEST(submit_and_withdraw_only_by_its_institution)
 {
     long long draft = achievement_in("draft");
     long long listed = achievement_in("listed");
-    const struct { enum person who; long long id; const char *action; long status; } cases[] = {
-        { ANONYMOUS, draft, "submit", 401 }, { ENTERPRISE, listed, "withdraw", 403 },
-        { INSTITUTION_B, draft, "submit", 404 }, { INSTITUTION_B, listed, "withdraw", 403 },
+    const struct {
+        enum person who;
+        long long id;
+        const char *action;
+        long status;
+    } cases[] = {
+        { ANONYMOUS, draft, "submit", 401 },         { ENTERPRISE, listed, "withdraw", 403 },
+        { INSTITUTION_B, draft, "submit", 404 },     { INSTITUTION_B, listed, "withdraw", 403 },
         { PROVINCE_ADMIN_ZJ, draft, "submit", 403 }, { ADMIN, listed, "withdraw", 403 },
         { ANONYMOUS, listed, "withdraw", 401 },
     };
@@ -681,9 +730,16 @@ START_TEST(approve_and_reject_refused_to_everyone_else)
 {
     long long pending = achievement_in("pending");
     long long listed = achievement_in("listed");
-    const struct { enum person who; long long id; const char *action; long status; } cases[] = {
-        { ANONYMOUS, pending, "approve", 401 }, { ENTERPRISE, pending, "approve", 403 },
-        { INSTITUTION_A, pending, "approve", 403 }, { INSTITUTION_B, pending, "reject", 403 },
+    const struct {
+        enum person who;
+        long long id;
+        const char *action;
+        long status;
+    } cases[] = {
+        { ANONYMOUS, pending, "approve", 401 },
+        { ENTERPRISE, pending, "approve", 403 },
+        { INSTITUTION_A, pending, "approve", 403 },
+        { INSTITUTION_B, pending, "reject", 403 },
         { PROVINCE_ADMIN_JS, pending, "approve", 404 },
         { PROVINCE_ADMIN_JS, pending, "reject", 404 },
         { PROVINCE_ADMIN_JS, listed, "approve", 403 },
@@ -693,7 +749,8 @@ START_TEST(approve_and_reject_refused_to_everyone_else)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct http_reply *r = action(cases[i].who, cases[i].id, cases[i].action,
                                       strcmp(cases[i].action, "reject") == 0
-                                          ? "{\"reason\":\"理由\"}" : NULL);
+                                          ? "{\"reason\":\"理由\"}"
+                                          : NULL);
         ck_assert_msg(r->status == cases[i].status, "%s by %s: %ld %s", cases[i].action,
                       people[cases[i].who].name, r->status, r->body);
         http_reply_free(r);
@@ -708,8 +765,9 @@ START_TEST(reject_requires_a_reason_of_1_to_500_characters)
     long long id = achievement_in("pending");
     char long_reason[700];
     snprintf(long_reason, sizeof long_reason, "{\"reason\":\"%0501d\"}", 0);
-    const char *bad[] = { NULL, "{}", "{\"reason\":\"\"}", "{\"reason\":\"  \"}", long_reason,
-                          "{\"reason\":5}" };
+    const char *bad[] = {
+        NULL, "{}", "{\"reason\":\"\"}", "{\"reason\":\"  \"}", long_reason, "{\"reason\":5}"
+    };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct http_reply *r = action(ADMIN, id, "reject", bad[i]);
         assert_problem(r, 422, "invalid_field");
@@ -724,7 +782,8 @@ START_TEST(reject_requires_a_reason_of_1_to_500_characters)
     http_reply_free(r);
     assert_last_audit(id, "achievement.reject", "pending", "rejected");
     ck_assert_str_eq(sqlf("SELECT after->>'reject_reason' FROM audit_events WHERE entity_id = "
-                          "%lld AND entity = 'achievement' ORDER BY id DESC LIMIT 1", id),
+                          "%lld AND entity = 'achievement' ORDER BY id DESC LIMIT 1",
+                          id),
                      "成熟度偏低");
     r = action(ADMIN, id, "approve", "{\"note\":\"x\"}");
     assert_problem(r, 400, "bad_request");

@@ -16,26 +16,26 @@ static char *admin_token;
 static const char EVENTS[] =
     "SET techpool.today = '2026-06-15';"
     "SELECT audit_write(101, 'achievement.approve', 'achievement', 1, "
-    "                   '{\"status\": \"pending\"}', '{\"status\": \"listed\"}');"        /* ZJ */
+    "                   '{\"status\": \"pending\"}', '{\"status\": \"listed\"}');" /* ZJ */
     "SELECT audit_write(103, 'trial.request', 'trial', 4, NULL, "
-    "                   '{\"status\": \"requested\"}');"                                    /* SH-ZJ */
+    "                   '{\"status\": \"requested\"}');" /* SH-ZJ */
     "SELECT audit_write(NULL, 'trial.expire', 'trial', 6, '{\"status\": \"active\"}', "
-    "                   '{\"status\": \"expired\"}');"                                      /* JS-AH */
+    "                   '{\"status\": \"expired\"}');" /* JS-AH */
     "SELECT audit_write(104, 'trial.approve', 'trial', 4, '{\"status\": \"requested\"}', "
-    "                   '{\"status\": \"active\"}');"                                       /* SH-ZJ */
+    "                   '{\"status\": \"active\"}');" /* SH-ZJ */
     "SELECT audit_write(NULL, 'license.default', 'license', 11, '{\"status\": \"active\"}', "
-    "                   '{\"status\": \"defaulted\"}');"                                    /* SH-JS */
+    "                   '{\"status\": \"defaulted\"}');" /* SH-JS */
     "SELECT audit_write(104, 'payment.record', 'payment', 1, NULL, "
-    "                   '{\"amount_fen\": 30000}');"                                        /* SH-ZJ */
+    "                   '{\"amount_fen\": 30000}');" /* SH-ZJ */
     "SELECT audit_write(101, 'compensation.approve', 'compensation', 1, "
-    "                   '{\"status\": \"pending\"}', '{\"status\": \"approved\"}');"     /* ZJ */
+    "                   '{\"status\": \"pending\"}', '{\"status\": \"approved\"}');" /* ZJ */
     "SELECT audit_write(NULL, 'enterprise.create', 'enterprise', 1, NULL, "
-    "                   '{\"name\": \"上海微电子有限公司\"}');"                             /* SH */
+    "                   '{\"name\": \"上海微电子有限公司\"}');" /* SH */
     "SELECT audit_write(NULL, 'user.create', 'user', 104, NULL, "
-    "                   '{\"role\": \"institution\"}');"                                   /* ZJ */
-    "SELECT audit_write(102, 'session.start', 'session', 102, NULL, NULL);"                /* SH */
+    "                   '{\"role\": \"institution\"}');"                    /* ZJ */
+    "SELECT audit_write(102, 'session.start', 'session', 102, NULL, NULL);" /* SH */
     "SELECT audit_write(NULL, 'institution.create', 'institution', 3, NULL, "
-    "                   '{\"name\": \"浙江大学\"}');";                                      /* ZJ */
+    "                   '{\"name\": \"浙江大学\"}');"; /* ZJ */
 
 static void setup(void)
 {
@@ -163,8 +163,8 @@ START_TEST(bad_parameters_are_422_naming_the_parameter)
     assert_refused("/api/v1/audit?entity=contract", admin_token, 422, "invalid_field", "entity");
     assert_refused("/api/v1/audit?entity=trial&entity_id=0", admin_token, 422, "invalid_field",
                    "entity_id");
-    assert_refused("/api/v1/audit?entity=trial&entity_id=4x", admin_token, 422,
-                   "invalid_field", "entity_id");
+    assert_refused("/api/v1/audit?entity=trial&entity_id=4x", admin_token, 422, "invalid_field",
+                   "entity_id");
     assert_refused("/api/v1/audit?entity_id=4", admin_token, 422, "invalid_field", "entity_id");
     assert_refused("/api/v1/audit?limit=0", admin_token, 422, "invalid_field", "limit");
     assert_refused("/api/v1/audit?limit=101", admin_token, 422, "invalid_field", "limit");

@@ -43,7 +43,7 @@ struct shot {
     const char *token;
     char path[96];
     char body[512];
-    char key_header[128];   /* "" for none */
+    char key_header[128]; /* "" for none */
     struct http_reply *reply;
 };
 
@@ -84,10 +84,10 @@ START_TEST(twenty_simultaneous_one_fen_payments_are_all_recorded)
 {
     struct fixture_user inst = fixture_institution("SH");
     struct fixture_user ent = fixture_enterprise("SH");
-    int64_t license = fixture_license(&ent, &inst, fixture_listed_achievement(inst.org_id, 12,
-                                                                              false),
-                                      30, "[{\"due_on\":\"2026-04-01\",\"amount_fen\":5},"
-                                          "{\"due_on\":\"2026-05-01\",\"amount_fen\":25}]");
+    int64_t license = fixture_license(&ent, &inst,
+                                      fixture_listed_achievement(inst.org_id, 12, false), 30,
+                                      "[{\"due_on\":\"2026-04-01\",\"amount_fen\":5},"
+                                      "{\"due_on\":\"2026-05-01\",\"amount_fen\":25}]");
     struct shot shots[PARALLEL] = { 0 };
     for (int i = 0; i < PARALLEL; i++) {
         shots[i].token = inst.token;
@@ -105,7 +105,9 @@ START_TEST(twenty_simultaneous_one_fen_payments_are_all_recorded)
                                  " FROM payments WHERE license_id = %1$lld) || '/' ||"
                                  " (SELECT string_agg(paid_fen::text, ',' ORDER BY seq) FROM"
                                  " installments WHERE license_id = %1$lld) FROM licenses"
-                                 " WHERE id = %1$lld", (long long)license), "20/20/5,15");
+                                 " WHERE id = %1$lld",
+                                 (long long)license),
+                     "20/20/5,15");
 }
 END_TEST
 
@@ -132,14 +134,16 @@ START_TEST(simultaneous_approvals_on_an_exclusive_achievement_leave_one_active)
                 approved++;
             else
                 ck_assert_msg(shots[i].reply->status == 409 &&
-                              strcmp(problem_code(shots[i].reply), "conflict") == 0,
+                                  strcmp(problem_code(shots[i].reply), "conflict") == 0,
                               "round %d: %ld %s", round, shots[i].reply->status,
                               shots[i].reply->body);
         }
         shots_free(shots, 2);
         ck_assert_int_eq(approved, 1);
         ck_assert_str_eq(fixture_sql("SELECT count(*) FROM trials WHERE achievement_id = %lld"
-                                     " AND status = 'active'", (long long)achievement), "1");
+                                     " AND status = 'active'",
+                                     (long long)achievement),
+                         "1");
     }
 }
 END_TEST
@@ -158,8 +162,8 @@ START_TEST(one_conversion_sent_twenty_times_under_one_key_signs_one_license)
         snprintf(shots[i].body, sizeof shots[i].body,
                  "{\"payment_mode\":\"lump_sum\",\"total_fen\":990000,\"installments\":"
                  "[{\"due_on\":\"2026-12-31\",\"amount_fen\":990000}]}");
-        snprintf(shots[i].key_header, sizeof shots[i].key_header,
-                 "Idempotency-Key: convert-%lld", (long long)trial);
+        snprintf(shots[i].key_header, sizeof shots[i].key_header, "Idempotency-Key: convert-%lld",
+                 (long long)trial);
     }
     fire(shots, PARALLEL);
     const struct http_reply *created = NULL;
@@ -169,18 +173,18 @@ START_TEST(one_conversion_sent_twenty_times_under_one_key_signs_one_license)
             if (created == NULL)
                 created = r;
             ck_assert_msg(r->body_len == created->body_len &&
-                          memcmp(r->body, created->body, r->body_len) == 0,
+                              memcmp(r->body, created->body, r->body_len) == 0,
                           "replies differ:\n%s\n%s", r->body, created->body);
         } else {
-            ck_assert_msg(r->status == 409 &&
-                          strcmp(problem_code(r), "idempotency_conflict") == 0,
+            ck_assert_msg(r->status == 409 && strcmp(problem_code(r), "idempotency_conflict") == 0,
                           "shot %d: %ld %s", i, r->status, r->body);
         }
     }
     ck_assert_msg(created != NULL, "no conversion succeeded");
     shots_free(shots, PARALLEL);
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE trial_id = %lld",
-                                 (long long)trial), "1");
+                                 (long long)trial),
+                     "1");
 }
 END_TEST
 
@@ -277,16 +281,18 @@ struct crash_worker {
     int index;
     const char *token;
     char path[96];
-    int sent;                            /* requests attempted, the last maybe cut off */
-    long status[CRASH_REQUESTS_MAX];     /* 0: no reply (the daemon died) */
+    int sent;                        /* requests attempted, the last maybe cut off */
+    long status[CRASH_REQUESTS_MAX]; /* 0: no reply (the daemon died) */
 };
 
 static atomic_int acknowledged;
 
 static void crash_request(int worker, int i, char body[160], char key_header[64])
 {
-    snprintf(body, 160, "{\"amount_fen\":%d,\"paid_on\":\"" TODAY "\",\"reference\":"
-             "\"crash-%d-%d\"}", 1 + i % 7, worker, i);
+    snprintf(body, 160,
+             "{\"amount_fen\":%d,\"paid_on\":\"" TODAY "\",\"reference\":"
+             "\"crash-%d-%d\"}",
+             1 + i % 7, worker, i);
     snprintf(key_header, 64, "Idempotency-Key: crash-%d-%d", worker, i);
 }
 
@@ -354,11 +360,10 @@ START_TEST(killed_daemon_leaves_every_acknowledged_payment_once_and_whole_books)
         workers[k] = (struct crash_worker){ .index = k, .token = inst.token };
         snprintf(workers[k].path, sizeof workers[k].path, "/api/v1/licenses/%lld/payments",
                  (long long)license);
-        ck_assert_int_eq(pthread_create(&threads[k], NULL, pay_until_the_daemon_dies,
-                                        &workers[k]), 0);
+        ck_assert_int_eq(pthread_create(&threads[k], NULL, pay_until_the_daemon_dies, &workers[k]),
+                         0);
     }
-    for (int wait = 0; wait < 1000 && atomic_load(&acknowledged) < CRASH_AFTER_ACKNOWLEDGED;
-         wait++)
+    for (int wait = 0; wait < 1000 && atomic_load(&acknowledged) < CRASH_AFTER_ACKNOWLEDGED; wait++)
         nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
     harness_kill();
     for (int k = 0; k < CRASH_WORKERS; k++)
@@ -375,8 +380,8 @@ START_TEST(killed_daemon_leaves_every_acknowledged_payment_once_and_whole_books)
             long status = workers[k].status[i];
             ck_assert_msg(status == 201 || status == 0, "crash-%d-%d: %ld", k, i, status);
             long long n = recorded(k, i);
-            ck_assert_msg(status == 201 ? n == 1 : n <= 1, "crash-%d-%d (%ld) stored %lld times",
-                          k, i, status, n);
+            ck_assert_msg(status == 201 ? n == 1 : n <= 1, "crash-%d-%d (%ld) stored %lld times", k,
+                          i, status, n);
             expected_fen += 1 + i % 7;
         }
     }
@@ -395,7 +400,8 @@ START_TEST(killed_daemon_leaves_every_acknowledged_payment_once_and_whole_books)
             ck_assert_msg(recorded(k, i) == 1, "crash-%d-%d not stored once", k, i);
     ck_assert_str_eq(fixture_sql(books, (long long)license), "t");
     ck_assert_int_eq(atoll(fixture_sql("SELECT paid_fen FROM licenses WHERE id = %lld",
-                                       (long long)license)), expected_fen);
+                                       (long long)license)),
+                     expected_fen);
 }
 END_TEST
 

@@ -134,7 +134,8 @@ START_TEST(every_account_that_make_run_prints_signs_in)
     /* the roles that make run promises: the whole delta, a province, each side of a trial */
     ck_assert_int_eq(sql_count("SELECT count(DISTINCT province) FROM users "
                                "WHERE role = 'province_admin' "
-                               "AND email LIKE 'admin.%@techpool.demo'"), 4);
+                               "AND email LIKE 'admin.%@techpool.demo'"),
+                     4);
     ck_assert_str_eq(harness_sql("SELECT role FROM users WHERE email = 'admin@techpool.demo'"),
                      "admin");
     ck_assert_str_eq(harness_sql("SELECT i.name FROM users u JOIN institutions i "
@@ -146,7 +147,8 @@ START_TEST(every_account_that_make_run_prints_signs_in)
                      "芯芯微电子（苏州）有限公司");
     /* every demo account has the one demo password */
     ck_assert_int_eq(sql_count("SELECT count(DISTINCT password_hash) FROM users "
-                               "WHERE email LIKE '%.demo'"), 1);
+                               "WHERE email LIKE '%.demo'"),
+                     1);
     ck_assert_int_eq(harness_stop(), 0);
 }
 END_TEST
@@ -175,8 +177,8 @@ static void assert_search_finds(const char *encoded, const char *term, size_t mi
 START_TEST(search_finds_listed_achievements_for_chip_and_drug)
 {
     start_seeded("demo_search");
-    assert_search_finds("%E8%8A%AF%E7%89%87", "芯片", 10);   /* 芯片 */
-    assert_search_finds("%E8%8D%AF", "药", 10);               /* 药 */
+    assert_search_finds("%E8%8A%AF%E7%89%87", "芯片", 10); /* 芯片 */
+    assert_search_finds("%E8%8D%AF", "药", 10);            /* 药 */
     ck_assert_int_eq(harness_stop(), 0);
 }
 END_TEST
@@ -189,7 +191,8 @@ START_TEST(demo_pool_covers_every_field_kind_province_and_state)
     ck_assert_int_eq(sql_count("SELECT count(DISTINCT kind) FROM achievements"), 8);
     ck_assert_int_eq(sql_count("SELECT count(DISTINCT province) FROM achievements"), 4);
     ck_assert_int_eq(sql_count("SELECT count(*) FROM (SELECT field FROM achievements "
-                               "GROUP BY field HAVING count(DISTINCT province) = 4) f"), 10);
+                               "GROUP BY field HAVING count(DISTINCT province) = 4) f"),
+                     10);
     ck_assert_int_eq(sql_count("SELECT count(DISTINCT province) FROM enterprises"), 4);
     ck_assert_int_eq(sql_count("SELECT count(DISTINCT province) FROM institutions"), 4);
     /* most listed; some waiting for review, being drafted, or sent back */
@@ -197,35 +200,42 @@ START_TEST(demo_pool_covers_every_field_kind_province_and_state)
                      sql_count("SELECT count(*) FROM achievements"));
     ck_assert_int_eq(sql_count("SELECT count(DISTINCT status) FROM achievements"), 6);
     ck_assert_int_eq(sql_count("SELECT count(DISTINCT province) FROM achievements "
-                               "WHERE status = 'pending'"), 4);
+                               "WHERE status = 'pending'"),
+                     4);
     ck_assert_int_ge(sql_count("SELECT count(*) FROM achievements WHERE title_en IS NOT NULL"),
                      200);
     /* trials in every state, across provinces, effective as stored */
     ck_assert_int_eq(sql_count("SELECT count(DISTINCT status) FROM trials_effective"), 7);
     ck_assert_int_eq(sql_count("SELECT count(*) FROM trials_effective "
-                               "WHERE status <> stored_status"), 0);
+                               "WHERE status <> stored_status"),
+                     0);
     ck_assert_int_gt(sql_count("SELECT count(*) FROM trials "
-                               "WHERE institution_province <> enterprise_province"), 0);
+                               "WHERE institution_province <> enterprise_province"),
+                     0);
     /* licenses paid, being paid, overdue and defaulted, with a claim waiting for a decision */
     ck_assert_int_gt(sql_count("SELECT count(*) FROM licenses WHERE status = 'settled'"), 0);
     ck_assert_int_gt(sql_count("SELECT count(*) FROM licenses WHERE status = 'active' "
-                               "AND paid_fen > 0 AND paid_fen < total_fen"), 0);
+                               "AND paid_fen > 0 AND paid_fen < total_fen"),
+                     0);
     ck_assert_int_gt(sql_count("SELECT count(*) FROM installments "
-                               "WHERE installment_overdue(due_on, amount_fen, paid_fen)"), 0);
+                               "WHERE installment_overdue(due_on, amount_fen, paid_fen)"),
+                     0);
     ck_assert_int_gt(sql_count("SELECT count(*) FROM licenses l JOIN compensations c "
                                "ON c.license_id = l.id "
-                               "WHERE l.status = 'defaulted' AND c.status = 'pending'"), 0);
-    ck_assert_int_gt(sql_count("SELECT count(*) FROM compensations WHERE status = 'approved'"),
+                               "WHERE l.status = 'defaulted' AND c.status = 'pending'"),
                      0);
+    ck_assert_int_gt(sql_count("SELECT count(*) FROM compensations WHERE status = 'approved'"), 0);
     ck_assert_int_gt(sql_count("SELECT count(*) FROM achievements WHERE status = 'licensed'"), 0);
     /* nothing in the future of the service's today */
     ck_assert_int_eq(sql_count("SELECT count(*) FROM trials WHERE requested_at > tp_now() "
-                               "OR started_on > tp_today() OR closed_at > tp_now()"), 0);
+                               "OR started_on > tp_today() OR closed_at > tp_now()"),
+                     0);
     ck_assert_int_eq(sql_count("SELECT count(*) FROM payments WHERE paid_on > tp_today()"), 0);
     /* the integrated-circuit SME of make run has trials and a license to show */
     ck_assert_int_ge(sql_count("SELECT count(DISTINCT t.status) FROM trials t JOIN users u "
                                "ON u.enterprise_id = t.enterprise_id "
-                               "WHERE u.email = 'engineer@xinxin-chip.demo'"), 5);
+                               "WHERE u.email = 'engineer@xinxin-chip.demo'"),
+                     5);
     ck_assert_int_gt(sql_count("SELECT count(*) FROM licenses l JOIN users u "
                                "ON u.enterprise_id = l.enterprise_id "
                                "WHERE u.email = 'engineer@xinxin-chip.demo' AND l.total_fen > 0"),

@@ -130,9 +130,21 @@ static const char *cell(const json_t *rows, size_t row, size_t col)
 
 static const char BOM[] = "\xEF\xBB\xBF";
 static const char *const HEADER[] = {
-    "trial_id", "achievement_id", "achievement_title", "field", "institution",
-    "institution_province", "enterprise", "enterprise_credit_code", "enterprise_province",
-    "status", "requested_at", "started_on", "ends_on", "closed_at", "license_total_fen",
+    "trial_id",
+    "achievement_id",
+    "achievement_title",
+    "field",
+    "institution",
+    "institution_province",
+    "enterprise",
+    "enterprise_credit_code",
+    "enterprise_province",
+    "status",
+    "requested_at",
+    "started_on",
+    "ends_on",
+    "closed_at",
+    "license_total_fen",
     "paid_fen",
 };
 
@@ -144,8 +156,7 @@ static json_t *csv_get(const char *query, const char *token, struct http_reply *
     struct http_reply *r = http_get(path, token);
     ck_assert_msg(r != NULL, "no reply to %s", path);
     ck_assert_msg(r->status == 200, "%s: %ld %s", path, r->status, r->body);
-    ck_assert_msg(r->body_len >= 3 && memcmp(r->body, BOM, 3) == 0, "%s: no byte-order mark",
-                  path);
+    ck_assert_msg(r->body_len >= 3 && memcmp(r->body, BOM, 3) == 0, "%s: no byte-order mark", path);
     const char *error;
     json_t *rows = csv_parse(r->body + 3, r->body_len - 3, &error);
     ck_assert_msg(rows != NULL, "%s is not RFC 4180: %s", path, error);
@@ -192,7 +203,8 @@ START_TEST(csv_rows_are_the_trials_as_the_database_has_them)
     harness_sql("SET techpool.today = '2026-06-15'");
     struct http_reply *r;
     json_t *rows = csv_get("", admin_token, &r);
-    PGresult *res = PQexec(harness_db(),
+    PGresult *res = PQexec(
+        harness_db(),
         "SELECT t.id, t.achievement_id, a.title, a.field, i.name, t.institution_province, "
         "       e.name, e.credit_code, t.enterprise_province, "
         "       trial_effective_status(t.status, t.ends_on), "
@@ -222,9 +234,22 @@ START_TEST(csv_rows_are_the_trials_as_the_database_has_them)
     PQclear(res);
     /* one row worked out by hand: converted, both dates, money */
     const char *trial4[] = {
-        "4", "2", "'+药物筛选平台", "biomedicine", "复旦大学", "SH", "杭州智造有限公司",
-        "91330100MA2B000033", "ZJ", "converted", "2026-03-15T02:00:00Z", "2026-03-16",
-        "2026-09-16", "2026-04-01T02:00:00Z", "100000", "30000",
+        "4",
+        "2",
+        "'+药物筛选平台",
+        "biomedicine",
+        "复旦大学",
+        "SH",
+        "杭州智造有限公司",
+        "91330100MA2B000033",
+        "ZJ",
+        "converted",
+        "2026-03-15T02:00:00Z",
+        "2026-03-16",
+        "2026-09-16",
+        "2026-04-01T02:00:00Z",
+        "100000",
+        "30000",
     };
     for (size_t col = 0; col < 16; col++)
         ck_assert_str_eq(cell(rows, 4, col), trial4[col]);
@@ -249,8 +274,9 @@ START_TEST(csv_titles_that_start_a_formula_get_an_apostrophe_and_chinese_stays_i
     ck_assert_str_eq(cell(rows, 12, 4), "南京大学");
     ck_assert_str_eq(cell(rows, 12, 6), "上海微电子有限公司");
     /* the raw bytes: the guarded formula is quoted, its quotes doubled */
-    ck_assert_ptr_nonnull(strstr(r->body,
-        ",\"'=HYPERLINK(\"\"http://x.test\"\",\"\"芯片, 封装\"\")\",integrated_circuits,"));
+    ck_assert_ptr_nonnull(
+        strstr(r->body,
+               ",\"'=HYPERLINK(\"\"http://x.test\"\",\"\"芯片, 封装\"\")\",integrated_circuits,"));
     ck_assert_ptr_null(strstr(r->body, ",=HYPERLINK"));
     json_decref(rows);
     http_reply_free(r);
@@ -290,8 +316,8 @@ static void assert_rows_match_summary(const char *query, const char *token, size
     ck_assert_msg(json_array_size(rows) - 1 == (size_t)requested,
                   "\"%s\": %zu rows, the summary counts %lld", query, json_array_size(rows) - 1,
                   requested);
-    ck_assert_msg((size_t)requested == want, "\"%s\": %lld trials, expected %zu", query,
-                  requested, want);
+    ck_assert_msg((size_t)requested == want, "\"%s\": %lld trials, expected %zu", query, requested,
+                  want);
     json_decref(rows);
     http_reply_free(r);
     http_reply_free(s);
@@ -363,7 +389,8 @@ START_TEST(exports_are_refused_outside_the_callers_scope)
         assert_refused(path, admin_token, 422, "invalid_field");
     }
     ck_assert_str_eq(harness_sql("SELECT count(*) FROM pg_stat_activity "
-                                 "WHERE application_name = 'techpool-export'"), "0");
+                                 "WHERE application_name = 'techpool-export'"),
+                     "0");
 }
 END_TEST
 
@@ -541,13 +568,17 @@ START_TEST(xlsx_has_a_trials_sheet_with_typed_cells_and_a_summary_sheet)
     /* row 5 is trial 4: ids as numbers, started_on and ends_on real dates (2026-03-16 is
      * 46097, 2026-09-16 46281), requested_at an instant (02:00 UTC), the license in yuan */
     const char *cells[] = {
-        "<c r=\"A5\"><v>4</v></c>", "<c r=\"B5\"><v>2</v></c>",
+        "<c r=\"A5\"><v>4</v></c>",
+        "<c r=\"B5\"><v>2</v></c>",
         "<c r=\"C5\" t=\"inlineStr\"><is><t>+药物筛选平台</t></is></c>",
         "<c r=\"K5\" s=\"2\"><v>46096.08333333334</v></c>",
-        "<c r=\"L5\" s=\"3\"><v>46097</v></c>", "<c r=\"M5\" s=\"3\"><v>46281</v></c>",
-        "<c r=\"O5\" s=\"4\"><v>1000</v></c>", "<c r=\"P5\" s=\"4\"><v>300</v></c>",
+        "<c r=\"L5\" s=\"3\"><v>46097</v></c>",
+        "<c r=\"M5\" s=\"3\"><v>46281</v></c>",
+        "<c r=\"O5\" s=\"4\"><v>1000</v></c>",
+        "<c r=\"P5\" s=\"4\"><v>300</v></c>",
         /* titles are text, never formulas, with their Chinese */
-        "<c r=\"C2\" t=\"inlineStr\"><is><t>=HYPERLINK(\"http://x.test\",\"芯片, 封装\")</t></is></c>",
+        "<c r=\"C2\" t=\"inlineStr\"><is><t>=HYPERLINK(\"http://x.test\",\"芯片, "
+        "封装\")</t></is></c>",
         "<c r=\"G5\" t=\"inlineStr\"><is><t>杭州智造有限公司</t></is></c>",
     };
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
@@ -560,11 +591,11 @@ START_TEST(xlsx_has_a_trials_sheet_with_typed_cells_and_a_summary_sheet)
     ck_assert_ptr_nonnull(strstr(summary, "浙江 Zhejiang (ZJ)"));
     ck_assert_ptr_nonnull(strstr(summary, "跨省转化为许可"));
     const char *figures[] = {
-        "<c r=\"B6\"><v>12</v></c>",                      /* trials requested */
+        "<c r=\"B6\"><v>12</v></c>",                          /* trials requested */
         "<c r=\"B12\" s=\"5\"><v>0.5714285714285714</v></c>", /* conversion rate, 4 / 7 */
-        "<c r=\"B13\" s=\"4\"><v>4900</v></c>",            /* licensed, in yuan */
-        "<c r=\"B16\" s=\"4\"><v>350</v></c>",             /* compensated, in yuan */
-        "<c r=\"E22\"><v>1</v></c>",                      /* ZJ institution -> AH enterprise */
+        "<c r=\"B13\" s=\"4\"><v>4900</v></c>",               /* licensed, in yuan */
+        "<c r=\"B16\" s=\"4\"><v>350</v></c>",                /* compensated, in yuan */
+        "<c r=\"E22\"><v>1</v></c>",                          /* ZJ institution -> AH enterprise */
     };
     for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++)
         ck_assert_msg(strstr(summary, figures[i]) != NULL, "sheet2.xml lacks %s", figures[i]);
@@ -788,7 +819,7 @@ END_TEST
 /* A workbook download on a thread of its own: when its first bytes came, and its status. */
 struct workbook_download {
     pthread_t thread;
-    double first_bytes_at;   /* 0 until then */
+    double first_bytes_at; /* 0 until then */
     long status;
     atomic_bool finished;
 };

@@ -20,9 +20,9 @@
 #include "harness.h"
 
 #define DEFAULT_ROUNDS 3
-#define TRIALS_PER_ROUND 6      /* conversions a converter can make in one round */
-#define PROGRESS_ROUNDS 3000    /* 10 ms polls: how long the load may take to move on */
-#define QUIET_REQUESTS 12       /* after a quiet cut: more than the daemon has threads */
+#define TRIALS_PER_ROUND 6   /* conversions a converter can make in one round */
+#define PROGRESS_ROUNDS 3000 /* 10 ms polls: how long the load may take to move on */
+#define QUIET_REQUESTS 12    /* after a quiet cut: more than the daemon has threads */
 
 static const char *const TODAY_ENV[] = { "TECHPOOL_TODAY=" LOAD_TODAY, NULL };
 
@@ -102,8 +102,8 @@ START_TEST(daemon_killed_again_and_again_under_payments_and_conversions_loses_no
         for (int k = 0; k < LOAD_CLIENTS; k++) {
             for (size_t i = first[k]; i < load.clients[k].count; i++) {
                 const struct op *op = &load.clients[k].ops[i];
-                ck_assert_msg(op->status == 201 || op->status == 0, "round %d, %s: %ld %s",
-                              round, op_name(op), op->status, op->code);
+                ck_assert_msg(op->status == 201 || op->status == 0, "round %d, %s: %ld %s", round,
+                              op_name(op), op->status, op->code);
                 ck_assert_msg(op->status != 0 || op->answered >= killed_at,
                               "round %d, %s had no reply before the kill", round, op_name(op));
                 cut_in_flight += op->status == 0 && op->sent < killed_at;
@@ -129,8 +129,8 @@ static char outage_url[512];
 static void outage_cluster_start(void)
 {
     char command[512];
-    snprintf(command, sizeof command, "%s/deploy/pg.sh start %s --throwaway",
-             harness_repo_root(), outage_dir);
+    snprintf(command, sizeof command, "%s/deploy/pg.sh start %s --throwaway", harness_repo_root(),
+             outage_dir);
     ck_assert_int_eq(run_command(command, outage_url, sizeof outage_url), 0);
     outage_url[strcspn(outage_url, "\n")] = '\0';
 }
@@ -139,8 +139,7 @@ static void outage_cluster_stop(void)
 {
     char command[512];
     char out[256];
-    snprintf(command, sizeof command, "%s/deploy/pg.sh stop %s", harness_repo_root(),
-             outage_dir);
+    snprintf(command, sizeof command, "%s/deploy/pg.sh stop %s", harness_repo_root(), outage_dir);
     ck_assert_int_eq(run_command(command, out, sizeof out), 0);
 }
 
@@ -191,8 +190,8 @@ static void outage_cluster_crash(void)
 static void assert_status(const char *path, long status)
 {
     struct http_reply *r = http_get(path, NULL);
-    ck_assert_msg(r != NULL && r->status == status, "GET %s: expected %ld, got %ld", path,
-                  status, r != NULL ? r->status : 0L);
+    ck_assert_msg(r != NULL && r->status == status, "GET %s: expected %ld, got %ld", path, status,
+                  r != NULL ? r->status : 0L);
     http_reply_free(r);
 }
 
@@ -223,8 +222,8 @@ START_TEST(database_stopped_dead_gives_503_meanwhile_and_recovers_without_restar
     load_setup(&load, "outage", true, false);
     load_add_trials(&load, TRIALS_PER_ROUND);
     int rounds = fault_rounds();
-    struct window down[rounds];     /* from the stop's start to the restart's end */
-    struct window dead[rounds];     /* from the stop's end to the restart's start */
+    struct window down[rounds]; /* from the stop's start to the restart's end */
+    struct window dead[rounds]; /* from the stop's end to the restart's start */
     load_start(&load);
     for (int round = 0; round < rounds; round++) {
         wait_for_acknowledged(6);
@@ -258,8 +257,8 @@ START_TEST(database_stopped_dead_gives_503_meanwhile_and_recovers_without_restar
                 ck_assert_msg(op_succeeded(op), "%s with the database up: %ld %s", op_name(op),
                               op->status, op->code);
             } else {
-                ck_assert_msg(op_succeeded(op) || (op->status == 503 &&
-                                                   strcmp(op->code, "unavailable") == 0),
+                ck_assert_msg(op_succeeded(op) ||
+                                  (op->status == 503 && strcmp(op->code, "unavailable") == 0),
                               "%s around the outage: %ld %s", op_name(op), op->status, op->code);
             }
         }
@@ -286,10 +285,10 @@ START_TEST(terminated_database_sessions_cost_at_most_the_requests_in_flight)
         wait_for_acknowledged(6);
         cut[round].from = harness_clock();
         /* the timeout makes each call wait until its backend is gone */
-        int terminated = atoi(harness_sql(
-            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM"
-            " pg_stat_activity WHERE application_name = 'techpool'"
-            " AND datname = current_database()"));
+        int terminated =
+            atoi(harness_sql("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM"
+                             " pg_stat_activity WHERE application_name = 'techpool'"
+                             " AND datname = current_database()"));
         cut[round].to = harness_clock();
         ck_assert_msg(terminated > 0, "round %d: no daemon session to terminate", round);
         assert_daemon_alive();
@@ -301,13 +300,12 @@ START_TEST(terminated_database_sessions_cost_at_most_the_requests_in_flight)
             const struct op *op = &load.clients[k].ops[i];
             op_assert_timely(op);
             if (op_overlaps(op, cut, (size_t)rounds))
-                ck_assert_msg(op_succeeded(op) || (op->status == 503 &&
-                                                   strcmp(op->code, "unavailable") == 0),
-                              "%s in flight at a cut: %ld %s", op_name(op), op->status,
-                              op->code);
+                ck_assert_msg(op_succeeded(op) ||
+                                  (op->status == 503 && strcmp(op->code, "unavailable") == 0),
+                              "%s in flight at a cut: %ld %s", op_name(op), op->status, op->code);
             else
-                ck_assert_msg(op_succeeded(op), "%s between cuts: %ld %s", op_name(op),
-                              op->status, op->code);
+                ck_assert_msg(op_succeeded(op), "%s between cuts: %ld %s", op_name(op), op->status,
+                              op->code);
         }
     }
     /* a cut with nothing in flight costs no request at all: every daemon thread notices that
@@ -315,9 +313,9 @@ START_TEST(terminated_database_sessions_cost_at_most_the_requests_in_flight)
     harness_sql("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
                 " WHERE application_name = 'techpool' AND datname = current_database()");
     for (int i = 0; i < QUIET_REQUESTS; i++)
-        fixture_check(&load.institution, "GET", fixture_text("/api/v1/licenses/%lld",
-                                                             (long long)load.licenses[0]),
-                      NULL, 200, NULL);
+        fixture_check(&load.institution, "GET",
+                      fixture_text("/api/v1/licenses/%lld", (long long)load.licenses[0]), NULL, 200,
+                      NULL);
     assert_status("/readyz", 200);
     ledger_check(&load, false);
     ledger_retry(&load);
@@ -356,8 +354,8 @@ START_TEST(sigterm_answers_every_request_sent_before_it_in_full_and_exits_zero)
                 ck_assert_msg(!sent_before || op->status != 0,
                               "round %d, %s was sent before SIGTERM and got no reply", round,
                               op_name(op));
-                ck_assert_msg(op->status == 0 || op_succeeded(op), "round %d, %s: %ld",
-                              round, op_name(op), op->status);
+                ck_assert_msg(op->status == 0 || op_succeeded(op), "round %d, %s: %ld", round,
+                              op_name(op), op->status);
                 in_flight += sent_before && op->answered > signalled_at;
             }
         }

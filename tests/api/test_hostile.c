@@ -51,8 +51,9 @@ static long daemon_rss_kib(void)
 
 START_TEST(conflicting_content_lengths_are_refused)
 {
-    const char req[] = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                       "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}";
+    const char req[] =
+        "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}";
     char *reply = http_raw(req, sizeof req - 1);
     ck_assert_msg(strncmp(reply, "HTTP/1.1 400", 12) == 0, "got %.60s", reply);
     ck_assert_ptr_nonnull(strstr(reply, "Connection: close"));
@@ -63,8 +64,9 @@ END_TEST
 
 START_TEST(content_length_with_transfer_encoding_is_refused)
 {
-    const char req[] = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                       "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
+    const char req[] =
+        "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
     char *reply = http_raw(req, sizeof req - 1);
     ck_assert_msg(strncmp(reply, "HTTP/1.1 400", 12) == 0, "got %.60s", reply);
     free(reply);
@@ -80,8 +82,9 @@ START_TEST(huge_header_is_refused_and_service_continues)
     memset(req + n, 'a', size);
     memcpy(req + n + size, "\r\n\r\n", 5);
     char *reply = http_raw(req, (size_t)n + size + 4);
-    ck_assert_msg(strncmp(reply, "HTTP/1.1 431", 12) == 0 || strncmp(reply, "HTTP/1.1 413", 12) == 0 ||
-                  reply[0] == '\0', "got %.60s", reply);
+    ck_assert_msg(strncmp(reply, "HTTP/1.1 431", 12) == 0 ||
+                      strncmp(reply, "HTTP/1.1 413", 12) == 0 || reply[0] == '\0',
+                  "got %.60s", reply);
     free(reply);
     free(req);
     assert_still_serving();
@@ -120,7 +123,8 @@ START_TEST(ten_mebibyte_bodies_get_413_and_memory_stays_flat)
     for (int i = 0; i < 5; i++) {
         const char *headers[] = { "Transfer-Encoding: chunked", NULL };
         struct http_reply *r = http_call("POST", "/api/v1/session", NULL, body, headers);
-        ck_assert_msg(r == NULL || r->status == 413, "chunked 10 MiB body got %ld", r ? r->status : 0L);
+        ck_assert_msg(r == NULL || r->status == 413, "chunked 10 MiB body got %ld",
+                      r ? r->status : 0L);
         http_reply_free(r);
         r = http_call("POST", "/api/v1/session", NULL, body, NULL);
         ck_assert_msg(r == NULL || r->status == 413, "10 MiB body got %ld", r ? r->status : 0L);
@@ -135,7 +139,8 @@ END_TEST
 
 START_TEST(invalid_utf8_in_json_is_invalid_json)
 {
-    struct http_reply *r = http_post("/api/v1/session", NULL, "{\"email\":\"\xff\xfe@x.cn\",\"password\":\"a\"}");
+    struct http_reply *r = http_post("/api/v1/session", NULL,
+                                     "{\"email\":\"\xff\xfe@x.cn\",\"password\":\"a\"}");
     ck_assert_int_eq(r->status, 400);
     ck_assert_str_eq(problem_code(r), "invalid_json");
     http_reply_free(r);
@@ -174,13 +179,15 @@ START_TEST(security_headers_on_every_reply)
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         struct http_reply *r = http_get(paths[i], NULL);
         ck_assert_msg(http_header(r, "Content-Security-Policy") != NULL, "%s: no CSP", paths[i]);
-        ck_assert_msg(strstr(http_header(r, "Content-Security-Policy"), "frame-ancestors 'none'") != NULL,
+        ck_assert_msg(strstr(http_header(r, "Content-Security-Policy"), "frame-ancestors 'none'") !=
+                          NULL,
                       "%s: no frame-ancestors", paths[i]);
         ck_assert_msg(http_header(r, "X-Content-Type-Options") != NULL, "%s: no nosniff", paths[i]);
-        ck_assert_msg(http_header(r, "Referrer-Policy") != NULL, "%s: no Referrer-Policy", paths[i]);
+        ck_assert_msg(http_header(r, "Referrer-Policy") != NULL, "%s: no Referrer-Policy",
+                      paths[i]);
         if (strncmp(paths[i], "/api/", 5) == 0 || strcmp(paths[i], "/healthz") == 0)
             ck_assert_msg(http_header(r, "Cache-Control") != NULL &&
-                          strcmp(http_header(r, "Cache-Control"), "no-store") == 0,
+                              strcmp(http_header(r, "Cache-Control"), "no-store") == 0,
                           "%s: API reply without Cache-Control: no-store", paths[i]);
         http_reply_free(r);
     }
@@ -193,8 +200,9 @@ START_TEST(chunk_size_beyond_any_body_leaves_the_service_serving)
      * so it waits for that much data and never hands the size to the daemon, which can only
      * drop the connection when the client gives up (nginx in front answers 400); 17 digits
      * overflow it, and it answers 413 itself */
-    const char head[] = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        "Transfer-Encoding: chunked\r\n\r\n";
+    const char head[] =
+        "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n";
     const char *sizes[] = { "ffffffffffffffff", "7fffffffffffffff", "1ffffffffffffffff" };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         char req[512];
@@ -213,8 +221,8 @@ END_TEST
 /* The problem's first errors[].field, or "". */
 static const char *first_error_field(const struct http_reply *r)
 {
-    const char *field = json_string_value(json_object_get(
-        json_array_get(json_object_get(r->json, "errors"), 0), "field"));
+    const char *field = json_string_value(
+        json_object_get(json_array_get(json_object_get(r->json, "errors"), 0), "field"));
     return field != NULL ? field : "";
 }
 
@@ -232,9 +240,13 @@ static void assert_invalid(const struct fixture_user *user, const char *method, 
 static long long achievement_created(const struct fixture_user *inst, const char *title_json,
                                      const char *terms)
 {
-    struct http_reply *r = fixture_expect(inst, "POST", "/api/v1/achievements", fixture_text(
-        "{\"title\":%s,\"abstract\":\"一种用于测试的方法。\",\"field\":\"other\",\"kind\":\"other\","
-        "\"maturity\":5,\"trial_months\":6,%s}", title_json, terms), 201, NULL);
+    struct http_reply *r =
+        fixture_expect(inst, "POST", "/api/v1/achievements",
+                       fixture_text("{\"title\":%s,\"abstract\":\"一种用于测试的方法。\",\"field\":"
+                                    "\"other\",\"kind\":\"other\","
+                                    "\"maturity\":5,\"trial_months\":6,%s}",
+                                    title_json, terms),
+                       201, NULL);
     long long id = json_integer_value(json_object_get(r->json, "id"));
     http_reply_free(r);
     return id;
@@ -271,20 +283,25 @@ START_TEST(title_of_invisible_characters_is_422_and_nothing_is_stored)
 {
     struct fixture_user inst = fixture_institution("SH");
     const char *titles[] = {
-        "\"\\u200b\"",                                  /* zero width space */
-        "\"\\u200b\\u200c\\u200d\\u2060\\ufeff\"",      /* every zero-width character */
+        "\"\\u200b\"",                                           /* zero width space */
+        "\"\\u200b\\u200c\\u200d\\u2060\\ufeff\"",               /* every zero-width character */
         "\"\\u200e\\u200f\\u202a\\u202e\\u2066\\u2069\\u061c\"", /* bidi controls */
-        "\"\\u00ad\\u180e\"",                           /* soft hyphen, Mongolian separator */
-        "\"\\u3000\\u00a0 \\t\\u200b\"",                /* whitespace of every kind */
+        "\"\\u00ad\\u180e\"",            /* soft hyphen, Mongolian separator */
+        "\"\\u3000\\u00a0 \\t\\u200b\"", /* whitespace of every kind */
     };
     for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
-        assert_invalid(&inst, "POST", "/api/v1/achievements", fixture_text(
-            "{\"title\":%s,\"abstract\":\"摘要\",\"field\":\"other\",\"kind\":\"other\","
-            "\"maturity\":5,\"trial_months\":6,\"payment_mode\":\"lump_sum\"}", titles[i]),
+        assert_invalid(
+            &inst, "POST", "/api/v1/achievements",
+            fixture_text(
+                "{\"title\":%s,\"abstract\":\"摘要\",\"field\":\"other\",\"kind\":\"other\","
+                "\"maturity\":5,\"trial_months\":6,\"payment_mode\":\"lump_sum\"}",
+                titles[i]),
             "title");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM achievements WHERE institution_id = %lld",
-                                 (long long)inst.org_id), "0");
-    long long id = achievement_created(&inst, "\"\\u200b可见标题\"", "\"payment_mode\":\"lump_sum\"");
+                                 (long long)inst.org_id),
+                     "0");
+    long long id = achievement_created(&inst, "\"\\u200b可见标题\"",
+                                       "\"payment_mode\":\"lump_sum\"");
     const char *path = fixture_text("/api/v1/achievements/%lld", id);
     assert_invalid(&inst, "PATCH", path, "{\"title\":\"\\u200b\\u202e\"}", "title");
     ck_assert_str_eq(fixture_sql("SELECT title FROM achievements WHERE id = %lld", id),
@@ -305,12 +322,13 @@ START_TEST(royalty_mode_without_a_royalty_rate_is_422_on_create_patch_and_conver
                    fixture_text(create, "\"payment_mode\":\"lump_sum_plus_royalty\""),
                    "royalty_bp");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM achievements WHERE institution_id = %lld",
-                                 (long long)inst.org_id), "0");
+                                 (long long)inst.org_id),
+                     "0");
 
     /* a royalty achievement cannot lose its rate; one without cannot take a royalty mode
      * (answered by the database's rule, as the stored half of the terms is there) */
-    long long royalty = achievement_created(&inst, "\"提成许可\"",
-        "\"payment_mode\":\"lump_sum_plus_royalty\",\"royalty_bp\":300");
+    long long royalty = achievement_created(
+        &inst, "\"提成许可\"", "\"payment_mode\":\"lump_sum_plus_royalty\",\"royalty_bp\":300");
     assert_invalid(&inst, "PATCH", fixture_text("/api/v1/achievements/%lld", royalty),
                    "{\"royalty_bp\":0}", "royalty_bp");
     ck_assert_str_eq(fixture_sql("SELECT royalty_bp FROM achievements WHERE id = %lld", royalty),
@@ -321,17 +339,23 @@ START_TEST(royalty_mode_without_a_royalty_rate_is_422_on_create_patch_and_conver
     assert_invalid(&inst, "PATCH", plain_path, "{\"payment_mode\":\"royalty\",\"royalty_bp\":0}",
                    "royalty_bp");
     ck_assert_str_eq(fixture_sql("SELECT payment_mode FROM achievements WHERE id = %lld",
-                                 (long long)plain), "installments");
+                                 (long long)plain),
+                     "installments");
 
     /* converting to a royalty license: the rate given as 0, or the achievement's 0 */
     int64_t trial = fixture_trial_active(&ent, &inst, plain, 6);
     const char *convert = fixture_text("/api/v1/trials/%lld/convert", (long long)trial);
-    assert_invalid(&inst, "POST", convert, "{\"payment_mode\":\"royalty\",\"total_fen\":0,"
-                   "\"royalty_bp\":0,\"installments\":[]}", "royalty_bp");
-    assert_invalid(&inst, "POST", convert, "{\"payment_mode\":\"royalty\",\"total_fen\":0,"
-                   "\"installments\":[]}", "royalty_bp");
+    assert_invalid(&inst, "POST", convert,
+                   "{\"payment_mode\":\"royalty\",\"total_fen\":0,"
+                   "\"royalty_bp\":0,\"installments\":[]}",
+                   "royalty_bp");
+    assert_invalid(&inst, "POST", convert,
+                   "{\"payment_mode\":\"royalty\",\"total_fen\":0,"
+                   "\"installments\":[]}",
+                   "royalty_bp");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE trial_id = %lld",
-                                 (long long)trial), "0");
+                                 (long long)trial),
+                     "0");
     ck_assert_str_eq(fixture_sql("SELECT status FROM trials WHERE id = %lld", (long long)trial),
                      "active");
 }

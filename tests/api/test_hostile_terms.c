@@ -12,8 +12,9 @@
 
 #define TODAY "2026-03-01"
 #define PURPOSE_12 "{\"purpose\":\"中试线验证\",\"planned_months\":12}"
-#define LUMP_SUM "{\"payment_mode\":\"lump_sum\",\"total_fen\":800000," \
-                 "\"installments\":[{\"due_on\":\"2026-06-30\",\"amount_fen\":800000}]}"
+#define LUMP_SUM                                           \
+    "{\"payment_mode\":\"lump_sum\",\"total_fen\":800000," \
+    "\"installments\":[{\"due_on\":\"2026-06-30\",\"amount_fen\":800000}]}"
 
 static void setup(void)
 {
@@ -38,7 +39,8 @@ static const char *achievement_path(int64_t achievement)
 static const char *achievement_terms(int64_t achievement)
 {
     return fixture_sql("SELECT exclusive || '/' || trial_months || '/v' || version"
-                       " FROM achievements WHERE id = %lld", (long long)achievement);
+                       " FROM achievements WHERE id = %lld",
+                       (long long)achievement);
 }
 
 START_TEST(exclusivity_and_trial_length_cannot_change_under_open_trials)
@@ -69,18 +71,21 @@ START_TEST(exclusivity_and_trial_length_cannot_change_under_open_trials)
     fixture_check(&ent[0], "POST", trial_path(trial[0], "convert"), "{}", 201, NULL);
     fixture_check(&ent[1], "POST", trial_path(trial[1], "convert"), "{}", 201, NULL);
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE achievement_id = %lld"
-                                 " AND NOT exclusive", (long long)achievement), "2");
+                                 " AND NOT exclusive",
+                                 (long long)achievement),
+                     "2");
 
     /* with every trial closed, licenses in force still keep the achievement non-exclusive */
-    fixture_check(&ent[2], "POST", trial_path(trial[2], "return"), "{\"reason\":\"不适用\"}",
-                  200, NULL);
+    fixture_check(&ent[2], "POST", trial_path(trial[2], "return"), "{\"reason\":\"不适用\"}", 200,
+                  NULL);
     fixture_check(&inst, "PATCH", achievement_path(achievement), "{\"exclusive\":true}", 409,
                   "conflict");
     /* a longer trial limit, and a shorter one once no trial is open, are fine */
-    fixture_check(&inst, "PATCH", achievement_path(achievement), "{\"trial_months\":3}", 200,
-                  NULL);
+    fixture_check(&inst, "PATCH", achievement_path(achievement), "{\"trial_months\":3}", 200, NULL);
     ck_assert_str_eq(fixture_sql("SELECT exclusive || '/' || trial_months FROM achievements"
-                                 " WHERE id = %lld", (long long)achievement), "false/3");
+                                 " WHERE id = %lld",
+                                 (long long)achievement),
+                     "false/3");
 }
 END_TEST
 
@@ -124,24 +129,28 @@ START_TEST(a_license_is_not_dated_into_the_past)
     const char *path = trial_path(trial, "convert");
     fixture_check(&inst, "POST", path,
                   "{\"payment_mode\":\"installments\",\"total_fen\":5000000000000,\"installments\":"
-                  "[{\"due_on\":\"1900-01-01\",\"amount_fen\":5000000000000}]}", 422,
-                  "invalid_field");
+                  "[{\"due_on\":\"1900-01-01\",\"amount_fen\":5000000000000}]}",
+                  422, "invalid_field");
     fixture_check(&inst, "POST", path,
                   "{\"payment_mode\":\"lump_sum\",\"total_fen\":100,\"installments\":"
-                  "[{\"due_on\":\"2026-02-28\",\"amount_fen\":100}]}", 422, "invalid_field");
+                  "[{\"due_on\":\"2026-02-28\",\"amount_fen\":100}]}",
+                  422, "invalid_field");
     fixture_check(&inst, "POST", path,
                   "{\"payment_mode\":\"lump_sum\",\"total_fen\":100,\"installments\":"
-                  "[{\"due_on\":\"2036-03-02\",\"amount_fen\":100}]}", 422, "invalid_field");
+                  "[{\"due_on\":\"2036-03-02\",\"amount_fen\":100}]}",
+                  422, "invalid_field");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE trial_id = %lld",
-                                 (long long)trial), "0");
+                                 (long long)trial),
+                     "0");
     /* due on the day of signing and ten years on are the bounds */
-    struct http_reply *r = fixture_expect(
-        &inst, "POST", path,
-        "{\"payment_mode\":\"installments\",\"total_fen\":300,\"installments\":"
-        "[{\"due_on\":\"2026-03-01\",\"amount_fen\":100},"
-        "{\"due_on\":\"2036-03-01\",\"amount_fen\":200}]}", 201, NULL);
-    long long license = json_integer_value(
-        json_object_get(json_object_get(r->json, "license"), "id"));
+    struct http_reply *r =
+        fixture_expect(&inst, "POST", path,
+                       "{\"payment_mode\":\"installments\",\"total_fen\":300,\"installments\":"
+                       "[{\"due_on\":\"2026-03-01\",\"amount_fen\":100},"
+                       "{\"due_on\":\"2036-03-01\",\"amount_fen\":200}]}",
+                       201, NULL);
+    long long license = json_integer_value(json_object_get(json_object_get(r->json, "license"),
+                                                           "id"));
     http_reply_free(r);
     fixture_check(&ent, "POST", fixture_text("/api/v1/licenses/%lld/accept", license), NULL, 200,
                   NULL);
@@ -152,11 +161,10 @@ START_TEST(a_license_is_not_dated_into_the_past)
     fixture_check(&inst, "POST", payments,
                   "{\"amount_fen\":100,\"paid_on\":\"2026-02-28\",\"reference\":\"x\"}", 422,
                   "invalid_field");
-    ck_assert_str_eq(fixture_sql("SELECT count(*) FROM payments WHERE license_id = %lld",
-                                 license), "0");
+    ck_assert_str_eq(fixture_sql("SELECT count(*) FROM payments WHERE license_id = %lld", license),
+                     "0");
     fixture_check(&inst, "POST", payments,
-                  "{\"amount_fen\":100,\"paid_on\":\"" TODAY "\",\"reference\":\"x\"}", 201,
-                  NULL);
+                  "{\"amount_fen\":100,\"paid_on\":\"" TODAY "\",\"reference\":\"x\"}", 201, NULL);
 }
 END_TEST
 

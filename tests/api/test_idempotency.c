@@ -11,14 +11,16 @@
 #include "harness.h"
 
 #define TODAY "2026-03-01"
-#define CONVERT "{\"payment_mode\":\"installments\",\"total_fen\":600000,\"installments\":[" \
-                "{\"due_on\":\"2026-06-01\",\"amount_fen\":200000}," \
-                "{\"due_on\":\"2026-12-01\",\"amount_fen\":400000}]}"
+#define CONVERT                                                                  \
+    "{\"payment_mode\":\"installments\",\"total_fen\":600000,\"installments\":[" \
+    "{\"due_on\":\"2026-06-01\",\"amount_fen\":200000},"                         \
+    "{\"due_on\":\"2026-12-01\",\"amount_fen\":400000}]}"
 /* the same request with its keys in another order and other spacing */
-#define CONVERT_REORDERED "{ \"installments\": [" \
-                "{\"amount_fen\": 200000, \"due_on\": \"2026-06-01\"}," \
-                "{\"amount_fen\": 400000, \"due_on\": \"2026-12-01\"}]," \
-                " \"total_fen\": 600000, \"payment_mode\": \"installments\" }"
+#define CONVERT_REORDERED                                    \
+    "{ \"installments\": ["                                  \
+    "{\"amount_fen\": 200000, \"due_on\": \"2026-06-01\"},"  \
+    "{\"amount_fen\": 400000, \"due_on\": \"2026-12-01\"}]," \
+    " \"total_fen\": 600000, \"payment_mode\": \"installments\" }"
 
 static void setup(void)
 {
@@ -50,8 +52,8 @@ static void assert_same_reply(const struct http_reply *a, const struct http_repl
 {
     ck_assert_int_eq(a->status, b->status);
     ck_assert_uint_eq(a->body_len, b->body_len);
-    ck_assert_msg(memcmp(a->body, b->body, a->body_len) == 0, "replay differs:\n%s\n%s",
-                  a->body, b->body);
+    ck_assert_msg(memcmp(a->body, b->body, a->body_len) == 0, "replay differs:\n%s\n%s", a->body,
+                  b->body);
 }
 
 static long long count_of(const char *sql_count)
@@ -77,7 +79,8 @@ START_TEST(replayed_conversion_returns_the_first_reply_byte_for_byte)
     http_reply_free(again);
     http_reply_free(reordered);
     ck_assert_int_eq(count_of(fixture_text("SELECT count(*) FROM licenses WHERE trial_id = %lld",
-                                           (long long)trial)), 1);
+                                           (long long)trial)),
+                     1);
     ck_assert_str_eq(fixture_sql("SELECT status FROM idempotency_keys WHERE user_id = %lld"
                                  " AND key = 'convert-1'", (long long)inst.id), "201");
     /* without the key the proposal is a new request, refused: one open proposal per trial */
@@ -99,11 +102,13 @@ START_TEST(replayed_trial_request_and_payment_change_nothing)
     http_reply_free(first);
     http_reply_free(again);
     ck_assert_int_eq(count_of(fixture_text("SELECT count(*) FROM trials WHERE achievement_id"
-                                           " = %lld", (long long)achievement)), 1);
+                                           " = %lld",
+                                           (long long)achievement)),
+                     1);
 
-    int64_t license = fixture_license(&ent, &inst, fixture_listed_achievement(inst.org_id, 12,
-                                                                              false),
-                                      1000, "[{\"due_on\":\"2026-06-01\",\"amount_fen\":1000}]");
+    int64_t license = fixture_license(&ent, &inst,
+                                      fixture_listed_achievement(inst.org_id, 12, false), 1000,
+                                      "[{\"due_on\":\"2026-06-01\",\"amount_fen\":1000}]");
     snprintf(path, sizeof path, "/api/v1/licenses/%lld/payments", (long long)license);
     body = "{\"amount_fen\":300,\"paid_on\":\"" TODAY "\",\"reference\":\"回单 A\"}";
     first = post_keyed(&inst, path, body, "pay-1", 201);
@@ -113,7 +118,8 @@ START_TEST(replayed_trial_request_and_payment_change_nothing)
     http_reply_free(again);
     ck_assert_str_eq(fixture_sql("SELECT paid_fen || '/' || (SELECT count(*) FROM payments"
                                  " WHERE license_id = %1$lld) FROM licenses WHERE id = %1$lld",
-                                 (long long)license), "300/1");
+                                 (long long)license),
+                     "300/1");
 }
 END_TEST
 
@@ -126,24 +132,28 @@ START_TEST(same_key_with_another_request_is_422)
                                       "[{\"due_on\":\"2026-06-01\",\"amount_fen\":1000}]");
     char path[96];
     snprintf(path, sizeof path, "/api/v1/licenses/%lld/payments", (long long)license);
-    http_reply_free(post_keyed(&inst, path, "{\"amount_fen\":100,\"paid_on\":\"" TODAY
-                               "\",\"reference\":\"r\"}", "pay-x", 201));
-    struct http_reply *r = post_keyed(&inst, path, "{\"amount_fen\":200,\"paid_on\":\"" TODAY
-                                      "\",\"reference\":\"r\"}", "pay-x", 422);
+    http_reply_free(post_keyed(&inst, path,
+                               "{\"amount_fen\":100,\"paid_on\":\"" TODAY "\",\"reference\":\"r\"}",
+                               "pay-x", 201));
+    struct http_reply *r = post_keyed(&inst, path,
+                                      "{\"amount_fen\":200,\"paid_on\":\"" TODAY
+                                      "\",\"reference\":\"r\"}",
+                                      "pay-x", 422);
     ck_assert_str_eq(problem_code(r), "idempotency_conflict");
     http_reply_free(r);
     /* the same body on another path is another request too */
-    int64_t other = fixture_license(&ent, &inst, fixture_listed_achievement(inst.org_id, 12,
-                                                                            false),
+    int64_t other = fixture_license(&ent, &inst, fixture_listed_achievement(inst.org_id, 12, false),
                                     1000, "[{\"due_on\":\"2026-06-01\",\"amount_fen\":1000}]");
     snprintf(path, sizeof path, "/api/v1/licenses/%lld/payments", (long long)other);
-    r = post_keyed(&inst, path, "{\"amount_fen\":100,\"paid_on\":\"" TODAY
-                   "\",\"reference\":\"r\"}", "pay-x", 422);
+    r = post_keyed(&inst, path,
+                   "{\"amount_fen\":100,\"paid_on\":\"" TODAY "\",\"reference\":\"r\"}", "pay-x",
+                   422);
     ck_assert_str_eq(problem_code(r), "idempotency_conflict");
     http_reply_free(r);
     ck_assert_str_eq(fixture_sql("SELECT string_agg(paid_fen::text, ',' ORDER BY id) FROM"
-                                 " licenses WHERE id IN (%lld, %lld)", (long long)license,
-                                 (long long)other), "100,0");
+                                 " licenses WHERE id IN (%lld, %lld)",
+                                 (long long)license, (long long)other),
+                     "100,0");
 }
 END_TEST
 
@@ -159,8 +169,10 @@ START_TEST(request_while_the_first_holds_the_key_is_409)
     PGconn *first = PQconnectdb(harness_conninfo());
     ck_assert_int_eq(PQstatus(first), CONNECTION_OK);
     char lock[200];
-    snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(7401, hashtext('%lld' || ' ' ||"
-             " 'held-key'))", (long long)ent.id);
+    snprintf(lock, sizeof lock,
+             "SELECT pg_advisory_xact_lock(7401, hashtext('%lld' || ' ' ||"
+             " 'held-key'))",
+             (long long)ent.id);
     PQclear(PQexec(first, "BEGIN"));
     PGresult *res = PQexec(first, lock);
     ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
@@ -169,7 +181,9 @@ START_TEST(request_while_the_first_holds_the_key_is_409)
     ck_assert_str_eq(problem_code(r), "idempotency_conflict");
     http_reply_free(r);
     ck_assert_int_eq(count_of(fixture_text("SELECT count(*) FROM trials WHERE achievement_id"
-                                           " = %lld", (long long)achievement)), 0);
+                                           " = %lld",
+                                           (long long)achievement)),
+                     0);
     PQclear(PQexec(first, "ROLLBACK"));
     PQfinish(first);
     http_reply_free(post_keyed(&ent, path, body, "held-key", 201));
@@ -188,14 +202,17 @@ START_TEST(failed_request_stores_nothing_and_runs_again)
     ck_assert_str_eq(problem_code(r), "invalid_field");
     http_reply_free(r);
     ck_assert_int_eq(count_of(fixture_text("SELECT count(*) FROM idempotency_keys WHERE user_id"
-                                           " = %lld", (long long)ent.id)), 0);
+                                           " = %lld",
+                                           (long long)ent.id)),
+                     0);
     fixture_sql("UPDATE achievements SET trial_months = 12 WHERE id = %lld",
                 (long long)achievement);
     http_reply_free(post_keyed(&ent, path, body, "retry-me", 201));
-    http_reply_free(post_keyed(&ent, "/api/v1/achievements/999999/trials", body, "missing",
-                               404));
+    http_reply_free(post_keyed(&ent, "/api/v1/achievements/999999/trials", body, "missing", 404));
     ck_assert_int_eq(count_of(fixture_text("SELECT count(*) FROM idempotency_keys WHERE user_id"
-                                           " = %lld", (long long)ent.id)), 1);
+                                           " = %lld",
+                                           (long long)ent.id)),
+                     1);
 }
 END_TEST
 
@@ -222,16 +239,18 @@ START_TEST(without_a_key_every_request_runs)
 {
     struct fixture_user inst = fixture_institution("ZJ");
     struct fixture_user ent = fixture_enterprise("ZJ");
-    int64_t license = fixture_license(&ent, &inst, fixture_listed_achievement(inst.org_id, 12,
-                                                                              false),
-                                      1000, "[{\"due_on\":\"2026-06-01\",\"amount_fen\":1000}]");
+    int64_t license = fixture_license(&ent, &inst,
+                                      fixture_listed_achievement(inst.org_id, 12, false), 1000,
+                                      "[{\"due_on\":\"2026-06-01\",\"amount_fen\":1000}]");
     char path[96];
     snprintf(path, sizeof path, "/api/v1/licenses/%lld/payments", (long long)license);
     const char *body = "{\"amount_fen\":10,\"paid_on\":\"" TODAY "\",\"reference\":\"same\"}";
     fixture_check(&inst, "POST", path, body, 201, NULL);
     fixture_check(&inst, "POST", path, body, 201, NULL);
     ck_assert_int_eq(count_of(fixture_text("SELECT count(*) FROM payments WHERE license_id ="
-                                           " %lld", (long long)license)), 2);
+                                           " %lld",
+                                           (long long)license)),
+                     2);
 }
 END_TEST
 

@@ -117,8 +117,7 @@ static long long achievements_of(const struct fixture_user *inst)
 
 static long long audit_events_by(const struct fixture_user *inst)
 {
-    return count_of("SELECT count(*) FROM audit_events WHERE actor_id = %lld",
-                    (long long)inst->id);
+    return count_of("SELECT count(*) FROM audit_events WHERE actor_id = %lld", (long long)inst->id);
 }
 
 /* Whether errors holds one for row and column whose message contains text. */
@@ -202,8 +201,7 @@ START_TEST(templates_are_for_institution_staff_and_read_back)
     http_reply_free(r);
     ck_assert_int_eq(achievements_of(&inst), 0);
 
-    fixture_check(&ent, "GET", "/api/v1/achievements/import-template.xlsx", NULL, 403,
-                  "forbidden");
+    fixture_check(&ent, "GET", "/api/v1/achievements/import-template.xlsx", NULL, 403, "forbidden");
     fixture_check(NULL, "GET", "/api/v1/achievements/import-template.csv", NULL, 401,
                   "unauthenticated");
 }
@@ -236,19 +234,22 @@ START_TEST(gb18030_csv_as_excel_saves_it_creates_drafts_with_audit)
     ck_assert_int_eq(reply_int(r, "created"), 2);
     ck_assert_int_eq(reply_int(r, "updated"), 0);
     http_reply_free(r);
-    ck_assert_str_eq(fixture_sql("SELECT title || '|' || abstract || '|' || field || '|' || "
-                                 "array_to_string(patent_numbers, ';') || '|' || status FROM "
-                                 "achievements WHERE institution_id = %lld AND external_ref = 'GB-1'",
-                                 (long long)inst.org_id),
-                     "石墨烯导热膜|以氧化石墨烯为原料，卷对卷连续制备。|new_materials|"
-                     "ZL202110123456.7;ZL202010654321.9|draft");
+    ck_assert_str_eq(
+        fixture_sql("SELECT title || '|' || abstract || '|' || field || '|' || "
+                    "array_to_string(patent_numbers, ';') || '|' || status FROM "
+                    "achievements WHERE institution_id = %lld AND external_ref = 'GB-1'",
+                    (long long)inst.org_id),
+        "石墨烯导热膜|以氧化石墨烯为原料，卷对卷连续制备。|new_materials|"
+        "ZL202110123456.7;ZL202010654321.9|draft");
     ck_assert_str_eq(fixture_sql("SELECT title || '|' || abstract || '|' || payment_mode || '|' "
                                  "|| royalty_bp || '|' || exclusive FROM achievements WHERE "
                                  "institution_id = %lld AND external_ref = 'GB-2'",
                                  (long long)inst.org_id),
                      "量子芯片, 第二代|低温控制\r\n读出电路|royalty|500|true");
     ck_assert_int_eq(count_of("SELECT count(*) FROM audit_events WHERE actor_id = %lld AND "
-                              "action = 'achievement.create'", (long long)inst.id), 2);
+                              "action = 'achievement.create'",
+                              (long long)inst.id),
+                     2);
 }
 END_TEST
 
@@ -270,7 +271,8 @@ START_TEST(utf8_csv_with_bom_and_english_headers_and_lf)
     ck_assert(json_integer_value(json_object_get(item, "id")) > 0);
     http_reply_free(r);
     ck_assert_str_eq(fixture_sql("SELECT title || '|' || kind || '|' || maturity FROM achievements "
-                                 "WHERE institution_id = %lld", (long long)inst.org_id),
+                                 "WHERE institution_id = %lld",
+                                 (long long)inst.org_id),
                      "智能焊接机器人|utility_model|7");
 }
 END_TEST
@@ -357,8 +359,7 @@ START_TEST(dry_run_classifies_and_stores_nothing)
 {
     struct fixture_user inst = fixture_institution("ZJ");
     char text[1024];
-    snprintf(text, sizeof text,
-             "%sD-1,成果,简介,other,other,,,1,1,lump_sum\n", HEADER_EN);
+    snprintf(text, sizeof text, "%sD-1,成果,简介,other,other,,,1,1,lump_sum\n", HEADER_EN);
     struct http_reply *r = import_text(&inst, "?dry_run=true", text);
     ck_assert_msg(r->status == 200, "%ld %s", r->status, r->body);
     ck_assert_int_eq(reply_int(r, "created"), 1);
@@ -385,8 +386,9 @@ START_TEST(reimport_changes_nothing_and_external_ref_updates_as_patch_does)
     struct http_reply *r = import_text(&inst, "", first);
     ck_assert_msg(r->status == 200, "%ld %s", r->status, r->body);
     http_reply_free(r);
-    const char *versions_sql = "SELECT string_agg(external_ref || '@' || version || status, ',' "
-                               "ORDER BY external_ref) FROM achievements WHERE institution_id = %lld";
+    const char *versions_sql =
+        "SELECT string_agg(external_ref || '@' || version || status, ',' "
+        "ORDER BY external_ref) FROM achievements WHERE institution_id = %lld";
     char versions[256];
     snprintf(versions, sizeof versions, "%s", fixture_sql(versions_sql, (long long)inst.org_id));
     long long audits = audit_events_by(&inst);
@@ -403,9 +405,11 @@ START_TEST(reimport_changes_nothing_and_external_ref_updates_as_patch_does)
     /* R-2 goes through review to listed, R-3 waits in review: as PATCH, a listed one stays
      * listed when edited, and a pending one cannot be edited */
     fixture_sql("UPDATE achievements SET status = 'pending' WHERE institution_id = %lld AND "
-                "external_ref IN ('R-2', 'R-3')", (long long)inst.org_id);
+                "external_ref IN ('R-2', 'R-3')",
+                (long long)inst.org_id);
     fixture_sql("UPDATE achievements SET status = 'listed' WHERE institution_id = %lld AND "
-                "external_ref = 'R-2'", (long long)inst.org_id);
+                "external_ref = 'R-2'",
+                (long long)inst.org_id);
     snprintf(second, sizeof second,
              "%sR-1,导热膜（改）,简介一,new_materials,invention_patent,,膜,6,6,lump_sum\n"
              "R-2,芯片,简介二,integrated_circuits,ic_layout,,,6,12,lump_sum\n",
@@ -421,11 +425,12 @@ START_TEST(reimport_changes_nothing_and_external_ref_updates_as_patch_does)
     ck_assert_str_eq(fixture_sql("SELECT (before->>'title') || '>' || (after->>'title') || ' ' || "
                                  "(before->>'version') || '>' || (after->>'version') FROM "
                                  "audit_events WHERE actor_id = %lld AND action = "
-                                 "'achievement.update' ORDER BY id LIMIT 1", (long long)inst.id),
+                                 "'achievement.update' ORDER BY id LIMIT 1",
+                                 (long long)inst.id),
                      "导热膜>导热膜（改） 1>2");
 
-    snprintf(second, sizeof second,
-             "%sR-3,疫苗,简介三（改）,biomedicine,other,,,3,3,lump_sum\n", HEADER_EN);
+    snprintf(second, sizeof second, "%sR-3,疫苗,简介三（改）,biomedicine,other,,,3,3,lump_sum\n",
+             HEADER_EN);
     r = import_text(&inst, "", second);
     ck_assert_int_eq(r->status, 422);
     ck_assert_msg(has_error(r, 2, "external_ref", "pending"), "%s", r->body);
@@ -465,7 +470,8 @@ static const char ZIP_BOMB_PROGRAM[] =
     "ns = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'\n"
     "rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'\n"
     "z.writestr('xl/workbook.xml', '<workbook xmlns=\"%s\" xmlns:r=\"%s\"><sheets>'\n"
-    "           '<sheet name=\"a\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>' % (ns, rel))\n"
+    "           '<sheet name=\"a\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>' % (ns, "
+    "rel))\n"
     "z.writestr('xl/_rels/workbook.xml.rels', '<Relationships xmlns=\"http://schemas.openxmlformats"
     ".org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"%s/worksheet\" "
     "Target=\"worksheets/sheet1.xml\"/></Relationships>' % rel)\n"

@@ -12,8 +12,9 @@
 
 #define TODAY "2026-03-01"
 /* given out of order: numbered by due date, 06-01 first */
-#define TWO_INSTALLMENTS "[{\"due_on\":\"2026-09-01\",\"amount_fen\":200000}," \
-                         "{\"due_on\":\"2026-06-01\",\"amount_fen\":100000}]"
+#define TWO_INSTALLMENTS                                  \
+    "[{\"due_on\":\"2026-09-01\",\"amount_fen\":200000}," \
+    "{\"due_on\":\"2026-06-01\",\"amount_fen\":100000}]"
 #define TOTAL 300000
 
 static void setup(void)
@@ -33,7 +34,7 @@ static void teardown(void)
 
 /* An institution and an enterprise of the given provinces with a license between them. */
 struct deal {
-    struct fixture_user parties[2];  /* institution, enterprise */
+    struct fixture_user parties[2]; /* institution, enterprise */
     int64_t license;
 };
 
@@ -42,8 +43,7 @@ static struct deal deal_new(const char *institution_province, const char *enterp
     struct deal d = { .parties = { fixture_institution(institution_province),
                                    fixture_enterprise(enterprise_province) } };
     int64_t achievement = fixture_listed_achievement(d.parties[0].org_id, 12, false);
-    d.license = fixture_license(&d.parties[1], &d.parties[0], achievement, TOTAL,
-                                TWO_INSTALLMENTS);
+    d.license = fixture_license(&d.parties[1], &d.parties[0], achievement, TOTAL, TWO_INSTALLMENTS);
     return d;
 }
 
@@ -77,8 +77,8 @@ static json_t *installment(const struct http_reply *r, size_t index)
 START_TEST(license_shows_installments_in_due_order_with_balances)
 {
     struct deal d = deal_new("SH", "ZJ");
-    struct http_reply *r = fixture_expect(&d.parties[1], "GET", license_path(d.license, ""),
-                                          NULL, 200, NULL);
+    struct http_reply *r = fixture_expect(&d.parties[1], "GET", license_path(d.license, ""), NULL,
+                                          200, NULL);
     ck_assert_str_eq(text_at(r->json, "status"), "active");
     ck_assert_str_eq(text_at(r->json, "payment_mode"), "installments");
     ck_assert_int_eq(number_at(r->json, "total_fen"), TOTAL);
@@ -100,8 +100,7 @@ START_TEST(license_is_visible_to_both_parties_and_their_admins_only)
 {
     struct deal d = deal_new("SH", "ZJ");
     struct fixture_user seeing[] = { d.parties[0], d.parties[1], fixture_admin(),
-                                     fixture_province_admin("SH"),
-                                     fixture_province_admin("ZJ") };
+                                     fixture_province_admin("SH"), fixture_province_admin("ZJ") };
     struct fixture_user blind[] = { fixture_institution("SH"), fixture_enterprise("ZJ"),
                                     fixture_province_admin("AH") };
     for (size_t i = 0; i < sizeof seeing / sizeof seeing[0]; i++) {
@@ -147,14 +146,14 @@ START_TEST(payment_goes_to_the_oldest_unpaid_installment_first)
     ck_assert_int_eq(number_at(r->json, "outstanding_fen"), 150000);
     ck_assert_str_eq(text_at(r->json, "status"), "active");
     http_reply_free(r);
-    r = fixture_expect(&d.parties[1], "GET", license_path(d.license, "/payments"), NULL, 200,
-                       NULL);
+    r = fixture_expect(&d.parties[1], "GET", license_path(d.license, "/payments"), NULL, 200, NULL);
     ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 1);
     ck_assert_int_eq(number_at(json_array_get(json_object_get(r->json, "items"), 0), "id"),
                      payment);
     http_reply_free(r);
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM audit_events WHERE action ="
-                                 " 'payment.record' AND entity_id = %lld", (long long)payment),
+                                 " 'payment.record' AND entity_id = %lld",
+                                 (long long)payment),
                      "1");
 }
 END_TEST
@@ -171,7 +170,8 @@ START_TEST(overpayment_conflicts_and_changes_nothing)
     ck_assert_str_eq(fixture_sql("SELECT paid_fen || '/' || (SELECT sum(paid_fen) FROM"
                                  " installments WHERE license_id = %1$lld) || '/' || (SELECT"
                                  " count(*) FROM payments WHERE license_id = %1$lld) FROM"
-                                 " licenses WHERE id = %1$lld", (long long)d.license),
+                                 " licenses WHERE id = %1$lld",
+                                 (long long)d.license),
                      "299999/299999/1");
 }
 END_TEST
@@ -183,17 +183,18 @@ START_TEST(full_payment_settles_the_license)
                   payment_body(100000, TODAY, "first"), 201, NULL);
     fixture_check(&d.parties[0], "POST", license_path(d.license, "/payments"),
                   payment_body(200000, TODAY, "second"), 201, NULL);
-    struct http_reply *r = fixture_expect(&d.parties[1], "GET", license_path(d.license, ""),
-                                          NULL, 200, NULL);
+    struct http_reply *r = fixture_expect(&d.parties[1], "GET", license_path(d.license, ""), NULL,
+                                          200, NULL);
     ck_assert_str_eq(text_at(r->json, "status"), "settled");
     ck_assert_int_eq(number_at(r->json, "outstanding_fen"), 0);
     http_reply_free(r);
     fixture_check(&d.parties[0], "POST", license_path(d.license, "/payments"),
                   payment_body(1, TODAY, "after"), 409, "invalid_transition");
-    fixture_check(&d.parties[0], "POST", license_path(d.license, "/default"),
-                  "{\"reason\":\"x\"}", 409, "invalid_transition");
+    fixture_check(&d.parties[0], "POST", license_path(d.license, "/default"), "{\"reason\":\"x\"}",
+                  409, "invalid_transition");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM audit_events WHERE action ="
-                                 " 'license.settle' AND entity_id = %lld", (long long)d.license),
+                                 " 'license.settle' AND entity_id = %lld",
+                                 (long long)d.license),
                      "1");
 }
 END_TEST
@@ -209,19 +210,22 @@ START_TEST(payment_refusals_change_nothing)
     fixture_check(&d.parties[1], "POST", path, payment_body(1, TODAY, "r"), 403, "forbidden");
     fixture_check(&sh_admin, "POST", path, payment_body(1, TODAY, "r"), 403, "forbidden");
     fixture_check(&other, "POST", path, payment_body(1, TODAY, "r"), 404, "not_found");
-    fixture_check(inst, "POST", "/api/v1/licenses/999999/payments",
-                  payment_body(1, TODAY, "r"), 404, "not_found");
+    fixture_check(inst, "POST", "/api/v1/licenses/999999/payments", payment_body(1, TODAY, "r"),
+                  404, "not_found");
     fixture_check(inst, "POST", path, payment_body(0, TODAY, "r"), 422, "invalid_field");
     fixture_check(inst, "POST", path, payment_body(-5, TODAY, "r"), 422, "invalid_field");
     fixture_check(inst, "POST", path, payment_body(1, "2026-03-02", "r"), 422, "invalid_field");
     fixture_check(inst, "POST", path, payment_body(1, "2026-13-01", "r"), 422, "invalid_field");
     fixture_check(inst, "POST", path, "{\"amount_fen\":1,\"paid_on\":\"" TODAY "\"}", 422,
                   "invalid_field");
-    fixture_check(inst, "POST", path, "{\"amount_fen\":1.5,\"paid_on\":\"" TODAY "\","
-                  "\"reference\":\"\"}", 422, "invalid_field");
+    fixture_check(inst, "POST", path,
+                  "{\"amount_fen\":1.5,\"paid_on\":\"" TODAY "\","
+                  "\"reference\":\"\"}",
+                  422, "invalid_field");
     fixture_check(NULL, "POST", path, payment_body(1, TODAY, "r"), 401, "unauthenticated");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM payments WHERE license_id = %lld",
-                                 (long long)d.license), "0");
+                                 (long long)d.license),
+                     "0");
 }
 END_TEST
 
@@ -235,20 +239,18 @@ START_TEST(licenses_list_filters_by_status_and_pages)
                                  TOTAL, TWO_INSTALLMENTS);
     fixture_check(&inst, "POST", license_path(ids[1], "/payments"),
                   payment_body(TOTAL, TODAY, "all"), 201, NULL);
-    struct http_reply *r = fixture_expect(&ent, "GET", "/api/v1/licenses?status=settled", NULL,
-                                          200, NULL);
+    struct http_reply *r = fixture_expect(&ent, "GET", "/api/v1/licenses?status=settled", NULL, 200,
+                                          NULL);
     ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 1);
-    ck_assert_int_eq(number_at(json_array_get(json_object_get(r->json, "items"), 0), "id"),
-                     ids[1]);
+    ck_assert_int_eq(number_at(json_array_get(json_object_get(r->json, "items"), 0), "id"), ids[1]);
     http_reply_free(r);
     r = fixture_expect(&ent, "GET", "/api/v1/licenses?status=active&limit=1", NULL, 200, NULL);
-    ck_assert_int_eq(number_at(json_array_get(json_object_get(r->json, "items"), 0), "id"),
-                     ids[2]);
+    ck_assert_int_eq(number_at(json_array_get(json_object_get(r->json, "items"), 0), "id"), ids[2]);
     const char *next = json_string_value(json_object_get(r->json, "next_cursor"));
     ck_assert_ptr_nonnull(next);
     struct http_reply *page2 = fixture_expect(
-        &ent, "GET", fixture_text("/api/v1/licenses?status=active&limit=1&cursor=%s", next),
-        NULL, 200, NULL);
+        &ent, "GET", fixture_text("/api/v1/licenses?status=active&limit=1&cursor=%s", next), NULL,
+        200, NULL);
     ck_assert_int_eq(number_at(json_array_get(json_object_get(page2->json, "items"), 0), "id"),
                      ids[0]);
     ck_assert(json_is_null(json_object_get(page2->json, "next_cursor")));
@@ -272,14 +274,15 @@ START_TEST(default_is_refused_until_an_installment_is_90_days_overdue)
                   payment_body(50000, TODAY, "part"), 201, NULL);
     /* 2026-06-01 + 89 days: overdue, not yet 90 days */
     fixture_restart_on("TECHPOOL_TODAY=2026-08-29", d.parties, 2);
-    struct http_reply *r = fixture_expect(&d.parties[1], "GET", license_path(d.license, ""),
-                                          NULL, 200, NULL);
+    struct http_reply *r = fixture_expect(&d.parties[1], "GET", license_path(d.license, ""), NULL,
+                                          200, NULL);
     ck_assert(json_is_true(json_object_get(installment(r, 0), "overdue")));
     ck_assert(json_is_false(json_object_get(installment(r, 1), "overdue")));
     http_reply_free(r);
     fixture_check(inst, "POST", path, "{\"reason\":\"逾期未付\"}", 409, "invalid_transition");
     ck_assert_str_eq(fixture_sql("SELECT status FROM licenses WHERE id = %lld",
-                                 (long long)d.license), "active");
+                                 (long long)d.license),
+                     "active");
 
     fixture_restart_on("TECHPOOL_TODAY=2026-08-30", d.parties, 2);
     r = fixture_expect(inst, "POST", path, "{\"reason\":\"逾期未付\"}", 201, NULL);
@@ -299,7 +302,8 @@ START_TEST(default_is_refused_until_an_installment_is_90_days_overdue)
     fixture_check(inst, "POST", license_path(d.license, "/payments"),
                   payment_body(1, "2026-08-30", "late"), 409, "invalid_transition");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM audit_events WHERE action IN"
-                                 " ('license.default', 'compensation.open')"), "2");
+                                 " ('license.default', 'compensation.open')"),
+                     "2");
 }
 END_TEST
 
@@ -308,9 +312,14 @@ START_TEST(compensation_follows_the_province_ratio_and_its_admins_decide)
     fixture_sql("UPDATE province_compensation_ratios SET ratio_bp = 7000 WHERE province = 'ZJ'");
     struct deal zj = deal_new("ZJ", "SH");
     struct deal sh = deal_new("SH", "ZJ");
-    struct fixture_user users[] = { zj.parties[0], zj.parties[1], sh.parties[0], sh.parties[1],
-                                    fixture_admin(), fixture_province_admin("ZJ"),
-                                    fixture_province_admin("SH"), fixture_province_admin("AH") };
+    struct fixture_user users[] = { zj.parties[0],
+                                    zj.parties[1],
+                                    sh.parties[0],
+                                    sh.parties[1],
+                                    fixture_admin(),
+                                    fixture_province_admin("ZJ"),
+                                    fixture_province_admin("SH"),
+                                    fixture_province_admin("AH") };
     fixture_restart_on("TECHPOOL_TODAY=2027-06-01", users, 8);
     struct fixture_user *admin = &users[4], *zj_admin = &users[5], *sh_admin = &users[6],
                         *ah_admin = &users[7];
@@ -324,15 +333,16 @@ START_TEST(compensation_follows_the_province_ratio_and_its_admins_decide)
     r = fixture_expect(&users[2], "POST", license_path(sh.license, "/default"),
                        "{\"reason\":\"失联\"}", 201, NULL);
     int64_t sh_claim = number_at(json_object_get(r->json, "compensation"), "id");
-    ck_assert_int_eq(number_at(json_object_get(r->json, "compensation"), "amount_fen"),
-                     TOTAL / 2);
+    ck_assert_int_eq(number_at(json_object_get(r->json, "compensation"), "amount_fen"), TOTAL / 2);
     http_reply_free(r);
 
-    struct { struct fixture_user *who; size_t count; } lists[] = {
-        { admin, 2 }, { zj_admin, 1 }, { sh_admin, 1 }, { ah_admin, 0 } };
+    struct {
+        struct fixture_user *who;
+        size_t count;
+    } lists[] = { { admin, 2 }, { zj_admin, 1 }, { sh_admin, 1 }, { ah_admin, 0 } };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-        r = fixture_expect(lists[i].who, "GET", "/api/v1/compensations?status=pending", NULL,
-                           200, NULL);
+        r = fixture_expect(lists[i].who, "GET", "/api/v1/compensations?status=pending", NULL, 200,
+                           NULL);
         ck_assert_uint_eq(json_array_size(json_object_get(r->json, "items")), lists[i].count);
         http_reply_free(r);
     }
@@ -375,7 +385,8 @@ START_TEST(compensation_follows_the_province_ratio_and_its_admins_decide)
                      zj_claim);
     http_reply_free(r);
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM audit_events WHERE action IN"
-                                 " ('compensation.approve', 'compensation.reject')"), "2");
+                                 " ('compensation.approve', 'compensation.reject')"),
+                     "2");
 }
 END_TEST
 

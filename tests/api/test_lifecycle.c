@@ -15,8 +15,10 @@ static bool wait_in_flight(int n)
 {
     for (int i = 0; i < 200; i++) {
         struct http_reply *r = http_get("/metrics", NULL);
-        const char *gauge = r != NULL ? strstr(r->body, "\ntechpool_http_requests_in_flight ") : NULL;
-        bool seen = gauge != NULL && atoi(gauge + strlen("\ntechpool_http_requests_in_flight ")) >= n;
+        const char *gauge = r != NULL ? strstr(r->body, "\ntechpool_http_requests_in_flight ")
+                                      : NULL;
+        bool seen = gauge != NULL &&
+                    atoi(gauge + strlen("\ntechpool_http_requests_in_flight ")) >= n;
         http_reply_free(r);
         if (seen)
             return true;
@@ -107,7 +109,8 @@ END_TEST
 static int migrate_with(const char *dir, char *out, size_t out_size)
 {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "TECHPOOL_DATABASE_URL='%s' TECHPOOL_MIGRATIONS_DIR='%s' %s migrate 2>&1",
+    snprintf(cmd, sizeof cmd,
+             "TECHPOOL_DATABASE_URL='%s' TECHPOOL_MIGRATIONS_DIR='%s' %s migrate 2>&1",
              harness_conninfo(), dir, harness_daemon_bin());
     return harness_command(cmd, out, out_size);
 }
@@ -120,8 +123,10 @@ START_TEST(migrate_refuses_an_edited_migration)
     snprintf(dir, sizeof dir, "/tmp/techpool-migrations-%d", (int)getpid());
     char cmd[1024];
     char out[4096];
-    snprintf(cmd, sizeof cmd, "rm -rf %1$s && cp -r %2$s/sql/migrations %1$s && "
-             "echo '-- edited' >> %1$s/0001_schema.sql", dir, harness_repo_root());
+    snprintf(cmd, sizeof cmd,
+             "rm -rf %1$s && cp -r %2$s/sql/migrations %1$s && "
+             "echo '-- edited' >> %1$s/0001_schema.sql",
+             dir, harness_repo_root());
     ck_assert_int_eq(system(cmd), 0);
     ck_assert_int_eq(migrate_with(dir, out, sizeof out), 1);
     ck_assert_msg(strstr(out, "0001_schema.sql was edited after it was applied") != NULL,
@@ -147,7 +152,8 @@ START_TEST(serve_and_migrate_refuse_a_newer_schema)
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "TECHPOOL_DATABASE_URL='%s' TECHPOOL_MIGRATIONS_DIR='%s' TECHPOOL_LISTEN=127.0.0.1:1 "
-             "%s serve 2>&1", harness_conninfo(), dir, harness_daemon_bin());
+             "%s serve 2>&1",
+             harness_conninfo(), dir, harness_daemon_bin());
     ck_assert_int_eq(harness_command(cmd, out, sizeof out), 1);
     ck_assert_msg(strstr(out, "newer than this build") != NULL, "serve said: %s", out);
     harness_sql("DELETE FROM schema_migrations WHERE version = 9999");

@@ -23,7 +23,7 @@ static char maildir[256];
 static char smtp_env[64];
 static pid_t smtp_pid;
 static int smtp_port;
-static const char *env[4];   /* the daemon's: the clock, the SMTP server, the origin */
+static const char *env[4]; /* the daemon's: the clock, the SMTP server, the origin */
 
 /* Starts aiosmtpd on smtp_port, writing what it receives to maildir; waits until it listens. */
 static void smtp_start(void)
@@ -41,7 +41,8 @@ static void smtp_start(void)
     snprintf(command, sizeof command, "exec 3<>/dev/tcp/127.0.0.1/%d && echo up", smtp_port);
     double deadline = harness_clock() + 10;
     while (harness_clock() < deadline &&
-           harness_command(fixture_text("bash -c '%s' 2>/dev/null", command), out, sizeof out) != 0) {
+           harness_command(fixture_text("bash -c '%s' 2>/dev/null", command), out, sizeof out) !=
+               0) {
         struct timespec pause = { 0, 50 * 1000 * 1000 };
         nanosleep(&pause, NULL);
     }
@@ -139,7 +140,8 @@ static const char *plain_text_to(const char *recipient)
     size_t decoded;
     ck_assert_int_eq(sodium_base642bin((unsigned char *)text, sizeof text - 1, part,
                                        (size_t)(end - part), "\r\n", &decoded, NULL,
-                                       sodium_base64_VARIANT_ORIGINAL), 0);
+                                       sodium_base64_VARIANT_ORIGINAL),
+                     0);
     text[decoded] = '\0';
     return text;
 }
@@ -152,16 +154,18 @@ START_TEST(a_notice_is_mailed_in_the_recipients_language_with_its_link)
     struct fixture_user ent = fixture_enterprise("ZJ");
     fixture_check(&colleague, "PUT", "/api/v1/me/preferences",
                   "{\"email\":true,\"language\":\"en\"}", 200, NULL);
-    fixture_check(&quiet, "PUT", "/api/v1/me/preferences",
-                  "{\"email\":false,\"language\":\"zh\"}", 200, NULL);
+    fixture_check(&quiet, "PUT", "/api/v1/me/preferences", "{\"email\":false,\"language\":\"zh\"}",
+                  200, NULL);
     int64_t achievement = fixture_listed_achievement(inst.org_id, 12, false);
     fixture_sql("UPDATE mail_outbox SET status = 'sent', sent_at = now() WHERE status = 'queued'");
     fixture_trial_requested(&ent, achievement, 3);
     /* two of the three institution users want e-mail */
     await_sql("SELECT count(*) FROM mail_outbox m JOIN notifications n ON n.id = m.notification_id"
-              " WHERE n.kind = 'trial.requested' AND m.status = 'sent'", "2");
+              " WHERE n.kind = 'trial.requested' AND m.status = 'sent'",
+              "2");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM mail_outbox WHERE recipient = '%s'",
-                                 quiet.email), "0");
+                                 quiet.email),
+                     "0");
     const char *zh = plain_text_to(inst.email);
     ck_assert_ptr_nonnull(strstr(zh, "新的试用申请"));
     ck_assert_ptr_nonnull(strstr(zh, "打开页面: " ORIGIN "/#/inst/trials"));
@@ -196,9 +200,9 @@ START_TEST(an_unreachable_server_leaves_mail_queued_then_failed_after_a_day)
 
     /* a notice still unsent a day after it was queued is given up */
     smtp_stop();
-    fixture_check(&ent, "POST", fixture_text("/api/v1/achievements/%lld/trials",
-                                             (long long)fixture_listed_achievement(inst.org_id,
-                                                                                   6, false)),
+    fixture_check(&ent, "POST",
+                  fixture_text("/api/v1/achievements/%lld/trials",
+                               (long long)fixture_listed_achievement(inst.org_id, 6, false)),
                   "{\"purpose\":\"中试\",\"planned_months\":3}", 201, NULL);
     fixture_sql("UPDATE mail_outbox SET created_at = now() - interval '25 hours',"
                 " next_attempt_at = now() WHERE status = 'queued'");
@@ -224,7 +228,9 @@ START_TEST(a_crash_right_after_the_request_still_mails_once)
     harness_kill();
     harness_restart(env);
     await_sql(fixture_text("SELECT count(*) FROM mail_outbox WHERE recipient = '%s'"
-                           " AND status = 'sent'", inst.email), "1");
+                           " AND status = 'sent'",
+                           inst.email),
+              "1");
     const char *all = mailbox();
     const char *first = strstr(all, fixture_text("To: <%s>", inst.email));
     ck_assert_ptr_nonnull(first);

@@ -27,14 +27,15 @@ static void teardown(void)
 static long long count_of(const char *kind, const struct fixture_user *user)
 {
     return atoll(fixture_sql("SELECT count(*) FROM notifications WHERE kind = '%s'"
-                             " AND user_id = %lld", kind, (long long)user->id));
+                             " AND user_id = %lld",
+                             kind, (long long)user->id));
 }
 
 /* The caller's inbox, and its unread count. */
 static struct http_reply *inbox(const struct fixture_user *user, const char *query)
 {
-    return fixture_expect(user, "GET", fixture_text("/api/v1/notifications%s", query), NULL,
-                          200, NULL);
+    return fixture_expect(user, "GET", fixture_text("/api/v1/notifications%s", query), NULL, 200,
+                          NULL);
 }
 
 START_TEST(a_trial_request_notifies_every_user_of_the_institution_once)
@@ -57,7 +58,8 @@ START_TEST(a_trial_request_notifies_every_user_of_the_institution_once)
     /* the listing's approval came first */
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "unread")),
                      atoll(fixture_sql("SELECT count(*) FROM notifications WHERE user_id = %lld"
-                                       " AND read_at IS NULL", (long long)inst.id)));
+                                       " AND read_at IS NULL",
+                                       (long long)inst.id)));
     ck_assert_int_eq(count_of("achievement.approved", &inst), 1);
     json_t *first = json_array_get(json_object_get(r->json, "items"), 0);
     ck_assert_str_eq(json_string_value(json_object_get(first, "kind")), "trial.requested");
@@ -104,8 +106,8 @@ START_TEST(the_inbox_reads_one_or_all_and_only_ones_own)
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "unread")), 2);
     ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 1);
     ck_assert(json_is_string(json_object_get(r->json, "next_cursor")));
-    long long id = json_integer_value(json_object_get(
-        json_array_get(json_object_get(r->json, "items"), 0), "id"));
+    long long id = json_integer_value(
+        json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id"));
     http_reply_free(r);
 
     const char *read = fixture_text("/api/v1/notifications/%lld/read", id);
@@ -117,10 +119,11 @@ START_TEST(the_inbox_reads_one_or_all_and_only_ones_own)
     r = inbox(&inst, "");
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "unread")), 1);
     http_reply_free(r);
-    r = inbox(&inst, "?unread=false");   /* the listing's approval, and this one */
+    r = inbox(&inst, "?unread=false"); /* the listing's approval, and this one */
     ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 2);
     ck_assert_int_eq(json_integer_value(json_object_get(
-                         json_array_get(json_object_get(r->json, "items"), 0), "id")), id);
+                         json_array_get(json_object_get(r->json, "items"), 0), "id")),
+                     id);
     http_reply_free(r);
     fixture_check(&inst, "GET", "/api/v1/notifications?unread=yes", NULL, 422, "invalid_field");
 
@@ -158,7 +161,8 @@ START_TEST(preferences_are_checked_and_kept)
     ck_assert_str_eq(json_string_value(json_object_get(r->json, "language")), "en");
     http_reply_free(r);
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM audit_events WHERE action ="
-                                 " 'user.preferences' AND entity_id = %lld", (long long)ent.id),
+                                 " 'user.preferences' AND entity_id = %lld",
+                                 (long long)ent.id),
                      "1");
 }
 END_TEST
@@ -175,8 +179,8 @@ static void restart_scanning_on(const char *env_today, struct fixture_user *user
         fixture_sign_in(&users[i]);
     double deadline = harness_clock() + 10;
     while (harness_clock() < deadline &&
-           atoll(fixture_sql("SELECT count(*) FROM notifications WHERE kind = '%s'", kind))
-               < at_least) {
+           atoll(fixture_sql("SELECT count(*) FROM notifications WHERE kind = '%s'", kind)) <
+               at_least) {
         struct timespec pause = { 0, 50 * 1000 * 1000 };
         nanosleep(&pause, NULL);
     }
@@ -186,7 +190,7 @@ START_TEST(deadline_notices_come_once_per_threshold)
 {
     struct fixture_user users[] = { fixture_institution("SH"), fixture_enterprise("JS") };
     int64_t achievement = fixture_listed_achievement(users[0].org_id, 12, false);
-    fixture_trial_active(&users[1], &users[0], achievement, 1);   /* ends 2026-04-01 */
+    fixture_trial_active(&users[1], &users[0], achievement, 1); /* ends 2026-04-01 */
 
     /* four days before the end: the 7-day notice only (not the 30-day one it slept through) */
     restart_scanning_on("TECHPOOL_TODAY=2026-03-28", users, 2, "trial.ends_soon", 2);
@@ -194,22 +198,28 @@ START_TEST(deadline_notices_come_once_per_threshold)
     ck_assert_int_eq(count_of("trial.ends_soon", &users[1]), 1);
     const char *trial = fixture_text("%s", fixture_sql("SELECT id FROM trials LIMIT 1"));
     ck_assert_str_eq(fixture_sql("SELECT dedupe_key FROM notifications WHERE kind ="
-                                 " 'trial.ends_soon' AND user_id = %lld", (long long)users[1].id),
+                                 " 'trial.ends_soon' AND user_id = %lld",
+                                 (long long)users[1].id),
                      fixture_text("trial.ends_soon:%s:7", trial));
     /* the same day again (as a second daemon would scan): nothing new */
     ck_assert_str_eq(fixture_sql("SELECT set_config('techpool.today', '2026-03-28', false),"
-                                 " notifications_scan_deadlines()"), "2026-03-28");
+                                 " notifications_scan_deadlines()"),
+                     "2026-03-28");
     ck_assert_str_eq(fixture_sql("SELECT notifications_scan_deadlines()"), "0");
     ck_assert_int_eq(count_of("trial.ends_soon", &users[1]), 1);
     /* the last day: the 1-day notice */
     restart_scanning_on("TECHPOOL_TODAY=2026-03-31", users, 2, "trial.ends_soon", 4);
     ck_assert_int_eq(count_of("trial.ends_soon", &users[1]), 2);
-    const char *want = fixture_text("%s", fixture_sql(
-        "SELECT format('“%%s”的试用于 2026-04-01 结束。请在此之前决定转为许可或退还。', title)"
-        " FROM achievements WHERE id = %lld", (long long)achievement));
+    const char *want = fixture_text(
+        "%s",
+        fixture_sql(
+            "SELECT format('“%%s”的试用于 2026-04-01 结束。请在此之前决定转为许可或退还。', title)"
+            " FROM achievements WHERE id = %lld",
+            (long long)achievement));
     ck_assert_str_eq(fixture_sql("SELECT body FROM notifications WHERE kind = 'trial.ends_soon'"
                                  " AND user_id = %lld ORDER BY id DESC LIMIT 1",
-                                 (long long)users[1].id), want);
+                                 (long long)users[1].id),
+                     want);
 }
 END_TEST
 
@@ -254,7 +264,8 @@ START_TEST(overdue_installments_are_announced_at_the_tightest_threshold)
     ck_assert_int_eq(count_of("installment.overdue", &users[0]), 1);
     ck_assert_ptr_nonnull(strstr(fixture_sql("SELECT title FROM notifications WHERE kind ="
                                              " 'installment.overdue' AND user_id = %lld",
-                                             (long long)users[1].id), "逾期 90 天"));
+                                             (long long)users[1].id),
+                                 "逾期 90 天"));
     ck_assert_int_eq(count_of("installment.due_soon", &users[1]), 0);
 }
 END_TEST
@@ -314,8 +325,7 @@ START_TEST(every_decision_reaches_the_other_side_only)
     ck_assert_str_eq(counts("license.accepted", p, 6), INSTITUTION);
     ck_assert_str_eq(counts("trial.converted", p, 6), "0,0,0,0,0,0");
     fixture_check(&p[0], "POST", fixture_text("/api/v1/licenses/%lld/payments", (long long)license),
-                  "{\"amount_fen\":1000,\"paid_on\":\"" TODAY "\",\"reference\":\"r\"}", 201,
-                  NULL);
+                  "{\"amount_fen\":1000,\"paid_on\":\"" TODAY "\",\"reference\":\"r\"}", 201, NULL);
     ck_assert_str_eq(counts("payment.recorded", p, 6), ENTERPRISE);
     struct fixture_user admin = fixture_admin();
     fixture_restart_on("TECHPOOL_TODAY=2026-09-01", p, 6);
@@ -334,10 +344,12 @@ START_TEST(every_decision_reaches_the_other_side_only)
     int64_t draft = atoll(fixture_sql("INSERT INTO achievements (institution_id, title, abstract,"
                                       " field, kind, maturity, trial_months, payment_mode)"
                                       " VALUES (%lld, '待审成果', '摘要', 'other', 'other', 3, 6,"
-                                      " 'lump_sum') RETURNING id", (long long)p[0].org_id));
+                                      " 'lump_sum') RETURNING id",
+                                      (long long)p[0].org_id));
     fixture_check(&p[0], "POST", fixture_text("/api/v1/achievements/%lld/submit", (long long)draft),
                   NULL, 200, NULL);
-    fixture_check(&admin, "POST", fixture_text("/api/v1/achievements/%lld/reject", (long long)draft),
+    fixture_check(&admin, "POST",
+                  fixture_text("/api/v1/achievements/%lld/reject", (long long)draft),
                   "{\"reason\":\"材料不全\"}", 200, NULL);
     ck_assert_str_eq(counts("achievement.rejected", p, 6), INSTITUTION);
 }

@@ -80,7 +80,8 @@ START_TEST(metrics_counts_requests_by_route_and_status)
         strstr(r->body, "techpool_http_requests_total{route=\"GET /healthz\",status=\"200\"}"));
     ck_assert_ptr_nonnull(
         strstr(r->body, "techpool_http_requests_total{route=\"unmatched\",status=\"404\"}"));
-    ck_assert_ptr_nonnull(strstr(r->body, "techpool_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
+    ck_assert_ptr_nonnull(strstr(r->body,
+                                 "techpool_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
     ck_assert_ptr_nonnull(strstr(r->body, "techpool_db_connections_in_use"));
     ck_assert_ptr_nonnull(strstr(r->body, "techpool_http_errors_total"));
     http_reply_free(r);
@@ -128,9 +129,11 @@ END_TEST
 START_TEST(declared_oversized_body_is_413_before_reading)
 {
     char request[512];
-    int n = snprintf(request, sizeof request,
-                     "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Content-Length: %d\r\n\r\n{", 10 * 1024 * 1024);
+    int n =
+        snprintf(request, sizeof request,
+                 "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Content-Length: %d\r\n\r\n{",
+                 10 * 1024 * 1024);
     char *reply = http_raw(request, (size_t)n);
     ck_assert_msg(strncmp(reply, "HTTP/1.1 413", 12) == 0, "got: %.80s", reply);
     ck_assert_ptr_nonnull(strstr(reply, "\"code\":\"payload_too_large\""));
@@ -207,13 +210,15 @@ END_TEST
 static void assert_raw_refused(const char *target)
 {
     char request[512];
-    int n = snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                     target);
+    int n = snprintf(request, sizeof request,
+                     "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", target);
     char *reply = http_raw(request, (size_t)n);
-    ck_assert_msg(strncmp(reply, "HTTP/1.1 404", 12) == 0 || strncmp(reply, "HTTP/1.1 400", 12) == 0,
+    ck_assert_msg(strncmp(reply, "HTTP/1.1 404", 12) == 0 ||
+                      strncmp(reply, "HTTP/1.1 400", 12) == 0,
                   "%s answered: %.60s", target, reply);
     ck_assert_msg(strstr(reply, "root:") == NULL && strstr(reply, "outside") == NULL &&
-                  strstr(reply, "secret") == NULL, "%s leaked a file", target);
+                      strstr(reply, "secret") == NULL,
+                  "%s leaked a file", target);
     free(reply);
 }
 

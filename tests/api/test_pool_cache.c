@@ -48,8 +48,7 @@ static const char *anonymous_title(int64_t achievement)
 {
     static char title[256];
     struct http_reply *r = http_get_ok(detail_path(achievement), NULL);
-    snprintf(title, sizeof title, "%s",
-             json_string_value(json_object_get(r->json, "title")));
+    snprintf(title, sizeof title, "%s", json_string_value(json_object_get(r->json, "title")));
     http_reply_free(r);
     return title;
 }
@@ -57,8 +56,8 @@ static const char *anonymous_title(int64_t achievement)
 /* Whether the anonymous pool list of the province holds an item titled title. */
 static bool listed_with_title(const char *province, const char *title)
 {
-    struct http_reply *r =
-        http_get_ok(fixture_text("/api/v1/achievements?province=%s", province), NULL);
+    struct http_reply *r = http_get_ok(fixture_text("/api/v1/achievements?province=%s", province),
+                                       NULL);
     bool found = false;
     size_t i;
     json_t *item;
@@ -76,8 +75,8 @@ static void retitle_outside(int64_t achievement, const char *title)
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)achievement);
     const char *params[] = { title, id };
-    PGresult *res = PQexecParams(conn, "UPDATE achievements SET title = $1 WHERE id = $2", 2,
-                                 NULL, params, NULL, NULL, 0);
+    PGresult *res = PQexecParams(conn, "UPDATE achievements SET title = $1 WHERE id = $2", 2, NULL,
+                                 params, NULL, NULL, 0);
     ck_assert_int_eq(PQresultStatus(res), PGRES_COMMAND_OK);
     PQclear(res);
     PQfinish(conn);
@@ -135,8 +134,8 @@ START_TEST(a_change_through_the_daemon_shows_at_once)
     ck_assert(listed_with_title("ZJ", "新标题：导热膜二代"));
     ck_assert(!listed_with_title("ZJ", old_title));
 
-    fixture_check(&inst, "POST", fixture_text("%s/withdraw", detail_path(achievement)), NULL,
-                  200, NULL);
+    fixture_check(&inst, "POST", fixture_text("%s/withdraw", detail_path(achievement)), NULL, 200,
+                  NULL);
     fixture_check(NULL, "GET", detail_path(achievement), NULL, 404, "not_found");
     ck_assert(!listed_with_title("ZJ", "新标题：导热膜二代"));
 }
@@ -154,8 +153,9 @@ START_TEST(signed_in_callers_get_their_own_replies)
     ck_assert(!listed_with_title("JS", "未提交的草稿成果"));
     ck_assert(!listed_with_title("JS", "未提交的草稿成果")); /* kept now */
     unsigned long long hits = metric("techpool_reply_cache_hits_total");
-    struct http_reply *own = fixture_expect(
-        &inst, "GET", fixture_text("/api/v1/achievements?province=JS"), NULL, 200, NULL);
+    struct http_reply *own = fixture_expect(&inst, "GET",
+                                            fixture_text("/api/v1/achievements?province=JS"), NULL,
+                                            200, NULL);
     ck_assert_ptr_nonnull(strstr(own->body, "未提交的草稿成果"));
     http_reply_free(own);
     ck_assert_uint_eq(metric("techpool_reply_cache_hits_total"), hits);
@@ -224,8 +224,8 @@ START_TEST(a_silent_database_turns_the_cache_off)
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)achievement);
     const char *params[] = { "无人通知的修改", id };
-    PGresult *res = PQexecParams(conn, "UPDATE achievements SET title = $1 WHERE id = $2", 2,
-                                 NULL, params, NULL, NULL, 0);
+    PGresult *res = PQexecParams(conn, "UPDATE achievements SET title = $1 WHERE id = $2", 2, NULL,
+                                 params, NULL, NULL, 0);
     bool updated = PQresultStatus(res) == PGRES_COMMAND_OK;
     PQclear(res);
     PQfinish(conn);

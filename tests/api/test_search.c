@@ -12,15 +12,22 @@
 #include "harness.h"
 
 enum person {
-    ANONYMOUS, ENTERPRISE, INSTITUTION_A, INSTITUTION_B, INSTITUTION_C, PROVINCE_ADMIN_ZJ,
-    PROVINCE_ADMIN_JS, ADMIN, PEOPLE
+    ANONYMOUS,
+    ENTERPRISE,
+    INSTITUTION_A,
+    INSTITUTION_B,
+    INSTITUTION_C,
+    PROVINCE_ADMIN_ZJ,
+    PROVINCE_ADMIN_JS,
+    ADMIN,
+    PEOPLE
 };
 static struct fixture_person people[PEOPLE] = {
-    { .name = "anonymous" }, { .name = "enterprise" }, { .name = "institution_a" },
-    { .name = "institution_b" }, { .name = "institution_c" }, { .name = "province_admin_zj" },
+    { .name = "anonymous" },         { .name = "enterprise" },    { .name = "institution_a" },
+    { .name = "institution_b" },     { .name = "institution_c" }, { .name = "province_admin_zj" },
     { .name = "province_admin_js" }, { .name = "admin" },
 };
-static char institution_ids[PEOPLE][24];   /* for INSTITUTION_A..C */
+static char institution_ids[PEOPLE][24]; /* for INSTITUTION_A..C */
 
 #define MAX_IDS 400
 
@@ -32,8 +39,9 @@ static void institution_sign_in(PGconn *conn, enum person who, const char *name,
                                 const char *province)
 {
     const char *params[] = { name, province };
-    char *id = fixture_value(conn, "INSERT INTO institutions (name, province, kind, contact_name) "
-                                   "VALUES ($1, $2, 'university', '联系人') RETURNING id",
+    char *id = fixture_value(conn,
+                             "INSERT INTO institutions (name, province, kind, contact_name) "
+                             "VALUES ($1, $2, 'university', '联系人') RETURNING id",
                              2, params);
     snprintf(institution_ids[who], sizeof institution_ids[who], "%s", id);
     fixture_person(conn, &people[who], "institution", NULL, id, NULL);
@@ -48,9 +56,10 @@ static void setup_people(const char *database)
     institution_sign_in(conn, INSTITUTION_A, "浙江工业大学", "ZJ");
     institution_sign_in(conn, INSTITUTION_B, "江苏材料研究所", "JS");
     institution_sign_in(conn, INSTITUTION_C, "安徽农业大学", "AH");
-    char *e = fixture_value(conn, "INSERT INTO enterprises (name, credit_code, province, "
-                                  "scale, contact_name) VALUES ('杭州小微科技', "
-                                  "'913301001234567890', 'ZJ', 'micro', '王经理') RETURNING id",
+    char *e = fixture_value(conn,
+                            "INSERT INTO enterprises (name, credit_code, province, "
+                            "scale, contact_name) VALUES ('杭州小微科技', "
+                            "'913301001234567890', 'ZJ', 'micro', '王经理') RETURNING id",
                             0, NULL);
     fixture_person(conn, &people[ENTERPRISE], "enterprise", NULL, NULL, e);
     fixture_person(conn, &people[PROVINCE_ADMIN_ZJ], "province_admin", "ZJ", NULL, NULL);
@@ -181,8 +190,8 @@ static void all_ids(enum person who, const char *path, struct id_list *list)
 
 static void assert_problem_field(struct http_reply *r, long status, const char *field)
 {
-    ck_assert_msg(r->status == status, "expected %ld for %s, got %ld: %s", status, field,
-                  r->status, r->body);
+    ck_assert_msg(r->status == status, "expected %ld for %s, got %ld: %s", status, field, r->status,
+                  r->body);
     const char *f = json_string_value(
         json_object_get(json_array_get(json_object_get(r->json, "errors"), 0), "field"));
     ck_assert_str_eq(f != NULL ? f : "", field);
@@ -272,8 +281,7 @@ START_TEST(filters_narrow_the_list_to_matching_items)
             json_t *v = json_object_get(item, cases[c].member);
             const char *text = json_is_boolean(v) ? (json_is_true(v) ? "true" : "false")
                                                   : json_string_value(v);
-            ck_assert_msg(strcmp(text, cases[c].value) == 0, "%s gave %s", cases[c].query,
-                          text);
+            ck_assert_msg(strcmp(text, cases[c].value) == 0, "%s gave %s", cases[c].query, text);
             found = found || json_integer_value(json_object_get(item, "id")) == bio;
         }
         ck_assert_msg(found, "%s left out the matching achievement", cases[c].query);
@@ -297,16 +305,30 @@ START_TEST(invalid_list_parameters_are_422_naming_the_parameter)
     char q_too_long[120] = "q=";
     memset(q_too_long + 2, 'x', 101);
     q_too_long[103] = '\0';
-    const struct { const char *query; const char *field; } cases[] = {
-        { "province=SC", "province" }, { "province=", "province" }, { "province=zj", "province" },
-        { "field=space", "field" }, { "kind=trademark", "kind" },
-        { "institution_id=0", "institution_id" }, { "institution_id=-3", "institution_id" },
-        { "institution_id=abc", "institution_id" }, { "institution_id=012", "institution_id" },
+    const struct {
+        const char *query;
+        const char *field;
+    } cases[] = {
+        { "province=SC", "province" },
+        { "province=", "province" },
+        { "province=zj", "province" },
+        { "field=space", "field" },
+        { "kind=trademark", "kind" },
+        { "institution_id=0", "institution_id" },
+        { "institution_id=-3", "institution_id" },
+        { "institution_id=abc", "institution_id" },
+        { "institution_id=012", "institution_id" },
         { "institution_id=99999999999999999999", "institution_id" },
-        { "open_license=yes", "open_license" }, { "open_license=1", "open_license" },
-        { "status=archived", "status" }, { "limit=0", "limit" }, { "limit=101", "limit" },
-        { "limit=ten", "limit" }, { "cursor=not-a-cursor", "cursor" }, { "q=", "q" },
-        { "q=%20%20", "q" }, { q_too_long, "q" },
+        { "open_license=yes", "open_license" },
+        { "open_license=1", "open_license" },
+        { "status=archived", "status" },
+        { "limit=0", "limit" },
+        { "limit=101", "limit" },
+        { "limit=ten", "limit" },
+        { "cursor=not-a-cursor", "cursor" },
+        { "q=", "q" },
+        { "q=%20%20", "q" },
+        { q_too_long, "q" },
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         char path[300];
@@ -404,7 +426,7 @@ START_TEST(tampered_or_foreign_cursor_is_422)
     assert_problem_field(r, 422, "cursor");
     http_reply_free(r);
 
-    r = get(ANONYMOUS, "/api/v1/achievements?limit=1&q=%E6%B8%B8%E6%A0%87");  /* 游标 */
+    r = get(ANONYMOUS, "/api/v1/achievements?limit=1&q=%E6%B8%B8%E6%A0%87"); /* 游标 */
     ids.count = 0;
     page_ids(r, &ids, cursor, sizeof cursor);
     http_reply_free(r);
@@ -469,7 +491,7 @@ START_TEST(one_character_chinese_query_finds_every_text_containing_it)
                                      "药物", "");
     long long without = listed(INSTITUTION_A, "芯片散热", "散热结构");
     struct id_list found;
-    search_ids(ANONYMOUS, "%E8%8D%AF", "药", &found);  /* 药 */
+    search_ids(ANONYMOUS, "%E8%8D%AF", "药", &found); /* 药 */
     ck_assert(contains(&found, in_title));
     ck_assert(contains(&found, in_abstract));
     ck_assert(contains(&found, in_keyword));
@@ -482,7 +504,7 @@ START_TEST(two_character_chinese_query_needs_both_characters_together)
     long long together = listed(INSTITUTION_A, "低功耗芯片设计", "设计方法");
     long long apart = listed(INSTITUTION_A, "芯材与切片工艺", "芯材切片");
     struct id_list found;
-    search_ids(ANONYMOUS, "%E8%8A%AF%E7%89%87", "芯片", &found);  /* 芯片 */
+    search_ids(ANONYMOUS, "%E8%8A%AF%E7%89%87", "芯片", &found); /* 芯片 */
     ck_assert(contains(&found, together));
     ck_assert(!contains(&found, apart));
 }
@@ -523,8 +545,8 @@ START_TEST(search_ranks_title_over_keyword_over_abstract_then_newest)
     long long abstract = listed(INSTITUTION_A, "太阳能组件", "采用钙钛矿光伏叠层");
     long long keyword = create_in(INSTITUTION_A, "listed", "叠层电池", NULL, "叠层", "钙钛矿光伏",
                                   "");
-    long long title_en = create_in(INSTITUTION_A, "listed", "新型电池", "钙钛矿光伏 cells",
-                                   "电池", NULL, "");
+    long long title_en = create_in(INSTITUTION_A, "listed", "新型电池", "钙钛矿光伏 cells", "电池",
+                                   NULL, "");
     struct id_list found;
     search_ids(ANONYMOUS, "%E9%92%99%E9%92%9B%E7%9F%BF%E5%85%89%E4%BC%8F", "钙钛矿光伏", &found);
     ck_assert_uint_eq(found.count, 4);
@@ -540,7 +562,7 @@ START_TEST(search_shows_only_what_the_caller_may_see_and_takes_filters)
     long long draft = create_in(INSTITUTION_A, "draft", "蓝莓花青素草稿", NULL, "草稿", NULL, "");
     long long in_zj = listed(INSTITUTION_A, "蓝莓花青素提取", "提取");
     long long in_js = listed(INSTITUTION_B, "蓝莓花青素保鲜", "保鲜");
-    const char *q = "%E8%93%9D%E8%8E%93%E8%8A%B1%E9%9D%92%E7%B4%A0";  /* 蓝莓花青素 */
+    const char *q = "%E8%93%9D%E8%8E%93%E8%8A%B1%E9%9D%92%E7%B4%A0"; /* 蓝莓花青素 */
     struct id_list found;
     search_ids(ANONYMOUS, q, "蓝莓花青素", &found);
     ck_assert(!contains(&found, draft) && contains(&found, in_zj) && contains(&found, in_js));
@@ -615,15 +637,16 @@ static void assert_plan_uses_gram_index(PGresult *res, const char *kind)
 START_TEST(search_statement_runs_on_the_gram_index)
 {
     char sql[1200];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO achievements (institution_id, province, title, abstract, field, kind, "
-             "keywords, maturity, trial_months, payment_mode) "
-             "SELECT %s, 'ZJ', '新材料研究' || g, "
-             "'一种复合材料的制备方法与应用，涉及多种工艺。' || "
-             "CASE WHEN g %% 100 = 0 THEN '用于芯片封装。' ELSE '用于建筑。' END || ' sample ' || g, "
-             "'new_materials', 'invention_patent', ARRAY['材料'], 5, 6, 'lump_sum' "
-             "FROM generate_series(1, 5000) g",
-             institution_ids[INSTITUTION_A]);
+    snprintf(
+        sql, sizeof sql,
+        "INSERT INTO achievements (institution_id, province, title, abstract, field, kind, "
+        "keywords, maturity, trial_months, payment_mode) "
+        "SELECT %s, 'ZJ', '新材料研究' || g, "
+        "'一种复合材料的制备方法与应用，涉及多种工艺。' || "
+        "CASE WHEN g %% 100 = 0 THEN '用于芯片封装。' ELSE '用于建筑。' END || ' sample ' || g, "
+        "'new_materials', 'invention_patent', ARRAY['材料'], 5, 6, 'lump_sum' "
+        "FROM generate_series(1, 5000) g",
+        institution_ids[INSTITUTION_A]);
     harness_sql(sql);
     harness_sql("UPDATE achievements SET status = 'pending'");
     harness_sql("UPDATE achievements SET status = 'listed'");

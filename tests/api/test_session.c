@@ -51,8 +51,7 @@ static long sql_count(const char *format, const char *arg)
 }
 
 /* POST /api/v1/session with extra headers (NULL-terminated, or NULL). */
-static struct http_reply *login(const char *email, const char *password,
-                                const char *const *headers)
+static struct http_reply *login(const char *email, const char *password, const char *const *headers)
 {
     json_t *body = json_pack("{s:s, s:s}", "email", email, "password", password);
     char *text = json_dumps(body, JSON_COMPACT);
@@ -64,8 +63,7 @@ static struct http_reply *login(const char *email, const char *password,
 }
 
 /* Signs in from a forwarded client address (the daemon trusts X-Forwarded-For from loopback). */
-static struct http_reply *login_from(const char *address, const char *email,
-                                     const char *password)
+static struct http_reply *login_from(const char *address, const char *email, const char *password)
 {
     char header[128];
     snprintf(header, sizeof header, "X-Forwarded-For: %s", address);
@@ -79,7 +77,8 @@ static long user_add(const char *email, const char *password, const char *role)
     char hash[crypto_pwhash_STRBYTES];
     ck_assert_int_eq(crypto_pwhash_str(hash, password, strlen(password),
                                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                       crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+                                       crypto_pwhash_MEMLIMIT_INTERACTIVE),
+                     0);
     const char *id;
     if (strcmp(role, "enterprise") == 0)
         id = sql_value("WITH e AS (INSERT INTO enterprises (name, credit_code, province, "
@@ -87,13 +86,15 @@ static long user_add(const char *email, const char *password, const char *role)
                        "|| '0000000000', 'JS', 'small', '联系人') RETURNING id) "
                        "INSERT INTO users (email, password_hash, role, enterprise_id, "
                        "contact_name) SELECT '%1$s', '%2$s', 'enterprise', e.id, '联系人' "
-                       "FROM e RETURNING id", email, hash);
+                       "FROM e RETURNING id",
+                       email, hash);
     else
         id = sql_value("WITH i AS (INSERT INTO institutions (name, province, kind, "
                        "contact_name) VALUES ('大学 %1$s', 'SH', 'university', '联系人') "
                        "RETURNING id) INSERT INTO users (email, password_hash, role, "
                        "institution_id, contact_name) SELECT '%1$s', '%2$s', 'institution', "
-                       "i.id, '联系人' FROM i RETURNING id", email, hash);
+                       "i.id, '联系人' FROM i RETURNING id",
+                       email, hash);
     ck_assert_ptr_nonnull(id);
     return atol(id);
 }
@@ -130,7 +131,8 @@ START_TEST(login_returns_the_user_a_token_and_an_http_only_cookie)
 {
     long logins_before = sql_count("SELECT count(*) FROM audit_events WHERE action = "
                                    "'session.create' AND actor_id = (SELECT id FROM users WHERE "
-                                   "email = '%s')", HARNESS_ADMIN_EMAIL);
+                                   "email = '%s')",
+                                   HARNESS_ADMIN_EMAIL);
     struct http_reply *r = login(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD, NULL);
     ck_assert_int_eq(r->status, 200);
     json_t *user = json_object_get(r->json, "user");
@@ -141,15 +143,19 @@ START_TEST(login_returns_the_user_a_token_and_an_http_only_cookie)
     char *token = token_of(r);
     ck_assert_int_eq(strlen(token), TOKEN_LENGTH);
     char expected[160];
-    snprintf(expected, sizeof expected,
-             "techpool_session=%s; HttpOnly; SameSite=Strict; Path=/", token);
+    snprintf(expected, sizeof expected, "techpool_session=%s; HttpOnly; SameSite=Strict; Path=/",
+             token);
     ck_assert_str_eq(http_header(r, "Set-Cookie"), expected);
     /* stored only as its SHA-256 */
     ck_assert_int_eq(sql_count("SELECT count(*) FROM sessions WHERE token_hash = "
-                               "sha256(convert_to('%s', 'UTF8'))", token), 1);
+                               "sha256(convert_to('%s', 'UTF8'))",
+                               token),
+                     1);
     ck_assert_int_eq(sql_count("SELECT count(*) FROM audit_events WHERE action = "
                                "'session.create' AND actor_id = (SELECT id FROM users WHERE "
-                               "email = '%s')", HARNESS_ADMIN_EMAIL), logins_before + 1);
+                               "email = '%s')",
+                               HARNESS_ADMIN_EMAIL),
+                     logins_before + 1);
     ck_assert_int_eq(me_status(token), 200);
     free(token);
     http_reply_free(r);
@@ -192,7 +198,9 @@ START_TEST(wrong_password_and_unknown_email_get_the_same_401)
     ck_assert_str_eq(http_header(wrong, "Content-Type"), "application/problem+json");
     ck_assert_ptr_null(http_header(wrong, "Set-Cookie"));
     ck_assert_int_eq(sql_count("SELECT count(*) FROM sessions WHERE user_id = (SELECT id FROM "
-                               "users WHERE email = '%s')", "same401@ent.test"), 0);
+                               "users WHERE email = '%s')",
+                               "same401@ent.test"),
+                     0);
     http_reply_free(wrong);
     http_reply_free(unknown);
 }
@@ -259,7 +267,8 @@ START_TEST(login_with_bad_input_is_refused_before_any_check)
     http_reply_free(r);
     /* none of these counted as a failed login */
     ck_assert_int_eq(sql_count("SELECT count(*) FROM login_failures WHERE key = '%s'",
-                               "email:a@b.cn"), 0);
+                               "email:a@b.cn"),
+                     0);
 }
 END_TEST
 
@@ -338,7 +347,9 @@ START_TEST(repeated_failures_from_one_address_wait_longer_each_time)
     ck_assert_int_eq(r->status, 200);
     http_reply_free(r);
     ck_assert_int_eq(sql_count("SELECT count(*) FROM login_failures WHERE key ="
-                               " login_pair_key('%s', '198.51.100.50')", "slow@ent.test"), 0);
+                               " login_pair_key('%s', '198.51.100.50')",
+                               "slow@ent.test"),
+                     0);
 }
 END_TEST
 
@@ -373,9 +384,10 @@ START_TEST(an_address_guessing_many_accounts_slows_down_for_all_of_them)
     ck_assert_int_eq(r->status, 401);
     http_reply_free(r);
     ck_assert_int_eq(sql_count("SELECT failures FROM login_failures WHERE key = '%s'",
-                               "addr:203.0.113.9"), 20);
+                               "addr:203.0.113.9"),
+                     20);
     r = login_from("203.0.113.9", HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD);
-    ck_assert_int_eq(r->status, 200);   /* the 20th was still free */
+    ck_assert_int_eq(r->status, 200); /* the 20th was still free */
     http_reply_free(r);
     r = login_from("203.0.113.9", "nobody-else@ent.test", "wrong-password-1");
     ck_assert_int_eq(r->status, 401);
@@ -392,9 +404,11 @@ START_TEST(the_client_is_the_last_forwarded_address_behind_a_local_proxy)
     ck_assert_int_eq(r->status, 401);
     http_reply_free(r);
     ck_assert_int_eq(sql_count("SELECT count(*) FROM login_failures WHERE key = '%s'",
-                               "addr:192.0.2.77"), 1);
+                               "addr:192.0.2.77"),
+                     1);
     ck_assert_int_eq(sql_count("SELECT count(*) FROM login_failures WHERE key = '%s'",
-                               "addr:10.9.9.9"), 0);
+                               "addr:10.9.9.9"),
+                     0);
     /* an entry that is no address is ignored: the peer counts */
     const char *before = harness_sql("SELECT coalesce(sum(failures), 0) FROM login_failures "
                                      "WHERE key = 'addr:127.0.0.1'");
@@ -403,7 +417,9 @@ START_TEST(the_client_is_the_last_forwarded_address_behind_a_local_proxy)
     ck_assert_int_eq(r->status, 401);
     http_reply_free(r);
     ck_assert_int_eq(sql_count("SELECT coalesce(sum(failures), 0) FROM login_failures "
-                               "WHERE key = '%s'", "addr:127.0.0.1"), peer_before + 1);
+                               "WHERE key = '%s'",
+                               "addr:127.0.0.1"),
+                     peer_before + 1);
 }
 END_TEST
 
@@ -412,8 +428,8 @@ START_TEST(a_weaker_password_hash_is_replaced_at_login)
     long id = user_add("rehash@ent.test", "right-password-1", "enterprise");
     char weak[crypto_pwhash_STRBYTES];
     const char *password = "right-password-1";
-    ck_assert_int_eq(crypto_pwhash_str(weak, password, strlen(password),
-                                       crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN),
+    ck_assert_int_eq(crypto_pwhash_str(weak, password, strlen(password), crypto_pwhash_OPSLIMIT_MIN,
+                                       crypto_pwhash_MEMLIMIT_MIN),
                      0);
     sql_value("UPDATE users SET password_hash = '%s' WHERE id = %ld", weak, id);
     struct http_reply *r = login("rehash@ent.test", password, NULL);
@@ -422,9 +438,12 @@ START_TEST(a_weaker_password_hash_is_replaced_at_login)
     const char *stored = sql_value("SELECT password_hash FROM users WHERE id = %ld", id);
     ck_assert_str_ne(stored, weak);
     ck_assert_int_eq(crypto_pwhash_str_needs_rehash(stored, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                                    crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+                                                    crypto_pwhash_MEMLIMIT_INTERACTIVE),
+                     0);
     ck_assert_str_eq(sql_value("SELECT after->>'password_rehashed' FROM audit_events WHERE "
-                               "action = 'session.create' AND actor_id = %ld", id), "true");
+                               "action = 'session.create' AND actor_id = %ld",
+                               id),
+                     "true");
     r = login("rehash@ent.test", password, NULL);
     ck_assert_int_eq(r->status, 200);
     http_reply_free(r);
@@ -446,10 +465,14 @@ START_TEST(logout_ends_the_bearer_token_at_once_and_clears_the_cookie)
     http_reply_free(r);
     ck_assert_int_eq(me_status(token), 401);
     ck_assert_int_eq(sql_count("SELECT count(*) FROM sessions WHERE token_hash = "
-                               "sha256(convert_to('%s', 'UTF8'))", token), 0);
+                               "sha256(convert_to('%s', 'UTF8'))",
+                               token),
+                     0);
     ck_assert_int_eq(sql_count("SELECT count(*) FROM audit_events WHERE action = "
                                "'session.delete' AND actor_id = (SELECT id FROM users WHERE "
-                               "email = '%s')", "logout@ent.test"), 1);
+                               "email = '%s')",
+                               "logout@ent.test"),
+                     1);
     /* the ended token is refused, not silently anonymous */
     r = http_call("DELETE", "/api/v1/session", token, NULL, NULL);
     ck_assert_int_eq(r->status, 401);
@@ -506,7 +529,8 @@ START_TEST(cookie_and_bearer_both_authenticate_get_me)
     r = http_get("/api/v1/me", token);
     ck_assert_int_eq(r->status, 200);
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r->json, "institution"),
-                                                       "province")), "SH");
+                                                       "province")),
+                     "SH");
     ck_assert_ptr_null(json_object_get(r->json, "enterprise"));
     http_reply_free(r);
     free(token);
@@ -581,17 +605,23 @@ START_TEST(a_session_idle_for_more_than_eight_hours_has_ended)
     user_add("idle@ent.test", "right-password-1", "enterprise");
     char *token = harness_login("idle@ent.test", "right-password-1");
     sql_value("UPDATE sessions SET last_seen_at = now() - interval '7 hours 50 minutes' "
-              "WHERE token_hash = sha256(convert_to('%s', 'UTF8'))", token);
+              "WHERE token_hash = sha256(convert_to('%s', 'UTF8'))",
+              token);
     ck_assert_int_eq(me_status(token), 200);
     /* being seen moved the idle clock */
     ck_assert_int_eq(sql_count("SELECT count(*) FROM sessions WHERE last_seen_at > now() - "
                                "interval '1 minute' AND token_hash = "
-                               "sha256(convert_to('%s', 'UTF8'))", token), 1);
+                               "sha256(convert_to('%s', 'UTF8'))",
+                               token),
+                     1);
     sql_value("UPDATE sessions SET last_seen_at = now() - interval '9 hours' "
-              "WHERE token_hash = sha256(convert_to('%s', 'UTF8'))", token);
+              "WHERE token_hash = sha256(convert_to('%s', 'UTF8'))",
+              token);
     ck_assert_int_eq(me_status(token), 401);
     ck_assert_int_eq(sql_count("SELECT count(*) FROM sessions WHERE token_hash = "
-                               "sha256(convert_to('%s', 'UTF8'))", token), 0);
+                               "sha256(convert_to('%s', 'UTF8'))",
+                               token),
+                     0);
     free(token);
 }
 END_TEST

@@ -32,8 +32,8 @@ static char *sign_up_body(unsigned n, const char *email)
     fixture_credit_code(900000u + n, code);
     json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", "洪水测试有限公司",
                              "credit_code", code, "province", "SH", "scale", "small",
-                             "contact_name", "测试", "email", email,
-                             "password", "flood-password-2026");
+                             "contact_name", "测试", "email", email, "password",
+                             "flood-password-2026");
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     return text;
@@ -156,7 +156,8 @@ START_TEST(a_flood_of_sign_ups_leaves_signed_in_reads_fast)
     ck_assert_int_gt(created, 0);
     ck_assert_msg(slowest < 0.5, "a signed-in read took %.3f s during the flood", slowest);
     ck_assert_int_eq(atoi(fixture_sql("SELECT count(*) FROM users WHERE email LIKE"
-                                      " 'flood%%@flood.test'")), created);
+                                      " 'flood%%@flood.test'")),
+                     created);
     fprintf(stderr, "flood: %d created, %d unavailable, slowest read %.3f s\n", created,
             unavailable, slowest);
 }

@@ -59,7 +59,8 @@ static int connect_from(const char *source)
     if (fd < 0)
         return -1;
     struct sockaddr_in local = { .sin_family = AF_INET };
-    struct sockaddr_in remote = { .sin_family = AF_INET, .sin_port = htons((uint16_t)daemon_port()),
+    struct sockaddr_in remote = { .sin_family = AF_INET,
+                                  .sin_port = htons((uint16_t)daemon_port()),
                                   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     if (inet_pton(AF_INET, source, &local.sin_addr) != 1 ||
         bind(fd, (struct sockaddr *)&local, sizeof local) != 0 ||
@@ -180,7 +181,8 @@ START_TEST(body_above_the_minimum_rate_is_answered_after_the_grace)
     char head[256];
     snprintf(head, sizeof head,
              "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-             "Content-Length: %zu\r\n\r\n", size);
+             "Content-Length: %zu\r\n\r\n",
+             size);
     send_all(fd, head);
     /* one and a half times the minimum rate, a chunk a second, for longer than the grace */
     enum peer_state state = PEER_OPEN;
@@ -244,8 +246,8 @@ START_TEST(others_are_answered_at_once_while_slow_connections_are_held)
         struct timespec pause = { .tv_nsec = 50 * 1000 * 1000 };
         nanosleep(&pause, NULL);
     }
-    ck_assert_msg(open > (unsigned long long)held, "the daemon holds %llu connections of %d",
-                  open, held);
+    ck_assert_msg(open > (unsigned long long)held, "the daemon holds %llu connections of %d", open,
+                  held);
 
     const char *paths[] = { "/healthz", "/api/v1/achievements?limit=5", "/api/v1/achievements" };
     double seconds[SAMPLES];

@@ -63,8 +63,8 @@ static void assert_summary(const char *query, const char *token, struct summary 
     } else {
         ck_assert_msg(json_is_number(rate), "%s: conversion_rate is not a number", path);
         ck_assert_msg(fabs(json_number_value(rate) - want.rate) < 1e-12,
-                      "%s: conversion_rate %.17g, expected %.17g", path,
-                      json_number_value(rate), want.rate);
+                      "%s: conversion_rate %.17g, expected %.17g", path, json_number_value(rate),
+                      want.rate);
     }
     ck_assert_int_eq(num(s, "licensed_fen"), want.licensed);
     ck_assert_int_eq(num(s, "paid_fen"), want.paid);
@@ -79,35 +79,71 @@ START_TEST(summary_counts_every_state_of_the_whole_pool)
      * ended 2026-02-10) and 7; declined 5; licenses 100,000 + 250,000 + 80,000 + 60,000 fen,
      * paid 30,000 + 250,000 + 10,000; compensation approved on license 10 only */
     ck_assert_str_eq(harness_sql("SELECT status FROM trials WHERE id = 3"), "active");
-    assert_summary("", admin_token, (struct summary){
-        .listed = 5, .requested = 12, .active = 2, .converted = 4, .returned = 1, .expired = 2,
-        .declined = 1, .rate = 4.0 / 7.0, .licensed = 490000, .paid = 290000,
-        .outstanding = 200000, .compensated = 35000 });
+    assert_summary("", admin_token,
+                   (struct summary){ .listed = 5,
+                                     .requested = 12,
+                                     .active = 2,
+                                     .converted = 4,
+                                     .returned = 1,
+                                     .expired = 2,
+                                     .declined = 1,
+                                     .rate = 4.0 / 7.0,
+                                     .licensed = 490000,
+                                     .paid = 290000,
+                                     .outstanding = 200000,
+                                     .compensated = 35000 });
 }
 END_TEST
 
 START_TEST(summary_by_province_counts_trials_with_either_side_there)
 {
     /* ZJ: institution side 1, 2, 3, 10; enterprise side 4, 7 */
-    assert_summary("?province=ZJ", admin_token, (struct summary){
-        .listed = 1, .requested = 6, .active = 1, .converted = 2, .returned = 0, .expired = 2,
-        .declined = 0, .rate = 0.5, .licensed = 180000, .paid = 40000, .outstanding = 140000,
-        .compensated = 35000 });
+    assert_summary("?province=ZJ", admin_token,
+                   (struct summary){ .listed = 1,
+                                     .requested = 6,
+                                     .active = 1,
+                                     .converted = 2,
+                                     .returned = 0,
+                                     .expired = 2,
+                                     .declined = 0,
+                                     .rate = 0.5,
+                                     .licensed = 180000,
+                                     .paid = 40000,
+                                     .outstanding = 140000,
+                                     .compensated = 35000 });
     /* SH: institution side 4, 5, 11; enterprise side 2, 5, 12 */
-    assert_summary("?province=SH", admin_token, (struct summary){
-        .listed = 1, .requested = 5, .active = 2, .converted = 2, .returned = 0, .expired = 0,
-        .declined = 1, .rate = 1.0, .licensed = 160000, .paid = 30000, .outstanding = 130000,
-        .compensated = 0 });
+    assert_summary("?province=SH", admin_token,
+                   (struct summary){ .listed = 1,
+                                     .requested = 5,
+                                     .active = 2,
+                                     .converted = 2,
+                                     .returned = 0,
+                                     .expired = 0,
+                                     .declined = 1,
+                                     .rate = 1.0,
+                                     .licensed = 160000,
+                                     .paid = 30000,
+                                     .outstanding = 130000,
+                                     .compensated = 0 });
 }
 END_TEST
 
 START_TEST(summary_date_range_includes_both_end_days)
 {
     /* requested 2026-01-01 .. 2026-04-30 (Shanghai): 1, 2, 4, 5, 6 (23:59 on the 30th), 11 */
-    assert_summary("?from=2026-01-01&to=2026-04-30", admin_token, (struct summary){
-        .listed = 5, .requested = 6, .active = 1, .converted = 2, .returned = 1, .expired = 0,
-        .declined = 1, .rate = 2.0 / 3.0, .licensed = 160000, .paid = 30000,
-        .outstanding = 130000, .compensated = 0 });
+    assert_summary("?from=2026-01-01&to=2026-04-30", admin_token,
+                   (struct summary){ .listed = 5,
+                                     .requested = 6,
+                                     .active = 1,
+                                     .converted = 2,
+                                     .returned = 1,
+                                     .expired = 0,
+                                     .declined = 1,
+                                     .rate = 2.0 / 3.0,
+                                     .licensed = 160000,
+                                     .paid = 30000,
+                                     .outstanding = 130000,
+                                     .compensated = 0 });
 }
 END_TEST
 
@@ -137,8 +173,7 @@ END_TEST
 
 START_TEST(summary_of_an_empty_range_has_zeros_and_a_null_rate)
 {
-    assert_summary("?from=2030-01-01", admin_token, (struct summary){
-        .listed = 5, .rate = -1 });
+    assert_summary("?from=2030-01-01", admin_token, (struct summary){ .listed = 5, .rate = -1 });
 }
 END_TEST
 
@@ -159,13 +194,16 @@ static void assert_matrix(const json_t *matrix, const int want[4][4], const char
 START_TEST(flows_rows_are_institution_provinces_and_columns_enterprise_provinces)
 {
     static const int trials[4][4] = {
-        { 1, 1, 1, 0 },  /* SH institution: 5 -> SH, 11 -> JS, 4 -> ZJ */
-        { 1, 0, 1, 1 },  /* JS: 12 -> SH, 7 -> ZJ, 6 -> AH */
-        { 1, 1, 1, 1 },  /* ZJ: 2 -> SH, 3 -> JS, 1 -> ZJ, 10 -> AH */
-        { 0, 1, 0, 1 },  /* AH: 8 -> JS, 9 -> AH */
+        { 1, 1, 1, 0 }, /* SH institution: 5 -> SH, 11 -> JS, 4 -> ZJ */
+        { 1, 0, 1, 1 }, /* JS: 12 -> SH, 7 -> ZJ, 6 -> AH */
+        { 1, 1, 1, 1 }, /* ZJ: 2 -> SH, 3 -> JS, 1 -> ZJ, 10 -> AH */
+        { 0, 1, 0, 1 }, /* AH: 8 -> JS, 9 -> AH */
     };
     static const int conversions[4][4] = {
-        { 0, 1, 1, 0 }, { 0, 0, 0, 0 }, { 0, 0, 0, 1 }, { 0, 0, 0, 1 },
+        { 0, 1, 1, 0 },
+        { 0, 0, 0, 0 },
+        { 0, 0, 0, 1 },
+        { 0, 0, 0, 1 },
     };
     struct http_reply *r = http_get_ok("/api/v1/stats/flows", admin_token);
     const json_t *provinces = json_object_get(r->json, "provinces");
@@ -182,10 +220,16 @@ END_TEST
 START_TEST(flows_by_province_keep_only_trials_touching_it)
 {
     static const int trials[4][4] = {
-        { 0, 0, 1, 0 }, { 0, 0, 1, 0 }, { 1, 1, 1, 1 }, { 0, 0, 0, 0 },
+        { 0, 0, 1, 0 },
+        { 0, 0, 1, 0 },
+        { 1, 1, 1, 1 },
+        { 0, 0, 0, 0 },
     };
     static const int conversions[4][4] = {
-        { 0, 0, 1, 0 }, { 0, 0, 0, 0 }, { 0, 0, 0, 1 }, { 0, 0, 0, 0 },
+        { 0, 0, 1, 0 },
+        { 0, 0, 0, 0 },
+        { 0, 0, 0, 1 },
+        { 0, 0, 0, 0 },
     };
     struct http_reply *r = http_get_ok("/api/v1/stats/flows?province=ZJ", admin_token);
     assert_matrix(json_object_get(r->json, "trials"), trials, "trials");
@@ -201,9 +245,9 @@ START_TEST(monthly_lists_every_month_from_first_to_last_request)
         int requested, converted;
         long long paid;
     } want[] = {
-        { "2025-10", 1, 1, 10000 }, { "2025-11", 1, 0, 0 }, { "2025-12", 1, 0, 0 },
-        { "2026-01", 1, 0, 0 }, { "2026-02", 2, 1, 0 }, { "2026-03", 2, 1, 30000 },
-        { "2026-04", 1, 0, 0 }, { "2026-05", 1, 1, 250000 }, { "2026-06", 2, 0, 0 },
+        { "2025-10", 1, 1, 10000 }, { "2025-11", 1, 0, 0 },      { "2025-12", 1, 0, 0 },
+        { "2026-01", 1, 0, 0 },     { "2026-02", 2, 1, 0 },      { "2026-03", 2, 1, 30000 },
+        { "2026-04", 1, 0, 0 },     { "2026-05", 1, 1, 250000 }, { "2026-06", 2, 0, 0 },
     };
     struct http_reply *r = http_get_ok("/api/v1/stats/monthly", admin_token);
     const json_t *items = json_object_get(r->json, "items");
@@ -225,7 +269,7 @@ START_TEST(monthly_fills_empty_months_inside_the_range)
     const char *months[] = { "2026-02", "2026-03", "2026-04", "2026-05", "2026-06" };
     const int requested[] = { 1, 0, 1, 0, 2 };
     struct http_reply *r = http_get_ok("/api/v1/stats/monthly?province=JS&from=2026-01-01",
-                                  admin_token);
+                                       admin_token);
     const json_t *items = json_object_get(r->json, "items");
     ck_assert_int_eq(json_array_size(items), 5);
     for (size_t i = 0; i < 5; i++) {
@@ -246,11 +290,16 @@ START_TEST(fields_count_listed_trials_and_conversions_per_field)
         const char *field;
         int listed, trials, converted;
     } want[] = {
-        { "integrated_circuits", 1, 4, 1 }, { "biomedicine", 1, 3, 2 },
-        { "artificial_intelligence", 1, 2, 0 }, { "advanced_manufacturing", 0, 0, 0 },
-        { "new_energy", 1, 2, 1 }, { "new_materials", 0, 0, 0 },
-        { "information_technology", 0, 0, 0 }, { "agriculture", 1, 1, 0 },
-        { "environment", 0, 0, 0 }, { "other", 0, 0, 0 },
+        { "integrated_circuits", 1, 4, 1 },
+        { "biomedicine", 1, 3, 2 },
+        { "artificial_intelligence", 1, 2, 0 },
+        { "advanced_manufacturing", 0, 0, 0 },
+        { "new_energy", 1, 2, 1 },
+        { "new_materials", 0, 0, 0 },
+        { "information_technology", 0, 0, 0 },
+        { "agriculture", 1, 1, 0 },
+        { "environment", 0, 0, 0 },
+        { "other", 0, 0, 0 },
     };
     struct http_reply *r = http_get_ok("/api/v1/stats/fields", admin_token);
     const json_t *items = json_object_get(r->json, "items");
@@ -311,8 +360,8 @@ START_TEST(statistics_agree_with_each_other_under_every_filter)
                       "monthly conversions disagree for \"%s\"", queries[q]);
         ck_assert_msg(items_sum(monthly->json, "paid_fen") == num(summary->json, "paid_fen"),
                       "monthly payments disagree for \"%s\"", queries[q]);
-        ck_assert_msg(items_sum(fields->json, "trials") == requested,
-                      "fields disagree for \"%s\"", queries[q]);
+        ck_assert_msg(items_sum(fields->json, "trials") == requested, "fields disagree for \"%s\"",
+                      queries[q]);
         ck_assert_msg(items_sum(fields->json, "converted") == converted,
                       "field conversions disagree for \"%s\"", queries[q]);
         ck_assert_msg(items_sum(fields->json, "listed") ==
@@ -331,16 +380,17 @@ START_TEST(summary_counts_each_trial_as_the_trials_view_shows_it)
     /* the lists read trials_effective: count the same filter there, status by status */
     harness_sql("SET techpool.today = '2026-06-15'");
     const char *statuses[] = { "active", "converted", "returned", "expired", "declined" };
-    const char *keys[] = { "trials_active", "trials_converted", "trials_returned",
-                           "trials_expired", "trials_declined" };
+    const char *keys[] = { "trials_active", "trials_converted", "trials_returned", "trials_expired",
+                           "trials_declined" };
     struct http_reply *r = http_get_ok("/api/v1/stats/summary?province=JS&from=2025-11-01",
-                                  admin_token);
+                                       admin_token);
     for (size_t i = 0; i < 5; i++) {
         char sql[512];
         snprintf(sql, sizeof sql,
                  "SELECT count(*) FROM trials_effective WHERE status = '%s' "
                  "AND tp_date(requested_at) >= '2025-11-01' "
-                 "AND 'JS' IN (institution_province, enterprise_province)", statuses[i]);
+                 "AND 'JS' IN (institution_province, enterprise_province)",
+                 statuses[i]);
         long long in_view = atoll(harness_sql(sql));
         ck_assert_msg(num(r->json, keys[i]) == in_view, "%s: summary %lld, trials view %lld",
                       statuses[i], num(r->json, keys[i]), in_view);
@@ -356,8 +406,8 @@ END_TEST
 START_TEST(province_admin_without_province_sees_its_own)
 {
     const char *pa_zj = fixture_stats_token("stats-pa-zj");
-    const char *paths[] = { "/api/v1/stats/summary", "/api/v1/stats/flows",
-                            "/api/v1/stats/monthly", "/api/v1/stats/fields" };
+    const char *paths[] = { "/api/v1/stats/summary", "/api/v1/stats/flows", "/api/v1/stats/monthly",
+                            "/api/v1/stats/fields" };
     for (size_t i = 0; i < 4; i++) {
         char path[128];
         struct http_reply *own = http_get_ok(paths[i], pa_zj);
@@ -366,15 +416,21 @@ START_TEST(province_admin_without_province_sees_its_own)
         struct http_reply *admin = http_get_ok(path, admin_token);
         ck_assert_msg(json_equal(own->json, admin->json), "%s differs from the ZJ figures",
                       paths[i]);
-        ck_assert_msg(json_equal(asked->json, admin->json), "%s?province=ZJ differs",
-                      paths[i]);
+        ck_assert_msg(json_equal(asked->json, admin->json), "%s?province=ZJ differs", paths[i]);
         http_reply_free(own);
         http_reply_free(asked);
         http_reply_free(admin);
     }
-    assert_summary("?from=2026-01-01", fixture_stats_token("stats-pa-sh"), (struct summary){
-        .listed = 1, .requested = 5, .active = 2, .converted = 2, .declined = 1, .rate = 1.0,
-        .licensed = 160000, .paid = 30000, .outstanding = 130000 });
+    assert_summary("?from=2026-01-01", fixture_stats_token("stats-pa-sh"),
+                   (struct summary){ .listed = 1,
+                                     .requested = 5,
+                                     .active = 2,
+                                     .converted = 2,
+                                     .declined = 1,
+                                     .rate = 1.0,
+                                     .licensed = 160000,
+                                     .paid = 30000,
+                                     .outstanding = 130000 });
 }
 END_TEST
 
@@ -400,8 +456,8 @@ END_TEST
 
 START_TEST(staff_are_forbidden_and_anonymous_callers_unauthenticated)
 {
-    const char *paths[] = { "/api/v1/stats/summary", "/api/v1/stats/flows",
-                            "/api/v1/stats/monthly", "/api/v1/stats/fields" };
+    const char *paths[] = { "/api/v1/stats/summary", "/api/v1/stats/flows", "/api/v1/stats/monthly",
+                            "/api/v1/stats/fields" };
     for (size_t i = 0; i < 4; i++) {
         assert_refused(paths[i], fixture_stats_token("stats-ent-zj"), 403, "forbidden");
         assert_refused(paths[i], fixture_stats_token("stats-inst-zj"), 403, "forbidden");

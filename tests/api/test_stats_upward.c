@@ -100,11 +100,13 @@ START_TEST(summary_reports_served_enterprises_institutions_licenses_and_medians)
      * decisions 2, 5, 1, 1, 1; conversions 16, 41 */
     assert_upward("?province=ZJ", admin_token, (struct upward){ 4, 1, 2, 1.0, 28.5 });
     /* the medians again, computed here from the rows themselves */
-    ck_assert(fabs(median_of("SELECT coalesce(started_on, tp_date(closed_at)) - tp_date(requested_at)"
-                             " FROM trials WHERE started_on IS NOT NULL OR status = 'declined'")
-                   - 1.0) < 1e-9);
+    ck_assert(
+        fabs(median_of("SELECT coalesce(started_on, tp_date(closed_at)) - tp_date(requested_at)"
+                       " FROM trials WHERE started_on IS NOT NULL OR status = 'declined'") -
+             1.0) < 1e-9);
     ck_assert(fabs(median_of("SELECT tp_date(l.signed_at) - t.started_on FROM trials t"
-                             " JOIN licenses l ON l.id = t.license_id") - 28.5) < 1e-9);
+                             " JOIN licenses l ON l.id = t.license_id") -
+                   28.5) < 1e-9);
     /* nothing to measure: null medians, zero counts */
     struct http_reply *r = http_get_ok("/api/v1/stats/summary?from=2020-01-01&to=2020-12-31",
                                        admin_token);
@@ -121,8 +123,8 @@ static void assert_matrix(const json_t *matrix, const long long want[4][4], cons
     ck_assert_msg(json_array_size(matrix) == 4, "%s has %zu rows", name, json_array_size(matrix));
     for (size_t row = 0; row < 4; row++)
         for (size_t column = 0; column < 4; column++)
-            ck_assert_msg(json_integer_value(json_array_get(json_array_get(matrix, row), column))
-                              == want[row][column],
+            ck_assert_msg(json_integer_value(json_array_get(json_array_get(matrix, row), column)) ==
+                              want[row][column],
                           "%s[%zu][%zu] = %lld, expected %lld", name, row, column,
                           json_integer_value(json_array_get(json_array_get(matrix, row), column)),
                           want[row][column]);
@@ -133,10 +135,16 @@ START_TEST(flows_carry_the_money_between_provinces)
     /* licenses: 4 SH -> ZJ 100,000 (30,000 paid), 11 SH -> JS 60,000, 10 ZJ -> AH 80,000
      * (10,000 paid), 9 AH -> AH 250,000 (paid) */
     static const long long licensed[4][4] = {
-        { 0, 60000, 100000, 0 }, { 0, 0, 0, 0 }, { 0, 0, 0, 80000 }, { 0, 0, 0, 250000 },
+        { 0, 60000, 100000, 0 },
+        { 0, 0, 0, 0 },
+        { 0, 0, 0, 80000 },
+        { 0, 0, 0, 250000 },
     };
     static const long long paid[4][4] = {
-        { 0, 0, 30000, 0 }, { 0, 0, 0, 0 }, { 0, 0, 0, 10000 }, { 0, 0, 0, 250000 },
+        { 0, 0, 30000, 0 },
+        { 0, 0, 0, 0 },
+        { 0, 0, 0, 10000 },
+        { 0, 0, 0, 250000 },
     };
     struct http_reply *r = http_get_ok("/api/v1/stats/flows", admin_token);
     assert_matrix(json_object_get(r->json, "licensed_fen"), licensed, "licensed_fen");

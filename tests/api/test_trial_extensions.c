@@ -36,7 +36,8 @@ static const char *text_at(const json_t *object, const char *key)
 static long long audit_count(const char *action, int64_t trial)
 {
     return atoll(fixture_sql("SELECT count(*) FROM audit_events WHERE action = '%s'"
-                             " AND entity_id = %lld", action, (long long)trial));
+                             " AND entity_id = %lld",
+                             action, (long long)trial));
 }
 
 START_TEST(extension_approved_moves_the_end_within_the_limit)
@@ -56,7 +57,8 @@ START_TEST(extension_approved_moves_the_end_within_the_limit)
     fixture_check(&ent, "POST", ask, "{\"months\":2}", 422, "invalid_field");
     fixture_check(&ent, "POST", ask, "{\"months\":2,\"reason\":\"x\",\"extra\":1}", 400, NULL);
     struct http_reply *r = fixture_expect(&ent, "POST", ask,
-                                          "{\"months\":6,\"reason\":\"中试线改造延期\"}", 200, NULL);
+                                          "{\"months\":6,\"reason\":\"中试线改造延期\"}", 200,
+                                          NULL);
     json_t *extension = json_object_get(r->json, "extension");
     ck_assert_str_eq(text_at(extension, "status"), "pending");
     ck_assert_int_eq(json_integer_value(json_object_get(extension, "months")), 6);
@@ -95,8 +97,8 @@ START_TEST(extension_declined_leaves_the_trial_as_it_was)
                   "{\"months\":3,\"reason\":\"延期\"}", 200, NULL);
     const char *decline = trial_path(requested, "/extension/decline");
     fixture_check(&inst, "POST", decline, "{}", 422, "invalid_field");
-    struct http_reply *r = fixture_expect(&inst, "POST", decline, "{\"reason\":\"不再延长\"}",
-                                          200, NULL);
+    struct http_reply *r = fixture_expect(&inst, "POST", decline, "{\"reason\":\"不再延长\"}", 200,
+                                          NULL);
     json_t *extension = json_object_get(r->json, "extension");
     ck_assert_str_eq(text_at(extension, "status"), "declined");
     ck_assert_str_eq(text_at(extension, "decision_reason"), "不再延长");
@@ -120,13 +122,13 @@ START_TEST(return_records_its_reason_code_and_rating)
     fixture_check(&ent, "POST", path, "{\"reason\":\"x\",\"reason_code\":\"too_cheap\"}", 422,
                   "invalid_field");
     fixture_check(&ent, "POST", path, "{\"reason\":\"x\",\"rating\":6}", 422, "invalid_field");
-    fixture_check(&ent, "POST", path, "{\"reason\":\"x\",\"rating\":\"5\"}", 422,
-                  "invalid_field");
+    fixture_check(&ent, "POST", path, "{\"reason\":\"x\",\"rating\":\"5\"}", 422, "invalid_field");
     ck_assert_str_eq(fixture_sql("SELECT status FROM trials WHERE id = %lld", (long long)trial),
                      "active");
     struct http_reply *r = fixture_expect(
         &ent, "POST", path,
-        "{\"reason\":\"良率不达标\",\"reason_code\":\"technical_failure\",\"rating\":2}", 200, NULL);
+        "{\"reason\":\"良率不达标\",\"reason_code\":\"technical_failure\",\"rating\":2}", 200,
+        NULL);
     ck_assert_str_eq(text_at(r->json, "status"), "returned");
     ck_assert_str_eq(text_at(r->json, "reason_code"), "technical_failure");
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "rating")), 2);
@@ -148,7 +150,8 @@ START_TEST(return_without_a_code_is_other)
     http_reply_free(r);
     ck_assert_str_eq(fixture_sql("SELECT after->>'reason_code' FROM audit_events"
                                  " WHERE action = 'trial.return' AND entity_id = %lld",
-                                 (long long)trial), "other");
+                                 (long long)trial),
+                     "other");
 }
 END_TEST
 

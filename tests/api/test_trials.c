@@ -12,8 +12,9 @@
 
 #define TODAY "2026-03-01"
 #define PURPOSE "{\"purpose\":\"中试线验证\",\"planned_months\":6}"
-#define LUMP_SUM "{\"payment_mode\":\"lump_sum\",\"total_fen\":800000," \
-                 "\"installments\":[{\"due_on\":\"2026-06-30\",\"amount_fen\":800000}]}"
+#define LUMP_SUM                                           \
+    "{\"payment_mode\":\"lump_sum\",\"total_fen\":800000," \
+    "\"installments\":[{\"due_on\":\"2026-06-30\",\"amount_fen\":800000}]}"
 
 static void setup(void)
 {
@@ -38,14 +39,14 @@ static const char *trial_status(int64_t trial)
 
 static const char *trial_path(int64_t trial, const char *action)
 {
-    return fixture_text("/api/v1/trials/%lld%s%s", (long long)trial, action[0] ? "/" : "",
-                        action);
+    return fixture_text("/api/v1/trials/%lld%s%s", (long long)trial, action[0] ? "/" : "", action);
 }
 
 static long long audit_count(const char *action, int64_t id)
 {
     return atoll(fixture_sql("SELECT count(*) FROM audit_events WHERE action = '%s'"
-                             " AND entity_id = %lld", action, (long long)id));
+                             " AND entity_id = %lld",
+                             action, (long long)id));
 }
 
 START_TEST(trial_request_is_requested_with_both_parties)
@@ -53,9 +54,10 @@ START_TEST(trial_request_is_requested_with_both_parties)
     struct fixture_user inst = fixture_institution("SH");
     struct fixture_user ent = fixture_enterprise("ZJ");
     int64_t achievement = fixture_listed_achievement(inst.org_id, 12, false);
-    struct http_reply *r = fixture_expect(
-        &ent, "POST", fixture_text("/api/v1/achievements/%lld/trials", (long long)achievement),
-        PURPOSE, 201, NULL);
+    struct http_reply *r = fixture_expect(&ent, "POST",
+                                          fixture_text("/api/v1/achievements/%lld/trials",
+                                                       (long long)achievement),
+                                          PURPOSE, 201, NULL);
     int64_t trial = json_integer_value(json_object_get(r->json, "id"));
     ck_assert_str_eq(text_at(r, "status"), "requested");
     ck_assert_str_eq(text_at(r, "institution_province"), "SH");
@@ -79,12 +81,12 @@ START_TEST(trial_request_refusals_change_nothing)
     const char *path = fixture_text("/api/v1/achievements/%lld/trials", (long long)achievement);
     char own_path[96];
     snprintf(own_path, sizeof own_path, "%s", path);
-    fixture_check(&ent, "POST", own_path, PURPOSE, 422, "invalid_field");  /* 6 > 3 months */
+    fixture_check(&ent, "POST", own_path, PURPOSE, 422, "invalid_field"); /* 6 > 3 months */
     fixture_check(&ent, "POST", own_path, "{\"purpose\":\"x\"}", 422, "invalid_field");
     fixture_check(&ent, "POST", own_path, "{\"purpose\":\" \",\"planned_months\":1}", 422,
                   "invalid_field");
-    fixture_check(&ent, "POST", own_path, "{\"purpose\":\"x\",\"planned_months\":1,\"y\":1}",
-                  400, "bad_request");
+    fixture_check(&ent, "POST", own_path, "{\"purpose\":\"x\",\"planned_months\":1,\"y\":1}", 400,
+                  "bad_request");
     fixture_check(&inst, "POST", own_path, "{\"purpose\":\"x\",\"planned_months\":1}", 403,
                   "forbidden");
     fixture_check(NULL, "POST", own_path, "{\"purpose\":\"x\",\"planned_months\":1}", 401,
@@ -101,7 +103,8 @@ START_TEST(trial_request_refusals_change_nothing)
     fixture_check(&ent, "POST", own_path, "{\"purpose\":\"x\",\"planned_months\":1}", 404,
                   "not_found");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM trials WHERE achievement_id = %lld",
-                                 (long long)achievement), "0");
+                                 (long long)achievement),
+                     "0");
 }
 END_TEST
 
@@ -115,7 +118,7 @@ START_TEST(trial_second_open_request_of_one_enterprise_conflicts)
     fixture_check(&ent, "POST", path, PURPOSE, 409, "conflict");
     fixture_check(&ent, "POST", trial_path(first, "cancel"), NULL, 200, NULL);
     path = fixture_text("/api/v1/achievements/%lld/trials", (long long)achievement);
-    fixture_check(&ent, "POST", path, PURPOSE, 201, NULL);  /* closed trials do not count */
+    fixture_check(&ent, "POST", path, PURPOSE, 201, NULL); /* closed trials do not count */
 }
 END_TEST
 
@@ -225,10 +228,10 @@ START_TEST(trial_return_by_the_enterprise_while_active)
     ck_assert_int_eq(audit_count("trial.return", trial), 1);
     fixture_check(&ent, "POST", trial_path(trial, "return"), "{\"reason\":\"x\"}", 409,
                   "invalid_transition");
-    fixture_check(&inst, "POST", trial_path(trial, "convert"), LUMP_SUM, 409,
-                  "invalid_transition");
+    fixture_check(&inst, "POST", trial_path(trial, "convert"), LUMP_SUM, 409, "invalid_transition");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE trial_id = %lld",
-                                 (long long)trial), "0");
+                                 (long long)trial),
+                     "0");
 }
 END_TEST
 
@@ -283,12 +286,12 @@ START_TEST(trial_convert_by_the_enterprise_signs_at_the_agreed_terms)
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "license_id")), license_id);
     http_reply_free(r);
     ck_assert_str_eq(fixture_sql("SELECT status FROM achievements WHERE id = %lld",
-                                 (long long)achievement), "licensed");
+                                 (long long)achievement),
+                     "licensed");
     ck_assert_int_eq(audit_count("trial.convert", trial), 1);
     ck_assert_int_eq(audit_count("license.sign", license_id), 1);
     /* a licensed exclusive achievement takes no new requests and starts no waiting trial */
-    fixture_check(&inst, "POST", trial_path(waiting, "approve"), NULL, 409,
-                  "invalid_transition");
+    fixture_check(&inst, "POST", trial_path(waiting, "approve"), NULL, 409, "invalid_transition");
     struct fixture_user newcomer = fixture_enterprise("SH");
     fixture_check(&newcomer, "POST",
                   fixture_text("/api/v1/achievements/%lld/trials", (long long)achievement),
@@ -386,44 +389,61 @@ START_TEST(trial_convert_refuses_terms_that_do_not_add_up)
     int64_t achievement = fixture_listed_achievement(inst.org_id, 12, false);
     int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
     const char *path = trial_path(trial, "convert");
-    struct http_reply *r = fixture_expect(&inst, "POST", path,
-        "{\"payment_mode\":\"installments\",\"total_fen\":1000,\"installments\":["
-        "{\"due_on\":\"2026-06-01\",\"amount_fen\":400},"
-        "{\"due_on\":\"2026-09-01\",\"amount_fen\":500}]}", 422, "invalid_field");
+    struct http_reply *r =
+        fixture_expect(&inst, "POST", path,
+                       "{\"payment_mode\":\"installments\",\"total_fen\":1000,\"installments\":["
+                       "{\"due_on\":\"2026-06-01\",\"amount_fen\":400},"
+                       "{\"due_on\":\"2026-09-01\",\"amount_fen\":500}]}",
+                       422, "invalid_field");
     ck_assert_str_eq(json_string_value(json_object_get(
-        json_array_get(json_object_get(r->json, "errors"), 0), "field")), "installments");
+                         json_array_get(json_object_get(r->json, "errors"), 0), "field")),
+                     "installments");
     http_reply_free(r);
-    fixture_check(&inst, "POST", path, "{\"payment_mode\":\"lump_sum\",\"total_fen\":0,"
-                  "\"installments\":[]}", 422, "invalid_field");
-    fixture_check(&inst, "POST", path, "{\"payment_mode\":\"lump_sum\",\"total_fen\":5,"
-                  "\"installments\":[{\"due_on\":\"2026-02-30\",\"amount_fen\":5}]}", 422,
-                  "invalid_field");
-    fixture_check(&inst, "POST", path, "{\"payment_mode\":\"lump_sum\",\"total_fen\":5,"
-                  "\"installments\":[{\"due_on\":\"2026-06-01\",\"amount_fen\":0}]}", 422,
-                  "invalid_field");
-    fixture_check(&inst, "POST", path, "{\"payment_mode\":\"barter\",\"total_fen\":5,"
-                  "\"installments\":[{\"due_on\":\"2026-06-01\",\"amount_fen\":5}]}", 422,
-                  "invalid_field");
+    fixture_check(&inst, "POST", path,
+                  "{\"payment_mode\":\"lump_sum\",\"total_fen\":0,"
+                  "\"installments\":[]}",
+                  422, "invalid_field");
+    fixture_check(&inst, "POST", path,
+                  "{\"payment_mode\":\"lump_sum\",\"total_fen\":5,"
+                  "\"installments\":[{\"due_on\":\"2026-02-30\",\"amount_fen\":5}]}",
+                  422, "invalid_field");
+    fixture_check(&inst, "POST", path,
+                  "{\"payment_mode\":\"lump_sum\",\"total_fen\":5,"
+                  "\"installments\":[{\"due_on\":\"2026-06-01\",\"amount_fen\":0}]}",
+                  422, "invalid_field");
+    fixture_check(&inst, "POST", path,
+                  "{\"payment_mode\":\"barter\",\"total_fen\":5,"
+                  "\"installments\":[{\"due_on\":\"2026-06-01\",\"amount_fen\":5}]}",
+                  422, "invalid_field");
     /* a royalty mode without a royalty rate could never be billed nor settled: the rate given
      * as 0, or left to the achievement's (0: it offers installments) */
-    r = fixture_expect(&inst, "POST", path, "{\"payment_mode\":\"royalty\",\"total_fen\":0,"
-                       "\"royalty_bp\":0,\"installments\":[]}", 422, "invalid_field");
+    r = fixture_expect(&inst, "POST", path,
+                       "{\"payment_mode\":\"royalty\",\"total_fen\":0,"
+                       "\"royalty_bp\":0,\"installments\":[]}",
+                       422, "invalid_field");
     ck_assert_str_eq(json_string_value(json_object_get(
-        json_array_get(json_object_get(r->json, "errors"), 0), "field")), "royalty_bp");
+                         json_array_get(json_object_get(r->json, "errors"), 0), "field")),
+                     "royalty_bp");
     http_reply_free(r);
-    r = fixture_expect(&inst, "POST", path, "{\"payment_mode\":\"lump_sum_plus_royalty\","
+    r = fixture_expect(&inst, "POST", path,
+                       "{\"payment_mode\":\"lump_sum_plus_royalty\","
                        "\"total_fen\":5,\"installments\":[{\"due_on\":\"2026-06-01\","
-                       "\"amount_fen\":5}]}", 422, "invalid_field");
+                       "\"amount_fen\":5}]}",
+                       422, "invalid_field");
     ck_assert_str_eq(json_string_value(json_object_get(
-        json_array_get(json_object_get(r->json, "errors"), 0), "field")), "royalty_bp");
+                         json_array_get(json_object_get(r->json, "errors"), 0), "field")),
+                     "royalty_bp");
     http_reply_free(r);
     fixture_check(&other_inst, "POST", path, LUMP_SUM, 404, "not_found");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE trial_id = %lld",
-                                 (long long)trial), "0");
+                                 (long long)trial),
+                     "0");
     ck_assert_str_eq(trial_status(trial), "active");
     /* royalty without a fixed sum: no installments */
-    r = fixture_expect(&inst, "POST", path, "{\"payment_mode\":\"royalty\",\"total_fen\":0,"
-                       "\"royalty_bp\":350,\"installments\":[]}", 201, NULL);
+    r = fixture_expect(&inst, "POST", path,
+                       "{\"payment_mode\":\"royalty\",\"total_fen\":0,"
+                       "\"royalty_bp\":350,\"installments\":[]}",
+                       201, NULL);
     json_t *license = json_object_get(r->json, "license");
     ck_assert_int_eq(json_integer_value(json_object_get(license, "royalty_bp")), 350);
     http_reply_free(r);
@@ -436,7 +456,10 @@ START_TEST(trial_is_visible_to_its_parties_and_their_admins_only)
     struct fixture_user ent = fixture_enterprise("ZJ");
     int64_t achievement = fixture_listed_achievement(inst.org_id, 12, false);
     int64_t trial = fixture_trial_requested(&ent, achievement, 6);
-    struct fixture_user seeing[] = { ent, inst, fixture_colleague(&ent), fixture_admin(),
+    struct fixture_user seeing[] = { ent,
+                                     inst,
+                                     fixture_colleague(&ent),
+                                     fixture_admin(),
                                      fixture_province_admin("SH"),
                                      fixture_province_admin("ZJ") };
     struct fixture_user blind[] = { fixture_enterprise("ZJ"), fixture_institution("SH"),
@@ -444,8 +467,8 @@ START_TEST(trial_is_visible_to_its_parties_and_their_admins_only)
     char list[64];
     snprintf(list, sizeof list, "/api/v1/trials?achievement_id=%lld", (long long)achievement);
     for (size_t i = 0; i < sizeof seeing / sizeof seeing[0]; i++) {
-        struct http_reply *r = fixture_expect(&seeing[i], "GET", trial_path(trial, ""), NULL,
-                                              200, NULL);
+        struct http_reply *r = fixture_expect(&seeing[i], "GET", trial_path(trial, ""), NULL, 200,
+                                              NULL);
         ck_assert_int_eq(json_integer_value(json_object_get(r->json, "id")), trial);
         http_reply_free(r);
         r = fixture_expect(&seeing[i], "GET", list, NULL, 200, NULL);
@@ -475,7 +498,11 @@ START_TEST(trials_list_filters_and_pages_newest_first)
     int64_t t3 = fixture_trial_requested(&ah, one, 6);
     char by_achievement[48];
     snprintf(by_achievement, sizeof by_achievement, "?achievement_id=%lld", (long long)one);
-    struct { const char *query; long long first; size_t count; } cases[] = {
+    struct {
+        const char *query;
+        long long first;
+        size_t count;
+    } cases[] = {
         { "", t3, 3 },
         { "?status=requested", t3, 2 },
         { "?status=active", t2, 1 },
@@ -487,7 +514,8 @@ START_TEST(trials_list_filters_and_pages_newest_first)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct http_reply *r = fixture_expect(&inst, "GET",
-            fixture_text("/api/v1/trials%s", cases[i].query), NULL, 200, NULL);
+                                              fixture_text("/api/v1/trials%s", cases[i].query),
+                                              NULL, 200, NULL);
         json_t *items = json_object_get(r->json, "items");
         ck_assert_msg(json_array_size(items) == cases[i].count, "%s: %s", cases[i].query, r->body);
         if (cases[i].count > 0)
@@ -499,10 +527,11 @@ START_TEST(trials_list_filters_and_pages_newest_first)
     char cursor[600] = "";
     for (int page = 0; page < 3; page++) {
         struct http_reply *r = fixture_expect(&inst, "GET",
-            fixture_text("/api/v1/trials?limit=1%s%s", cursor[0] ? "&cursor=" : "", cursor),
-            NULL, 200, NULL);
-        seen[page] = json_integer_value(json_object_get(json_array_get(
-            json_object_get(r->json, "items"), 0), "id"));
+                                              fixture_text("/api/v1/trials?limit=1%s%s",
+                                                           cursor[0] ? "&cursor=" : "", cursor),
+                                              NULL, 200, NULL);
+        seen[page] = json_integer_value(
+            json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id"));
         const char *next = json_string_value(json_object_get(r->json, "next_cursor"));
         ck_assert_msg((next != NULL) == (page < 2), "page %d: %s", page, r->body);
         snprintf(cursor, sizeof cursor, "%s", next != NULL ? next : "");
@@ -527,7 +556,7 @@ START_TEST(trial_past_its_end_reads_expired_from_the_next_day)
                                     fixture_enterprise("JS") };
     struct fixture_user *inst = &users[0], *ent = &users[1], *other = &users[2];
     int64_t achievement = fixture_listed_achievement(inst->org_id, 12, true);
-    int64_t trial = fixture_trial_active(ent, inst, achievement, 3);  /* ends 2026-06-01 */
+    int64_t trial = fixture_trial_active(ent, inst, achievement, 3); /* ends 2026-06-01 */
     int64_t waiting = fixture_trial_requested(other, achievement, 3);
     fixture_restart_on("TECHPOOL_TODAY=2026-06-01", users, 3);
     struct http_reply *r = fixture_expect(ent, "GET", trial_path(trial, ""), NULL, 200, NULL);
@@ -537,9 +566,9 @@ START_TEST(trial_past_its_end_reads_expired_from_the_next_day)
     fixture_restart_on("TECHPOOL_TODAY=2026-06-02", users, 3);
     r = fixture_expect(ent, "GET", trial_path(trial, ""), NULL, 200, NULL);
     ck_assert_str_eq(text_at(r, "status"), "expired");
-    ck_assert_str_eq(text_at(r, "closed_at"), "2026-06-01T16:00:00Z");  /* 06-02 00:00 +08 */
+    ck_assert_str_eq(text_at(r, "closed_at"), "2026-06-01T16:00:00Z"); /* 06-02 00:00 +08 */
     http_reply_free(r);
-    ck_assert_str_eq(trial_status(trial), "active");  /* not swept yet: read as expired */
+    ck_assert_str_eq(trial_status(trial), "active"); /* not swept yet: read as expired */
     r = fixture_expect(inst, "GET", "/api/v1/trials?status=expired", NULL, 200, NULL);
     ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 1);
     http_reply_free(r);
@@ -548,16 +577,15 @@ START_TEST(trial_past_its_end_reads_expired_from_the_next_day)
     http_reply_free(r);
     fixture_check(ent, "POST", trial_path(trial, "return"), "{\"reason\":\"x\"}", 409,
                   "invalid_transition");
-    fixture_check(inst, "POST", trial_path(trial, "convert"), LUMP_SUM, 409,
-                  "invalid_transition");
+    fixture_check(inst, "POST", trial_path(trial, "convert"), LUMP_SUM, 409, "invalid_transition");
     /* the ended trial no longer holds the exclusive achievement */
     fixture_check(inst, "POST", trial_path(waiting, "approve"), NULL, 200, NULL);
     ck_assert_str_eq(trial_status(trial), "expired");
     ck_assert_int_eq(audit_count("trial.expire", trial), 1);
     /* and its enterprise may ask again */
     fixture_check(ent, "POST",
-                  fixture_text("/api/v1/achievements/%lld/trials", (long long)achievement),
-                  PURPOSE, 201, NULL);
+                  fixture_text("/api/v1/achievements/%lld/trials", (long long)achievement), PURPOSE,
+                  201, NULL);
 }
 END_TEST
 
@@ -577,7 +605,8 @@ START_TEST(trials_past_their_end_are_swept_when_the_daemon_starts)
     while (strcmp(trial_status(ended), "expired") != 0)
         ck_assert_msg(harness_clock() - start < 10, "the trial was not swept within 10 s");
     ck_assert_str_eq(fixture_sql("SELECT closed_at = trial_expired_at(ends_on) FROM trials"
-                                 " WHERE id = %lld", (long long)ended),
+                                 " WHERE id = %lld",
+                                 (long long)ended),
                      "t");
     ck_assert_int_eq(audit_count("trial.expire", ended), 1);
     ck_assert_str_eq(fixture_sql("SELECT actor_id IS NULL FROM audit_events"

@@ -29,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
     char cursor[CURSOR_MAX_TEXT];
     if (cursor_encode("fuzz", text, cursor, sizeof cursor)) {
-        if (!cursor_decode("fuzz", cursor, position, sizeof position) || strcmp(position, text) != 0)
+        if (!cursor_decode("fuzz", cursor, position, sizeof position) ||
+            strcmp(position, text) != 0)
             abort();
         if (cursor_decode("other", cursor, position, sizeof position))
             abort();

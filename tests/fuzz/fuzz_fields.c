@@ -13,9 +13,12 @@ static const struct field_spec INSTALLMENT[] = {
     { .name = "amount_fen", .type = FIELD_INT, .required = true, .min = 1, .max = INT64_MAX },
 };
 
+/* a table: one field a row, as the handlers' specs are written */
+/* clang-format off */
 static const struct field_spec BODY[] = {
     { .name = "title", .type = FIELD_STRING, .required = true, .min = 1, .max = 300 },
-    { .name = "credit_code", .type = FIELD_STRING, .check = credit_code_problem, .min = 18, .max = 18 },
+    { .name = "credit_code", .type = FIELD_STRING, .check = credit_code_problem, .min = 18,
+      .max = 18 },
     { .name = "maturity", .type = FIELD_INT, .min = 1, .max = 9 },
     { .name = "exclusive", .type = FIELD_BOOL },
     { .name = "payment_mode", .type = FIELD_ENUM, .values = MODES },
@@ -25,6 +28,7 @@ static const struct field_spec BODY[] = {
     { .name = "installments", .type = FIELD_ARRAY, .min = 1, .max = 120, .items = INSTALLMENT,
       .item_count = FIELD_COUNT(INSTALLMENT) },
 };
+/* clang-format on */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -33,7 +33,7 @@ START_TEST(without_password_nothing_is_hidden)
 {
     char out[512];
     ck_assert(conninfo_printable("host=/tmp/pg dbname=techpool", out, sizeof out));
-    ck_assert_str_eq(out, "dbname=techpool host=/tmp/pg");   /* in libpq's order */
+    ck_assert_str_eq(out, "dbname=techpool host=/tmp/pg"); /* in libpq's order */
     ck_assert(conninfo_printable("", out, sizeof out));
     ck_assert_str_eq(out, "");
 }

@@ -34,11 +34,8 @@ END_TEST
 START_TEST(credit_code_accepts_computed_valid_codes)
 {
     static const char *const valid[] = {
-        "91330106MA27XY5875",
-        "12340000000000000D",
-        "52320000MJ50123412",
-        "Y1310115ABCDEFGH5U",
-        "93310000KL12345645",
+        "91330106MA27XY5875", "12340000000000000D", "52320000MJ50123412",
+        "Y1310115ABCDEFGH5U", "93310000KL12345645",
     };
     for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++)
         ck_assert_msg(credit_code_problem(valid[i]) == NULL, "%s rejected: %s", valid[i],
@@ -102,7 +99,8 @@ START_TEST(credit_code_rejects_punctuation_and_non_ascii)
     ck_assert_ptr_nonnull(strstr(credit_code_problem("91350100-000100Y43"), "not allowed"));
     ck_assert_ptr_nonnull(strstr(credit_code_problem("91350100 000100Y43"), "not allowed"));
     /* 18 bytes with a two-byte UTF-8 character in the middle */
-    const char *accented = "91350100\xc3\xa9" "00100Y43";
+    const char *accented = "91350100\xc3\xa9"
+                           "00100Y43";
     ck_assert_ptr_nonnull(strstr(credit_code_problem(accented), "not allowed"));
 }
 END_TEST

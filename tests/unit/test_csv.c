@@ -85,9 +85,9 @@ START_TEST(formula_after_leading_whitespace_is_guarded)
     ck_assert_str_eq(cell(" =1"), "' =1");
     ck_assert_str_eq(cell("   +86"), "'   +86");
     ck_assert_str_eq(cell("\r\n-2"), "\"'\r\n-2\"");
-    ck_assert_str_eq(cell("\xe3\x80\x80=1"), "'\xe3\x80\x80=1");          /* U+3000 */
-    ck_assert_str_eq(cell("\xc2\xa0@SUM(A1)"), "'\xc2\xa0@SUM(A1)");      /* U+00A0 */
-    ck_assert_str_eq(cell("\xe2\x80\x8b=1"), "'\xe2\x80\x8b=1");          /* U+200B */
+    ck_assert_str_eq(cell("\xe3\x80\x80=1"), "'\xe3\x80\x80=1");     /* U+3000 */
+    ck_assert_str_eq(cell("\xc2\xa0@SUM(A1)"), "'\xc2\xa0@SUM(A1)"); /* U+00A0 */
+    ck_assert_str_eq(cell("\xe2\x80\x8b=1"), "'\xe2\x80\x8b=1");     /* U+200B */
     ck_assert_str_eq(cell("\xef\xbb\xbf\xe2\x80\xae-1"), "'\xef\xbb\xbf\xe2\x80\xae-1");
 }
 END_TEST

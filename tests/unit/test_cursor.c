@@ -21,8 +21,8 @@ static void set_test_key(void)
 
 /* Seals position the way the format says, with libsodium's one-shot hash, so the test
  * does not share code with the implementation. */
-static void seal_by_hand(const char *scope, const unsigned char *position, size_t length,
-                         char *out, size_t out_size)
+static void seal_by_hand(const char *scope, const unsigned char *position, size_t length, char *out,
+                         size_t out_size)
 {
     unsigned char message[256];
     unsigned char sealed[256];
@@ -33,7 +33,8 @@ static void seal_by_hand(const char *scope, const unsigned char *position, size_
     sealed[0] = 1;
     memcpy(sealed + 1, position, length);
     ck_assert_int_eq(crypto_generichash(sealed + 1 + length, 16, message, scope_length + 1 + length,
-                                        test_key, sizeof test_key), 0);
+                                        test_key, sizeof test_key),
+                     0);
     ck_assert_ptr_nonnull(sodium_bin2base64(out, out_size, sealed, 1 + length + 16,
                                             sodium_base64_VARIANT_URLSAFE_NO_PADDING));
 }
@@ -67,8 +68,7 @@ START_TEST(cursor_matches_the_documented_format)
 {
     char by_hand[CURSOR_MAX_TEXT + 1];
     char encoded[CURSOR_MAX_TEXT + 1];
-    seal_by_hand(SCOPE, (const unsigned char *)POSITION, strlen(POSITION), by_hand,
-                 sizeof by_hand);
+    seal_by_hand(SCOPE, (const unsigned char *)POSITION, strlen(POSITION), by_hand, sizeof by_hand);
     ck_assert(cursor_encode(SCOPE, POSITION, encoded, sizeof encoded));
     ck_assert_str_eq(encoded, by_hand);
 }
@@ -130,7 +130,13 @@ END_TEST
 START_TEST(cursor_decode_rejects_garbage_and_padding)
 {
     static const char *const garbage[] = {
-        "!!!!", "abc=", "AQID AQID", "not a cursor at all", "AQ==", "%41%42", "\xe4\xb8\xad",
+        "!!!!",
+        "abc=",
+        "AQID AQID",
+        "not a cursor at all",
+        "AQ==",
+        "%41%42",
+        "\xe4\xb8\xad",
         /* plain base64 symbols that the URL-safe alphabet replaces */
         "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA+",
         "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA/",
@@ -170,7 +176,8 @@ START_TEST(cursor_decode_rejects_wrong_version)
     ck_assert(cursor_encode(SCOPE, POSITION, text, sizeof text));
     ck_assert_int_eq(sodium_base642bin(sealed, sizeof sealed, text, strlen(text), NULL,
                                        &sealed_length, NULL,
-                                       sodium_base64_VARIANT_URLSAFE_NO_PADDING), 0);
+                                       sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                     0);
     sealed[0] = 2;
     ck_assert_ptr_nonnull(sodium_bin2base64(text, sizeof text, sealed, sealed_length,
                                             sodium_base64_VARIANT_URLSAFE_NO_PADDING));

@@ -15,10 +15,11 @@ static const char *const MODES[] = { "upfront", "installments", NULL };
 
 static const struct field_spec INSTALLMENT_SPECS[] = {
     { .name = "due_on", .type = FIELD_DATE, .required = true },
-    { .name = "amount_fen", .type = FIELD_INT, .required = true, .min = 1,
-      .max = 1000000000000 },
+    { .name = "amount_fen", .type = FIELD_INT, .required = true, .min = 1, .max = 1000000000000 },
 };
 
+/* a table: one field a row, as the handlers' specs are written */
+/* clang-format off */
 static const struct field_spec SPECS[] = {
     { .name = "title", .type = FIELD_STRING, .required = true, .min = 1, .max = 4,
       .check = not_blank },
@@ -34,6 +35,7 @@ static const struct field_spec SPECS[] = {
     { .name = "first", .type = FIELD_OBJECT, .items = INSTALLMENT_SPECS,
       .item_count = FIELD_COUNT(INSTALLMENT_SPECS) },
 };
+/* clang-format on */
 
 static const struct field_spec OPTIONAL_SPECS[] = {
     { .name = "note", .type = FIELD_STRING, .max = 10 },
@@ -45,7 +47,7 @@ static const char VALID[] = "{\"title\": \"芯片芯片\", \"months\": 12, \"mod
 struct outcome {
     bool ok;
     struct reply rep;
-    json_t *problem;   /* the parsed reply body, NULL when ok */
+    json_t *problem; /* the parsed reply body, NULL when ok */
 };
 
 static json_t *load(const char *text)
@@ -70,8 +72,7 @@ static void run(const json_t *body, const struct field_spec *specs, size_t count
     json_error_t error;
     out->problem = json_loadb(out->rep.body, out->rep.body_len, 0, &error);
     ck_assert_msg(out->problem != NULL, "problem is not JSON: %s", error.text);
-    ck_assert_int_eq(json_integer_value(json_object_get(out->problem, "status")),
-                     out->rep.status);
+    ck_assert_int_eq(json_integer_value(json_object_get(out->problem, "status")), out->rep.status);
 }
 
 /* VALID with member (a JSON "key": value text) added, replacing any of the same name. */
@@ -177,7 +178,8 @@ START_TEST(required_missing_is_422_naming_each_field)
     ck_assert(names_field(&out, "months"));
     ck_assert(names_field(&out, "mode"));
     ck_assert_uint_eq(error_count(&out), 3);
-    ck_assert_msg(strstr(json_string_value(json_object_get(out.problem, "detail")), "title") != NULL,
+    ck_assert_msg(strstr(json_string_value(json_object_get(out.problem, "detail")), "title") !=
+                      NULL,
                   "detail should name the first field");
     ck_assert_str_eq(out.rep.code, "invalid_field");
     done(&out);
@@ -232,7 +234,8 @@ START_TEST(unknown_field_inside_array_item_is_400)
 {
     struct outcome out;
     run_with("\"installments\": [{\"due_on\": \"2026-04-01\", \"amount_fen\": 5},"
-             " {\"due_on\": \"2026-05-01\", \"amount_fen\": 5, \"memo\": \"x\"}]", &out);
+             " {\"due_on\": \"2026-05-01\", \"amount_fen\": 5, \"memo\": \"x\"}]",
+             &out);
     assert_refused(&out, 400, "bad_request", "installments[1].memo", "unknown nested field");
     done(&out);
 }
@@ -240,7 +243,7 @@ END_TEST
 
 START_TEST(non_object_body_is_400)
 {
-    static const char *const bodies[] = { "[]", "[{\"title\": \"x\"}]", "\"text\"", "42", "true",
+    static const char *const bodies[] = { "[]",  "[{\"title\": \"x\"}]", "\"text\"", "42", "true",
                                           "null" };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
         struct outcome out;
@@ -292,14 +295,14 @@ END_TEST
 
 START_TEST(string_length_counts_characters)
 {
-    assert_valid("\"title\": \"芯片芯片\"");  /* 4 characters, 12 bytes */
+    assert_valid("\"title\": \"芯片芯片\""); /* 4 characters, 12 bytes */
     assert_valid("\"title\": \"abcd\"");
     assert_valid("\"title\": \"a\"");
-    assert_valid("\"title\": \"😀😀😀😀\"");  /* four-byte characters */
+    assert_valid("\"title\": \"😀😀😀😀\""); /* four-byte characters */
     assert_invalid("\"title\": \"芯片芯片片\"", "title");
     assert_invalid("\"title\": \"abcde\"", "title");
     assert_invalid("\"title\": \"\"", "title");
-    assert_valid("\"note\": \"\"");         /* no minimum */
+    assert_valid("\"note\": \"\""); /* no minimum */
     assert_valid("\"note\": \"长三角技术许可池试用\"");
     assert_invalid("\"note\": \"长三角技术许可池试用先\"", "note");
 }
@@ -383,7 +386,8 @@ START_TEST(every_problem_is_collected)
 {
     struct outcome out;
     run_text("{\"title\": \"芯片芯片片\", \"months\": 0, \"mode\": \"later\","
-             " \"installments\": [{\"due_on\": \"2026-02-30\", \"amount_fen\": 0}]}", &out);
+             " \"installments\": [{\"due_on\": \"2026-02-30\", \"amount_fen\": 0}]}",
+             &out);
     ck_assert_int_eq(out.rep.status, 422);
     ck_assert(names_field(&out, "title"));
     ck_assert(names_field(&out, "months"));

@@ -15,7 +15,7 @@
 struct capture {
     char text[1024];
     size_t rows;
-    size_t stop_after;   /* 0: never stop */
+    size_t stop_after; /* 0: never stop */
 };
 
 static bool capture_row(void *ctx, const struct table_row *row)
@@ -25,8 +25,8 @@ static bool capture_row(void *ctx, const struct table_row *row)
     used += (size_t)snprintf(c->text + used, sizeof c->text - used, "%zu:", row->number);
     for (size_t i = 0; i < row->count; i++) {
         ck_assert_uint_eq(strlen(row->cells[i]), row->lengths[i]);
-        used += (size_t)snprintf(c->text + used, sizeof c->text - used, "%s%s",
-                                 i > 0 ? "|" : "", row->cells[i]);
+        used += (size_t)snprintf(c->text + used, sizeof c->text - used, "%s%s", i > 0 ? "|" : "",
+                                 row->cells[i]);
     }
     snprintf(c->text + used, sizeof c->text - used, ";");
     c->rows++;
@@ -38,8 +38,7 @@ static const char *csv(const char *text)
     static struct capture c;
     memset(&c, 0, sizeof c);
     char error[128];
-    ck_assert_msg(csv_read(text, strlen(text), capture_row, &c, error, sizeof error), "%s",
-                  error);
+    ck_assert_msg(csv_read(text, strlen(text), capture_row, &c, error, sizeof error), "%s", error);
     return c.text;
 }
 
@@ -145,7 +144,8 @@ END_TEST
 
 START_TEST(utf8_text_is_used_in_place_without_its_bom)
 {
-    const char bytes[] = "\xEF\xBB\xBF" "a,b";
+    const char bytes[] = "\xEF\xBB\xBF"
+                         "a,b";
     const char *text;
     size_t len;
     char *owned;

@@ -23,7 +23,8 @@ static void subject_of(const char *message, char *out, size_t size)
         size_t decoded;
         ck_assert_int_eq(sodium_base642bin((unsigned char *)out + used, size - used - 1, w,
                                            (size_t)(end - w), NULL, &decoded, NULL,
-                                           sodium_base64_VARIANT_ORIGINAL), 0);
+                                           sodium_base64_VARIANT_ORIGINAL),
+                         0);
         used += decoded;
         out[used] = '\0';
         w = end;
@@ -42,18 +43,25 @@ static void part_of(const char *message, const char *marker, char *out, size_t s
     ck_assert_ptr_nonnull(end);
     size_t decoded;
     ck_assert_int_eq(sodium_base642bin((unsigned char *)out, size - 1, at, (size_t)(end - at),
-                                       "\r\n", &decoded, NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+                                       "\r\n", &decoded, NULL, sodium_base64_VARIANT_ORIGINAL),
+                     0);
     out[decoded] = '\0';
 }
 
-static const char LONG_TITLE[] = "新的试用申请：一种用于车规级芯片的石墨烯散热结构及其制备方法与应用";
+static const char LONG_TITLE[] =
+    "新的试用申请：一种用于车规级芯片的石墨烯散热结构及其制备方法与应用";
 
 START_TEST(message_carries_title_text_and_link)
 {
     struct mail_notice notice = {
-        .outbox_id = 42, .from = "pool@techpool.example", .to = "tto@sjtu.example",
-        .title = LONG_TITLE, .body = "苏州测试科技 申请试用 <3 个月> & 更多。", .language = "zh",
-        .link = "https://pool.example/#/inst/trials", .date = 1772323200,
+        .outbox_id = 42,
+        .from = "pool@techpool.example",
+        .to = "tto@sjtu.example",
+        .title = LONG_TITLE,
+        .body = "苏州测试科技 申请试用 <3 个月> & 更多。",
+        .language = "zh",
+        .link = "https://pool.example/#/inst/trials",
+        .date = 1772323200,
     };
     char *m = mail_message_build(&notice);
     ck_assert_ptr_nonnull(m);
@@ -84,9 +92,14 @@ END_TEST
 START_TEST(english_notice_has_english_words_and_no_link_without_origin)
 {
     struct mail_notice notice = {
-        .outbox_id = 7, .from = "pool@techpool.example", .to = "ceo@example.com",
-        .title = "Trial approved", .body = "It runs until 2026-09-01.", .language = "en",
-        .link = NULL, .date = 0,
+        .outbox_id = 7,
+        .from = "pool@techpool.example",
+        .to = "ceo@example.com",
+        .title = "Trial approved",
+        .body = "It runs until 2026-09-01.",
+        .language = "en",
+        .link = NULL,
+        .date = 0,
     };
     char *m = mail_message_build(&notice);
     ck_assert_ptr_nonnull(m);
@@ -102,8 +115,14 @@ END_TEST
 START_TEST(addresses_that_would_add_headers_are_refused)
 {
     struct mail_notice notice = {
-        .outbox_id = 1, .from = "pool@techpool.example", .to = "a@b.example\r\nBcc: x@y.example",
-        .title = "t", .body = "b", .language = "en", .link = NULL, .date = 0,
+        .outbox_id = 1,
+        .from = "pool@techpool.example",
+        .to = "a@b.example\r\nBcc: x@y.example",
+        .title = "t",
+        .body = "b",
+        .language = "en",
+        .link = NULL,
+        .date = 0,
     };
     ck_assert_ptr_null(mail_message_build(&notice));
     notice.to = "a@b.example>";

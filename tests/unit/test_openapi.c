@@ -165,8 +165,7 @@ START_TEST(every_operation_states_its_responses_and_security)
                 note(lacking, sizeof lacking, key, path);
         }
     }
-    ck_assert_msg(lacking[0] == '\0', "operations without responses, security or id: %s",
-                  lacking);
+    ck_assert_msg(lacking[0] == '\0', "operations without responses, security or id: %s", lacking);
     json_decref(doc);
 }
 END_TEST

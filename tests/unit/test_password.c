@@ -7,15 +7,15 @@
 
 #include "domain/password.h"
 
-#define ZHONG "\xe4\xb8\xad"   /* 中: three bytes, one character */
+#define ZHONG "\xe4\xb8\xad"    /* 中: three bytes, one character */
 #define TREE "\xf0\x9f\x8c\xb3" /* U+1F333: four bytes, one character */
 
 static void assert_problem(const char *password, const char *expected)
 {
     const char *problem = password_problem(password);
     ck_assert_msg(problem != NULL, "\"%s\" accepted, expected \"%s\"", password, expected);
-    ck_assert_msg(strcmp(problem, expected) == 0, "\"%s\": got \"%s\", expected \"%s\"",
-                  password, problem, expected);
+    ck_assert_msg(strcmp(problem, expected) == 0, "\"%s\": got \"%s\", expected \"%s\"", password,
+                  problem, expected);
 }
 
 /* count copies of unit (itself one or more characters) followed by tail. */
@@ -157,14 +157,16 @@ START_TEST(password_needs_rehash_for_weaker_limits_or_other_algorithm)
     char weak[crypto_pwhash_STRBYTES];
     ck_assert_int_eq(crypto_pwhash_str_alg(weak, "Lotus-pond 2026", 15, crypto_pwhash_OPSLIMIT_MIN,
                                            crypto_pwhash_MEMLIMIT_MIN,
-                                           crypto_pwhash_ALG_ARGON2ID13), 0);
+                                           crypto_pwhash_ALG_ARGON2ID13),
+                     0);
     ck_assert(password_verify(weak, "Lotus-pond 2026"));
     ck_assert(password_needs_rehash(weak));
 
     char argon2i[crypto_pwhash_argon2i_STRBYTES];
     ck_assert_int_eq(crypto_pwhash_argon2i_str(argon2i, "Lotus-pond 2026", 15,
                                                crypto_pwhash_argon2i_OPSLIMIT_INTERACTIVE,
-                                               crypto_pwhash_argon2i_MEMLIMIT_INTERACTIVE), 0);
+                                               crypto_pwhash_argon2i_MEMLIMIT_INTERACTIVE),
+                     0);
     ck_assert(password_needs_rehash(argon2i));
 
     ck_assert(password_needs_rehash("not a hash"));

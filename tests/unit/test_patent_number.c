@@ -49,11 +49,11 @@ END_TEST
 
 START_TEST(patent_number_accepts_every_application_type)
 {
-    assert_valid("ZL202110123456.7");  /* invention */
-    assert_valid("ZL202420001234.7");  /* utility model */
-    assert_valid("ZL202330456789.1");  /* design */
-    assert_valid("CN202180012345.7");  /* PCT invention */
-    assert_valid("CN202290054321.8");  /* PCT utility model */
+    assert_valid("ZL202110123456.7"); /* invention */
+    assert_valid("ZL202420001234.7"); /* utility model */
+    assert_valid("ZL202330456789.1"); /* design */
+    assert_valid("CN202180012345.7"); /* PCT invention */
+    assert_valid("CN202290054321.8"); /* PCT utility model */
 }
 END_TEST
 

@@ -86,13 +86,20 @@ START_TEST(titles_follow_the_status)
         int status;
         const char *title;
     } cases[] = {
-        { 400, "Bad Request" },          { 401, "Unauthorized" },
-        { 403, "Forbidden" },            { 404, "Not Found" },
-        { 405, "Method Not Allowed" },   { 409, "Conflict" },
-        { 412, "Precondition Failed" },  { 413, "Content Too Large" },
-        { 415, "Unsupported Media Type" }, { 422, "Unprocessable Content" },
-        { 429, "Too Many Requests" },    { 503, "Service Unavailable" },
-        { 500, "Internal Server Error" }, { 502, "Internal Server Error" },
+        { 400, "Bad Request" },
+        { 401, "Unauthorized" },
+        { 403, "Forbidden" },
+        { 404, "Not Found" },
+        { 405, "Method Not Allowed" },
+        { 409, "Conflict" },
+        { 412, "Precondition Failed" },
+        { 413, "Content Too Large" },
+        { 415, "Unsupported Media Type" },
+        { 422, "Unprocessable Content" },
+        { 429, "Too Many Requests" },
+        { 503, "Service Unavailable" },
+        { 500, "Internal Server Error" },
+        { 502, "Internal Server Error" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         ck_assert_msg(strcmp(problem_title(cases[i].status), cases[i].title) == 0,
@@ -154,8 +161,7 @@ START_TEST(reply_problem_errors_takes_the_errors)
     json_t *doc = parse(rep.body, rep.body_len);
     const json_t *list = json_object_get(doc, "errors");
     ck_assert_uint_eq(json_array_size(list), 2);
-    ck_assert_str_eq(member_string(json_array_get(list, 1), "field"),
-                     "installments[1].amount_fen");
+    ck_assert_str_eq(member_string(json_array_get(list, 1), "field"), "installments[1].amount_fen");
     json_decref(doc);
     reply_release(&rep);
 }

@@ -63,8 +63,8 @@ END_TEST
 START_TEST(idempotency_keys_out_of_rule_are_refused)
 {
     static const char *const keys[] = {
-        "", " ", "with space", " leading", "trailing ", "tab\there", "new\nline", "del\x7f",
-        "\x01", "键", "caf\xc3\xa9", "\xff",
+        "",          " ",       "with space", " leading", "trailing ",   "tab\there",
+        "new\nline", "del\x7f", "\x01",       "键",       "caf\xc3\xa9", "\xff",
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         ck_assert_msg(!idempotency_key_valid(keys[i]), "key %zu should be refused", i);
@@ -87,28 +87,28 @@ START_TEST(well_formed_utf8_is_accepted)
     ck_assert(valid("plain ascii /api/v1/achievements?q=x"));
     ck_assert(valid("长三角技术许可池"));
     ck_assert(valid("芯片"));
-    ck_assert(valid("caf\xc3\xa9"));               /* U+00E9 */
-    ck_assert(valid("\xc2\x80"));                  /* U+0080, smallest two-byte */
-    ck_assert(valid("\xdf\xbf"));                  /* U+07FF */
-    ck_assert(valid("\xe0\xa0\x80"));              /* U+0800, smallest three-byte */
-    ck_assert(valid("\xed\x9f\xbf"));              /* U+D7FF, just below the surrogates */
-    ck_assert(valid("\xee\x80\x80"));              /* U+E000, just above */
-    ck_assert(valid("\xef\xbf\xbf"));              /* U+FFFF */
-    ck_assert(valid("\xf0\x90\x80\x80"));          /* U+10000 */
-    ck_assert(valid("\xf0\x9f\x98\x80"));          /* U+1F600 */
-    ck_assert(valid("\xf4\x8f\xbf\xbf"));          /* U+10FFFF, the last code point */
+    ck_assert(valid("caf\xc3\xa9"));      /* U+00E9 */
+    ck_assert(valid("\xc2\x80"));         /* U+0080, smallest two-byte */
+    ck_assert(valid("\xdf\xbf"));         /* U+07FF */
+    ck_assert(valid("\xe0\xa0\x80"));     /* U+0800, smallest three-byte */
+    ck_assert(valid("\xed\x9f\xbf"));     /* U+D7FF, just below the surrogates */
+    ck_assert(valid("\xee\x80\x80"));     /* U+E000, just above */
+    ck_assert(valid("\xef\xbf\xbf"));     /* U+FFFF */
+    ck_assert(valid("\xf0\x90\x80\x80")); /* U+10000 */
+    ck_assert(valid("\xf0\x9f\x98\x80")); /* U+1F600 */
+    ck_assert(valid("\xf4\x8f\xbf\xbf")); /* U+10FFFF, the last code point */
 }
 END_TEST
 
 START_TEST(overlong_encodings_are_refused)
 {
-    ck_assert(!valid("\xc0\xaf"));                 /* "/" in two bytes */
-    ck_assert(!valid("\xc0\x80"));                 /* NUL in two bytes */
+    ck_assert(!valid("\xc0\xaf")); /* "/" in two bytes */
+    ck_assert(!valid("\xc0\x80")); /* NUL in two bytes */
     ck_assert(!valid("\xc1\xbf"));
-    ck_assert(!valid("\xe0\x80\xaf"));             /* "/" in three bytes */
-    ck_assert(!valid("\xe0\x9f\xbf"));             /* U+07FF in three bytes */
-    ck_assert(!valid("\xf0\x80\x80\xaf"));         /* "/" in four bytes */
-    ck_assert(!valid("\xf0\x8f\xbf\xbf"));         /* U+FFFF in four bytes */
+    ck_assert(!valid("\xe0\x80\xaf"));     /* "/" in three bytes */
+    ck_assert(!valid("\xe0\x9f\xbf"));     /* U+07FF in three bytes */
+    ck_assert(!valid("\xf0\x80\x80\xaf")); /* "/" in four bytes */
+    ck_assert(!valid("\xf0\x8f\xbf\xbf")); /* U+FFFF in four bytes */
 }
 END_TEST
 
@@ -126,11 +126,13 @@ START_TEST(truncated_sequences_are_refused)
 {
     ck_assert(!valid("\xc3"));
     ck_assert(!valid("abc\xc3"));
-    ck_assert(!valid("\xe8\x8a"));                 /* "芯" without its last byte */
+    ck_assert(!valid("\xe8\x8a")); /* "芯" without its last byte */
     ck_assert(!valid("\xe8"));
     ck_assert(!valid("\xf0\x9f\x98"));
-    ck_assert(!valid("\xe8\x8a" "a"));             /* interrupted by ASCII */
-    ck_assert(!valid("\xc3" "\xc3\xa9"));
+    ck_assert(!valid("\xe8\x8a"
+                     "a")); /* interrupted by ASCII */
+    ck_assert(!valid("\xc3"
+                     "\xc3\xa9"));
     /* the length bounds the check: the sequence is complete in memory, cut by len */
     ck_assert(!utf8_valid("\xe8\x8a\xaf", 2));
     ck_assert(utf8_valid("\xe8\x8a\xaf", 3));
@@ -139,17 +141,18 @@ END_TEST
 
 START_TEST(stray_and_impossible_bytes_are_refused)
 {
-    ck_assert(!valid("\x80"));                     /* continuation without a lead */
-    ck_assert(!valid("a\xbf" "b"));
+    ck_assert(!valid("\x80")); /* continuation without a lead */
+    ck_assert(!valid("a\xbf"
+                     "b"));
     ck_assert(!valid("\xfe"));
     ck_assert(!valid("\xff"));
-    ck_assert(!valid("\xf8\x88\x80\x80\x80"));     /* five-byte form */
+    ck_assert(!valid("\xf8\x88\x80\x80\x80")); /* five-byte form */
 }
 END_TEST
 
 START_TEST(code_points_above_10ffff_are_refused)
 {
-    ck_assert(!valid("\xf4\x90\x80\x80"));         /* U+110000 */
+    ck_assert(!valid("\xf4\x90\x80\x80")); /* U+110000 */
     ck_assert(!valid("\xf5\x80\x80\x80"));
     ck_assert(!valid("\xf7\xbf\xbf\xbf"));
 }

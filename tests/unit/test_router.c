@@ -62,8 +62,8 @@ struct outcome {
 static void match(const char *method, const char *path, struct outcome *out)
 {
     memset(out, 0, sizeof *out);
-    out->match = router_match(TEST_ROUTES, TEST_ROUTE_COUNT, method, path, &out->found,
-                              &out->req, out->allow, sizeof out->allow);
+    out->match = router_match(TEST_ROUTES, TEST_ROUTE_COUNT, method, path, &out->found, &out->req,
+                              out->allow, sizeof out->allow);
 }
 
 START_TEST(exact_path_finds_its_route)

@@ -14,8 +14,8 @@
 START_TEST(clean_paths_are_safe)
 {
     static const char *const paths[] = {
-        "/", "/index.html", "/js/app.js", "/js/", "/a/b/c.txt", "/app.v2.js", "/中文.html",
-        "/a-b_c~d.css",
+        "/",          "/index.html", "/js/app.js", "/js/",
+        "/a/b/c.txt", "/app.v2.js",  "/中文.html", "/a-b_c~d.css",
     };
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
         ck_assert_msg(static_path_safe(paths[i]), "%s should be safe", paths[i]);
@@ -25,9 +25,9 @@ END_TEST
 START_TEST(traversal_and_hidden_paths_are_refused)
 {
     static const char *const paths[] = {
-        "..", "", "index.html", "/..", "/../etc/passwd", "/js/../../x", "/js/..", "/.",
-        "/./x", "/js/.", "/.hidden", "/js/.git/config", "//x", "/js//app.js", "//",
-        "/a\\b", "\\", "/..\\x",
+        "..", "",      "index.html", "/..",      "/../etc/passwd",  "/js/../../x", "/js/..",
+        "/.", "/./x",  "/js/.",      "/.hidden", "/js/.git/config", "//x",         "/js//app.js",
+        "//", "/a\\b", "\\",         "/..\\x",
     };
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
         ck_assert_msg(!static_path_safe(paths[i]), "%s should be refused", paths[i]);
@@ -198,8 +198,8 @@ END_TEST
 START_TEST(missing_and_unsafe_paths_are_not_served)
 {
     static const char *const paths[] = {
-        "/nothing.html", "/js/nothing.js", "/index.htm", "/INDEX.HTML", "", "index.html",
-        "/js/../index.html", "//index.html", "/./index.html", "/sub/../index.html",
+        "/nothing.html", "/js/nothing.js",    "/index.htm",   "/INDEX.HTML",   "",
+        "index.html",    "/js/../index.html", "//index.html", "/./index.html", "/sub/../index.html",
     };
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
         ck_assert_msg(static_lookup(paths[i]) == NULL, "%s should not be served", paths[i]);
