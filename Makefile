@@ -47,10 +47,8 @@ API_BIN := $(API_SRC:tests/api/%.c=$(OUT)/tests/api/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/tests/fuzz/%)
 
-# the C files held to .clang-format (clang-format 14: other versions format differently);
-# src/api/ is not in that format yet and is left out
-FORMAT_FILES = $(filter-out src/api/%,$(sort $(shell find src tests/unit tests/api tests/fuzz \
-        -name '*.[ch]')))
+# the C files held to .clang-format (clang-format 14: other versions format differently)
+FORMAT_FILES = $(sort $(shell find src tests/unit tests/api tests/fuzz -name '*.[ch]'))
 CLANG_FORMAT ?= $(if $(shell command -v clang-format-14),clang-format-14,clang-format)
 
 .PHONY: all tests run check clean deps bench fuzz fuzz-build valgrind soak schema format \

@@ -135,6 +135,43 @@ CREATE FUNCTION public.achievement_changes(old_item jsonb, new_item jsonb, OUT b
 $$;
 
 --
+-- Name: fee_schedule_problem(jsonb, bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.fee_schedule_problem(p_schedule jsonb, p_fee bigint) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+DECLARE
+    entry jsonb;
+    total numeric := 0;
+BEGIN
+    IF p_fee < 0 THEN
+        RETURN NULL;  -- a negative fee is refused on its own (achievements_reference_fee_nonnegative)
+    END IF;
+    IF jsonb_typeof(p_schedule) IS DISTINCT FROM 'array' OR jsonb_array_length(p_schedule) > 120 THEN
+        RETURN 'must be an array of at most 120 payments';
+    END IF;
+    FOR entry IN SELECT e FROM jsonb_array_elements(p_schedule) AS x(e) LOOP
+        IF jsonb_typeof(entry) <> 'object'
+           OR (SELECT count(*) FROM jsonb_object_keys(entry)) <> 2
+           OR jsonb_typeof(entry->'after_days') IS DISTINCT FROM 'number'
+           OR jsonb_typeof(entry->'amount_fen') IS DISTINCT FROM 'number'
+           OR (entry->>'after_days')::numeric NOT BETWEEN 0 AND 3650
+           OR (entry->>'after_days')::numeric <> trunc((entry->>'after_days')::numeric)
+           OR (entry->>'amount_fen')::numeric <= 0
+           OR (entry->>'amount_fen')::numeric <> trunc((entry->>'amount_fen')::numeric) THEN
+            RETURN 'each payment is {"after_days": 0..3650, "amount_fen": > 0}';
+        END IF;
+        total := total + (entry->>'amount_fen')::numeric;
+    END LOOP;
+    IF total <> p_fee THEN
+        RETURN format('payments add up to %s fen, not the fee of %s fen', total, p_fee);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+--
 -- Name: tp_text_array_ok(text[], integer, integer); Type: FUNCTION
 --
 
@@ -176,12 +213,18 @@ CREATE TABLE public.achievements (
     version integer DEFAULT 1 NOT NULL,
     search_grams tsvector DEFAULT ''::tsvector NOT NULL,
     external_ref text,
+    royalty_base text DEFAULT 'net_sales'::text NOT NULL,
+    license_years smallint DEFAULT 5 NOT NULL,
+    fee_schedule jsonb DEFAULT '[]'::jsonb NOT NULL,
     CONSTRAINT achievements_abstract_not_blank CHECK ((NOT public.tp_text_blank(abstract))),
     CONSTRAINT achievements_abstract_valid CHECK (((btrim(abstract) <> ''::text) AND (length(abstract) <= 20000))),
+    CONSTRAINT achievements_exclusive_or_open CHECK ((NOT (exclusive AND open_license))),
     CONSTRAINT achievements_external_ref_valid CHECK (((external_ref IS NULL) OR ((btrim(external_ref) <> ''::text) AND (length(external_ref) <= 100)))),
+    CONSTRAINT achievements_fee_schedule_valid CHECK ((public.fee_schedule_problem(fee_schedule, reference_fee_fen) IS NULL)),
     CONSTRAINT achievements_field_valid CHECK ((field = ANY (ARRAY['integrated_circuits'::text, 'biomedicine'::text, 'artificial_intelligence'::text, 'advanced_manufacturing'::text, 'new_energy'::text, 'new_materials'::text, 'information_technology'::text, 'agriculture'::text, 'environment'::text, 'other'::text]))),
     CONSTRAINT achievements_keywords_valid CHECK (public.tp_text_array_ok(keywords, 30, 100)),
     CONSTRAINT achievements_kind_valid CHECK ((kind = ANY (ARRAY['invention_patent'::text, 'utility_model'::text, 'design_patent'::text, 'software_copyright'::text, 'ic_layout'::text, 'plant_variety'::text, 'technical_secret'::text, 'other'::text]))),
+    CONSTRAINT achievements_license_years_valid CHECK (((license_years >= 1) AND (license_years <= 20))),
     CONSTRAINT achievements_licensed_exclusive CHECK (((status <> 'licensed'::text) OR exclusive)),
     CONSTRAINT achievements_maturity_valid CHECK (((maturity >= 1) AND (maturity <= 9))),
     CONSTRAINT achievements_patent_numbers_valid CHECK (public.tp_text_array_ok(patent_numbers, 100, 40)),
@@ -189,7 +232,9 @@ CREATE TABLE public.achievements (
     CONSTRAINT achievements_reference_fee_nonnegative CHECK ((reference_fee_fen >= 0)),
     CONSTRAINT achievements_reject_reason_not_blank CHECK ((NOT public.tp_text_blank(reject_reason))),
     CONSTRAINT achievements_reject_reason_valid CHECK (((reject_reason IS NULL) OR ((btrim(reject_reason) <> ''::text) AND (length(reject_reason) <= 2000)))),
+    CONSTRAINT achievements_royalty_base_valid CHECK ((royalty_base = ANY (ARRAY['net_sales'::text, 'profit'::text]))),
     CONSTRAINT achievements_royalty_bp_for_royalty_modes CHECK (((payment_mode <> ALL (ARRAY['royalty'::text, 'lump_sum_plus_royalty'::text])) OR (royalty_bp > 0))),
+    CONSTRAINT achievements_royalty_bp_only_for_royalty_modes CHECK (((payment_mode = ANY (ARRAY['royalty'::text, 'lump_sum_plus_royalty'::text])) OR (royalty_bp = 0))),
     CONSTRAINT achievements_royalty_bp_valid CHECK (((royalty_bp >= 0) AND (royalty_bp <= 10000))),
     CONSTRAINT achievements_status_valid CHECK ((status = ANY (ARRAY['draft'::text, 'pending'::text, 'listed'::text, 'rejected'::text, 'withdrawn'::text, 'licensed'::text]))),
     CONSTRAINT achievements_title_en_not_blank CHECK ((NOT public.tp_text_blank(title_en))),
@@ -232,7 +277,10 @@ CREATE FUNCTION public.achievement_json(a public.achievements) RETURNS jsonb
         'patent_numbers', to_jsonb(a.patent_numbers), 'keywords', to_jsonb(a.keywords),
         'maturity', a.maturity, 'trial_months', a.trial_months,
         'payment_mode', a.payment_mode, 'reference_fee_fen', a.reference_fee_fen,
-        'royalty_bp', a.royalty_bp, 'exclusive', a.exclusive, 'open_license', a.open_license,
+        'royalty_bp', a.royalty_bp, 'royalty_base', a.royalty_base,
+        'license_years', a.license_years, 'fee_schedule', a.fee_schedule,
+        'exclusive', a.exclusive, 'open_license', a.open_license,
+        'standard_terms', achievement_standard_terms(a),
         'status', a.status, 'reject_reason', a.reject_reason,
         'created_at', tp_instant(a.created_at), 'updated_at', tp_instant(a.updated_at),
         'version', a.version)
@@ -337,6 +385,48 @@ CREATE FUNCTION public.achievement_reply(p_id bigint) RETURNS TABLE(reply json, 
 $$;
 
 --
+-- Name: achievement_standard_terms(public.achievements); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievement_standard_terms(a public.achievements) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT jsonb_build_object(
+        'payment_mode', a.payment_mode, 'fee_fen', a.reference_fee_fen,
+        'fee_schedule', a.fee_schedule, 'royalty_bp', a.royalty_bp,
+        'royalty_base', a.royalty_base, 'license_years', a.license_years,
+        'exclusive', a.exclusive, 'field_of_use', NULL, 'territory', NULL,
+        'max_trial_months', a.trial_months)
+$$;
+
+--
+-- Name: achievement_terms_require_valid(jsonb, public.achievements); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievement_terms_require_valid(p_body jsonb, p_stored public.achievements) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    fee bigint := coalesce((p_body->>'reference_fee_fen')::bigint, p_stored.reference_fee_fen, 0);
+    problem text;
+BEGIN
+    IF p_body ? 'open_license'
+       AND (p_body->>'open_license')::boolean IS DISTINCT FROM coalesce(p_stored.open_license,
+                                                                         false) THEN
+        PERFORM tp_raise('TP422', 'is read-only: declare an open license of the achievement',
+                         'open_license');
+    END IF;
+    IF jsonb_typeof(p_body->'fee_schedule') IS DISTINCT FROM 'array' THEN
+        RETURN;
+    END IF;
+    problem := fee_schedule_problem(p_body->'fee_schedule', fee);
+    IF problem IS NOT NULL THEN
+        PERFORM tp_raise('TP422', problem, 'fee_schedule');
+    END IF;
+END
+$$;
+
+--
 -- Name: achievement_text_array(jsonb); Type: FUNCTION
 --
 
@@ -424,6 +514,26 @@ END
 $$;
 
 --
+-- Name: achievements_fee_schedule_default(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievements_fee_schedule_default() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.fee_schedule IS NULL OR NEW.fee_schedule = '[]' THEN
+            NEW.fee_schedule := fee_schedule_default(NEW.reference_fee_fen);
+        END IF;
+    ELSIF NEW.reference_fee_fen <> OLD.reference_fee_fen
+          AND NEW.fee_schedule IS NOT DISTINCT FROM OLD.fee_schedule THEN
+        NEW.fee_schedule := fee_schedule_default(NEW.reference_fee_fen);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
 -- Name: achievements_notify(); Type: FUNCTION
 --
 
@@ -442,6 +552,26 @@ BEGIN
                                                        'reason', NEW.reject_reason));
     END IF;
     RETURN NULL;
+END
+$$;
+
+--
+-- Name: achievements_open_license_derived(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievements_open_license_derived() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.open_license := TG_OP = 'UPDATE' AND EXISTS (
+        SELECT 1 FROM open_license_declarations d
+         WHERE d.achievement_id = NEW.id AND d.status = 'active');
+    IF NEW.exclusive AND NEW.open_license THEN
+        RAISE EXCEPTION 'an open-licensed achievement cannot be exclusive'
+            USING ERRCODE = 'TP4EC', COLUMN = 'exclusive',
+                  CONSTRAINT = 'achievements_exclusive_or_open';
+    END IF;
+    RETURN NEW;
 END
 $$;
 
@@ -563,9 +693,11 @@ BEGIN
     IF NOT FOUND OR viewer.role <> 'institution' THEN
         PERFORM tp_raise('TP403', 'only institution staff register achievements');
     END IF;
+    PERFORM achievement_terms_require_valid(p_body, NULL);
     INSERT INTO achievements (institution_id, province, title, title_en, abstract, field, kind,
                               patent_numbers, keywords, maturity, trial_months, payment_mode,
-                              reference_fee_fen, royalty_bp, exclusive, open_license)
+                              reference_fee_fen, royalty_bp, exclusive, open_license,
+                              royalty_base, license_years, fee_schedule)
     SELECT viewer.institution_id, i.province, p_body->>'title', p_body->>'title_en',
            p_body->>'abstract', p_body->>'field', p_body->>'kind',
            achievement_text_array(coalesce(p_body->'patent_numbers', '[]')),
@@ -574,8 +706,10 @@ BEGIN
            p_body->>'payment_mode',
            coalesce((p_body->>'reference_fee_fen')::bigint, 0),
            coalesce((p_body->>'royalty_bp')::int, 0),
-           coalesce((p_body->>'exclusive')::boolean, false),
-           coalesce((p_body->>'open_license')::boolean, false)
+           coalesce((p_body->>'exclusive')::boolean, false), false,
+           coalesce(p_body->>'royalty_base', 'net_sales'),
+           coalesce((p_body->>'license_years')::smallint, 5),
+           p_body->'fee_schedule'
       FROM institutions i WHERE i.id = viewer.institution_id
     RETURNING id INTO new_id;
     SELECT achievement_json(a) INTO created FROM achievements a WHERE a.id = new_id;
@@ -642,6 +776,7 @@ BEGIN
     IF a.status NOT IN ('draft', 'rejected', 'listed') THEN
         PERFORM tp_raise('TP409', format('a %s achievement cannot be edited', a.status));
     END IF;
+    PERFORM achievement_terms_require_valid(body, a);
     old_item := achievement_json(a);
     UPDATE achievements SET
         title = coalesce(body->>'title', title),
@@ -660,7 +795,9 @@ BEGIN
         reference_fee_fen = coalesce((body->>'reference_fee_fen')::bigint, reference_fee_fen),
         royalty_bp = coalesce((body->>'royalty_bp')::int, royalty_bp),
         exclusive = coalesce((body->>'exclusive')::boolean, exclusive),
-        open_license = coalesce((body->>'open_license')::boolean, open_license)
+        royalty_base = coalesce(body->>'royalty_base', royalty_base),
+        license_years = coalesce((body->>'license_years')::smallint, license_years),
+        fee_schedule = coalesce(body->'fee_schedule', fee_schedule)
      WHERE id = p_id
     RETURNING * INTO a;
     new_item := achievement_json(a);
@@ -872,6 +1009,78 @@ CREATE FUNCTION public.api_achievements_search(p_actor bigint, p_q text, p_provi
 $$;
 
 --
+-- Name: api_annual_report(bigint, integer); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_annual_report(p_actor bigint, p_year integer) RETURNS TABLE(province text, institution_id bigint, institution_name text, licenses_from_trials bigint, licenses_from_open_licenses bigint, contract_fen bigint, received_fen bigint, contracts_registered bigint, registered_fen bigint, trials_started bigint, trials_returned bigint, trials_converted bigint)
+    LANGUAGE plpgsql STABLE
+    SET jit TO 'off'
+    AS $$
+DECLARE
+    v_province text := stats_scope(p_actor, NULL);
+    y_from date;
+    y_to date;
+BEGIN
+    IF p_year IS NULL OR p_year NOT BETWEEN 2000 AND 2100 THEN
+        PERFORM tp_raise('TP422', 'must be a year from 2000 to 2100', 'year');
+    END IF;
+    y_from := make_date(p_year, 1, 1);
+    y_to := make_date(p_year + 1, 1, 1);
+    RETURN QUERY
+    WITH signed AS (
+        SELECT l.institution_id AS id,
+               count(*) FILTER (WHERE l.source = 'trial') AS from_trials,
+               count(*) FILTER (WHERE l.source = 'open_license') AS from_open,
+               sum(l.total_fen) AS contract_fen
+          FROM licenses l
+         WHERE l.signed_on >= y_from AND l.signed_on < y_to
+           AND (v_province IS NULL OR l.institution_province = v_province)
+         GROUP BY 1
+    ), received AS (
+        SELECT l.institution_id AS id, sum(p.amount_fen) AS fen
+          FROM payments p JOIN licenses l ON l.id = p.license_id
+         WHERE p.paid_on >= y_from AND p.paid_on < y_to
+           AND (v_province IS NULL OR l.institution_province = v_province)
+         GROUP BY 1
+    ), registered AS (
+        SELECT l.institution_id AS id, count(*) AS contracts, sum(l.contract_amount_fen) AS fen
+          FROM licenses l
+         WHERE l.registered_on >= y_from AND l.registered_on < y_to
+           AND (v_province IS NULL OR l.institution_province = v_province)
+         GROUP BY 1
+    ), started AS (
+        SELECT t.institution_id AS id, count(*) AS trials
+          FROM trials t
+         WHERE t.started_on >= y_from AND t.started_on < y_to
+           AND (v_province IS NULL OR t.institution_province = v_province)
+         GROUP BY 1
+    ), closed AS (
+        SELECT t.institution_id AS id,
+               count(*) FILTER (WHERE t.status = 'returned') AS returned,
+               count(*) FILTER (WHERE t.status = 'converted') AS converted
+          FROM trials t
+         WHERE t.status IN ('returned', 'converted') AND t.started_on < y_to
+           AND t.closed_at >= y_from::timestamp AT TIME ZONE 'Asia/Shanghai'
+           AND t.closed_at < y_to::timestamp AT TIME ZONE 'Asia/Shanghai'
+           AND (v_province IS NULL OR t.institution_province = v_province)
+         GROUP BY 1
+    )
+    SELECT i.province, i.id, i.name,
+           coalesce(s.from_trials, 0), coalesce(s.from_open, 0), coalesce(s.contract_fen, 0)::bigint,
+           coalesce(r.fen, 0)::bigint, coalesce(g.contracts, 0), coalesce(g.fen, 0)::bigint,
+           coalesce(st.trials, 0), coalesce(c.returned, 0), coalesce(c.converted, 0)
+      FROM institutions i
+      LEFT JOIN signed s ON s.id = i.id
+      LEFT JOIN received r ON r.id = i.id
+      LEFT JOIN registered g ON g.id = i.id
+      LEFT JOIN started st ON st.id = i.id
+      LEFT JOIN closed c ON c.id = i.id
+     WHERE v_province IS NULL OR i.province = v_province
+     ORDER BY array_position(ARRAY['SH', 'JS', 'ZJ', 'AH'], i.province), i.id;
+END
+$$;
+
+--
 -- Name: api_audit_list(bigint, text, bigint, integer, text); Type: FUNCTION
 --
 
@@ -1016,6 +1225,21 @@ CREATE FUNCTION public.api_enterprise_get(p_actor bigint, p_id bigint) RETURNS j
 $$;
 
 --
+-- Name: api_export_trials(bigint, date, date, text); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_export_trials(p_actor bigint, p_from date, p_to date, p_province text, OUT rows refcursor, OUT province text) RETURNS record
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_custom_plan'
+    AS $$
+BEGIN
+    province := stats_scope(p_actor, p_province);
+    OPEN rows NO SCROLL FOR
+        SELECT * FROM export_trial_rows(p_actor, p_from, p_to, province);
+END
+$$;
+
+--
 -- Name: api_institution_create(bigint, jsonb, text); Type: FUNCTION
 --
 
@@ -1080,6 +1304,47 @@ CREATE FUNCTION public.api_institutions_list(p_province text, p_limit integer, p
 $$;
 
 --
+-- Name: api_license_accept(bigint, bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_license_accept(p_actor bigint, p_id bigint) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    l licenses;
+    t trials;
+BEGIN
+    l := license_lock_proposed(p_actor, p_id, 'accept');
+    SELECT * INTO t FROM trials WHERE id = l.trial_id FOR UPDATE;
+    UPDATE licenses SET status = 'active' WHERE id = p_id RETURNING * INTO l;
+    PERFORM audit_write(p_actor, 'license.accept', 'license', p_id, '{"status": "proposed"}',
+                        jsonb_build_object('status', 'active', 'signed_on', l.signed_on));
+    PERFORM trial_converted(p_actor, t, l);
+    RETURN license_json(l);
+END
+$$;
+
+--
+-- Name: api_license_decline(bigint, bigint, text); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_license_decline(p_actor bigint, p_id bigint, p_reason text) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    l licenses;
+BEGIN
+    l := license_lock_proposed(p_actor, p_id, 'decline');
+    UPDATE licenses SET status = 'declined', declined_at = tp_now(), decline_reason = p_reason
+     WHERE id = p_id
+    RETURNING * INTO l;
+    PERFORM audit_write(p_actor, 'license.decline', 'license', p_id, '{"status": "proposed"}',
+                        jsonb_build_object('status', 'declined', 'reason', p_reason));
+    RETURN license_json(l);
+END
+$$;
+
+--
 -- Name: api_license_default(bigint, bigint, text); Type: FUNCTION
 --
 
@@ -1094,8 +1359,10 @@ BEGIN
     l := license_lock_active(p_actor, p_id, 'mark a default', 'a %s license cannot default');
     IF NOT EXISTS (SELECT 1 FROM installments
                     WHERE license_id = p_id AND paid_fen < amount_fen
-                      AND due_on <= tp_today() - 90) THEN
-        PERFORM tp_raise('TP409', 'no installment is 90 or more days overdue');
+                      AND due_on <= tp_today() - 90)
+       AND NOT EXISTS (SELECT 1 FROM license_reports_due(l) d WHERE d.due_on <= tp_today() - 90)
+    THEN
+        PERFORM tp_raise('TP409', 'no installment and no report is 90 or more days overdue');
     END IF;
     UPDATE licenses SET status = 'defaulted', defaulted_at = tp_now() WHERE id = p_id;
     SELECT coalesce((SELECT r.ratio_bp FROM province_compensation_ratios r
@@ -1103,8 +1370,8 @@ BEGIN
       INTO ratio;
     INSERT INTO compensations (license_id, province, outstanding_fen, ratio_bp, amount_fen,
                                reason)
-    VALUES (p_id, l.institution_province, l.total_fen - l.paid_fen, ratio,
-            compensation_amount_fen(l.total_fen - l.paid_fen, ratio), p_reason)
+    VALUES (p_id, l.institution_province, l.issued_fen - l.paid_fen, ratio,
+            compensation_amount_fen(l.issued_fen - l.paid_fen, ratio), p_reason)
     RETURNING * INTO c;
     PERFORM audit_write(p_actor, 'license.default', 'license', p_id, '{"status": "active"}',
                         jsonb_build_object('status', 'defaulted', 'reason', p_reason));
@@ -1147,9 +1414,9 @@ BEGIN
     IF paid_on > tp_today() THEN
         PERFORM tp_raise('TP422', 'must not be in the future', 'paid_on');
     END IF;
-    IF amount > l.total_fen - l.paid_fen THEN
-        PERFORM tp_raise('TP410', format('%s fen is more than the %s fen outstanding',
-                                         amount, l.total_fen - l.paid_fen));
+    IF amount > l.issued_fen - l.paid_fen THEN
+        PERFORM tp_raise('TP410', format('%s fen is more than the %s fen issued and unpaid',
+                                         amount, l.issued_fen - l.paid_fen));
     END IF;
     INSERT INTO payments (license_id, amount_fen, paid_on, reference, recorded_by)
     VALUES (p_id, amount, paid_on, p_body->>'reference', p_actor)
@@ -1165,17 +1432,10 @@ BEGIN
         remaining := remaining - share;
         EXIT WHEN remaining = 0;
     END LOOP;
-    UPDATE licenses
-       SET paid_fen = paid_fen + amount,
-           status = CASE WHEN paid_fen + amount = total_fen THEN 'settled' ELSE status END
-     WHERE id = p_id
-    RETURNING * INTO l;
-    SET CONSTRAINTS license_books_balance IMMEDIATE;
+    UPDATE licenses SET paid_fen = paid_fen + amount WHERE id = p_id;
     PERFORM audit_write(p_actor, 'payment.record', 'payment', p.id, NULL, payment_json(p));
-    IF l.status = 'settled' THEN
-        PERFORM audit_write(p_actor, 'license.settle', 'license', p_id, '{"status": "active"}',
-                            jsonb_build_object('status', 'settled', 'paid_fen', l.paid_fen));
-    END IF;
+    PERFORM license_settle_if_done(p_actor, p_id);
+    SET CONSTRAINTS license_books_balance IMMEDIATE;
     RETURN payment_json(p);
 END
 $$;
@@ -1206,10 +1466,177 @@ END
 $$;
 
 --
--- Name: api_licenses_list(bigint, text, integer, bigint); Type: FUNCTION
+-- Name: api_license_recording(bigint, bigint, jsonb); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_licenses_list(p_actor bigint, p_status text, p_limit integer, p_after_id bigint) RETURNS TABLE(items jsonb, next_position text)
+CREATE FUNCTION public.api_license_recording(p_actor bigint, p_id bigint, p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    l licenses;
+    recorded date := (p_body->>'recorded_on')::date;
+BEGIN
+    SELECT * INTO l FROM licenses WHERE id = p_id FOR UPDATE;
+    PERFORM party_require_staff(p_actor, l, 'license', 'institution',
+                                'only the licensing institution records a license');
+    IF l.signed_on IS NULL THEN
+        PERFORM tp_raise('TP409', 'a license is recorded once signed');
+    END IF;
+    IF l.recording_due_on IS NULL THEN
+        PERFORM tp_raise('TP409', 'a license of no patent is not recorded with the patent office');
+    END IF;
+    IF recorded < l.signed_on OR recorded > tp_today() THEN
+        PERFORM tp_raise('TP422', format('must be from the signing (%s) to today', l.signed_on),
+                         'recorded_on');
+    END IF;
+    UPDATE licenses SET record_number = p_body->>'record_number', recorded_on = recorded
+     WHERE id = p_id
+    RETURNING * INTO l;
+    PERFORM audit_write(p_actor, 'license.record', 'license', p_id, NULL,
+                        license_recording_json(l));
+    RETURN license_json(l);
+END
+$$;
+
+--
+-- Name: api_license_registration(bigint, bigint, jsonb); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_license_registration(p_actor bigint, p_id bigint, p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    viewer record;
+    l licenses;
+    registered date := (p_body->>'registered_on')::date;
+BEGIN
+    SELECT * INTO viewer FROM party_viewer(p_actor);
+    SELECT * INTO l FROM licenses WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND OR NOT coalesce(party_visible_to(p_actor, l), false) THEN
+        PERFORM tp_raise('TP404', 'no such license');
+    END IF;
+    IF NOT (viewer.role = 'institution' AND viewer.institution_id = l.institution_id
+            OR viewer.role = 'enterprise' AND viewer.enterprise_id = l.enterprise_id) THEN
+        PERFORM tp_raise('TP403', 'only a party to the license registers it');
+    END IF;
+    IF l.signed_on IS NULL THEN
+        PERFORM tp_raise('TP409', 'a license is registered once signed');
+    END IF;
+    IF registered < l.signed_on OR registered > tp_today() THEN
+        PERFORM tp_raise('TP422', format('must be from the signing (%s) to today', l.signed_on),
+                         'registered_on');
+    END IF;
+    UPDATE licenses
+       SET registration_number = p_body->>'registration_number', registered_on = registered,
+           registry_province = p_body->>'registry_province',
+           contract_amount_fen = (p_body->>'contract_amount_fen')::bigint
+     WHERE id = p_id
+    RETURNING * INTO l;
+    PERFORM audit_write(p_actor, 'license.register', 'license', p_id, NULL,
+                        jsonb_build_object('registration_number', l.registration_number,
+                                           'registered_on', l.registered_on,
+                                           'registry_province', l.registry_province,
+                                           'contract_amount_fen', l.contract_amount_fen));
+    RETURN license_json(l);
+END
+$$;
+
+--
+-- Name: api_license_report(bigint, bigint, jsonb); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_license_report(p_actor bigint, p_id bigint, p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    l licenses;
+    q date := quarter_start(p_body->>'period');
+    base bigint;
+    royalty bigint;
+    seq_no int;
+    r royalty_reports;
+    installment jsonb;
+BEGIN
+    SELECT * INTO l FROM licenses WHERE id = p_id FOR UPDATE;
+    PERFORM party_require_staff(p_actor, l, 'license', 'enterprise',
+                                'only the licensee enterprise reports its sales');
+    IF l.status <> 'active' THEN
+        PERFORM tp_raise('TP409', format('a %s license takes no reports', l.status));
+    END IF;
+    IF NOT license_bills_royalty(l) THEN
+        PERFORM tp_raise('TP409', 'this license bills no royalty');
+    END IF;
+    IF q IS NULL THEN
+        PERFORM tp_raise('TP422', 'must be a quarter such as 2027-Q1', 'period');
+    END IF;
+    IF l.royalty_base = 'profit' AND NOT p_body ? 'profit_fen' THEN
+        PERFORM tp_raise('TP422', 'this license''s royalty is on profit: report it', 'profit_fen');
+    END IF;
+    IF (q + interval '3 months')::date > tp_today() THEN
+        PERFORM tp_raise('TP410', format('%s has not ended yet', p_body->>'period'));
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM license_quarters(l) x WHERE x = q) THEN
+        PERFORM tp_raise('TP410', format('%s lies outside the license''s term (%s to %s)',
+                                         p_body->>'period', l.signed_on, l.ends_on));
+    END IF;
+    IF EXISTS (SELECT 1 FROM royalty_reports x WHERE x.license_id = p_id AND x.period_start = q) THEN
+        PERFORM tp_raise('TP410', format('%s is already reported', p_body->>'period'));
+    END IF;
+    base := CASE WHEN l.royalty_base = 'profit' THEN (p_body->>'profit_fen')::bigint
+                 ELSE (p_body->>'net_sales_fen')::bigint END;
+    royalty := CASE WHEN base > 0 THEN round(base::numeric * l.royalty_bp / 10000)::bigint
+                    ELSE 0 END;
+    IF royalty > 0 THEN
+        SELECT coalesce(max(i.seq), 0) + 1 INTO seq_no FROM installments i WHERE i.license_id = p_id;
+        INSERT INTO installments (license_id, seq, kind, due_on, amount_fen)
+        VALUES (p_id, seq_no, 'royalty', tp_today() + 30, royalty);
+        installment := jsonb_build_object('seq', seq_no, 'kind', 'royalty',
+                                          'due_on', tp_today() + 30, 'amount_fen', royalty,
+                                          'paid_fen', 0, 'overdue', false);
+    END IF;
+    INSERT INTO royalty_reports (license_id, period_start, net_sales_fen, profit_fen, note,
+                                 royalty_fen, installment_seq, reported_by)
+    VALUES (p_id, q, (p_body->>'net_sales_fen')::bigint, (p_body->>'profit_fen')::bigint,
+            p_body->>'note', royalty, seq_no, p_actor)
+    RETURNING * INTO r;
+    PERFORM audit_write(p_actor, 'license.report', 'license', p_id, NULL, royalty_report_json(r));
+    PERFORM license_settle_if_done(p_actor, p_id);
+    SET CONSTRAINTS license_books_balance IMMEDIATE;
+    RETURN jsonb_build_object('report', royalty_report_json(r))
+           || CASE WHEN installment IS NOT NULL
+                   THEN jsonb_build_object('installment', installment) ELSE '{}' END;
+END
+$$;
+
+--
+-- Name: api_license_reports_list(bigint, bigint, integer, bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_license_reports_list(p_actor bigint, p_license_id bigint, p_limit integer, p_after_id bigint) RETURNS TABLE(items jsonb, next_position text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM licenses l WHERE l.id = p_license_id
+                                              AND party_visible_to(p_actor, l)) THEN
+        PERFORM tp_raise('TP404', 'no such license');
+    END IF;
+    RETURN QUERY
+    WITH hits AS (
+        SELECT r.id FROM royalty_reports r
+         WHERE r.license_id = p_license_id AND (p_after_id IS NULL OR r.id < p_after_id)
+         ORDER BY r.id DESC
+         LIMIT p_limit + 1
+    )
+    SELECT * FROM keyset_page((SELECT jsonb_agg(royalty_report_json(r) ORDER BY r.id DESC)
+                                 FROM hits JOIN royalty_reports r ON r.id = hits.id), p_limit);
+END
+$$;
+
+--
+-- Name: api_licenses_list(bigint, text, text, integer, bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_licenses_list(p_actor bigint, p_status text, p_recording text, p_limit integer, p_after_id bigint) RETURNS TABLE(items jsonb, next_position text)
     LANGUAGE plpgsql STABLE
     AS $_$
 DECLARE
@@ -1222,7 +1649,12 @@ BEGIN
               FROM licenses l
              WHERE party_visible(l.institution_id, l.institution_province, l.enterprise_id,
                                  l.enterprise_province, $1, $2, $3, $4)
-               AND ($5::text IS NULL OR l.status = $5)
+               AND ($5::text IS NULL OR l.status = $5 AND $5 NOT IN ('proposed', 'declined')
+                    OR $5 IN ('proposed', 'declined') AND license_effective_status(l) = $5)
+               AND ($8::text IS NULL OR (l.recording_due_on IS NOT NULL AND
+                    CASE WHEN l.record_number IS NOT NULL THEN 'done'
+                         WHEN l.recording_due_on < tp_today() THEN 'overdue'
+                         ELSE 'pending' END = $8))
                AND ($7::bigint IS NULL OR l.id < $7)
              ORDER BY l.id DESC
              LIMIT $6 + 1
@@ -1230,7 +1662,8 @@ BEGIN
         SELECT * FROM keyset_page((SELECT jsonb_agg(license_json(l) ORDER BY l.id DESC)
                                      FROM hits JOIN licenses l ON l.id = hits.id), $6)
     $query$
-    USING v.role, v.province, v.institution_id, v.enterprise_id, p_status, p_limit, p_after_id;
+    USING v.role, v.province, v.institution_id, v.enterprise_id, p_status, p_limit, p_after_id,
+          p_recording;
 END
 $_$;
 
@@ -1299,6 +1732,158 @@ CREATE FUNCTION public.api_notifications_read_all(p_actor bigint) RETURNS jsonb
         RETURNING 1
     )
     SELECT jsonb_build_object('marked', (SELECT count(*) FROM marked), 'unread', 0)
+$$;
+
+--
+-- Name: api_open_license_declare(bigint, bigint, jsonb); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_open_license_declare(p_actor bigint, p_achievement_id bigint, p_body jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    a achievements;
+    d open_license_declarations;
+    fee bigint := coalesce((p_body->>'fee_fen')::bigint, 0);
+    rate int := coalesce((p_body->>'royalty_bp')::int, 0);
+    base text := coalesce(p_body->>'royalty_base', 'net_sales');
+BEGIN
+    a := achievement_lock_for(p_actor, p_achievement_id, 'institution',
+                              'only its institution declares an open license');
+    IF a.status <> 'listed' THEN
+        PERFORM tp_raise('TP409', format('a %s achievement cannot be declared open', a.status));
+    END IF;
+    IF p_body->>'guideline_exception' IS NULL
+       AND (fee > 2000000000 OR rate > CASE base WHEN 'profit' THEN 4000 ELSE 2000 END) THEN
+        PERFORM tp_raise('TP4AG', CASE WHEN fee > 2000000000
+                THEN 'the national guidance puts a fixed fee at 20,000,000 yuan at most: give a guideline_exception'
+                ELSE 'the national guidance puts a royalty at 20 % of net sales or 40 % of profit at most: give a guideline_exception' END,
+            CASE WHEN fee > 2000000000 THEN 'fee_fen' ELSE 'royalty_bp' END);
+    END IF;
+    IF EXISTS (SELECT 1 FROM open_license_declarations x
+                WHERE x.achievement_id = a.id AND x.status = 'active') THEN
+        PERFORM tp_raise('TP410', 'the achievement already has an active open-license declaration');
+    END IF;
+    INSERT INTO open_license_declarations (achievement_id, patent_numbers, fee_kind, fee_fen,
+                                           royalty_bp, royalty_base, years, announcement_number,
+                                           announced_on, guideline_exception, declared_by)
+    VALUES (a.id, achievement_text_array(p_body->'patent_numbers'), p_body->>'fee_kind', fee,
+            rate, base, (p_body->>'years')::smallint, p_body->>'announcement_number',
+            (p_body->>'announced_on')::date, p_body->>'guideline_exception', p_actor)
+    RETURNING * INTO d;
+    PERFORM audit_write(p_actor, 'open_license.declare', 'open_license', d.id, NULL,
+                        open_license_json(d));
+    RETURN open_license_json(d);
+END
+$$;
+
+--
+-- Name: api_open_license_get(bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_open_license_get(p_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT open_license_json(d) FROM open_license_declarations d WHERE d.id = p_id
+$$;
+
+--
+-- Name: api_open_license_take(bigint, bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_open_license_take(p_actor bigint, p_id bigint) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    viewer record;
+    d open_license_declarations;
+    mode text;
+    terms jsonb;
+    lic licenses;
+BEGIN
+    SELECT * INTO viewer FROM party_viewer(p_actor);
+    SELECT * INTO d FROM open_license_declarations WHERE id = p_id FOR SHARE;
+    IF NOT FOUND THEN
+        PERFORM tp_raise('TP404', 'no such open-license declaration');
+    END IF;
+    IF viewer.role IS DISTINCT FROM 'enterprise' THEN
+        PERFORM tp_raise('TP403', 'only enterprise staff take an open license');
+    END IF;
+    IF d.status <> 'active' THEN
+        PERFORM tp_raise('TP409', 'the declaration is withdrawn: it takes no new licenses');
+    END IF;
+    IF EXISTS (SELECT 1 FROM licenses l WHERE l.open_license_id = p_id
+                  AND l.enterprise_id = viewer.enterprise_id AND l.status = 'active') THEN
+        PERFORM tp_raise('TP410', 'your enterprise already holds a license of this declaration');
+    END IF;
+    mode := CASE d.fee_kind WHEN 'entry_plus_royalty' THEN 'lump_sum_plus_royalty'
+                            ELSE d.fee_kind END;
+    terms := jsonb_build_object(
+        'payment_mode', mode, 'fee_fen', d.fee_fen, 'fee_schedule', fee_schedule_default(d.fee_fen),
+        'royalty_bp', d.royalty_bp, 'royalty_base', d.royalty_base, 'license_years', d.years,
+        'exclusive', false, 'field_of_use', NULL, 'territory', NULL, 'max_trial_months', NULL);
+    INSERT INTO licenses (source, open_license_id, enterprise_id, status, payment_mode,
+                          total_fen, royalty_bp, royalty_base, license_years, terms)
+    VALUES ('open_license', p_id, viewer.enterprise_id, 'active', mode, d.fee_fen, d.royalty_bp,
+            d.royalty_base, d.years, terms)
+    RETURNING * INTO lic;
+    INSERT INTO installments (license_id, seq, kind, due_on, amount_fen)
+    SELECT lic.id, 1, 'fixed', lic.signed_on + 30, d.fee_fen WHERE d.fee_fen > 0;
+    SET CONSTRAINTS license_books_balance IMMEDIATE;
+    SELECT * INTO lic FROM licenses WHERE id = lic.id;
+    PERFORM audit_write(p_actor, 'open_license.take', 'license', lic.id, NULL, license_json(lic));
+    RETURN jsonb_build_object('license', license_json(lic));
+END
+$$;
+
+--
+-- Name: api_open_license_withdraw(bigint, bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_open_license_withdraw(p_actor bigint, p_id bigint) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    viewer record;
+    d open_license_declarations;
+BEGIN
+    SELECT * INTO viewer FROM party_viewer(p_actor);
+    SELECT * INTO d FROM open_license_declarations WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        PERFORM tp_raise('TP404', 'no such open-license declaration');
+    END IF;
+    IF viewer.role IS DISTINCT FROM 'institution' OR viewer.institution_id <> d.institution_id THEN
+        PERFORM tp_raise('TP403', 'only the declaring institution withdraws a declaration');
+    END IF;
+    IF d.status <> 'active' THEN
+        PERFORM tp_raise('TP409', 'the declaration is already withdrawn');
+    END IF;
+    UPDATE open_license_declarations SET status = 'withdrawn', withdrawn_at = tp_now()
+     WHERE id = p_id
+    RETURNING * INTO d;
+    PERFORM audit_write(p_actor, 'open_license.withdraw', 'open_license', p_id,
+                        '{"status": "active"}', '{"status": "withdrawn"}');
+    RETURN open_license_json(d);
+END
+$$;
+
+--
+-- Name: api_open_licenses_list(bigint, text, integer, bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_open_licenses_list(p_achievement_id bigint, p_status text, p_limit integer, p_after_id bigint) RETURNS TABLE(items jsonb, next_position text)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH hits AS (
+        SELECT d.* FROM open_license_declarations d
+         WHERE (p_achievement_id IS NULL OR d.achievement_id = p_achievement_id)
+           AND (p_status IS NULL OR d.status = p_status)
+           AND (p_after_id IS NULL OR d.id < p_after_id)
+         ORDER BY d.id DESC
+         LIMIT p_limit + 1
+    )
+    SELECT * FROM keyset_page((SELECT jsonb_agg(open_license_json(h) ORDER BY h.id DESC)
+                                 FROM hits h), p_limit)
 $$;
 
 --
@@ -1622,6 +2207,46 @@ $$;
 CREATE FUNCTION public.api_stats_summary(p_actor bigint, p_from date, p_to date, p_province text) RETURNS SETOF json
     LANGUAGE plpgsql STABLE
     SET jit TO 'off'
+    AS $$
+DECLARE
+    v_province text := stats_scope(p_actor, p_province);
+    v_from date := coalesce(p_from, '-infinity'::date);
+    v_to date := coalesce(p_to, 'infinity'::date);
+    v_today date := tp_today();
+    licensing jsonb;
+BEGIN
+    SELECT jsonb_build_object(
+        'open_licenses_declared', (
+            SELECT count(*) FROM open_license_declarations d
+             WHERE d.declared_on BETWEEN v_from AND v_to
+               AND (v_province IS NULL OR d.institution_province = v_province)),
+        'open_licenses_taken', count(*) FILTER (WHERE l.source = 'open_license'
+                                                  AND l.signed_on BETWEEN v_from AND v_to),
+        'recordings_overdue', count(*) FILTER (WHERE l.signed_on BETWEEN v_from AND v_to
+                                                 AND l.record_number IS NULL
+                                                 AND l.recording_due_on < v_today),
+        'contracts_registered', count(*) FILTER (WHERE l.registered_on BETWEEN v_from AND v_to),
+        'registered_amount_fen', coalesce(sum(l.contract_amount_fen)
+                                          FILTER (WHERE l.registered_on BETWEEN v_from AND v_to),
+                                          0))
+      INTO licensing
+      FROM licenses l
+     WHERE (l.signed_on BETWEEN v_from AND v_to OR l.registered_on BETWEEN v_from AND v_to)
+       AND (v_province IS NULL OR l.institution_province = v_province
+            OR l.enterprise_province = v_province);
+    RETURN QUERY
+    SELECT (s::jsonb || licensing)::json
+      FROM api_stats_summary_trials(p_actor, p_from, p_to, p_province) AS s;
+END
+$$;
+
+--
+-- Name: api_stats_summary_trials(bigint, date, date, text); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_stats_summary_trials(p_actor bigint, p_from date, p_to date, p_province text) RETURNS SETOF json
+    LANGUAGE plpgsql STABLE
+    SET jit TO 'off'
     SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 DECLARE
@@ -1753,46 +2378,23 @@ CREATE FUNCTION public.api_trial_convert(p_actor bigint, p_id bigint, p_body jso
     LANGUAGE plpgsql
     AS $$
 DECLARE
+    viewer record;
     t trials;
-    a achievements;
-    mode text := p_body->>'payment_mode';
-    total bigint := (p_body->>'total_fen')::bigint;
-    planned bigint;
     lic licenses;
 BEGIN
-    t := trial_lock_for(p_actor, p_id, 'institution', 'convert');
-    PERFORM trial_require_status(t, 'active', 'converted');
-    SELECT coalesce(sum((e->>'amount_fen')::bigint), 0) INTO planned
-      FROM jsonb_array_elements(coalesce(p_body->'installments', '[]')) AS e;
-    IF planned <> total THEN
-        PERFORM tp_raise('TP422', format('installments add up to %s fen, not total_fen %s',
-                                         planned, total), 'installments');
-    END IF;
-    SELECT * INTO a FROM achievements WHERE id = t.achievement_id;
-    -- the parties are copied from the trial by licenses_birth
-    INSERT INTO licenses (trial_id, payment_mode, total_fen, royalty_bp)
-    VALUES (p_id, mode, total,
-            coalesce((p_body->>'royalty_bp')::int,
-                     CASE WHEN mode IN ('royalty', 'lump_sum_plus_royalty')
-                          THEN a.royalty_bp ELSE 0 END))
-    RETURNING * INTO lic;
-    INSERT INTO installments (license_id, seq, due_on, amount_fen)
-    SELECT lic.id, row_number() OVER (ORDER BY (x.e->>'due_on')::date, x.n),
-           (x.e->>'due_on')::date, (x.e->>'amount_fen')::bigint
-      FROM jsonb_array_elements(coalesce(p_body->'installments', '[]'))
-           WITH ORDINALITY AS x(e, n);
-    UPDATE trials SET status = 'converted', closed_at = tp_now(), license_id = lic.id
-     WHERE id = p_id;
-    IF a.exclusive AND a.status = 'listed' THEN
-        UPDATE achievements SET status = 'licensed' WHERE id = a.id;
-    END IF;
-    SET CONSTRAINTS license_books_balance IMMEDIATE;
-    PERFORM audit_write(p_actor, 'trial.convert', 'trial', p_id, '{"status": "active"}',
-                        jsonb_build_object('status', 'converted', 'license_id', lic.id));
-    PERFORM audit_write(p_actor, 'license.sign', 'license', lic.id, NULL, license_json(lic));
-    IF a.exclusive AND a.status = 'listed' THEN
-        PERFORM audit_write(p_actor, 'achievement.license', 'achievement', a.id,
-                            '{"status": "listed"}', '{"status": "licensed"}');
+    SELECT * INTO viewer FROM party_viewer(p_actor);
+    IF viewer.role = 'enterprise' THEN
+        t := trial_lock_for(p_actor, p_id, 'enterprise', 'convert');
+        PERFORM trial_require_status(t, 'active', 'converted');
+        lic := license_sign_agreed(t);
+        PERFORM trial_converted(p_actor, t, lic);
+    ELSE
+        t := trial_lock_for(p_actor, p_id, 'institution', 'convert');
+        PERFORM trial_require_status(t, 'active', 'converted');
+        lic := license_propose(t, p_body);
+        SET CONSTRAINTS license_books_balance IMMEDIATE;
+        PERFORM audit_write(p_actor, 'license.propose', 'license', lic.id, NULL,
+                            license_json(lic));
     END IF;
     RETURN jsonb_build_object('license', (SELECT license_json(l) FROM licenses l
                                            WHERE l.id = lic.id));
@@ -1878,13 +2480,14 @@ CREATE FUNCTION public.api_trial_request(p_actor bigint, p_achievement_id bigint
     AS $$
 DECLARE
     viewer record;
-    a record;
+    a achievements;
     planned integer := (p_body->>'planned_months')::integer;
+    asked jsonb := p_body->'terms';
+    terms jsonb;
     new_id bigint;
 BEGIN
     SELECT * INTO viewer FROM party_viewer(p_actor);
-    SELECT id, status, trial_months INTO a
-      FROM achievements WHERE id = p_achievement_id FOR SHARE;
+    SELECT * INTO a FROM achievements WHERE id = p_achievement_id FOR SHARE;
     IF NOT FOUND OR a.status <> 'listed' THEN
         PERFORM tp_raise('TP404', 'no such achievement');
     END IF;
@@ -1895,6 +2498,21 @@ BEGIN
         PERFORM tp_raise('TP422', format('at most %s months for this achievement',
                                          a.trial_months), 'planned_months');
     END IF;
+    IF asked ? 'exclusive' AND (asked->>'exclusive')::boolean <> a.exclusive THEN
+        PERFORM tp_raise('TP422', format('this achievement is offered %s',
+                                         CASE WHEN a.exclusive THEN 'exclusively'
+                                              ELSE 'non-exclusively' END), 'terms.exclusive');
+    END IF;
+    IF asked ? 'fee_fen' AND NOT asked ? 'fee_schedule' THEN
+        asked := asked || jsonb_build_object('fee_schedule',
+                                             fee_schedule_default((asked->>'fee_fen')::bigint));
+    END IF;
+    terms := achievement_standard_terms(a) || coalesce(asked, '{}'::jsonb);
+    IF asked IS NULL AND terms_problem(terms) IS NOT NULL THEN
+        PERFORM tp_raise('TP422', 'the achievement''s standard terms name no fee: propose terms',
+                         'terms');
+    END IF;
+    PERFORM terms_require_valid(terms);
     PERFORM trials_sweep_expired_on(p_achievement_id);
     IF EXISTS (SELECT 1 FROM trials t
                 WHERE t.enterprise_id = viewer.enterprise_id
@@ -1902,13 +2520,14 @@ BEGIN
                   AND t.status IN ('requested', 'active')) THEN
         PERFORM tp_raise('TP410', 'your enterprise already has an open trial of this achievement');
     END IF;
-    -- the parties' provinces and the exclusivity are copied by trials_birth
-    INSERT INTO trials (achievement_id, enterprise_id, purpose, planned_months)
-    VALUES (p_achievement_id, viewer.enterprise_id, p_body->>'purpose', planned)
-    RETURNING id INTO new_id;
+    -- the parties' provinces, the exclusivity and the limit are set by the birth triggers
+    INSERT INTO trials (achievement_id, enterprise_id, purpose, planned_months, terms)
+    VALUES (p_achievement_id, viewer.enterprise_id, p_body->>'purpose', planned, terms)
+    RETURNING id, trials.terms INTO new_id, terms;
     PERFORM audit_write(p_actor, 'trial.request', 'trial', new_id, NULL,
                         jsonb_build_object('status', 'requested', 'achievement_id',
-                                           p_achievement_id, 'planned_months', planned));
+                                           p_achievement_id, 'planned_months', planned,
+                                           'terms', terms));
     RETURN trial_reply(new_id);
 END
 $$;
@@ -2099,7 +2718,7 @@ CREATE TABLE public.audit_events (
     prev_hash bytea,
     hash bytea NOT NULL,
     CONSTRAINT audit_events_action_valid CHECK (((action ~ '^[a-z_]+\.[a-z_]+$'::text) AND (length(action) <= 64))),
-    CONSTRAINT audit_events_entity_valid CHECK ((entity = ANY (ARRAY['achievement'::text, 'trial'::text, 'license'::text, 'payment'::text, 'compensation'::text, 'user'::text, 'institution'::text, 'enterprise'::text, 'session'::text])))
+    CONSTRAINT audit_events_entity_valid CHECK ((entity = ANY (ARRAY['achievement'::text, 'trial'::text, 'license'::text, 'payment'::text, 'compensation'::text, 'user'::text, 'institution'::text, 'enterprise'::text, 'session'::text, 'open_license'::text])))
 );
 
 --
@@ -2486,10 +3105,10 @@ CREATE FUNCTION public.enterprise_json(e public.enterprises) RETURNS jsonb
 $$;
 
 --
--- Name: export_trial_rows(date, date, text); Type: FUNCTION
+-- Name: export_trial_rows(bigint, date, date, text); Type: FUNCTION
 --
 
-CREATE FUNCTION public.export_trial_rows(p_from date, p_to date, p_province text) RETURNS TABLE(trial_id bigint, achievement_id bigint, achievement_title text, field text, institution text, institution_province text, enterprise text, enterprise_credit_code text, enterprise_province text, status text, requested_at text, started_on text, ends_on text, closed_at text, license_total_fen bigint, paid_fen bigint)
+CREATE FUNCTION public.export_trial_rows(p_actor bigint, p_from date, p_to date, p_province text) RETURNS TABLE(trial_id bigint, achievement_id bigint, achievement_title text, field text, institution text, institution_province text, enterprise text, enterprise_credit_code text, enterprise_province text, status text, requested_at text, started_on text, ends_on text, closed_at text, license_total_fen bigint, paid_fen bigint)
     LANGUAGE sql STABLE
     AS $$
     SELECT t.id, t.achievement_id, t.achievement_title, t.field, t.institution_name,
@@ -2499,9 +3118,22 @@ CREATE FUNCTION public.export_trial_rows(p_from date, p_to date, p_province text
            tp_instant(t.closed_at), l.total_fen, l.paid_fen
       FROM trials_effective t
       LEFT JOIN licenses l ON l.id = t.license_id
-     WHERE stats_trial_in_filter(t.requested_at, t.institution_province, t.enterprise_province,
+     WHERE stats_scope_exact(p_actor, p_province)
+       AND stats_trial_in_filter(t.requested_at, t.institution_province, t.enterprise_province,
                                  p_from, p_to, p_province)
      ORDER BY t.id
+$$;
+
+--
+-- Name: fee_schedule_default(bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.fee_schedule_default(p_fee bigint) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN p_fee > 0
+                THEN jsonb_build_array(jsonb_build_object('after_days', 30, 'amount_fen', p_fee))
+                ELSE '[]'::jsonb END
 $$;
 
 --
@@ -2608,16 +3240,31 @@ CREATE FUNCTION public.installments_due_within_term() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    signed_on date;
+    from_day date;
 BEGIN
-    SELECT tp_date(l.signed_at) INTO signed_on FROM licenses l WHERE l.id = NEW.license_id;
-    IF NEW.due_on < signed_on OR NEW.due_on > (signed_on + interval '10 years')::date THEN
+    SELECT coalesce(l.signed_on, tp_date(l.proposed_at)) INTO from_day
+      FROM licenses l WHERE l.id = NEW.license_id;
+    IF NEW.due_on < from_day
+       OR (NEW.kind = 'fixed' AND NEW.due_on > (from_day + interval '10 years')::date) THEN
         RAISE EXCEPTION 'an installment falls due from the day the license is signed (%) to ten '
-                        'years later, not on %', signed_on, NEW.due_on
+                        'years later, not on %', from_day, NEW.due_on
             USING ERRCODE = 'TP422', COLUMN = 'installments',
                   CONSTRAINT = 'installments_due_within_term';
     END IF;
     RETURN NEW;
+END
+$$;
+
+--
+-- Name: installments_issue(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.installments_issue() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE licenses SET issued_fen = issued_fen + NEW.amount_fen WHERE id = NEW.license_id;
+    RETURN NULL;
 END
 $$;
 
@@ -2670,6 +3317,84 @@ CREATE FUNCTION public.keyset_page(p_items jsonb, p_limit integer, OUT items jso
 $$;
 
 --
+-- Name: tp_date(timestamp with time zone); Type: FUNCTION
+--
+
+CREATE FUNCTION public.tp_date(t timestamp with time zone) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT (t AT TIME ZONE 'Asia/Shanghai')::date
+$$;
+
+--
+-- Name: licenses; Type: TABLE
+--
+
+CREATE TABLE public.licenses (
+    id bigint NOT NULL,
+    trial_id bigint,
+    achievement_id bigint NOT NULL,
+    institution_id bigint NOT NULL,
+    institution_province text NOT NULL,
+    enterprise_id bigint NOT NULL,
+    enterprise_province text NOT NULL,
+    payment_mode text NOT NULL,
+    total_fen bigint NOT NULL,
+    royalty_bp integer DEFAULT 0 NOT NULL,
+    paid_fen bigint DEFAULT 0 NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    signed_at timestamp with time zone,
+    defaulted_at timestamp with time zone,
+    exclusive boolean DEFAULT false NOT NULL,
+    source text DEFAULT 'trial'::text NOT NULL,
+    terms jsonb,
+    royalty_base text DEFAULT 'net_sales'::text NOT NULL,
+    license_years smallint DEFAULT 5 NOT NULL,
+    issued_fen bigint DEFAULT 0 NOT NULL,
+    signed_on date GENERATED ALWAYS AS (public.tp_date(signed_at)) STORED,
+    ends_on date GENERATED ALWAYS AS (((public.tp_date(signed_at) + make_interval(years => (license_years)::integer)))::date) STORED,
+    proposed_at timestamp with time zone,
+    declined_at timestamp with time zone,
+    decline_reason text,
+    open_license_id bigint,
+    recording_due_on date,
+    record_number text,
+    recorded_on date,
+    registration_number text,
+    registered_on date,
+    registry_province text,
+    contract_amount_fen bigint,
+    CONSTRAINT licenses_decline_reason_valid CHECK (((decline_reason IS NULL) OR ((NOT public.tp_text_blank(decline_reason)) AND (length(decline_reason) <= 2000)))),
+    CONSTRAINT licenses_declined_set CHECK ((((status = 'declined'::text) = (declined_at IS NOT NULL)) AND ((declined_at IS NULL) = (decline_reason IS NULL)))),
+    CONSTRAINT licenses_defaulted_at_set CHECK (((status = 'defaulted'::text) = (defaulted_at IS NOT NULL))),
+    CONSTRAINT licenses_fen_nonnegative CHECK (((total_fen >= 0) AND (paid_fen >= 0))),
+    CONSTRAINT licenses_license_years_valid CHECK (((license_years >= 1) AND (license_years <= 20))),
+    CONSTRAINT licenses_paid_within_issued CHECK ((paid_fen <= issued_fen)),
+    CONSTRAINT licenses_payment_mode_valid CHECK ((payment_mode = ANY (ARRAY['lump_sum'::text, 'installments'::text, 'royalty'::text, 'lump_sum_plus_royalty'::text, 'equity'::text]))),
+    CONSTRAINT licenses_recorded_set CHECK ((((record_number IS NULL) = (recorded_on IS NULL)) AND ((record_number IS NULL) OR ((NOT public.tp_text_blank(record_number)) AND (length(record_number) <= 100))))),
+    CONSTRAINT licenses_registered_set CHECK ((((registration_number IS NULL) = (registered_on IS NULL)) AND ((registration_number IS NULL) = (registry_province IS NULL)) AND ((registration_number IS NULL) = (contract_amount_fen IS NULL)) AND ((registration_number IS NULL) OR ((NOT public.tp_text_blank(registration_number)) AND (length(registration_number) <= 100) AND (registry_province = ANY (ARRAY['SH'::text, 'JS'::text, 'ZJ'::text, 'AH'::text])) AND ((contract_amount_fen >= 0) AND (contract_amount_fen <= '10000000000000'::bigint)))))),
+    CONSTRAINT licenses_royalty_base_valid CHECK ((royalty_base = ANY (ARRAY['net_sales'::text, 'profit'::text]))),
+    CONSTRAINT licenses_royalty_bp_for_royalty_modes CHECK (((payment_mode <> ALL (ARRAY['royalty'::text, 'lump_sum_plus_royalty'::text])) OR (royalty_bp > 0))),
+    CONSTRAINT licenses_royalty_bp_valid CHECK (((royalty_bp >= 0) AND (royalty_bp <= 10000))),
+    CONSTRAINT licenses_settled_paid CHECK (((status <> 'settled'::text) OR (paid_fen = issued_fen))),
+    CONSTRAINT licenses_signed_when_in_force CHECK (((status = ANY (ARRAY['proposed'::text, 'declined'::text])) = (signed_at IS NULL))),
+    CONSTRAINT licenses_source_matches CHECK ((((source = 'trial'::text) = (trial_id IS NOT NULL)) AND ((source = 'open_license'::text) = (open_license_id IS NOT NULL)))),
+    CONSTRAINT licenses_source_valid CHECK ((source = ANY (ARRAY['trial'::text, 'open_license'::text]))),
+    CONSTRAINT licenses_status_valid CHECK ((status = ANY (ARRAY['proposed'::text, 'declined'::text, 'active'::text, 'settled'::text, 'defaulted'::text]))),
+    CONSTRAINT licenses_total_positive CHECK (((total_fen > 0) OR (payment_mode = ANY (ARRAY['royalty'::text, 'equity'::text]))))
+);
+
+--
+-- Name: license_bills_royalty(public.licenses); Type: FUNCTION
+--
+
+CREATE FUNCTION public.license_bills_royalty(l public.licenses) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT l.payment_mode IN ('royalty', 'lump_sum_plus_royalty')
+$$;
+
+--
 -- Name: license_books_check(); Type: FUNCTION
 --
 
@@ -2679,7 +3404,8 @@ CREATE FUNCTION public.license_books_check() RETURNS trigger
 DECLARE
     lic_id bigint;
     lic licenses;
-    planned bigint;
+    fixed bigint;
+    issued bigint;
     on_installments bigint;
     received bigint;
 BEGIN
@@ -2694,12 +3420,18 @@ BEGIN
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
-    SELECT coalesce(sum(amount_fen), 0), coalesce(sum(paid_fen), 0)
-      INTO planned, on_installments FROM installments WHERE license_id = lic_id;
-    IF planned <> lic.total_fen THEN
-        RAISE EXCEPTION 'installments add up to % fen, not total_fen %', planned, lic.total_fen
+    SELECT coalesce(sum(amount_fen) FILTER (WHERE kind = 'fixed'), 0),
+           coalesce(sum(amount_fen), 0), coalesce(sum(paid_fen), 0)
+      INTO fixed, issued, on_installments FROM installments WHERE license_id = lic_id;
+    IF fixed <> lic.total_fen THEN
+        RAISE EXCEPTION 'installments add up to % fen, not total_fen %', fixed, lic.total_fen
             USING ERRCODE = 'TP422', COLUMN = 'installments',
                   CONSTRAINT = 'installments_sum_equals_total';
+    END IF;
+    IF issued <> lic.issued_fen THEN
+        RAISE EXCEPTION 'installments add up to % fen, license % says % issued',
+                issued, lic_id, lic.issued_fen
+            USING ERRCODE = '23514', CONSTRAINT = 'installments_sum_equals_issued';
     END IF;
     IF on_installments <> lic.paid_fen THEN
         RAISE EXCEPTION 'installments hold % fen paid, license % says %',
@@ -2724,57 +3456,73 @@ END
 $$;
 
 --
--- Name: licenses; Type: TABLE
+-- Name: license_effective_status(public.licenses); Type: FUNCTION
 --
 
-CREATE TABLE public.licenses (
-    id bigint NOT NULL,
-    trial_id bigint NOT NULL,
-    achievement_id bigint NOT NULL,
-    institution_id bigint NOT NULL,
-    institution_province text NOT NULL,
-    enterprise_id bigint NOT NULL,
-    enterprise_province text NOT NULL,
-    payment_mode text NOT NULL,
-    total_fen bigint NOT NULL,
-    royalty_bp integer DEFAULT 0 NOT NULL,
-    paid_fen bigint DEFAULT 0 NOT NULL,
-    status text DEFAULT 'active'::text NOT NULL,
-    signed_at timestamp with time zone DEFAULT public.tp_now() NOT NULL,
-    defaulted_at timestamp with time zone,
-    exclusive boolean DEFAULT false NOT NULL,
-    CONSTRAINT licenses_defaulted_at_set CHECK (((status = 'defaulted'::text) = (defaulted_at IS NOT NULL))),
-    CONSTRAINT licenses_fen_nonnegative CHECK (((total_fen >= 0) AND (paid_fen >= 0))),
-    CONSTRAINT licenses_paid_within_total CHECK ((paid_fen <= total_fen)),
-    CONSTRAINT licenses_payment_mode_valid CHECK ((payment_mode = ANY (ARRAY['lump_sum'::text, 'installments'::text, 'royalty'::text, 'lump_sum_plus_royalty'::text, 'equity'::text]))),
-    CONSTRAINT licenses_royalty_bp_for_royalty_modes CHECK (((payment_mode <> ALL (ARRAY['royalty'::text, 'lump_sum_plus_royalty'::text])) OR (royalty_bp > 0))),
-    CONSTRAINT licenses_royalty_bp_valid CHECK (((royalty_bp >= 0) AND (royalty_bp <= 10000))),
-    CONSTRAINT licenses_settled_paid CHECK (((status <> 'settled'::text) OR (paid_fen = total_fen))),
-    CONSTRAINT licenses_status_valid CHECK ((status = ANY (ARRAY['active'::text, 'settled'::text, 'defaulted'::text]))),
-    CONSTRAINT licenses_total_positive CHECK (((total_fen > 0) OR (payment_mode = ANY (ARRAY['royalty'::text, 'equity'::text]))))
-);
+CREATE FUNCTION public.license_effective_status(l public.licenses) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE WHEN l.status = 'proposed'
+                 AND NOT EXISTS (SELECT 1 FROM trials t WHERE t.id = l.trial_id
+                                    AND t.status = 'active' AND t.ends_on >= tp_today())
+                THEN 'declined' ELSE l.status END
+$$;
+
+--
+-- Name: license_issuing_done(public.licenses); Type: FUNCTION
+--
+
+CREATE FUNCTION public.license_issuing_done(l public.licenses) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT NOT license_bills_royalty(l)
+        OR (l.ends_on <= tp_today()
+            AND NOT EXISTS (SELECT 1 FROM license_reports_due(l)))
+$$;
 
 --
 -- Name: license_json(public.licenses); Type: FUNCTION
 --
 
 CREATE FUNCTION public.license_json(l public.licenses) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL RESTRICTED
     AS $$
     SELECT jsonb_build_object(
-        'id', l.id, 'trial_id', l.trial_id, 'achievement_id', l.achievement_id,
+        'id', l.id, 'source', l.source, 'trial_id', l.trial_id,
+        'open_license_id', l.open_license_id, 'achievement_id', l.achievement_id,
         'institution_id', l.institution_id, 'enterprise_id', l.enterprise_id,
-        'payment_mode', l.payment_mode, 'total_fen', l.total_fen, 'royalty_bp', l.royalty_bp,
+        'terms', l.terms, 'payment_mode', l.payment_mode, 'total_fen', l.total_fen,
+        'royalty_bp', l.royalty_bp, 'royalty_base', l.royalty_base,
+        'license_years', l.license_years, 'exclusive', l.exclusive,
         'installments', coalesce((
             SELECT jsonb_agg(jsonb_build_object(
-                       'seq', i.seq, 'due_on', i.due_on, 'amount_fen', i.amount_fen,
-                       'paid_fen', i.paid_fen,
-                       'overdue', installment_overdue(i.due_on, i.amount_fen, i.paid_fen))
+                       'seq', i.seq, 'kind', i.kind, 'due_on', i.due_on,
+                       'amount_fen', i.amount_fen, 'paid_fen', i.paid_fen,
+                       'overdue', l.status IN ('active', 'defaulted')
+                                  AND installment_overdue(i.due_on, i.amount_fen, i.paid_fen))
                    ORDER BY i.seq)
               FROM installments i WHERE i.license_id = l.id), '[]'::jsonb),
-        'paid_fen', l.paid_fen, 'outstanding_fen', l.total_fen - l.paid_fen,
-        'status', l.status, 'signed_at', tp_instant(l.signed_at),
-        'defaulted_at', tp_instant(l.defaulted_at))
+        -- nothing is owed on a license until it is signed
+        'issued_fen', CASE WHEN l.signed_at IS NOT NULL THEN l.issued_fen ELSE 0 END,
+        'paid_fen', l.paid_fen,
+        'outstanding_fen', CASE WHEN l.signed_at IS NOT NULL THEN l.issued_fen - l.paid_fen
+                                ELSE 0 END,
+        'reports_due', CASE WHEN l.status = 'active' THEN coalesce((
+            SELECT jsonb_agg(jsonb_build_object('period', quarter_label(d.period_start),
+                                                'due_on', d.due_on,
+                                                'overdue', d.due_on < tp_today())
+                             ORDER BY d.period_start)
+              FROM license_reports_due(l) d), '[]'::jsonb) ELSE '[]'::jsonb END,
+        'status', license_effective_status(l),
+        'proposed_at', tp_instant(l.proposed_at),
+        'signed_at', tp_instant(l.signed_at), 'signed_on', l.signed_on, 'ends_on', l.ends_on,
+        'declined_at', tp_instant(l.declined_at), 'decline_reason', l.decline_reason,
+        'defaulted_at', tp_instant(l.defaulted_at),
+        'recording_due_on', l.recording_due_on, 'recording', license_recording_json(l),
+        'registration', CASE WHEN l.registration_number IS NOT NULL THEN jsonb_build_object(
+            'registration_number', l.registration_number, 'registered_on', l.registered_on,
+            'registry_province', l.registry_province,
+            'contract_amount_fen', l.contract_amount_fen) END)
 $$;
 
 --
@@ -2798,6 +3546,27 @@ END
 $$;
 
 --
+-- Name: license_lock_proposed(bigint, bigint, text); Type: FUNCTION
+--
+
+CREATE FUNCTION public.license_lock_proposed(p_actor bigint, p_id bigint, p_verb text) RETURNS public.licenses
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    l licenses;
+BEGIN
+    SELECT * INTO l FROM licenses WHERE id = p_id FOR UPDATE;
+    PERFORM party_require_staff(p_actor, l, 'license', 'enterprise',
+                                format('only the licensee enterprise may %s a proposal', p_verb));
+    IF license_effective_status(l) <> 'proposed' THEN
+        PERFORM tp_raise('TP409', format('the license is %s, not proposed',
+                                         license_effective_status(l)));
+    END IF;
+    RETURN l;
+END
+$$;
+
+--
 -- Name: license_notice_facts(bigint); Type: FUNCTION
 --
 
@@ -2814,6 +3583,265 @@ CREATE FUNCTION public.license_notice_facts(p_license_id bigint) RETURNS jsonb
 $$;
 
 --
+-- Name: terms_problem(jsonb); Type: FUNCTION
+--
+
+CREATE FUNCTION public.terms_problem(t jsonb) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+DECLARE
+    mode text := t->>'payment_mode';
+    fee numeric;
+    problem text;
+BEGIN
+    IF jsonb_typeof(t) IS DISTINCT FROM 'object' THEN
+        RETURN ARRAY['terms', 'must be an object'];
+    END IF;
+    IF mode IS NULL OR mode NOT IN ('lump_sum', 'installments', 'royalty',
+                                    'lump_sum_plus_royalty', 'equity') THEN
+        RETURN ARRAY['terms.payment_mode', 'is not one of the allowed values'];
+    END IF;
+    IF jsonb_typeof(t->'fee_fen') IS DISTINCT FROM 'number'
+       OR (t->>'fee_fen')::numeric NOT BETWEEN 0 AND 10000000000000 THEN
+        RETURN ARRAY['terms.fee_fen', 'must be 0 to 10000000000000 fen'];
+    END IF;
+    fee := (t->>'fee_fen')::numeric;
+    IF fee = 0 AND mode IN ('lump_sum', 'installments', 'lump_sum_plus_royalty') THEN
+        RETURN ARRAY['terms.fee_fen', format('a %s license needs a fee', mode)];
+    END IF;
+    problem := fee_schedule_problem(t->'fee_schedule', fee::bigint);
+    IF problem IS NOT NULL THEN
+        RETURN ARRAY['terms.fee_schedule', problem];
+    END IF;
+    IF jsonb_typeof(t->'royalty_bp') IS DISTINCT FROM 'number'
+       OR (t->>'royalty_bp')::numeric NOT BETWEEN 0 AND 10000 THEN
+        RETURN ARRAY['terms.royalty_bp', 'must be 0 to 10000 basis points'];
+    END IF;
+    IF ((t->>'royalty_bp')::numeric > 0) <> (mode IN ('royalty', 'lump_sum_plus_royalty')) THEN
+        RETURN ARRAY['terms.royalty_bp',
+                     'must be above 0 exactly for the royalty modes'];
+    END IF;
+    IF t->>'royalty_base' IS NULL OR t->>'royalty_base' NOT IN ('net_sales', 'profit') THEN
+        RETURN ARRAY['terms.royalty_base', 'is not one of the allowed values'];
+    END IF;
+    IF jsonb_typeof(t->'license_years') IS DISTINCT FROM 'number'
+       OR (t->>'license_years')::numeric NOT BETWEEN 1 AND 20 THEN
+        RETURN ARRAY['terms.license_years', 'must be 1 to 20'];
+    END IF;
+    IF jsonb_typeof(t->'exclusive') IS DISTINCT FROM 'boolean' THEN
+        RETURN ARRAY['terms.exclusive', 'must be true or false'];
+    END IF;
+    IF jsonb_typeof(t->'max_trial_months') IS DISTINCT FROM 'number'
+       OR (t->>'max_trial_months')::numeric NOT BETWEEN 1 AND 36 THEN
+        RETURN ARRAY['terms.max_trial_months', 'must be 1 to 36'];
+    END IF;
+    IF coalesce(jsonb_typeof(t->'field_of_use'), 'null') NOT IN ('null', 'string')
+       OR tp_text_blank(t->>'field_of_use') OR length(t->>'field_of_use') > 500 THEN
+        RETURN ARRAY['terms.field_of_use', 'must be text of 1 to 500 characters'];
+    END IF;
+    IF coalesce(jsonb_typeof(t->'territory'), 'null') NOT IN ('null', 'string')
+       OR tp_text_blank(t->>'territory') OR length(t->>'territory') > 500 THEN
+        RETURN ARRAY['terms.territory', 'must be text of 1 to 500 characters'];
+    END IF;
+    IF EXISTS (SELECT 1 FROM jsonb_object_keys(t) k
+                WHERE k NOT IN ('payment_mode', 'fee_fen', 'fee_schedule', 'royalty_bp',
+                                'royalty_base', 'license_years', 'exclusive', 'field_of_use',
+                                'territory', 'max_trial_months')) THEN
+        RETURN ARRAY['terms', 'has fields the contract does not name'];
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: trials; Type: TABLE
+--
+
+CREATE TABLE public.trials (
+    id bigint NOT NULL,
+    achievement_id bigint NOT NULL,
+    institution_id bigint NOT NULL,
+    institution_province text NOT NULL,
+    enterprise_id bigint NOT NULL,
+    enterprise_province text NOT NULL,
+    exclusive boolean NOT NULL,
+    purpose text NOT NULL,
+    planned_months smallint NOT NULL,
+    status text DEFAULT 'requested'::text NOT NULL,
+    requested_at timestamp with time zone DEFAULT public.tp_now() NOT NULL,
+    started_on date,
+    ends_on date,
+    closed_at timestamp with time zone,
+    close_reason text,
+    license_id bigint,
+    max_trial_months smallint DEFAULT 36 NOT NULL,
+    reason_code text,
+    rating smallint,
+    terms jsonb,
+    terms_agreed_on date,
+    terms_standard boolean,
+    CONSTRAINT trials_close_reason_not_blank CHECK ((NOT public.tp_text_blank(close_reason))),
+    CONSTRAINT trials_close_reason_valid CHECK (((close_reason IS NULL) OR ((btrim(close_reason) <> ''::text) AND (length(close_reason) <= 2000)))),
+    CONSTRAINT trials_closed_at_set CHECK (((status = ANY (ARRAY['requested'::text, 'active'::text])) = (closed_at IS NULL))),
+    CONSTRAINT trials_converted_license CHECK (((status = 'converted'::text) = (license_id IS NOT NULL))),
+    CONSTRAINT trials_ends_on_planned CHECK (((ends_on IS NULL) OR (ends_on = ((started_on + make_interval(months => (planned_months)::integer)))::date))),
+    CONSTRAINT trials_planned_months_valid CHECK (((planned_months >= 1) AND (planned_months <= 36))),
+    CONSTRAINT trials_planned_within_max CHECK ((planned_months <= max_trial_months)),
+    CONSTRAINT trials_purpose_not_blank CHECK ((NOT public.tp_text_blank(purpose))),
+    CONSTRAINT trials_purpose_valid CHECK (((btrim(purpose) <> ''::text) AND (length(purpose) <= 4000))),
+    CONSTRAINT trials_rating_valid CHECK (((rating IS NULL) OR ((rating >= 1) AND (rating <= 5)))),
+    CONSTRAINT trials_reason_code_valid CHECK (((reason_code IS NULL) OR (reason_code = ANY (ARRAY['technical_failure'::text, 'not_mature'::text, 'too_costly'::text, 'market_changed'::text, 'other'::text])))),
+    CONSTRAINT trials_return_details CHECK (((status = 'returned'::text) OR ((reason_code IS NULL) AND (rating IS NULL)))),
+    CONSTRAINT trials_started_dates CHECK (
+CASE
+    WHEN (status = ANY (ARRAY['active'::text, 'converted'::text, 'returned'::text, 'expired'::text])) THEN ((started_on IS NOT NULL) AND (ends_on IS NOT NULL))
+    ELSE ((started_on IS NULL) AND (ends_on IS NULL))
+END),
+    CONSTRAINT trials_status_valid CHECK ((status = ANY (ARRAY['requested'::text, 'active'::text, 'declined'::text, 'cancelled'::text, 'converted'::text, 'returned'::text, 'expired'::text]))),
+    CONSTRAINT trials_terms_agreed_on_start CHECK (((terms_agreed_on IS NULL) OR (terms_agreed_on = started_on))),
+    CONSTRAINT trials_terms_agreed_when_started CHECK (((terms IS NULL) OR ((terms_agreed_on IS NOT NULL) = (started_on IS NOT NULL)))),
+    CONSTRAINT trials_terms_exclusive CHECK (((terms IS NULL) OR (((terms ->> 'exclusive'::text))::boolean = exclusive))),
+    CONSTRAINT trials_terms_max_trial_months CHECK (((terms IS NULL) OR (((terms ->> 'max_trial_months'::text))::integer = max_trial_months))),
+    CONSTRAINT trials_terms_valid CHECK (((terms IS NULL) OR (public.terms_problem(terms) IS NULL)))
+);
+
+--
+-- Name: license_propose(public.trials, jsonb); Type: FUNCTION
+--
+
+CREATE FUNCTION public.license_propose(t public.trials, p_body jsonb) RETURNS public.licenses
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    mode text := p_body->>'payment_mode';
+    base jsonb := coalesce(t.terms, (SELECT achievement_standard_terms(a) FROM achievements a
+                                       WHERE a.id = t.achievement_id));
+    terms jsonb;
+    lic licenses;
+BEGIN
+    IF EXISTS (SELECT 1 FROM licenses l WHERE l.trial_id = t.id AND l.status = 'proposed') THEN
+        PERFORM tp_raise('TP410', 'this trial already has an open proposal');
+    END IF;
+    terms := jsonb_build_object(
+        'payment_mode', mode, 'fee_fen', (p_body->>'total_fen')::bigint,
+        'fee_schedule', coalesce((
+            SELECT jsonb_agg(jsonb_build_object('after_days', (x.e->>'due_on')::date - tp_today(),
+                                                'amount_fen', (x.e->>'amount_fen')::bigint)
+                             ORDER BY (x.e->>'due_on')::date, x.n)
+              FROM jsonb_array_elements(coalesce(p_body->'installments', '[]'))
+                   WITH ORDINALITY AS x(e, n)), '[]'::jsonb),
+        'royalty_bp', coalesce((p_body->>'royalty_bp')::int,
+                               CASE WHEN mode IN ('royalty', 'lump_sum_plus_royalty')
+                                    THEN (base->>'royalty_bp')::int END, 0),
+        'royalty_base', coalesce(p_body->>'royalty_base', base->>'royalty_base'),
+        'license_years', coalesce((p_body->>'license_years')::int, (base->>'license_years')::int),
+        'exclusive', t.exclusive, 'field_of_use', base->'field_of_use',
+        'territory', base->'territory', 'max_trial_months', t.max_trial_months);
+    INSERT INTO licenses (trial_id, status, payment_mode, total_fen, royalty_bp, royalty_base,
+                          license_years, issued_fen, terms)
+    VALUES (t.id, 'proposed', mode, (terms->>'fee_fen')::bigint, (terms->>'royalty_bp')::int,
+            terms->>'royalty_base', (terms->>'license_years')::smallint, 0, terms)
+    RETURNING * INTO lic;
+    INSERT INTO installments (license_id, seq, kind, due_on, amount_fen)
+    SELECT lic.id, row_number() OVER (ORDER BY (x.e->>'due_on')::date, x.n), 'fixed',
+           (x.e->>'due_on')::date, (x.e->>'amount_fen')::bigint
+      FROM jsonb_array_elements(coalesce(p_body->'installments', '[]')) WITH ORDINALITY AS x(e, n);
+    SELECT * INTO lic FROM licenses WHERE id = lic.id;
+    RETURN lic;
+END
+$$;
+
+--
+-- Name: license_quarters(public.licenses); Type: FUNCTION
+--
+
+CREATE FUNCTION public.license_quarters(l public.licenses) RETURNS SETOF date
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT q::date
+      FROM generate_series(date_trunc('quarter', l.signed_on),
+                           date_trunc('quarter', l.ends_on - 1), interval '3 months') AS q
+     WHERE license_bills_royalty(l) AND l.signed_on IS NOT NULL
+$$;
+
+--
+-- Name: license_recording_json(public.licenses); Type: FUNCTION
+--
+
+CREATE FUNCTION public.license_recording_json(l public.licenses) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE WHEN l.recording_due_on IS NOT NULL THEN jsonb_build_object(
+        'status', CASE WHEN l.record_number IS NOT NULL THEN 'done'
+                       WHEN l.recording_due_on < tp_today() THEN 'overdue'
+                       ELSE 'pending' END,
+        'record_number', l.record_number, 'recorded_on', l.recorded_on) END
+$$;
+
+--
+-- Name: license_reports_due(public.licenses); Type: FUNCTION
+--
+
+CREATE FUNCTION public.license_reports_due(l public.licenses) RETURNS TABLE(period_start date, due_on date)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT q, (q + interval '3 months')::date + 29
+      FROM license_quarters(l) AS q
+     WHERE (q + interval '3 months')::date <= tp_today()
+       AND NOT EXISTS (SELECT 1 FROM royalty_reports r
+                        WHERE r.license_id = l.id AND r.period_start = q)
+$$;
+
+--
+-- Name: license_settle_if_done(bigint, bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.license_settle_if_done(p_actor bigint, p_id bigint) RETURNS public.licenses
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    l licenses;
+BEGIN
+    SELECT * INTO l FROM licenses WHERE id = p_id;
+    IF l.status = 'active' AND l.paid_fen = l.issued_fen AND license_issuing_done(l) THEN
+        UPDATE licenses SET status = 'settled' WHERE id = p_id RETURNING * INTO l;
+        PERFORM audit_write(p_actor, 'license.settle', 'license', p_id, '{"status": "active"}',
+                            jsonb_build_object('status', 'settled', 'paid_fen', l.paid_fen));
+    END IF;
+    RETURN l;
+END
+$$;
+
+--
+-- Name: license_sign_agreed(public.trials); Type: FUNCTION
+--
+
+CREATE FUNCTION public.license_sign_agreed(t public.trials) RETURNS public.licenses
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    lic licenses;
+BEGIN
+    IF t.terms IS NULL THEN
+        PERFORM tp_raise('TP409', 'this trial started before terms were agreed: the institution '
+                                  'proposes a license');
+    END IF;
+    INSERT INTO licenses (trial_id, status, payment_mode, total_fen, royalty_bp, royalty_base,
+                          license_years, terms)
+    VALUES (t.id, 'active', t.terms->>'payment_mode', (t.terms->>'fee_fen')::bigint,
+            (t.terms->>'royalty_bp')::int, t.terms->>'royalty_base',
+            (t.terms->>'license_years')::smallint, t.terms)
+    RETURNING * INTO lic;
+    INSERT INTO installments (license_id, seq, kind, due_on, amount_fen)
+    SELECT lic.id, row_number() OVER (ORDER BY (x.e->>'after_days')::int, x.n), 'fixed',
+           lic.signed_on + (x.e->>'after_days')::int, (x.e->>'amount_fen')::bigint
+      FROM jsonb_array_elements(t.terms->'fee_schedule') WITH ORDINALITY AS x(e, n);
+    SELECT * INTO lic FROM licenses WHERE id = lic.id;
+    RETURN lic;
+END
+$$;
+
+--
 -- Name: licenses_birth(); Type: FUNCTION
 --
 
@@ -2822,27 +3850,62 @@ CREATE FUNCTION public.licenses_birth() RETURNS trigger
     AS $$
 DECLARE
     t record;
+    d open_license_declarations;
 BEGIN
-    IF NEW.status <> 'active' OR NEW.paid_fen <> 0 OR NEW.defaulted_at IS NOT NULL THEN
-        RAISE EXCEPTION 'a license starts active with nothing paid'
+    IF NEW.status NOT IN ('proposed', 'active') OR NEW.paid_fen <> 0 OR NEW.issued_fen <> 0
+       OR NEW.defaulted_at IS NOT NULL OR NEW.declined_at IS NOT NULL THEN
+        RAISE EXCEPTION 'a license starts proposed or active with nothing issued or paid'
             USING ERRCODE = 'TP409', CONSTRAINT = 'licenses_status_transition';
     END IF;
-    SELECT status, ends_on, achievement_id, institution_id, institution_province,
-           enterprise_id, enterprise_province INTO t
-      FROM trials WHERE id = NEW.trial_id FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'no trial %', NEW.trial_id
-            USING ERRCODE = '23503', CONSTRAINT = 'licenses_trial_id_fk';
+    IF NEW.source = 'open_license' THEN
+        SELECT * INTO d FROM open_license_declarations WHERE id = NEW.open_license_id FOR SHARE;
+        IF NOT FOUND OR d.status <> 'active' OR NEW.status <> 'active' THEN
+            RAISE EXCEPTION 'only an active declaration is taken, at once'
+                USING ERRCODE = 'TP409', CONSTRAINT = 'licenses_declaration_active';
+        END IF;
+        NEW.achievement_id := d.achievement_id;
+        NEW.institution_id := d.institution_id;
+        NEW.institution_province := d.institution_province;
+        SELECT province INTO NEW.enterprise_province FROM enterprises WHERE id = NEW.enterprise_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'no enterprise %', NEW.enterprise_id
+                USING ERRCODE = '23503', CONSTRAINT = 'licenses_enterprise_fk';
+        END IF;
+        NEW.exclusive := false;
+    ELSE
+        SELECT status, ends_on, achievement_id, institution_id, institution_province,
+               enterprise_id, enterprise_province, max_trial_months, exclusive INTO t
+          FROM trials WHERE id = NEW.trial_id FOR UPDATE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'no trial %', NEW.trial_id
+                USING ERRCODE = '23503', CONSTRAINT = 'licenses_trial_id_fk';
+        END IF;
+        IF t.status <> 'active' OR t.ends_on < tp_today() THEN
+            RAISE EXCEPTION 'only an active trial converts into a license'
+                USING ERRCODE = 'TP409', CONSTRAINT = 'licenses_trial_active';
+        END IF;
+        NEW.achievement_id := t.achievement_id;
+        NEW.institution_id := t.institution_id;
+        NEW.institution_province := t.institution_province;
+        NEW.enterprise_id := t.enterprise_id;
+        NEW.enterprise_province := t.enterprise_province;
+        NEW.terms := coalesce(NEW.terms, jsonb_build_object(
+            'payment_mode', NEW.payment_mode, 'fee_fen', NEW.total_fen,
+            'fee_schedule', '[]'::jsonb, 'royalty_bp', NEW.royalty_bp,
+            'royalty_base', NEW.royalty_base, 'license_years', NEW.license_years,
+            'exclusive', t.exclusive, 'field_of_use', NULL, 'territory', NULL,
+            'max_trial_months', t.max_trial_months));
     END IF;
-    IF t.status <> 'active' OR t.ends_on < tp_today() THEN
-        RAISE EXCEPTION 'only an active trial converts into a license'
-            USING ERRCODE = 'TP409', CONSTRAINT = 'licenses_trial_active';
+    IF NEW.status = 'proposed' THEN
+        NEW.proposed_at := tp_now();
+        NEW.signed_at := NULL;
+    ELSE
+        NEW.signed_at := coalesce(NEW.signed_at, tp_now());
     END IF;
-    NEW.achievement_id := t.achievement_id;
-    NEW.institution_id := t.institution_id;
-    NEW.institution_province := t.institution_province;
-    NEW.enterprise_id := t.enterprise_id;
-    NEW.enterprise_province := t.enterprise_province;
+    NEW.recording_due_on := CASE WHEN NEW.signed_at IS NOT NULL AND EXISTS (
+            SELECT 1 FROM achievements a WHERE a.id = NEW.achievement_id
+                                           AND cardinality(a.patent_numbers) > 0)
+        THEN (tp_date(NEW.signed_at) + interval '3 months')::date END;
     RETURN NEW;
 END
 $$;
@@ -2854,25 +3917,39 @@ $$;
 CREATE FUNCTION public.licenses_change() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    accepting boolean := OLD.status = 'proposed' AND NEW.status = 'active';
 BEGIN
     IF (NEW.id, NEW.trial_id, NEW.achievement_id, NEW.institution_id, NEW.institution_province,
         NEW.enterprise_id, NEW.enterprise_province, NEW.payment_mode, NEW.total_fen,
-        NEW.royalty_bp, NEW.signed_at)
+        NEW.royalty_bp, NEW.royalty_base, NEW.license_years, NEW.terms, NEW.source,
+        NEW.proposed_at)
        IS DISTINCT FROM
        (OLD.id, OLD.trial_id, OLD.achievement_id, OLD.institution_id, OLD.institution_province,
         OLD.enterprise_id, OLD.enterprise_province, OLD.payment_mode, OLD.total_fen,
-        OLD.royalty_bp, OLD.signed_at) THEN
+        OLD.royalty_bp, OLD.royalty_base, OLD.license_years, OLD.terms, OLD.source,
+        OLD.proposed_at)
+       OR (NEW.signed_at IS DISTINCT FROM OLD.signed_at AND NOT accepting) THEN
         RAISE EXCEPTION 'a license keeps its parties and terms'
             USING ERRCODE = '23514', CONSTRAINT = 'licenses_fixed_columns';
     END IF;
-    IF NEW.paid_fen < OLD.paid_fen THEN
-        RAISE EXCEPTION 'paid_fen never decreases'
+    IF NEW.paid_fen < OLD.paid_fen OR NEW.issued_fen < OLD.issued_fen THEN
+        RAISE EXCEPTION 'issued and paid money never decreases'
             USING ERRCODE = '23514', CONSTRAINT = 'licenses_paid_never_decreases';
     END IF;
     IF NEW.status <> OLD.status AND NOT (OLD.status, NEW.status) IN (
+            ('proposed', 'active'), ('proposed', 'declined'),
             ('active', 'settled'), ('active', 'defaulted')) THEN
         RAISE EXCEPTION 'a license cannot go from % to %', OLD.status, NEW.status
             USING ERRCODE = 'TP409', CONSTRAINT = 'licenses_status_transition';
+    END IF;
+    IF accepting THEN
+        IF NOT EXISTS (SELECT 1 FROM trials t WHERE t.id = NEW.trial_id AND t.status = 'active'
+                          AND t.ends_on >= tp_today()) THEN
+            RAISE EXCEPTION 'the trial of this proposal has ended'
+                USING ERRCODE = 'TP409', CONSTRAINT = 'licenses_trial_active';
+        END IF;
+        NEW.signed_at := tp_now();
     END IF;
     RETURN NEW;
 END
@@ -2906,12 +3983,57 @@ $$;
 CREATE FUNCTION public.licenses_notify() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    f jsonb := license_notice_facts(NEW.id);
 BEGIN
-    IF NEW.status = 'defaulted' AND OLD.status <> 'defaulted' THEN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status = 'proposed' THEN
+            PERFORM notify_organisation('license.proposed', 'license', NEW.id, NULL,
+                                        NEW.enterprise_id,
+                                        f || jsonb_build_object('amount_fen', NEW.total_fen));
+        ELSIF NEW.source = 'open_license' THEN
+            PERFORM notify_organisation('open_license.taken', 'license', NEW.id,
+                                        NEW.institution_id, NULL,
+                                        f || jsonb_build_object('party', f->>'enterprise',
+                                                                'amount_fen', NEW.total_fen));
+        END IF;
+    ELSIF NEW.status = 'defaulted' AND OLD.status <> 'defaulted' THEN
         PERFORM notify_organisation('license.defaulted', 'license', NEW.id, NULL,
-                                    NEW.enterprise_id, license_notice_facts(NEW.id));
+                                    NEW.enterprise_id, f);
+    ELSIF NEW.status = 'active' AND OLD.status = 'proposed' THEN
+        PERFORM notify_organisation('license.accepted', 'license', NEW.id, NEW.institution_id,
+                                    NULL,
+                                    f || jsonb_build_object('party', f->>'enterprise',
+                                                            'amount_fen', NEW.total_fen));
+    ELSIF NEW.status = 'declined' AND OLD.status = 'proposed' THEN
+        PERFORM notify_organisation('license.declined', 'license', NEW.id, NEW.institution_id,
+                                    NULL,
+                                    f || jsonb_build_object('party', f->>'enterprise',
+                                                            'reason', NEW.decline_reason));
     END IF;
     RETURN NULL;
+END
+$$;
+
+--
+-- Name: licenses_recording_due(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.licenses_recording_due() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF OLD.status = 'proposed' AND NEW.status = 'active' THEN
+        NEW.recording_due_on := CASE WHEN EXISTS (
+                SELECT 1 FROM achievements a WHERE a.id = NEW.achievement_id
+                                               AND cardinality(a.patent_numbers) > 0)
+            THEN (tp_date(NEW.signed_at) + interval '3 months')::date END;
+    ELSIF NEW.recording_due_on IS DISTINCT FROM OLD.recording_due_on
+          OR NEW.open_license_id IS DISTINCT FROM OLD.open_license_id THEN
+        RAISE EXCEPTION 'a license keeps its declaration and recording deadline'
+            USING ERRCODE = '23514', CONSTRAINT = 'licenses_fixed_columns';
+    END IF;
+    RETURN NEW;
 END
 $$;
 
@@ -3137,6 +4259,70 @@ DECLARE
     a text := coalesce(p->>'achievement', '');
     party text := coalesce(p->>'party', '');
     day text := coalesce(p->>'date', '');
+    period text := coalesce(p->>'period', '');
+    yuan text := CASE WHEN p ? 'amount_fen'
+                      THEN to_char((p->>'amount_fen')::numeric / 100, 'FM999,999,999,990.00') END;
+BEGIN
+    CASE p_kind
+    WHEN 'trial.converted' THEN
+        title := CASE WHEN zh THEN format('试用已转为许可：%s', a) ELSE format('Trial converted: %s', a) END;
+        body := CASE WHEN zh THEN format('%s 决定继续使用“%s”，按约定条件签订许可，固定许可费 ¥%s。', party, a, yuan)
+                     ELSE format('%s keeps "%s" under license on the agreed terms; fixed fee ¥%s.', party, a, yuan) END;
+    WHEN 'license.proposed' THEN
+        title := CASE WHEN zh THEN format('待确认的许可方案：%s', a) ELSE format('License proposed: %s', a) END;
+        body := CASE WHEN zh THEN format('%s 为“%s”提出许可方案，固定许可费 ¥%s。请接受或拒绝。', party, a, yuan)
+                     ELSE format('%s proposes a license of "%s" with a fixed fee of ¥%s. Please accept or decline.', party, a, yuan) END;
+    WHEN 'license.accepted' THEN
+        title := CASE WHEN zh THEN format('许可方案已被接受：%s', a) ELSE format('License proposal accepted: %s', a) END;
+        body := CASE WHEN zh THEN format('%s 接受了“%s”的许可方案，许可自今日生效，固定许可费 ¥%s。', party, a, yuan)
+                     ELSE format('%s accepted the proposed license of "%s"; it is in force from today, fixed fee ¥%s.', party, a, yuan) END;
+    WHEN 'recording.due_soon' THEN
+        title := CASE WHEN zh THEN format('许可合同备案将到期：%s', a) ELSE format('License recording due soon: %s', a) END;
+        body := CASE WHEN zh THEN format('与 %s 的“%s”许可合同应于 %s 前向国家知识产权局备案。', party, a, day)
+                     ELSE format('The license of "%s" to %s must be recorded with the patent office by %s.', a, party, day) END;
+    WHEN 'recording.overdue' THEN
+        title := CASE WHEN zh THEN format('许可合同备案已逾期：%s', a) ELSE format('License recording overdue: %s', a) END;
+        body := CASE WHEN zh THEN format('与 %s 的“%s”许可合同应于 %s 前备案，现已逾期。', party, a, day)
+                     ELSE format('The license of "%s" to %s was to be recorded by %s and is overdue.', a, party, day) END;
+    WHEN 'license.declined' THEN
+        title := CASE WHEN zh THEN format('许可方案未被接受：%s', a) ELSE format('License proposal declined: %s', a) END;
+        body := CASE WHEN zh THEN format('%s 未接受“%s”的许可方案。理由：%s', party, a, p->>'reason')
+                     ELSE format('%s declined the proposed license of "%s". Reason: %s', party, a, p->>'reason') END;
+    WHEN 'open_license.taken' THEN
+        title := CASE WHEN zh THEN format('开放许可已被实施：%s', a) ELSE format('Open license taken: %s', a) END;
+        body := CASE WHEN zh THEN format('%s 按公告条件取得了“%s”的开放许可，许可费 ¥%s。', party, a, yuan)
+                     ELSE format('%s took an open license of "%s" on the declared terms; fee ¥%s.', party, a, yuan) END;
+    WHEN 'royalty.reported' THEN
+        title := CASE WHEN zh THEN format('收到提成报告：%s', a) ELSE format('Royalty report filed: %s', a) END;
+        body := CASE WHEN zh THEN format('%s 报告了 %s 的销售额，应付提成 ¥%s。', party, period, yuan)
+                     ELSE format('%s reported its sales for %s; the royalty is ¥%s.', party, period, yuan) END;
+    WHEN 'report.due_soon' THEN
+        title := CASE WHEN zh THEN format('提成报告将到期：%s', a) ELSE format('Royalty report due soon: %s', a) END;
+        body := CASE WHEN zh THEN format('“%s”%s 的销售额报告应于 %s 前提交。', a, period, day)
+                     ELSE format('The sales report of "%s" for %s is due on %s.', a, period, day) END;
+    WHEN 'report.overdue' THEN
+        title := CASE WHEN zh THEN format('提成报告已逾期 %s 天：%s', p->>'days', a)
+                      ELSE format('Royalty report %s days overdue: %s', p->>'days', a) END;
+        body := CASE WHEN zh THEN format('“%s”%s 的销售额报告应于 %s 提交，已逾期 %s 天。', a, period, day, p->>'days')
+                     ELSE format('The sales report of "%s" for %s was due on %s and is %s days overdue.', a, period, day, p->>'days') END;
+    ELSE
+        SELECT b.title, b.body INTO title, body FROM notification_text_base(p_kind, p_lang, p) b;
+    END CASE;
+END
+$$;
+
+--
+-- Name: notification_text_base(text, text, jsonb); Type: FUNCTION
+--
+
+CREATE FUNCTION public.notification_text_base(p_kind text, p_lang text, p jsonb, OUT title text, OUT body text) RETURNS record
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+DECLARE
+    zh boolean := p_lang = 'zh';
+    a text := coalesce(p->>'achievement', '');
+    party text := coalesce(p->>'party', '');
+    day text := coalesce(p->>'date', '');
     yuan text := CASE WHEN p ? 'amount_fen'
                       THEN to_char((p->>'amount_fen')::numeric / 100, 'FM999,999,999,990.00') END;
 BEGIN
@@ -3227,6 +4413,98 @@ CREATE FUNCTION public.notifications_scan_deadlines() RETURNS integer
     LANGUAGE plpgsql
     AS $$
 DECLARE
+    made integer := notifications_scan_trial_and_money_deadlines();
+    before integer;
+BEGIN
+    SELECT count(*) INTO before FROM notifications;
+    PERFORM notifications_scan_report_deadlines();
+    PERFORM notifications_scan_recording_deadlines();
+    RETURN made + (SELECT count(*) FROM notifications) - before;
+END
+$$;
+
+--
+-- Name: notifications_scan_recording_deadlines(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.notifications_scan_recording_deadlines() RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    today date := tp_today();
+    r record;
+BEGIN
+    FOR r IN
+        SELECT l.id, l.institution_id, l.recording_due_on
+          FROM licenses l
+         WHERE l.record_number IS NULL AND l.recording_due_on <= today + 14
+           AND l.status IN ('active', 'settled', 'defaulted')
+    LOOP
+        PERFORM notify_organisation(
+            CASE WHEN r.recording_due_on >= today THEN 'recording.due_soon'
+                 ELSE 'recording.overdue' END,
+            'license', r.id, r.institution_id, NULL,
+            license_notice_facts(r.id)
+                || jsonb_build_object('party', (SELECT e.name FROM licenses l
+                                                  JOIN enterprises e ON e.id = l.enterprise_id
+                                                 WHERE l.id = r.id),
+                                      'date', r.recording_due_on),
+            format('%s:%s', CASE WHEN r.recording_due_on >= today THEN 'recording.due_soon'
+                                 ELSE 'recording.overdue' END, r.id));
+    END LOOP;
+END
+$$;
+
+--
+-- Name: notifications_scan_report_deadlines(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.notifications_scan_report_deadlines() RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    today date := tp_today();
+    r record;
+BEGIN
+    FOR r IN
+        SELECT l.id, l.institution_id, l.enterprise_id, d.period_start, d.due_on,
+               (SELECT max(x) FROM unnest(ARRAY[1, 30, 60, 90]) x WHERE today - d.due_on >= x)
+                   AS days
+          FROM licenses l, license_reports_due(l) d
+         WHERE l.status = 'active' AND l.payment_mode IN ('royalty', 'lump_sum_plus_royalty')
+           AND d.due_on <= today + 7
+    LOOP
+        IF r.due_on >= today THEN
+            PERFORM notify_organisation('report.due_soon', 'license', r.id, NULL, r.enterprise_id,
+                                        license_notice_facts(r.id)
+                                            || jsonb_build_object('period',
+                                                                  quarter_label(r.period_start),
+                                                                  'date', r.due_on),
+                                        format('report.due_soon:%s:%s', r.id, r.period_start));
+        ELSIF r.days IS NOT NULL THEN
+            PERFORM notify_organisation('report.overdue', 'license', r.id,
+                                        CASE WHEN r.days = 90 THEN r.institution_id END,
+                                        r.enterprise_id,
+                                        license_notice_facts(r.id)
+                                            || jsonb_build_object('period',
+                                                                  quarter_label(r.period_start),
+                                                                  'date', r.due_on,
+                                                                  'days', r.days),
+                                        format('report.overdue:%s:%s:%s', r.id, r.period_start,
+                                               r.days));
+        END IF;
+    END LOOP;
+END
+$$;
+
+--
+-- Name: notifications_scan_trial_and_money_deadlines(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.notifications_scan_trial_and_money_deadlines() RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
     today date := tp_today();
     before integer;
     r record;
@@ -3304,6 +4582,153 @@ CREATE FUNCTION public.notify_organisation(p_kind text, p_subject_type text, p_s
     SELECT made.id, u.email
       FROM made JOIN users u ON u.id = made.user_id
      WHERE u.email_notifications AND current_setting('techpool.mail', true) = 'on'
+$$;
+
+--
+-- Name: open_license_declarations_birth(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.open_license_declarations_birth() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    a achievements;
+BEGIN
+    SELECT * INTO a FROM achievements WHERE id = NEW.achievement_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no achievement %', NEW.achievement_id
+            USING ERRCODE = '23503', CONSTRAINT = 'open_license_declarations_achievement_fk';
+    END IF;
+    IF a.status <> 'listed' OR NEW.status <> 'active' THEN
+        RAISE EXCEPTION 'only a listed achievement is declared open, and a declaration starts active'
+            USING ERRCODE = 'TP409', CONSTRAINT = 'open_license_declarations_listed';
+    END IF;
+    IF a.kind NOT IN ('invention_patent', 'utility_model', 'design_patent')
+       OR cardinality(a.patent_numbers) = 0 THEN
+        RAISE EXCEPTION 'only a patent with its numbers is open-licensed'
+            USING ERRCODE = 'TP422', COLUMN = 'kind',
+                  CONSTRAINT = 'open_license_declarations_patent_kind';
+    END IF;
+    IF NOT NEW.patent_numbers <@ a.patent_numbers THEN
+        RAISE EXCEPTION 'are not all patents of the achievement'
+            USING ERRCODE = 'TP422', COLUMN = 'patent_numbers',
+                  CONSTRAINT = 'open_license_declarations_patents_of_achievement';
+    END IF;
+    IF a.exclusive THEN
+        RAISE EXCEPTION 'an exclusive achievement cannot be open-licensed'
+            USING ERRCODE = 'TP4EC', CONSTRAINT = 'achievements_exclusive_or_open';
+    END IF;
+    NEW.institution_id := a.institution_id;
+    NEW.institution_province := a.province;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: open_license_declarations_change(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.open_license_declarations_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF (NEW.id, NEW.achievement_id, NEW.institution_id, NEW.patent_numbers, NEW.fee_kind,
+        NEW.fee_fen, NEW.royalty_bp, NEW.royalty_base, NEW.years, NEW.announcement_number,
+        NEW.announced_on, NEW.guideline_exception, NEW.declared_on, NEW.declared_by)
+       IS DISTINCT FROM
+       (OLD.id, OLD.achievement_id, OLD.institution_id, OLD.patent_numbers, OLD.fee_kind,
+        OLD.fee_fen, OLD.royalty_bp, OLD.royalty_base, OLD.years, OLD.announcement_number,
+        OLD.announced_on, OLD.guideline_exception, OLD.declared_on, OLD.declared_by)
+       OR (NEW.status <> OLD.status AND OLD.status <> 'active') THEN
+        RAISE EXCEPTION 'a declaration keeps its terms and is withdrawn once'
+            USING ERRCODE = '23514', CONSTRAINT = 'open_license_declarations_fixed';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: open_license_declarations_flag(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.open_license_declarations_flag() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE achievements SET open_license = NOT open_license WHERE id = NEW.achievement_id;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: tp_today(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.tp_today() RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT tp_date(tp_now())
+$$;
+
+--
+-- Name: open_license_declarations; Type: TABLE
+--
+
+CREATE TABLE public.open_license_declarations (
+    id bigint NOT NULL,
+    achievement_id bigint NOT NULL,
+    institution_id bigint NOT NULL,
+    institution_province text NOT NULL,
+    patent_numbers text[] NOT NULL,
+    fee_kind text NOT NULL,
+    fee_fen bigint DEFAULT 0 NOT NULL,
+    royalty_bp integer DEFAULT 0 NOT NULL,
+    royalty_base text DEFAULT 'net_sales'::text NOT NULL,
+    years smallint NOT NULL,
+    announcement_number text,
+    announced_on date,
+    guideline_exception text,
+    status text DEFAULT 'active'::text NOT NULL,
+    declared_on date DEFAULT public.tp_today() NOT NULL,
+    declared_by bigint NOT NULL,
+    withdrawn_at timestamp with time zone,
+    CONSTRAINT open_license_declarations_announcement_valid CHECK (((announcement_number IS NULL) OR ((NOT public.tp_text_blank(announcement_number)) AND (length(announcement_number) <= 100)))),
+    CONSTRAINT open_license_declarations_exception_valid CHECK (((guideline_exception IS NULL) OR ((length(btrim(guideline_exception)) >= 10) AND (length(guideline_exception) <= 2000)))),
+    CONSTRAINT open_license_declarations_fee_kind_valid CHECK ((fee_kind = ANY (ARRAY['lump_sum'::text, 'royalty'::text, 'entry_plus_royalty'::text]))),
+    CONSTRAINT open_license_declarations_fee_valid CHECK ((((fee_fen >= 0) AND (fee_fen <= '10000000000000'::bigint)) AND ((fee_fen > 0) = (fee_kind = ANY (ARRAY['lump_sum'::text, 'entry_plus_royalty'::text]))))),
+    CONSTRAINT open_license_declarations_patent_numbers_valid CHECK (((cardinality(patent_numbers) >= 1) AND public.tp_text_array_ok(patent_numbers, 100, 40))),
+    CONSTRAINT open_license_declarations_royalty_base_valid CHECK ((royalty_base = ANY (ARRAY['net_sales'::text, 'profit'::text]))),
+    CONSTRAINT open_license_declarations_royalty_valid CHECK ((((royalty_bp >= 0) AND (royalty_bp <= 10000)) AND ((royalty_bp > 0) = (fee_kind = ANY (ARRAY['royalty'::text, 'entry_plus_royalty'::text]))))),
+    CONSTRAINT open_license_declarations_status_valid CHECK ((status = ANY (ARRAY['active'::text, 'withdrawn'::text]))),
+    CONSTRAINT open_license_declarations_withdrawn_set CHECK (((status = 'withdrawn'::text) = (withdrawn_at IS NOT NULL))),
+    CONSTRAINT open_license_declarations_within_guideline CHECK (((guideline_exception IS NOT NULL) OR ((fee_fen <= 2000000000) AND (royalty_bp <=
+CASE royalty_base
+    WHEN 'profit'::text THEN 4000
+    ELSE 2000
+END)))),
+    CONSTRAINT open_license_declarations_years_valid CHECK (((years >= 1) AND (years <= 20)))
+);
+
+--
+-- Name: open_license_json(public.open_license_declarations); Type: FUNCTION
+--
+
+CREATE FUNCTION public.open_license_json(d public.open_license_declarations) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT jsonb_build_object(
+        'id', d.id, 'achievement_id', d.achievement_id, 'institution_id', d.institution_id,
+        'achievement_title', (SELECT a.title FROM achievements a WHERE a.id = d.achievement_id),
+        'institution_name', (SELECT i.name FROM institutions i WHERE i.id = d.institution_id),
+        'institution_province', d.institution_province,
+        'patent_numbers', to_jsonb(d.patent_numbers), 'fee_kind', d.fee_kind,
+        'fee_fen', d.fee_fen, 'royalty_bp', d.royalty_bp, 'royalty_base', d.royalty_base,
+        'years', d.years, 'announcement_number', d.announcement_number,
+        'announced_on', d.announced_on, 'guideline_exception', d.guideline_exception,
+        'status', d.status, 'declared_on', d.declared_on,
+        'withdrawn_at', tp_instant(d.withdrawn_at),
+        'licenses', (SELECT count(*) FROM licenses l WHERE l.open_license_id = d.id
+                                                      AND l.status <> 'declined'))
 $$;
 
 --
@@ -3461,6 +4886,99 @@ CREATE FUNCTION public.pool_changed() RETURNS trigger
 BEGIN
     PERFORM pg_notify('techpool_pool', '');
     RETURN NULL;
+END
+$$;
+
+--
+-- Name: quarter_label(date); Type: FUNCTION
+--
+
+CREATE FUNCTION public.quarter_label(p_start date) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT to_char(p_start, 'YYYY') || '-Q' || extract(quarter FROM p_start)
+$$;
+
+--
+-- Name: quarter_start(text); Type: FUNCTION
+--
+
+CREATE FUNCTION public.quarter_start(p_label text) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+    SELECT CASE WHEN p_label ~ '^[0-9]{4}-Q[1-4]$'
+                THEN make_date(left(p_label, 4)::int, (right(p_label, 1)::int - 1) * 3 + 1, 1) END
+$_$;
+
+--
+-- Name: royalty_reports; Type: TABLE
+--
+
+CREATE TABLE public.royalty_reports (
+    id bigint NOT NULL,
+    license_id bigint NOT NULL,
+    period_start date NOT NULL,
+    net_sales_fen bigint NOT NULL,
+    profit_fen bigint,
+    note text,
+    royalty_fen bigint NOT NULL,
+    installment_seq integer,
+    reported_by bigint NOT NULL,
+    reported_at timestamp with time zone DEFAULT public.tp_now() NOT NULL,
+    CONSTRAINT royalty_reports_installment_when_due CHECK (((royalty_fen > 0) = (installment_seq IS NOT NULL))),
+    CONSTRAINT royalty_reports_net_sales_valid CHECK (((net_sales_fen >= 0) AND (net_sales_fen <= '10000000000000'::bigint))),
+    CONSTRAINT royalty_reports_note_valid CHECK (((note IS NULL) OR ((NOT public.tp_text_blank(note)) AND (length(note) <= 2000)))),
+    CONSTRAINT royalty_reports_profit_valid CHECK (((profit_fen IS NULL) OR ((profit_fen >= '-10000000000000'::bigint) AND (profit_fen <= '10000000000000'::bigint)))),
+    CONSTRAINT royalty_reports_quarter_start CHECK ((period_start = (date_trunc('quarter'::text, (period_start)::timestamp with time zone))::date)),
+    CONSTRAINT royalty_reports_royalty_nonnegative CHECK ((royalty_fen >= 0))
+);
+
+--
+-- Name: royalty_report_json(public.royalty_reports); Type: FUNCTION
+--
+
+CREATE FUNCTION public.royalty_report_json(r public.royalty_reports) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT jsonb_build_object(
+        'id', r.id, 'license_id', r.license_id, 'period', quarter_label(r.period_start),
+        'net_sales_fen', r.net_sales_fen, 'profit_fen', r.profit_fen, 'note', r.note,
+        'royalty_fen', r.royalty_fen, 'installment_seq', r.installment_seq,
+        'reported_by', r.reported_by, 'reported_at', tp_instant(r.reported_at))
+$$;
+
+--
+-- Name: royalty_reports_notify(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.royalty_reports_notify() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    l licenses;
+BEGIN
+    SELECT * INTO l FROM licenses WHERE id = NEW.license_id;
+    PERFORM notify_organisation('royalty.reported', 'license', NEW.license_id, l.institution_id,
+                                NULL,
+                                license_notice_facts(NEW.license_id)
+                                    || jsonb_build_object('party', (SELECT e.name FROM enterprises e
+                                                                     WHERE e.id = l.enterprise_id),
+                                                          'period', quarter_label(NEW.period_start),
+                                                          'amount_fen', NEW.royalty_fen));
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: royalty_reports_refuse_change(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.royalty_reports_refuse_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'royalty reports are filed once: % refused', TG_OP
+        USING ERRCODE = '23514', CONSTRAINT = 'royalty_reports_append_only';
 END
 $$;
 
@@ -3659,6 +5177,22 @@ END
 $$;
 
 --
+-- Name: stats_scope_exact(bigint, text); Type: FUNCTION
+--
+
+CREATE FUNCTION public.stats_scope_exact(p_actor bigint, p_province text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    IF stats_scope(p_actor, p_province) IS DISTINCT FROM p_province THEN
+        PERFORM tp_raise('TP403',
+                         'a province administrator sees only its own province: name it');
+    END IF;
+    RETURN true;
+END
+$$;
+
+--
 -- Name: stats_trial_in_filter(timestamp with time zone, text, text, date, date, text); Type: FUNCTION
 --
 
@@ -3671,13 +5205,19 @@ CREATE FUNCTION public.stats_trial_in_filter(requested_at timestamp with time zo
 $$;
 
 --
--- Name: tp_date(timestamp with time zone); Type: FUNCTION
+-- Name: terms_require_valid(jsonb); Type: FUNCTION
 --
 
-CREATE FUNCTION public.tp_date(t timestamp with time zone) RETURNS date
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+CREATE FUNCTION public.terms_require_valid(t jsonb) RETURNS void
+    LANGUAGE plpgsql
     AS $$
-    SELECT (t AT TIME ZONE 'Asia/Shanghai')::date
+DECLARE
+    problem text[] := terms_problem(t);
+BEGIN
+    IF problem IS NOT NULL THEN
+        PERFORM tp_raise('TP422', problem[2], problem[1]);
+    END IF;
+END
 $$;
 
 --
@@ -3703,16 +5243,6 @@ END
 $$;
 
 --
--- Name: tp_today(); Type: FUNCTION
---
-
-CREATE FUNCTION public.tp_today() RETURNS date
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$
-    SELECT tp_date(tp_now())
-$$;
-
---
 -- Name: trial_close(bigint, bigint, text, text, text, text, text); Type: FUNCTION
 --
 
@@ -3730,6 +5260,34 @@ BEGIN
                         jsonb_build_object('status', t.status),
                         jsonb_build_object('status', p_status, 'close_reason', p_reason));
     RETURN trial_reply(t.id);
+END
+$$;
+
+--
+-- Name: trial_converted(bigint, public.trials, public.licenses); Type: FUNCTION
+--
+
+CREATE FUNCTION public.trial_converted(p_actor bigint, t public.trials, lic public.licenses) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    a achievements;
+BEGIN
+    UPDATE trials SET status = 'converted', closed_at = tp_now(), license_id = lic.id
+     WHERE id = t.id;
+    SELECT * INTO a FROM achievements WHERE id = t.achievement_id;
+    IF a.exclusive AND a.status = 'listed' THEN
+        UPDATE achievements SET status = 'licensed' WHERE id = a.id;
+    END IF;
+    SET CONSTRAINTS license_books_balance IMMEDIATE;
+    PERFORM audit_write(p_actor, 'trial.convert', 'trial', t.id, '{"status": "active"}',
+                        jsonb_build_object('status', 'converted', 'license_id', lic.id));
+    PERFORM audit_write(p_actor, 'license.sign', 'license', lic.id, NULL,
+                        (SELECT license_json(l) FROM licenses l WHERE l.id = lic.id));
+    IF a.exclusive AND a.status = 'listed' THEN
+        PERFORM audit_write(p_actor, 'achievement.license', 'achievement', a.id,
+                            '{"status": "listed"}', '{"status": "licensed"}');
+    END IF;
 END
 $$;
 
@@ -3869,50 +5427,6 @@ END
 $$;
 
 --
--- Name: trials; Type: TABLE
---
-
-CREATE TABLE public.trials (
-    id bigint NOT NULL,
-    achievement_id bigint NOT NULL,
-    institution_id bigint NOT NULL,
-    institution_province text NOT NULL,
-    enterprise_id bigint NOT NULL,
-    enterprise_province text NOT NULL,
-    exclusive boolean NOT NULL,
-    purpose text NOT NULL,
-    planned_months smallint NOT NULL,
-    status text DEFAULT 'requested'::text NOT NULL,
-    requested_at timestamp with time zone DEFAULT public.tp_now() NOT NULL,
-    started_on date,
-    ends_on date,
-    closed_at timestamp with time zone,
-    close_reason text,
-    license_id bigint,
-    max_trial_months smallint DEFAULT 36 NOT NULL,
-    reason_code text,
-    rating smallint,
-    CONSTRAINT trials_close_reason_not_blank CHECK ((NOT public.tp_text_blank(close_reason))),
-    CONSTRAINT trials_close_reason_valid CHECK (((close_reason IS NULL) OR ((btrim(close_reason) <> ''::text) AND (length(close_reason) <= 2000)))),
-    CONSTRAINT trials_closed_at_set CHECK (((status = ANY (ARRAY['requested'::text, 'active'::text])) = (closed_at IS NULL))),
-    CONSTRAINT trials_converted_license CHECK (((status = 'converted'::text) = (license_id IS NOT NULL))),
-    CONSTRAINT trials_ends_on_planned CHECK (((ends_on IS NULL) OR (ends_on = ((started_on + make_interval(months => (planned_months)::integer)))::date))),
-    CONSTRAINT trials_planned_months_valid CHECK (((planned_months >= 1) AND (planned_months <= 36))),
-    CONSTRAINT trials_planned_within_max CHECK ((planned_months <= max_trial_months)),
-    CONSTRAINT trials_purpose_not_blank CHECK ((NOT public.tp_text_blank(purpose))),
-    CONSTRAINT trials_purpose_valid CHECK (((btrim(purpose) <> ''::text) AND (length(purpose) <= 4000))),
-    CONSTRAINT trials_rating_valid CHECK (((rating IS NULL) OR ((rating >= 1) AND (rating <= 5)))),
-    CONSTRAINT trials_reason_code_valid CHECK (((reason_code IS NULL) OR (reason_code = ANY (ARRAY['technical_failure'::text, 'not_mature'::text, 'too_costly'::text, 'market_changed'::text, 'other'::text])))),
-    CONSTRAINT trials_return_details CHECK (((status = 'returned'::text) OR ((reason_code IS NULL) AND (rating IS NULL)))),
-    CONSTRAINT trials_started_dates CHECK (
-CASE
-    WHEN (status = ANY (ARRAY['active'::text, 'converted'::text, 'returned'::text, 'expired'::text])) THEN ((started_on IS NOT NULL) AND (ends_on IS NOT NULL))
-    ELSE ((started_on IS NULL) AND (ends_on IS NULL))
-END),
-    CONSTRAINT trials_status_valid CHECK ((status = ANY (ARRAY['requested'::text, 'active'::text, 'declined'::text, 'cancelled'::text, 'converted'::text, 'returned'::text, 'expired'::text])))
-);
-
---
 -- Name: trials_effective; Type: VIEW
 --
 
@@ -3947,7 +5461,10 @@ CREATE VIEW public.trials_effective AS
             WHEN (t.status = 'returned'::text) THEN COALESCE(t.reason_code, 'other'::text)
             ELSE NULL::text
         END AS reason_code,
-    t.rating
+    t.rating,
+    t.terms,
+    t.terms_agreed_on,
+    t.terms_standard
    FROM (((public.trials t
      JOIN public.achievements a ON ((a.id = t.achievement_id)))
      JOIN public.institutions i ON ((i.id = t.institution_id)))
@@ -3958,7 +5475,7 @@ CREATE VIEW public.trials_effective AS
 --
 
 CREATE FUNCTION public.trial_json(t public.trials_effective) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql STABLE
     AS $$
     SELECT jsonb_build_object(
         'id', t.id, 'achievement_id', t.achievement_id, 'achievement_title', t.achievement_title,
@@ -3970,6 +5487,10 @@ CREATE FUNCTION public.trial_json(t public.trials_effective) RETURNS jsonb
         'requested_at', tp_instant(t.requested_at), 'started_on', t.started_on,
         'ends_on', t.ends_on, 'closed_at', tp_instant(t.closed_at),
         'close_reason', t.close_reason, 'license_id', t.license_id,
+        'terms', t.terms, 'terms_agreed_on', t.terms_agreed_on,
+        'terms_standard', t.terms_standard,
+        'proposed_license_id', CASE WHEN t.status = 'active' THEN (
+            SELECT l.id FROM licenses l WHERE l.trial_id = t.id AND l.status = 'proposed') END,
         'extension', trial_extension_json(t.id),
         'reason_code', t.reason_code, 'rating', t.rating)
 $$;
@@ -4203,15 +5724,33 @@ BEGIN
             PERFORM notify_organisation('trial.returned', 'trial', NEW.id, NEW.institution_id,
                                         NULL, to_institution);
         WHEN 'converted' THEN
-            PERFORM notify_organisation('trial.converted', 'license', NEW.license_id, NULL,
-                                        NEW.enterprise_id,
-                                        to_enterprise || jsonb_build_object('amount_fen',
-                                            (SELECT l.total_fen FROM licenses l
-                                              WHERE l.id = NEW.license_id)));
+            -- an accepted proposal is announced as such (licenses_notify)
+            IF (SELECT l.proposed_at FROM licenses l WHERE l.id = NEW.license_id) IS NULL THEN
+                PERFORM notify_organisation('trial.converted', 'license', NEW.license_id,
+                                            NEW.institution_id, NULL,
+                                            to_institution || jsonb_build_object('amount_fen',
+                                                (SELECT l.total_fen FROM licenses l
+                                                  WHERE l.id = NEW.license_id)));
+            END IF;
         ELSE
             NULL;  -- an expiry is announced by the deadline notices before it
         END CASE;
     END IF;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: trials_proposal_lapse(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.trials_proposal_lapse() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    UPDATE licenses
+       SET status = 'declined', declined_at = tp_now(), decline_reason = 'trial ended'
+     WHERE trial_id = NEW.id AND status = 'proposed';
     RETURN NULL;
 END
 $$;
@@ -4287,6 +5826,47 @@ CREATE FUNCTION public.trials_sweep_expired_on(p_achievement_id bigint) RETURNS 
 $$;
 
 --
+-- Name: trials_terms_at_request(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.trials_terms_at_request() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    a achievements;
+BEGIN
+    SELECT * INTO a FROM achievements WHERE id = NEW.achievement_id;
+    NEW.terms := achievement_standard_terms(a)
+                 || coalesce(NEW.terms, '{}'::jsonb)
+                 || jsonb_build_object('max_trial_months', a.trial_months);
+    NEW.terms_standard := NEW.terms = achievement_standard_terms(a);
+    NEW.terms_agreed_on := NULL;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: trials_terms_fixed(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.trials_terms_fixed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF OLD.status = 'requested' AND NEW.status = 'active' AND OLD.terms IS NOT NULL THEN
+        NEW.terms_agreed_on := NEW.started_on;
+    END IF;
+    IF (NEW.terms, NEW.terms_standard) IS DISTINCT FROM (OLD.terms, OLD.terms_standard)
+       OR (NEW.terms_agreed_on IS DISTINCT FROM OLD.terms_agreed_on
+           AND NOT (OLD.status = 'requested' AND NEW.status = 'active')) THEN
+        RAISE EXCEPTION 'the terms of a trial are those of its request, agreed by its approval'
+            USING ERRCODE = '23514', CONSTRAINT = 'trials_terms_fixed';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
 -- Name: user_json(public.users); Type: FUNCTION
 --
 
@@ -4312,7 +5892,7 @@ CREATE VIEW public.achievement_replies AS
     a.institution_id,
     json_build_object('id', a.id, 'institution_id', a.institution_id, 'institution_name', ( SELECT i.name
            FROM public.institutions i
-          WHERE (i.id = a.institution_id)), 'province', a.province, 'title', a.title, 'title_en', a.title_en, 'abstract', a.abstract, 'field', a.field, 'kind', a.kind, 'patent_numbers', a.patent_numbers, 'keywords', a.keywords, 'maturity', a.maturity, 'trial_months', a.trial_months, 'payment_mode', a.payment_mode, 'reference_fee_fen', a.reference_fee_fen, 'royalty_bp', a.royalty_bp, 'exclusive', a.exclusive, 'open_license', a.open_license, 'status', a.status, 'reject_reason', a.reject_reason, 'created_at', public.tp_instant(a.created_at), 'updated_at', public.tp_instant(a.updated_at), 'version', a.version) AS item
+          WHERE (i.id = a.institution_id)), 'province', a.province, 'title', a.title, 'title_en', a.title_en, 'abstract', a.abstract, 'field', a.field, 'kind', a.kind, 'patent_numbers', a.patent_numbers, 'keywords', a.keywords, 'maturity', a.maturity, 'trial_months', a.trial_months, 'payment_mode', a.payment_mode, 'reference_fee_fen', a.reference_fee_fen, 'royalty_bp', a.royalty_bp, 'royalty_base', a.royalty_base, 'license_years', a.license_years, 'fee_schedule', a.fee_schedule, 'exclusive', a.exclusive, 'open_license', a.open_license, 'standard_terms', public.achievement_standard_terms(a.*), 'status', a.status, 'reject_reason', a.reject_reason, 'created_at', public.tp_instant(a.created_at), 'updated_at', public.tp_instant(a.updated_at), 'version', a.version) AS item
    FROM public.achievements a;
 
 --
@@ -4420,7 +6000,9 @@ CREATE TABLE public.installments (
     due_on date NOT NULL,
     amount_fen bigint NOT NULL,
     paid_fen bigint DEFAULT 0 NOT NULL,
+    kind text DEFAULT 'fixed'::text NOT NULL,
     CONSTRAINT installments_amount_positive CHECK ((amount_fen > 0)),
+    CONSTRAINT installments_kind_valid CHECK ((kind = ANY (ARRAY['fixed'::text, 'royalty'::text]))),
     CONSTRAINT installments_paid_nonnegative CHECK ((paid_fen >= 0)),
     CONSTRAINT installments_paid_within_amount CHECK ((paid_fen <= amount_fen)),
     CONSTRAINT installments_seq_positive CHECK ((seq >= 1))
@@ -4510,6 +6092,19 @@ ALTER TABLE public.notifications ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
 );
 
 --
+-- Name: open_license_declarations_id_seq; Type: SEQUENCE
+--
+
+ALTER TABLE public.open_license_declarations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.open_license_declarations_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: payments_id_seq; Type: SEQUENCE
 --
 
@@ -4533,6 +6128,19 @@ CREATE TABLE public.province_compensation_ratios (
     CONSTRAINT province_compensation_ratios_claim_cap_positive CHECK ((claim_cap_fen > 0)),
     CONSTRAINT province_compensation_ratios_province_valid CHECK ((province = ANY (ARRAY['SH'::text, 'JS'::text, 'ZJ'::text, 'AH'::text]))),
     CONSTRAINT province_compensation_ratios_ratio_valid CHECK (((ratio_bp >= 0) AND (ratio_bp <= 10000)))
+);
+
+--
+-- Name: royalty_reports_id_seq; Type: SEQUENCE
+--
+
+ALTER TABLE public.royalty_reports ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.royalty_reports_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 --
@@ -4750,13 +6358,6 @@ ALTER TABLE ONLY public.licenses
     ADD CONSTRAINT licenses_id_trial_key UNIQUE (id, trial_id);
 
 --
--- Name: licenses licenses_one_per_trial; Type: CONSTRAINT
---
-
-ALTER TABLE ONLY public.licenses
-    ADD CONSTRAINT licenses_one_per_trial UNIQUE (trial_id);
-
---
 -- Name: licenses licenses_pkey; Type: CONSTRAINT
 --
 
@@ -4785,6 +6386,13 @@ ALTER TABLE ONLY public.notifications
     ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
 
 --
+-- Name: open_license_declarations open_license_declarations_pkey; Type: CONSTRAINT
+--
+
+ALTER TABLE ONLY public.open_license_declarations
+    ADD CONSTRAINT open_license_declarations_pkey PRIMARY KEY (id);
+
+--
 -- Name: payments payments_pkey; Type: CONSTRAINT
 --
 
@@ -4797,6 +6405,20 @@ ALTER TABLE ONLY public.payments
 
 ALTER TABLE ONLY public.province_compensation_ratios
     ADD CONSTRAINT province_compensation_ratios_pkey PRIMARY KEY (province);
+
+--
+-- Name: royalty_reports royalty_reports_one_per_period; Type: CONSTRAINT
+--
+
+ALTER TABLE ONLY public.royalty_reports
+    ADD CONSTRAINT royalty_reports_one_per_period UNIQUE (license_id, period_start);
+
+--
+-- Name: royalty_reports royalty_reports_pkey; Type: CONSTRAINT
+--
+
+ALTER TABLE ONLY public.royalty_reports
+    ADD CONSTRAINT royalty_reports_pkey PRIMARY KEY (id);
 
 --
 -- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT
@@ -4956,16 +6578,58 @@ CREATE INDEX licenses_institution_idx ON public.licenses USING btree (institutio
 CREATE INDEX licenses_institution_province_idx ON public.licenses USING btree (institution_province, id);
 
 --
+-- Name: licenses_one_active_per_taker; Type: INDEX
+--
+
+CREATE UNIQUE INDEX licenses_one_active_per_taker ON public.licenses USING btree (open_license_id, enterprise_id) WHERE (status = 'active'::text);
+
+--
 -- Name: licenses_one_in_force_on_exclusive; Type: INDEX
 --
 
 CREATE UNIQUE INDEX licenses_one_in_force_on_exclusive ON public.licenses USING btree (achievement_id) WHERE (exclusive AND (status = ANY (ARRAY['active'::text, 'settled'::text])));
 
 --
+-- Name: licenses_one_proposal_per_trial; Type: INDEX
+--
+
+CREATE UNIQUE INDEX licenses_one_proposal_per_trial ON public.licenses USING btree (trial_id) WHERE (status = 'proposed'::text);
+
+--
+-- Name: licenses_one_signed_per_trial; Type: INDEX
+--
+
+CREATE UNIQUE INDEX licenses_one_signed_per_trial ON public.licenses USING btree (trial_id) WHERE (status <> ALL (ARRAY['proposed'::text, 'declined'::text]));
+
+--
+-- Name: licenses_recording_due_idx; Type: INDEX
+--
+
+CREATE INDEX licenses_recording_due_idx ON public.licenses USING btree (recording_due_on) WHERE ((record_number IS NULL) AND (recording_due_on IS NOT NULL));
+
+--
+-- Name: licenses_registered_on_idx; Type: INDEX
+--
+
+CREATE INDEX licenses_registered_on_idx ON public.licenses USING btree (registered_on) WHERE (registered_on IS NOT NULL);
+
+--
+-- Name: licenses_signed_on_idx; Type: INDEX
+--
+
+CREATE INDEX licenses_signed_on_idx ON public.licenses USING btree (signed_on) WHERE (signed_on IS NOT NULL);
+
+--
 -- Name: licenses_status_idx; Type: INDEX
 --
 
 CREATE INDEX licenses_status_idx ON public.licenses USING btree (status, id);
+
+--
+-- Name: licenses_trial_idx; Type: INDEX
+--
+
+CREATE INDEX licenses_trial_idx ON public.licenses USING btree (trial_id);
 
 --
 -- Name: login_failures_window_idx; Type: INDEX
@@ -4998,6 +6662,24 @@ CREATE INDEX notifications_unread_idx ON public.notifications USING btree (user_
 CREATE INDEX notifications_user_idx ON public.notifications USING btree (user_id, id);
 
 --
+-- Name: open_license_declarations_declared_on_idx; Type: INDEX
+--
+
+CREATE INDEX open_license_declarations_declared_on_idx ON public.open_license_declarations USING btree (declared_on);
+
+--
+-- Name: open_license_declarations_one_active; Type: INDEX
+--
+
+CREATE UNIQUE INDEX open_license_declarations_one_active ON public.open_license_declarations USING btree (achievement_id) WHERE (status = 'active'::text);
+
+--
+-- Name: open_license_declarations_status_idx; Type: INDEX
+--
+
+CREATE INDEX open_license_declarations_status_idx ON public.open_license_declarations USING btree (status, id);
+
+--
 -- Name: payments_license_idx; Type: INDEX
 --
 
@@ -5008,6 +6690,12 @@ CREATE INDEX payments_license_idx ON public.payments USING btree (license_id, id
 --
 
 CREATE INDEX payments_paid_on_idx ON public.payments USING btree (paid_on);
+
+--
+-- Name: royalty_reports_license_idx; Type: INDEX
+--
+
+CREATE INDEX royalty_reports_license_idx ON public.royalty_reports USING btree (license_id, id);
 
 --
 -- Name: sessions_last_seen_idx; Type: INDEX
@@ -5088,6 +6776,12 @@ CREATE UNIQUE INDEX trials_one_open_per_enterprise ON public.trials USING btree 
 CREATE INDEX trials_report_idx ON public.trials USING btree (requested_at) INCLUDE (institution_province, enterprise_province, status, ends_on, license_id, enterprise_id, started_on, closed_at, reason_code, rating);
 
 --
+-- Name: trials_started_on_idx; Type: INDEX
+--
+
+CREATE INDEX trials_started_on_idx ON public.trials USING btree (started_on) WHERE (started_on IS NOT NULL);
+
+--
 -- Name: trials_status_idx; Type: INDEX
 --
 
@@ -5104,6 +6798,18 @@ CREATE INDEX users_enterprise_idx ON public.users USING btree (enterprise_id) WH
 --
 
 CREATE INDEX users_institution_idx ON public.users USING btree (institution_id) WHERE (institution_id IS NOT NULL);
+
+--
+-- Name: achievements achievements_03_open_license; Type: TRIGGER
+--
+
+CREATE TRIGGER achievements_03_open_license BEFORE INSERT OR UPDATE ON public.achievements FOR EACH ROW EXECUTE FUNCTION public.achievements_open_license_derived();
+
+--
+-- Name: achievements achievements_04_fee_schedule; Type: TRIGGER
+--
+
+CREATE TRIGGER achievements_04_fee_schedule BEFORE INSERT OR UPDATE ON public.achievements FOR EACH ROW EXECUTE FUNCTION public.achievements_fee_schedule_default();
 
 --
 -- Name: achievements achievements_05_birth; Type: TRIGGER
@@ -5202,6 +6908,12 @@ CREATE TRIGGER compensations_90_notify AFTER UPDATE OF status ON public.compensa
 CREATE TRIGGER installments_05_due_within_term BEFORE INSERT OR UPDATE OF due_on ON public.installments FOR EACH ROW EXECUTE FUNCTION public.installments_due_within_term();
 
 --
+-- Name: installments installments_10_issue; Type: TRIGGER
+--
+
+CREATE TRIGGER installments_10_issue AFTER INSERT ON public.installments FOR EACH ROW EXECUTE FUNCTION public.installments_issue();
+
+--
 -- Name: installments installments_20_change; Type: TRIGGER
 --
 
@@ -5250,10 +6962,40 @@ CREATE TRIGGER licenses_06_exclusive BEFORE INSERT OR UPDATE ON public.licenses 
 CREATE TRIGGER licenses_20_change BEFORE UPDATE ON public.licenses FOR EACH ROW EXECUTE FUNCTION public.licenses_change();
 
 --
+-- Name: licenses licenses_21_recording_due; Type: TRIGGER
+--
+
+CREATE TRIGGER licenses_21_recording_due BEFORE UPDATE ON public.licenses FOR EACH ROW EXECUTE FUNCTION public.licenses_recording_due();
+
+--
 -- Name: licenses licenses_90_notify; Type: TRIGGER
 --
 
 CREATE TRIGGER licenses_90_notify AFTER UPDATE OF status ON public.licenses FOR EACH ROW EXECUTE FUNCTION public.licenses_notify();
+
+--
+-- Name: licenses licenses_91_notify_proposed; Type: TRIGGER
+--
+
+CREATE TRIGGER licenses_91_notify_proposed AFTER INSERT ON public.licenses FOR EACH ROW EXECUTE FUNCTION public.licenses_notify();
+
+--
+-- Name: open_license_declarations open_license_declarations_05_birth; Type: TRIGGER
+--
+
+CREATE TRIGGER open_license_declarations_05_birth BEFORE INSERT ON public.open_license_declarations FOR EACH ROW EXECUTE FUNCTION public.open_license_declarations_birth();
+
+--
+-- Name: open_license_declarations open_license_declarations_20_change; Type: TRIGGER
+--
+
+CREATE TRIGGER open_license_declarations_20_change BEFORE UPDATE ON public.open_license_declarations FOR EACH ROW EXECUTE FUNCTION public.open_license_declarations_change();
+
+--
+-- Name: open_license_declarations open_license_declarations_90_flag; Type: TRIGGER
+--
+
+CREATE TRIGGER open_license_declarations_90_flag AFTER INSERT OR UPDATE OF status ON public.open_license_declarations FOR EACH ROW EXECUTE FUNCTION public.open_license_declarations_flag();
 
 --
 -- Name: payments payments_05_paid_on_after_signing; Type: TRIGGER
@@ -5278,6 +7020,18 @@ CREATE TRIGGER payments_append_only BEFORE DELETE OR UPDATE ON public.payments F
 --
 
 CREATE TRIGGER payments_no_truncate BEFORE TRUNCATE ON public.payments FOR EACH STATEMENT EXECUTE FUNCTION public.payments_refuse_change();
+
+--
+-- Name: royalty_reports royalty_reports_90_notify; Type: TRIGGER
+--
+
+CREATE TRIGGER royalty_reports_90_notify AFTER INSERT ON public.royalty_reports FOR EACH ROW EXECUTE FUNCTION public.royalty_reports_notify();
+
+--
+-- Name: royalty_reports royalty_reports_append_only; Type: TRIGGER
+--
+
+CREATE TRIGGER royalty_reports_append_only BEFORE DELETE OR UPDATE ON public.royalty_reports FOR EACH ROW EXECUTE FUNCTION public.royalty_reports_refuse_change();
 
 --
 -- Name: trial_extensions trial_extensions_20_change; Type: TRIGGER
@@ -5310,10 +7064,28 @@ CREATE TRIGGER trials_06_max_at_request BEFORE INSERT ON public.trials FOR EACH 
 CREATE TRIGGER trials_07_for_smes BEFORE INSERT ON public.trials FOR EACH ROW EXECUTE FUNCTION public.trials_for_smes();
 
 --
+-- Name: trials trials_07_terms_at_request; Type: TRIGGER
+--
+
+CREATE TRIGGER trials_07_terms_at_request BEFORE INSERT ON public.trials FOR EACH ROW EXECUTE FUNCTION public.trials_terms_at_request();
+
+--
 -- Name: trials trials_20_change; Type: TRIGGER
 --
 
 CREATE TRIGGER trials_20_change BEFORE UPDATE ON public.trials FOR EACH ROW EXECUTE FUNCTION public.trials_change();
+
+--
+-- Name: trials trials_21_terms_fixed; Type: TRIGGER
+--
+
+CREATE TRIGGER trials_21_terms_fixed BEFORE UPDATE ON public.trials FOR EACH ROW EXECUTE FUNCTION public.trials_terms_fixed();
+
+--
+-- Name: trials trials_30_proposal_lapse; Type: TRIGGER
+--
+
+CREATE TRIGGER trials_30_proposal_lapse AFTER UPDATE OF status ON public.trials FOR EACH ROW WHEN (((old.status = 'active'::text) AND (new.status <> 'active'::text))) EXECUTE FUNCTION public.trials_proposal_lapse();
 
 --
 -- Name: trials trials_30_start_within_terms; Type: TRIGGER
@@ -5363,6 +7135,13 @@ ALTER TABLE ONLY public.installments
     ADD CONSTRAINT installments_license_id_fk FOREIGN KEY (license_id) REFERENCES public.licenses(id);
 
 --
+-- Name: licenses licenses_open_license_fk; Type: FK CONSTRAINT
+--
+
+ALTER TABLE ONLY public.licenses
+    ADD CONSTRAINT licenses_open_license_fk FOREIGN KEY (open_license_id) REFERENCES public.open_license_declarations(id);
+
+--
 -- Name: licenses licenses_trial_id_fk; Type: FK CONSTRAINT
 --
 
@@ -5384,6 +7163,20 @@ ALTER TABLE ONLY public.notifications
     ADD CONSTRAINT notifications_user_fk FOREIGN KEY (user_id) REFERENCES public.users(id);
 
 --
+-- Name: open_license_declarations open_license_declarations_achievement_fk; Type: FK CONSTRAINT
+--
+
+ALTER TABLE ONLY public.open_license_declarations
+    ADD CONSTRAINT open_license_declarations_achievement_fk FOREIGN KEY (achievement_id, institution_id, institution_province) REFERENCES public.achievements(id, institution_id, province);
+
+--
+-- Name: open_license_declarations open_license_declarations_declared_by_fk; Type: FK CONSTRAINT
+--
+
+ALTER TABLE ONLY public.open_license_declarations
+    ADD CONSTRAINT open_license_declarations_declared_by_fk FOREIGN KEY (declared_by) REFERENCES public.users(id);
+
+--
 -- Name: payments payments_license_id_fk; Type: FK CONSTRAINT
 --
 
@@ -5396,6 +7189,27 @@ ALTER TABLE ONLY public.payments
 
 ALTER TABLE ONLY public.payments
     ADD CONSTRAINT payments_recorded_by_fk FOREIGN KEY (recorded_by) REFERENCES public.users(id);
+
+--
+-- Name: royalty_reports royalty_reports_installment_fk; Type: FK CONSTRAINT
+--
+
+ALTER TABLE ONLY public.royalty_reports
+    ADD CONSTRAINT royalty_reports_installment_fk FOREIGN KEY (license_id, installment_seq) REFERENCES public.installments(license_id, seq);
+
+--
+-- Name: royalty_reports royalty_reports_license_fk; Type: FK CONSTRAINT
+--
+
+ALTER TABLE ONLY public.royalty_reports
+    ADD CONSTRAINT royalty_reports_license_fk FOREIGN KEY (license_id) REFERENCES public.licenses(id);
+
+--
+-- Name: royalty_reports royalty_reports_reported_by_fk; Type: FK CONSTRAINT
+--
+
+ALTER TABLE ONLY public.royalty_reports
+    ADD CONSTRAINT royalty_reports_reported_by_fk FOREIGN KEY (reported_by) REFERENCES public.users(id);
 
 --
 -- Name: sessions sessions_user_id_fk; Type: FK CONSTRAINT

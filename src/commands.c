@@ -106,29 +106,32 @@ int command_migrate(const struct config *cfg)
 /* The gauges of the layers behind the server, after the server's own in /metrics. */
 static void append_gauges(FILE *out)
 {
-    fprintf(out, "# HELP techpool_db_connections_in_use Database connections running a statement.\n"
-                 "# TYPE techpool_db_connections_in_use gauge\n"
-                 "techpool_db_connections_in_use %d\n"
-                 "# HELP techpool_db_connections_open Database connections open.\n"
-                 "# TYPE techpool_db_connections_open gauge\n"
-                 "techpool_db_connections_open %d\n",
+    fprintf(out,
+            "# HELP techpool_db_connections_in_use Database connections running a statement.\n"
+            "# TYPE techpool_db_connections_in_use gauge\n"
+            "techpool_db_connections_in_use %d\n"
+            "# HELP techpool_db_connections_open Database connections open.\n"
+            "# TYPE techpool_db_connections_open gauge\n"
+            "techpool_db_connections_open %d\n",
             db_pool_in_use(), db_pool_open());
-    fprintf(out, "# HELP techpool_mail_queued E-mails in the outbox waiting to be sent.\n"
-                 "# TYPE techpool_mail_queued gauge\n"
-                 "techpool_mail_queued %lld\n"
-                 "# HELP techpool_mail_sent E-mails sent from the outbox.\n"
-                 "# TYPE techpool_mail_sent gauge\n"
-                 "techpool_mail_sent %lld\n"
-                 "# HELP techpool_mail_failed E-mails given up after 24 hours of retries.\n"
-                 "# TYPE techpool_mail_failed gauge\n"
-                 "techpool_mail_failed %lld\n",
+    fprintf(out,
+            "# HELP techpool_mail_queued E-mails in the outbox waiting to be sent.\n"
+            "# TYPE techpool_mail_queued gauge\n"
+            "techpool_mail_queued %lld\n"
+            "# HELP techpool_mail_sent E-mails sent from the outbox.\n"
+            "# TYPE techpool_mail_sent gauge\n"
+            "techpool_mail_sent %lld\n"
+            "# HELP techpool_mail_failed E-mails given up after 24 hours of retries.\n"
+            "# TYPE techpool_mail_failed gauge\n"
+            "techpool_mail_failed %lld\n",
             mail_queued(), mail_sent_total(), mail_failed_total());
-    fprintf(out, "# HELP techpool_change_feed_listening 1 while pool changes are heard.\n"
-                 "# TYPE techpool_change_feed_listening gauge\n"
-                 "techpool_change_feed_listening %d\n"
-                 "# HELP techpool_pool_generation Pool changes heard or made, 0 unheard.\n"
-                 "# TYPE techpool_pool_generation gauge\n"
-                 "techpool_pool_generation %llu\n",
+    fprintf(out,
+            "# HELP techpool_change_feed_listening 1 while pool changes are heard.\n"
+            "# TYPE techpool_change_feed_listening gauge\n"
+            "techpool_change_feed_listening %d\n"
+            "# HELP techpool_pool_generation Pool changes heard or made, 0 unheard.\n"
+            "# TYPE techpool_pool_generation gauge\n"
+            "techpool_pool_generation %llu\n",
             change_feed_listening() ? 1 : 0, (unsigned long long)change_feed_generation());
 }
 

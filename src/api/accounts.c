@@ -31,19 +31,16 @@ static const char *const ROLES[] = {
 };
 
 static const struct statement ENTERPRISE_CREATE = {
-    "accounts_enterprise_create",
-    "SELECT api_enterprise_create($1::bigint, $2::jsonb, $3::text)"
+    "accounts_enterprise_create", "SELECT api_enterprise_create($1::bigint, $2::jsonb, $3::text)"
 };
 static const struct statement ENTERPRISE_GET = {
     "accounts_enterprise_get", "SELECT api_enterprise_get($1::bigint, $2::bigint)"
 };
 static const struct statement INSTITUTION_CREATE = {
-    "accounts_institution_create",
-    "SELECT api_institution_create($1::bigint, $2::jsonb, $3::text)"
+    "accounts_institution_create", "SELECT api_institution_create($1::bigint, $2::jsonb, $3::text)"
 };
-static const struct statement INSTITUTION_GET = {
-    "accounts_institution_get", "SELECT api_institution_get($1::bigint)"
-};
+static const struct statement INSTITUTION_GET = { "accounts_institution_get",
+                                                  "SELECT api_institution_get($1::bigint)" };
 static const struct statement INSTITUTIONS_LIST = {
     "accounts_institutions_list",
     "SELECT items, next_position FROM api_institutions_list($1::text, $2::integer, $3::bigint)"
@@ -71,18 +68,27 @@ static const char *email_problem(const char *email)
     return NULL;
 }
 
-#define EMAIL_SPEC                                                                            \
-    { .name = "email", .type = FIELD_STRING, .required = true, .min = 3, .max = 254,          \
-      .check = email_problem }
-#define PASSWORD_SPEC                                                                         \
-    { .name = "password", .type = FIELD_STRING, .required = true, .min = 1, .max = 1024,      \
-      .check = password_problem }
+#define EMAIL_SPEC                                                                     \
+    {                                                                                  \
+        .name = "email", .type = FIELD_STRING, .required = true, .min = 3, .max = 254, \
+        .check = email_problem                                                         \
+    }
+#define PASSWORD_SPEC                                                                      \
+    {                                                                                      \
+        .name = "password", .type = FIELD_STRING, .required = true, .min = 1, .max = 1024, \
+        .check = password_problem                                                          \
+    }
 #define CONTACT_NAME_SPEC                                                                     \
-    { .name = "contact_name", .type = FIELD_STRING, .required = true, .min = 1, .max = 100,   \
-      .check = text_not_blank }
-#define PROVINCE_SPEC(REQUIRED)                                                               \
-    { .name = "province", .type = FIELD_ENUM, .required = REQUIRED, .values = PROVINCES }
+    {                                                                                         \
+        .name = "contact_name", .type = FIELD_STRING, .required = true, .min = 1, .max = 100, \
+        .check = text_not_blank                                                               \
+    }
+#define PROVINCE_SPEC(REQUIRED)                                                           \
+    {                                                                                     \
+        .name = "province", .type = FIELD_ENUM, .required = REQUIRED, .values = PROVINCES \
+    }
 
+/* clang-format off */
 static const struct field_spec ENTERPRISE_SPECS[] = {
     { .name = "name", .type = FIELD_STRING, .required = true, .min = 1, .max = 200,
       .check = text_not_blank },
@@ -97,7 +103,9 @@ static const struct field_spec ENTERPRISE_SPECS[] = {
     EMAIL_SPEC,
     PASSWORD_SPEC,
 };
+/* clang-format on */
 
+/* clang-format off */
 static const struct field_spec INSTITUTION_SPECS[] = {
     { .name = "name", .type = FIELD_STRING, .required = true, .min = 1, .max = 200,
       .check = text_not_blank },
@@ -108,9 +116,11 @@ static const struct field_spec INSTITUTION_SPECS[] = {
     PASSWORD_SPEC,
     CONTACT_NAME_SPEC,
 };
+/* clang-format on */
 
 /* institution_id and enterprise_id are additions to the contract: the organisation of a staff
  * member that an admin adds (staff adding a colleague may leave theirs out). */
+/* clang-format off */
 static const struct field_spec USER_SPECS[] = {
     EMAIL_SPEC,
     PASSWORD_SPEC,
@@ -120,6 +130,7 @@ static const struct field_spec USER_SPECS[] = {
     { .name = "institution_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX },
     { .name = "enterprise_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX },
 };
+/* clang-format on */
 
 static const char *actor(const struct request *req)
 {
@@ -129,8 +140,8 @@ static const char *actor(const struct request *req)
 /* A new account waiting for its password hash, off the worker thread. */
 struct account_job {
     const struct statement *st;
-    char *actor;          /* all owned */
-    char *stored_text;    /* the body without the password */
+    char *actor;       /* all owned */
+    char *stored_text; /* the body without the password */
     char *password;
 };
 
@@ -188,8 +199,8 @@ static void account_create(struct request *req, struct reply *rep, const struct 
     job = calloc(1, sizeof *job);
     if (stored == NULL || job == NULL || json_object_del(stored, "password") != 0 ||
         (job->stored_text = json_dumps(stored, JSON_COMPACT)) == NULL ||
-        (job->password = strdup(json_string_value(json_object_get(req->body, "password"))))
-            == NULL ||
+        (job->password = strdup(json_string_value(json_object_get(req->body, "password")))) ==
+            NULL ||
         (actor(req) != NULL && (job->actor = strdup(actor(req))) == NULL)) {
         reply_problem(rep, 500, "internal", "out of memory");
         goto cleanup;

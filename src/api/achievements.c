@@ -13,13 +13,22 @@
 #include "http/fields.h"
 
 const char *const ACHIEVEMENT_FIELDS[] = {
-    "integrated_circuits", "biomedicine", "artificial_intelligence", "advanced_manufacturing",
-    "new_energy", "new_materials", "information_technology", "agriculture", "environment",
-    "other", NULL,
+    "integrated_circuits",
+    "biomedicine",
+    "artificial_intelligence",
+    "advanced_manufacturing",
+    "new_energy",
+    "new_materials",
+    "information_technology",
+    "agriculture",
+    "environment",
+    "other",
+    NULL,
 };
 const char *const ACHIEVEMENT_KINDS[] = {
-    "invention_patent", "utility_model", "design_patent", "software_copyright", "ic_layout",
-    "plant_variety", "technical_secret", "other", NULL,
+    "invention_patent",   "utility_model", "design_patent",
+    "software_copyright", "ic_layout",     "plant_variety",
+    "technical_secret",   "other",         NULL,
 };
 const char *const ACHIEVEMENT_STATUSES[] = {
     "draft", "pending", "listed", "rejected", "withdrawn", "licensed", NULL,
@@ -29,14 +38,17 @@ const char *const ACHIEVEMENT_STATUSES[] = {
 static const char NO_VERSION[] = "0";
 #define VERSION_DIGITS_MAX 9
 
+/* clang-format off */
 static const struct field_spec FEE_SCHEDULE_SPECS[] = {
     { .name = "after_days", .type = FIELD_INT, .required = true, .min = 0, .max = 3650 },
     { .name = "amount_fen", .type = FIELD_INT, .required = true, .min = 1,
       .max = 10000000000000 },
 };
+/* clang-format on */
 
 /* Create requires what an offer cannot do without; the rest has defaults (see the migration).
  * An edit takes the same fields, each optional. */
+/* clang-format off */
 #define ACHIEVEMENT_SPECS(REQUIRED)                                                           \
     {                                                                                         \
         { .name = "title", .type = FIELD_STRING, .required = REQUIRED, .min = 1, .max = 300,  \
@@ -68,19 +80,21 @@ static const struct field_spec FEE_SCHEDULE_SPECS[] = {
         { .name = "fee_schedule", .type = FIELD_ARRAY, .min = 0, .max = 120,                  \
           .items = FEE_SCHEDULE_SPECS, .item_count = FIELD_COUNT(FEE_SCHEDULE_SPECS) },       \
     }
+/* clang-format on */
 
 static const struct field_spec CREATE_SPECS[] = ACHIEVEMENT_SPECS(true);
 static const struct field_spec UPDATE_SPECS[] = ACHIEVEMENT_SPECS(false);
 const struct field_spec *const ACHIEVEMENT_CREATE_SPECS = CREATE_SPECS;
 const size_t ACHIEVEMENT_CREATE_SPEC_COUNT = FIELD_COUNT(CREATE_SPECS);
+/* clang-format off */
 static const struct field_spec REJECT_SPECS[] = {
     { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 500,
       .check = text_not_blank },
 };
+/* clang-format on */
 
-static const struct statement GET = {
-    "achievement_get", "SELECT * FROM api_achievement_get($1::bigint, $2::bigint)"
-};
+static const struct statement GET = { "achievement_get",
+                                      "SELECT * FROM api_achievement_get($1::bigint, $2::bigint)" };
 static const struct statement CREATE = {
     "achievement_create", "SELECT * FROM api_achievement_create($1::bigint, $2::jsonb)"
 };
@@ -98,8 +112,7 @@ static const struct statement APPROVE = {
     "achievement_approve", "SELECT * FROM api_achievement_approve($1::bigint, $2::bigint)"
 };
 static const struct statement REJECT = {
-    "achievement_reject",
-    "SELECT * FROM api_achievement_reject($1::bigint, $2::bigint, $3::text)"
+    "achievement_reject", "SELECT * FROM api_achievement_reject($1::bigint, $2::bigint, $3::text)"
 };
 
 static const char *actor(const struct request *req)
@@ -200,8 +213,8 @@ void achievement_update(struct request *req, struct reply *rep)
         return;
     }
     char version[VERSION_DIGITS_MAX + 1];
-    const char *params[] = { actor(req), req->id_text[0],
-                             if_match_version(req->if_match, version), body };
+    const char *params[] = { actor(req), req->id_text[0], if_match_version(req->if_match, version),
+                             body };
     achievement_reply(rep, 200, &UPDATE, 4, params);
     free(body);
 }

@@ -59,9 +59,8 @@ static void reply_row_problems(struct reply *rep, const json_t *errors, size_t r
                  ? json_string_value(json_object_get(first, "message"))
                  : "");
     json_t *problem = json_pack("{s:s, s:s, s:i, s:s, s:s, s:O, s:I}", "type", "about:blank",
-                                "title", problem_title(422), "status", 422, "code",
-                                "invalid_field", "detail", detail, "errors", errors, "rows",
-                                (json_int_t)rows);
+                                "title", problem_title(422), "status", 422, "code", "invalid_field",
+                                "detail", detail, "errors", errors, "rows", (json_int_t)rows);
     char *body = problem != NULL ? json_dumps(problem, JSON_COMPACT) : NULL;
     json_decref(problem);
     if (body == NULL) {

@@ -77,8 +77,8 @@ static bool positive_integer(const char *text)
 }
 
 /* Reads one enum parameter; false with 422 naming it when present but not allowed. */
-static bool enum_param(const struct request *req, const char *name,
-                       const char *const *allowed, const char **out, struct reply *rep)
+static bool enum_param(const struct request *req, const char *name, const char *const *allowed,
+                       const char **out, struct reply *rep)
 {
     *out = request_query(req, name);
     if (*out != NULL && !one_of(*out, allowed)) {
@@ -151,8 +151,9 @@ static void list_newest(const struct request *req, const struct filters *f, stru
         const char *params[] = { actor, f->field, page.limit, after_id };
         list_reply(rep, LIST_SCOPE, &LIST_BY_FIELD, 4, params);
     } else {
-        const char *params[] = { actor, f->province, f->field, f->kind, f->institution_id,
-                                 f->open_license, f->status, page.limit, after_id };
+        const char *params[] = { actor,     f->province,       f->field,
+                                 f->kind,   f->institution_id, f->open_license,
+                                 f->status, page.limit,        after_id };
         list_reply(rep, LIST_SCOPE, &LIST, 9, params);
     }
 }
@@ -169,8 +170,16 @@ static void list_search(const struct request *req, const struct filters *f, stru
         return;
     }
     const char *actor = req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
-    const char *params[] = { actor, f->q, f->province, f->field, f->kind, f->institution_id,
-                             f->open_license, f->status, page.limit, after ? rank : NULL,
+    const char *params[] = { actor,
+                             f->q,
+                             f->province,
+                             f->field,
+                             f->kind,
+                             f->institution_id,
+                             f->open_license,
+                             f->status,
+                             page.limit,
+                             after ? rank : NULL,
                              after ? id : NULL };
     list_reply(rep, SEARCH_SCOPE, &SEARCH, 11, params);
 }

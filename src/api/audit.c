@@ -9,14 +9,13 @@
 #include "http/router.h"
 
 static const struct statement LIST = {
-    "audit_list",
-    "SELECT items, next_position "
-    "FROM api_audit_list($1::bigint, $2::text, $3::bigint, $4::integer, $5::text)"
+    "audit_list", "SELECT items, next_position "
+                  "FROM api_audit_list($1::bigint, $2::text, $3::bigint, $4::integer, $5::text)"
 };
 
 static const char *const ENTITIES[] = {
-    "achievement", "trial", "license", "payment", "compensation", "user", "institution",
-    "enterprise", "session", "open_license",
+    "achievement", "trial",       "license",    "payment", "compensation",
+    "user",        "institution", "enterprise", "session", "open_license",
 };
 
 static bool entity_known(const char *entity)
@@ -38,7 +37,8 @@ void audit_list(struct request *req, struct reply *rep)
     if (entity_id != NULL && entity_id[0] == '\0')
         entity_id = NULL;
     if (entity != NULL && !entity_known(entity)) {
-        reply_invalid_field(rep, "entity", "must be one of achievement, trial, license, payment, "
+        reply_invalid_field(rep, "entity",
+                            "must be one of achievement, trial, license, payment, "
                             "compensation, user, institution, enterprise, session");
         return;
     }
@@ -54,7 +54,10 @@ void audit_list(struct request *req, struct reply *rep)
         return;
     const char *params[] = {
         req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text,
-        entity, entity_id, page.limit, page.position[0] != '\0' ? page.position : NULL,
+        entity,
+        entity_id,
+        page.limit,
+        page.position[0] != '\0' ? page.position : NULL,
     };
     list_reply(rep, "audit", &LIST, 5, params);
 }

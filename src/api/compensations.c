@@ -12,6 +12,7 @@
 static const char *const COMPENSATION_STATUSES[] = { "pending", "approved", "rejected", NULL };
 
 /* An approval may carry a note; a rejection must say why. */
+/* clang-format off */
 static const struct field_spec APPROVE_SPECS[] = {
     { .name = "reason", .type = FIELD_STRING, .min = 1, .max = 2000, .check = text_not_blank },
 };
@@ -19,17 +20,16 @@ static const struct field_spec REJECT_SPECS[] = {
     { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 2000,
       .check = text_not_blank },
 };
+/* clang-format on */
 
 static const struct statement LIST = {
     "compensations_list",
     "SELECT * FROM api_compensations_list($1::bigint, $2::text, $3::integer, $4::bigint)"
 };
-static const struct statement GET = {
-    "compensation_get", "SELECT api_compensation_get($1::bigint, $2::bigint)"
-};
+static const struct statement GET = { "compensation_get",
+                                      "SELECT api_compensation_get($1::bigint, $2::bigint)" };
 static const struct statement APPROVE = {
-    "compensation_approve",
-    "SELECT api_compensation_approve($1::bigint, $2::bigint, $3::text)"
+    "compensation_approve", "SELECT api_compensation_approve($1::bigint, $2::bigint, $3::text)"
 };
 static const struct statement REJECT = {
     "compensation_reject", "SELECT api_compensation_reject($1::bigint, $2::bigint, $3::text)"

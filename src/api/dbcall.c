@@ -9,23 +9,17 @@ static const struct {
     int status;
     const char *code;
 } RAISED[] = {
-    { "TP400", 400, "bad_request" },
-    { "TP401", 401, "unauthenticated" },
-    { "TP403", 403, "forbidden" },
-    { "TP4SM", 403, "not_sme" },
-    { "TP4EC", 409, "exclusive_conflict" },
-    { "TP4AG", 422, "above_guideline" },
-    { "TP404", 404, "not_found" },
-    { "TP409", 409, "invalid_transition" },
-    { "TP410", 409, "conflict" },
-    { "TP412", 412, "precondition_failed" },
-    { "TP422", 422, "invalid_field" },
-    { "TP429", 429, "rate_limited" },
-    { "23505", 409, "conflict" },  /* unique violation */
-    { "23P01", 409, "conflict" },  /* exclusion violation */
-    { "23514", 409, "conflict" },  /* check violation that the SQL functions did not pre-empt */
+    { "TP400", 400, "bad_request" },        { "TP401", 401, "unauthenticated" },
+    { "TP403", 403, "forbidden" },          { "TP4SM", 403, "not_sme" },
+    { "TP4EC", 409, "exclusive_conflict" }, { "TP4AG", 422, "above_guideline" },
+    { "TP404", 404, "not_found" },          { "TP409", 409, "invalid_transition" },
+    { "TP410", 409, "conflict" },           { "TP412", 412, "precondition_failed" },
+    { "TP422", 422, "invalid_field" },      { "TP429", 429, "rate_limited" },
+    { "23505", 409, "conflict" },      /* unique violation */
+    { "23P01", 409, "conflict" },      /* exclusion violation */
+    { "23514", 409, "conflict" },      /* check violation that the SQL functions did not pre-empt */
     { "23503", 422, "invalid_field" }, /* foreign key: a referenced object does not exist */
-    { "22P02", 400, "bad_request" }, /* invalid text representation */
+    { "22P02", 400, "bad_request" },   /* invalid text representation */
     { "22003", 422, "invalid_field" }, /* numeric out of range */
 };
 

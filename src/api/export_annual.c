@@ -30,19 +30,14 @@ static const struct {
     double width;
     bool money;
 } COLUMNS[] = {
-    { "机构名称", 36, false },
-    { "试用转化许可数", 14, false },
-    { "开放许可数", 12, false },
-    { "许可合同金额（元）", 20, true },
-    { "当年到账金额（元）", 20, true },
-    { "技术合同登记数", 14, false },
-    { "登记合同金额（元）", 20, true },
-    { "开始试用数", 12, false },
-    { "退回试用数", 12, false },
-    { "转化许可的试用数", 16, false },
+    { "机构名称", 36, false },          { "试用转化许可数", 14, false },
+    { "开放许可数", 12, false },        { "许可合同金额（元）", 20, true },
+    { "当年到账金额（元）", 20, true }, { "技术合同登记数", 14, false },
+    { "登记合同金额（元）", 20, true }, { "开始试用数", 12, false },
+    { "退回试用数", 12, false },        { "转化许可的试用数", 16, false },
 };
 #define COLUMN_COUNT (sizeof COLUMNS / sizeof COLUMNS[0])
-#define FIRST_FIELD 2   /* the columns above are the result's fields from 2 on */
+#define FIRST_FIELD 2 /* the columns above are the result's fields from 2 on */
 
 struct annual_job {
     char actor[24];
@@ -96,8 +91,7 @@ static lxw_error sheet_write(lxw_worksheet *sheet, const struct sheet_formats *f
             if (COLUMNS[c].money)
                 value /= 100;
             totals[c] += value;
-            err = worksheet_write_number(sheet, row, c, value,
-                                         COLUMNS[c].money ? f->money : NULL);
+            err = worksheet_write_number(sheet, row, c, value, COLUMNS[c].money ? f->money : NULL);
         }
         row++;
     }
@@ -119,11 +113,12 @@ static bool has_province(const PGresult *res, const char *province)
 }
 
 /* Writes the workbook of res to path. False with the problem in rep. */
-static bool workbook_write(const struct workbook_file *file, const PGresult *res,
-                           const char *year, struct reply *rep)
+static bool workbook_write(const struct workbook_file *file, const PGresult *res, const char *year,
+                           struct reply *rep)
 {
     lxw_workbook_options options = { .constant_memory = LXW_TRUE,
-                                     .tmpdir = (char *)file->tmpdir, .use_zip64 = LXW_FALSE };
+                                     .tmpdir = (char *)file->tmpdir,
+                                     .use_zip64 = LXW_FALSE };
     lxw_workbook *book = workbook_new_opt(file->path, &options);
     if (book == NULL) {
         reply_problem(rep, 500, "internal", "could not start the workbook");

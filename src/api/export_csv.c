@@ -23,11 +23,11 @@ static const char HEADER[] =
     "ends_on,closed_at,license_total_fen,paid_fen\r\n";
 
 struct csv_export {
-    struct db_cursor *cursor;   /* NULL once every row was read */
-    char *buf;                  /* the formatted rows of the last batch */
+    struct db_cursor *cursor; /* NULL once every row was read */
+    char *buf;                /* the formatted rows of the last batch */
     size_t cap;
     size_t len;
-    size_t sent;                /* bytes of buf already handed to the server */
+    size_t sent; /* bytes of buf already handed to the server */
 };
 
 struct db_cursor *export_rows_open(const char *actor, struct stats_filter *filter,
@@ -63,8 +63,7 @@ void export_file_name(const struct stats_filter *filter, const char *extension, 
     snprintf(out, size, "%s.%s", name, extension);
 }
 
-void export_disposition(struct reply *rep, const struct stats_filter *filter,
-                        const char *extension)
+void export_disposition(struct reply *rep, const struct stats_filter *filter, const char *extension)
 {
     char name[128];
     export_file_name(filter, extension, name, sizeof name);

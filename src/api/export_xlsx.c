@@ -70,8 +70,7 @@ static lxw_error write_cell(lxw_worksheet *sheet, const struct workbook_formats 
     case CELL_NUMBER:
         return worksheet_write_number(sheet, row, col, strtod(value, NULL), NULL);
     case CELL_MONEY:
-        return worksheet_write_number(sheet, row, col, strtod(value, NULL) / 100.0,
-                                      formats->money);
+        return worksheet_write_number(sheet, row, col, strtod(value, NULL) / 100.0, formats->money);
     case CELL_DATE:
         if (!date_parse(value, &day))
             return LXW_ERROR_PARAMETER_VALIDATION;
@@ -114,7 +113,8 @@ static bool write_trials(lxw_worksheet *sheet, const struct workbook_formats *fo
         }
         if ((size_t)row + (size_t)PQntuples(res) > LXW_ROW_MAX) {
             PQclear(res);
-            reply_invalid_field(rep, "from", "more trials than one Excel sheet holds "
+            reply_invalid_field(rep, "from",
+                                "more trials than one Excel sheet holds "
                                 "(1,048,575): narrow the dates, or export trials.csv");
             return false;
         }
@@ -159,7 +159,10 @@ static const struct {
 };
 
 static const char *const PROVINCE_LABELS[] = {
-    "上海 Shanghai (SH)", "江苏 Jiangsu (JS)", "浙江 Zhejiang (ZJ)", "安徽 Anhui (AH)",
+    "上海 Shanghai (SH)",
+    "江苏 Jiangsu (JS)",
+    "浙江 Zhejiang (ZJ)",
+    "安徽 Anhui (AH)",
 };
 #define PROVINCE_COUNT 4
 
@@ -260,7 +263,8 @@ static bool workbook_write(const char *path, char *tmpdir, const struct stats_fi
                            struct db_cursor *cursor, const json_t *summary, const json_t *flows,
                            struct reply *rep)
 {
-    lxw_workbook_options options = { .constant_memory = LXW_TRUE, .tmpdir = tmpdir,
+    lxw_workbook_options options = { .constant_memory = LXW_TRUE,
+                                     .tmpdir = tmpdir,
                                      .use_zip64 = LXW_FALSE };
     lxw_workbook *book = workbook_new_opt(path, &options);
     if (book == NULL) {
@@ -312,7 +316,7 @@ static bool stats_read(const char *actor, const struct stats_filter *filter,
 /* What the workbook's job needs, copied out of the request: the job runs on a thread of its
  * own after the handler has returned (src/http/deferred.c). */
 struct xlsx_job {
-    struct stats_filter filter;   /* from and to point into the buffers below; the province
+    struct stats_filter filter; /* from and to point into the buffers below; the province
                                    * becomes the one the rows cover once they are opened */
     char from[16];
     char to[16];

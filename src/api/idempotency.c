@@ -17,17 +17,16 @@ static const struct statement BEGIN_CLAIM = {
     "SELECT outcome, status, body FROM idempotency_begin($1::bigint, $2::text, $3::bytea)"
 };
 static const struct statement FINISH_CLAIM = {
-    "idempotency_finish",
-    "SELECT idempotency_finish($1::bigint, $2::text, $3::integer, $4::text)"
+    "idempotency_finish", "SELECT idempotency_finish($1::bigint, $2::text, $3::integer, $4::text)"
 };
 
 enum claim_outcome {
-    CLAIM_NONE,       /* nothing decided yet (or the attempt failed: see error) */
-    CLAIM_DONE,       /* the statement ran and its reply is stored */
-    CLAIM_REPLAY,     /* the key's stored reply */
-    CLAIM_MISMATCH,   /* the key was used for another request */
-    CLAIM_IN_FLIGHT,  /* the first request with the key is still running */
-    CLAIM_NOT_FOUND,  /* the statement answered no object */
+    CLAIM_NONE,      /* nothing decided yet (or the attempt failed: see error) */
+    CLAIM_DONE,      /* the statement ran and its reply is stored */
+    CLAIM_REPLAY,    /* the key's stored reply */
+    CLAIM_MISMATCH,  /* the key was used for another request */
+    CLAIM_IN_FLIGHT, /* the first request with the key is still running */
+    CLAIM_NOT_FOUND, /* the statement answered no object */
 };
 
 /* One run: the inputs, and what the last attempt of the transaction produced. */
@@ -41,10 +40,10 @@ struct claimed_run {
     int ok_status;
 
     enum claim_outcome outcome;
-    int status;                 /* of the reply to send */
-    char *body;                 /* owned */
+    int status; /* of the reply to send */
+    char *body; /* owned */
     size_t body_len;
-    PGresult *error;            /* owned: the failed statement, mapped after the transaction */
+    PGresult *error; /* owned: the failed statement, mapped after the transaction */
     enum db_status error_status;
 };
 
@@ -183,8 +182,13 @@ void idempotent_db_json(const struct request *req, struct reply *rep, int ok_sta
         return;
     }
     struct claimed_run run = {
-        .user_id = req->caller.user_id_text, .key = req->idempotency_key, .request_hash = hash,
-        .st = st, .nparams = nparams, .params = params, .ok_status = ok_status,
+        .user_id = req->caller.user_id_text,
+        .key = req->idempotency_key,
+        .request_hash = hash,
+        .st = st,
+        .nparams = nparams,
+        .params = params,
+        .ok_status = ok_status,
     };
     enum db_status status = db_transaction(run_attempt, &run);
     if (status == DB_OK && (run.outcome == CLAIM_DONE || run.outcome == CLAIM_REPLAY)) {

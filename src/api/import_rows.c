@@ -17,17 +17,17 @@
 
 struct import_rows {
     bool header_read;
-    bool header_repeat_checked;       /* whether the row after the header was looked at */
+    bool header_repeat_checked;        /* whether the row after the header was looked at */
     size_t columns[TABLE_COLUMNS_MAX]; /* file column -> IMPORT_COLUMNS index, or NO_COLUMN */
     size_t column_count;
-    size_t count;                     /* data rows read */
+    size_t count; /* data rows read */
     size_t errors_left_out;
     json_t *errors;
-    json_t *refs;                     /* external_ref -> the row that first used it */
-    char *json;                       /* "[row,row,...": the valid rows */
+    json_t *refs; /* external_ref -> the row that first used it */
+    char *json;   /* "[row,row,...": the valid rows */
     size_t json_len;
     size_t json_cap;
-    bool json_closed;                 /* "]" appended: no more rows */
+    bool json_closed; /* "]" appended: no more rows */
     bool out_of_memory;
 };
 
@@ -62,8 +62,8 @@ static void add_error_at(struct import_rows *rows, size_t row, size_t column, co
     /* row 0: the file as a whole */
     json_t *error = json_pack("{s:o, s:s?, s:s}", "row",
                               row > 0 ? json_integer((json_int_t)row) : json_null(), "column",
-                              column != NO_COLUMN ? IMPORT_COLUMNS[column].name : NULL,
-                              "message", message);
+                              column != NO_COLUMN ? IMPORT_COLUMNS[column].name : NULL, "message",
+                              message);
     if (error != NULL && value != NULL) {
         char shown[VALUE_SHOWN_MAX + 4];
         size_t len = strlen(value);
@@ -202,7 +202,8 @@ static json_t *cell_value(const struct import_column *column, const char *text)
 static size_t column_named(const char *name)
 {
     for (size_t i = 0; i < IMPORT_COLUMN_COUNT; i++)
-        if (strcasecmp(IMPORT_COLUMNS[i].name, name) == 0 || strcmp(IMPORT_COLUMNS[i].zh, name) == 0)
+        if (strcasecmp(IMPORT_COLUMNS[i].name, name) == 0 ||
+            strcmp(IMPORT_COLUMNS[i].zh, name) == 0)
             return i;
     return NO_COLUMN;
 }

@@ -19,13 +19,13 @@ enum import_cell { CELL_TEXT, CELL_INT, CELL_BOOL, CELL_ENUM, CELL_LIST };
 
 /* The columns of an import file, in the templates' order (import_columns.c). */
 struct import_column {
-    const char *name;        /* the field's name (the English header) */
-    const char *zh;          /* the Chinese header */
+    const char *name; /* the field's name (the English header) */
+    const char *zh;   /* the Chinese header */
     enum import_cell kind;
-    const char *labels;      /* CELL_ENUM: the key of its labels in GET /api/v1/meta */
+    const char *labels; /* CELL_ENUM: the key of its labels in GET /api/v1/meta */
     bool required;
-    const char *example;     /* the template's example row */
-    const char *help_zh;     /* the template's explanation of the column */
+    const char *example; /* the template's example row */
+    const char *help_zh; /* the template's explanation of the column */
     const char *help_en;
 };
 

@@ -147,16 +147,18 @@ static lxw_error sheet_help_write(lxw_worksheet *sheet, const struct template_fo
     }
     lxw_row_t row = (lxw_row_t)IMPORT_COLUMN_COUNT + 2;
     if (err == LXW_NO_ERROR)
-        err = worksheet_write_string(sheet, row, 0,
-                                     "第 1 行为中文列名，第 2 行为字段名，第 3 行为示例：导入前请删除示例行。"
-                                     "也可另存为 CSV（UTF-8 或 GB18030）导入。每个文件至多 5000 行、10 MiB。",
-                                     NULL);
+        err = worksheet_write_string(
+            sheet, row, 0,
+            "第 1 行为中文列名，第 2 行为字段名，第 3 行为示例：导入前请删除示例行。"
+            "也可另存为 CSV（UTF-8 或 GB18030）导入。每个文件至多 5000 行、10 MiB。",
+            NULL);
     if (err == LXW_NO_ERROR)
-        err = worksheet_write_string(sheet, row + 1, 0,
-                                     "Row 1: Chinese headers; row 2: field names; row 3: an example "
-                                     "(delete it before importing). CSV in UTF-8 or GB18030 works "
-                                     "too. At most 5,000 rows and 10 MiB per file.",
-                                     NULL);
+        err =
+            worksheet_write_string(sheet, row + 1, 0,
+                                   "Row 1: Chinese headers; row 2: field names; row 3: an example "
+                                   "(delete it before importing). CSV in UTF-8 or GB18030 works "
+                                   "too. At most 5,000 rows and 10 MiB per file.",
+                                   NULL);
     return err;
 }
 

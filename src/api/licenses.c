@@ -13,12 +13,13 @@
 #include "domain/text.h"
 #include "http/fields.h"
 
-#define MONEY_MAX_FEN 10000000000000LL  /* as for the license terms */
+#define MONEY_MAX_FEN 10000000000000LL /* as for the license terms */
 
 static const char *const LICENSE_STATUSES[] = {
     "proposed", "declined", "active", "settled", "defaulted", NULL,
 };
 
+/* clang-format off */
 static const struct field_spec PAYMENT_SPECS[] = {
     { .name = "amount_fen", .type = FIELD_INT, .required = true, .min = 1,
       .max = MONEY_MAX_FEN },
@@ -33,8 +34,10 @@ static const struct field_spec REPORT_SPECS[] = {
     { .name = "profit_fen", .type = FIELD_INT, .min = -MONEY_MAX_FEN, .max = MONEY_MAX_FEN },
     { .name = "note", .type = FIELD_STRING, .min = 1, .max = 2000, .check = text_not_blank },
 };
+/* clang-format on */
 static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
 static const char *const RECORDING_STATUSES[] = { "pending", "overdue", "done", NULL };
+/* clang-format off */
 static const struct field_spec RECORDING_SPECS[] = {
     { .name = "record_number", .type = FIELD_STRING, .required = true, .min = 1, .max = 100,
       .check = text_not_blank },
@@ -52,6 +55,7 @@ static const struct field_spec REASON_SPECS[] = {
     { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 2000,
       .check = text_not_blank },
 };
+/* clang-format on */
 
 static const struct statement LIST = {
     "licenses_list",
@@ -61,12 +65,10 @@ static const struct statement RECORDING = {
     "license_recording", "SELECT api_license_recording($1::bigint, $2::bigint, $3::jsonb)"
 };
 static const struct statement REGISTRATION = {
-    "license_registration",
-    "SELECT api_license_registration($1::bigint, $2::bigint, $3::jsonb)"
+    "license_registration", "SELECT api_license_registration($1::bigint, $2::bigint, $3::jsonb)"
 };
-static const struct statement GET = {
-    "license_get", "SELECT api_license_get($1::bigint, $2::bigint)"
-};
+static const struct statement GET = { "license_get",
+                                      "SELECT api_license_get($1::bigint, $2::bigint)" };
 static const struct statement PAYMENTS = {
     "license_payments_list",
     "SELECT * FROM api_license_payments_list($1::bigint, $2::bigint, $3::integer, $4::bigint)"
@@ -74,9 +76,8 @@ static const struct statement PAYMENTS = {
 static const struct statement PAY = {
     "license_payment_record", "SELECT api_license_payment($1::bigint, $2::bigint, $3::jsonb)"
 };
-static const struct statement ACCEPT = {
-    "license_accept", "SELECT api_license_accept($1::bigint, $2::bigint)"
-};
+static const struct statement ACCEPT = { "license_accept",
+                                         "SELECT api_license_accept($1::bigint, $2::bigint)" };
 static const struct statement DECLINE = {
     "license_decline", "SELECT api_license_decline($1::bigint, $2::bigint, $3::text)"
 };

@@ -11,8 +11,8 @@
 #include "http/request.h"
 
 struct list_page {
-    char limit[8];                      /* as text, for SQL parameters */
-    char position[CURSOR_MAX_TEXT];     /* the decoded keyset position, "" on the first page */
+    char limit[8];                  /* as text, for SQL parameters */
+    char position[CURSOR_MAX_TEXT]; /* the decoded keyset position, "" on the first page */
 };
 
 /* Reads limit and cursor. scope names the list (a cursor from another list is refused).

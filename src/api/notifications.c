@@ -11,24 +11,23 @@
 static const char LIST_SCOPE[] = "notifications";
 static const char *const LANGUAGES[] = { "zh", "en", NULL };
 
+/* clang-format off */
 static const struct field_spec PREFERENCE_SPECS[] = {
     { .name = "email", .type = FIELD_BOOL, .required = true },
     { .name = "language", .type = FIELD_ENUM, .required = true, .values = LANGUAGES },
 };
+/* clang-format on */
 
 static const struct statement LIST = {
     "notifications_list",
     "SELECT * FROM api_notifications_list($1::bigint, $2::boolean, $3::integer, $4::bigint)"
 };
-static const struct statement READ = {
-    "notification_read", "SELECT api_notification_read($1::bigint, $2::bigint)"
-};
-static const struct statement READ_ALL = {
-    "notifications_read_all", "SELECT api_notifications_read_all($1::bigint)"
-};
-static const struct statement PREFERENCES_GET = {
-    "preferences_get", "SELECT api_preferences_get($1::bigint)"
-};
+static const struct statement READ = { "notification_read",
+                                       "SELECT api_notification_read($1::bigint, $2::bigint)" };
+static const struct statement READ_ALL = { "notifications_read_all",
+                                           "SELECT api_notifications_read_all($1::bigint)" };
+static const struct statement PREFERENCES_GET = { "preferences_get",
+                                                  "SELECT api_preferences_get($1::bigint)" };
 static const struct statement PREFERENCES_PUT = {
     "preferences_put", "SELECT api_preferences_put($1::bigint, $2::boolean, $3::text)"
 };

@@ -19,6 +19,7 @@
 static const char *const FEE_KINDS[] = { "lump_sum", "royalty", "entry_plus_royalty", NULL };
 static const char *const STATUSES[] = { "active", "withdrawn", NULL };
 
+/* clang-format off */
 static const struct field_spec DECLARE_SPECS[] = {
     { .name = "patent_numbers", .type = FIELD_STRING_ARRAY, .required = true, .min = 1,
       .max = 100, .item_max = 40, .check = patent_number_problem },
@@ -33,6 +34,7 @@ static const struct field_spec DECLARE_SPECS[] = {
     { .name = "guideline_exception", .type = FIELD_STRING, .min = 10, .max = 2000,
       .check = text_not_blank },
 };
+/* clang-format on */
 
 static const struct statement DECLARE = {
     "open_license_declare", "SELECT api_open_license_declare($1::bigint, $2::bigint, $3::jsonb)"
@@ -41,15 +43,13 @@ static const struct statement LIST = {
     "open_licenses_list",
     "SELECT * FROM api_open_licenses_list($1::bigint, $2::text, $3::integer, $4::bigint)"
 };
-static const struct statement GET = {
-    "open_license_get", "SELECT api_open_license_get($1::bigint)"
-};
+static const struct statement GET = { "open_license_get",
+                                      "SELECT api_open_license_get($1::bigint)" };
 static const struct statement WITHDRAW = {
     "open_license_withdraw", "SELECT api_open_license_withdraw($1::bigint, $2::bigint)"
 };
-static const struct statement TAKE = {
-    "open_license_take", "SELECT api_open_license_take($1::bigint, $2::bigint)"
-};
+static const struct statement TAKE = { "open_license_take",
+                                       "SELECT api_open_license_take($1::bigint, $2::bigint)" };
 
 static const char *actor(const struct request *req)
 {
@@ -65,13 +65,15 @@ static bool declared_terms_valid(const json_t *body, struct reply *rep)
     json_int_t fee = json_integer_value(json_object_get(body, "fee_fen"));
     json_int_t rate = json_integer_value(json_object_get(body, "royalty_bp"));
     if ((fee > 0) != fixed) {
-        reply_invalid_field(rep, "fee_fen", fixed ? "must be positive for this fee kind"
-                                                  : "must be 0 for a pure royalty");
+        reply_invalid_field(rep, "fee_fen",
+                            fixed ? "must be positive for this fee kind"
+                                  : "must be 0 for a pure royalty");
         return false;
     }
     if ((rate > 0) != royalty) {
-        reply_invalid_field(rep, "royalty_bp", royalty ? "must be positive for this fee kind"
-                                                       : "must be 0 for a lump sum");
+        reply_invalid_field(rep, "royalty_bp",
+                            royalty ? "must be positive for this fee kind"
+                                    : "must be 0 for a lump sum");
         return false;
     }
     return true;

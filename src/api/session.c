@@ -21,33 +21,28 @@
 #define LOGIN_REFUSED "wrong email or password"
 
 static const struct statement RESOLVE = {
-    "session_resolve",
-    "SELECT user_id, role, institution_id, enterprise_id, province "
-    "FROM session_resolve($1::bytea, $2::int)"
+    "session_resolve", "SELECT user_id, role, institution_id, enterprise_id, province "
+                       "FROM session_resolve($1::bytea, $2::int)"
 };
 static const struct statement LOOKUP = {
-    "session_lookup",
-    "SELECT user_id, password_hash FROM api_session_lookup($1::text, $2::text)"
+    "session_lookup", "SELECT user_id, password_hash FROM api_session_lookup($1::text, $2::text)"
 };
-static const struct statement REFUSED = {
-    "session_refused", "SELECT api_session_refused($1::text, $2::text)"
-};
+static const struct statement REFUSED = { "session_refused",
+                                          "SELECT api_session_refused($1::text, $2::text)" };
 static const struct statement START = {
     "session_start",
     "SELECT api_session_start($1::bigint, $2::text, $3::bytea, $4::text, $5::text, $6::int)"
 };
-static const struct statement END = {
-    "session_end", "SELECT api_session_end($1::bytea)"
-};
-static const struct statement ME = {
-    "session_me", "SELECT api_me($1::bigint)"
-};
+static const struct statement END = { "session_end", "SELECT api_session_end($1::bytea)" };
+static const struct statement ME = { "session_me", "SELECT api_me($1::bigint)" };
 
 /* Login takes any text: the policy applies when a password is set, not when it is tried. */
+/* clang-format off */
 static const struct field_spec LOGIN_SPECS[] = {
     { .name = "email", .type = FIELD_STRING, .required = true, .min = 1, .max = 254 },
     { .name = "password", .type = FIELD_STRING, .required = true, .min = 1, .max = 1024 },
 };
+/* clang-format on */
 
 static void idle_minutes_text(char out[16])
 {
@@ -79,8 +74,7 @@ enum auth_result session_authenticate(const char *token, struct caller *caller)
         found.institution_id = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
         found.enterprise_id = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
         snprintf(found.province, sizeof found.province, "%s", PQgetvalue(res, 0, 4));
-        snprintf(found.user_id_text, sizeof found.user_id_text, "%lld",
-                 (long long)found.user_id);
+        snprintf(found.user_id_text, sizeof found.user_id_text, "%lld", (long long)found.user_id);
     }
     PQclear(res);
     if (found.role == 0)
@@ -111,10 +105,10 @@ static void login_refuse(struct reply *rep, const char *email, const char *addre
 
 /* A sign-in waiting for its password check, off the worker thread. */
 struct sign_in {
-    char *email;                      /* both owned, as long as the request sent them */
+    char *email; /* both owned, as long as the request sent them */
     char *password;
     char address[CLIENT_ADDRESS_MAX];
-    char user_id[24];                 /* "" when no account has the email */
+    char user_id[24]; /* "" when no account has the email */
     char stored_hash[PASSWORD_HASH_MAX];
 };
 
@@ -155,8 +149,12 @@ static void sign_in_run(void *arg, struct reply *rep)
     session_token_hash(token, token_hash);
     char idle[16];
     idle_minutes_text(idle);
-    const char *start[] = { job->user_id, job->stored_hash, token_hash, job->address,
-                            fresh_hash[0] != '\0' ? fresh_hash : NULL, idle };
+    const char *start[] = { job->user_id,
+                            job->stored_hash,
+                            token_hash,
+                            job->address,
+                            fresh_hash[0] != '\0' ? fresh_hash : NULL,
+                            idle };
     started = api_db_exec(rep, &START, 6, start);
     if (started == NULL)
         goto cleanup;

@@ -4,8 +4,8 @@
 
 #include <stdbool.h>
 
-#define SESSION_TOKEN_TEXT 44   /* 43 characters + NUL */
-#define SESSION_HASH_TEXT 67    /* "\x" + 64 hex + NUL: a bytea literal for SQL */
+#define SESSION_TOKEN_TEXT 44 /* 43 characters + NUL */
+#define SESSION_HASH_TEXT 67  /* "\x" + 64 hex + NUL: a bytea literal for SQL */
 
 /* A new random token. */
 void session_token_new(char out[SESSION_TOKEN_TEXT]);

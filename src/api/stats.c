@@ -50,8 +50,7 @@ static bool province_known(const char *province)
     return false;
 }
 
-bool stats_filter_parse(const struct request *req, struct stats_filter *filter,
-                        struct reply *rep)
+bool stats_filter_parse(const struct request *req, struct stats_filter *filter, struct reply *rep)
 {
     *filter = (struct stats_filter){ 0 };
     filter->from = query_value(req, "from");

@@ -9,15 +9,14 @@
 #include "http/request.h"
 
 struct stats_filter {
-    const char *from;   /* YYYY-MM-DD (inclusive, Asia/Shanghai), or NULL: no lower bound */
-    const char *to;     /* YYYY-MM-DD (inclusive), or NULL: no upper bound */
-    char province[3];   /* "" for every province */
+    const char *from; /* YYYY-MM-DD (inclusive, Asia/Shanghai), or NULL: no lower bound */
+    const char *to;   /* YYYY-MM-DD (inclusive), or NULL: no upper bound */
+    char province[3]; /* "" for every province */
 };
 
 /* Reads and checks ?from=, ?to= and ?province= (an empty value counts as absent). On bad input
  * writes 422 naming the parameter into rep and returns false. The strings live as long as req. */
-bool stats_filter_parse(const struct request *req, struct stats_filter *filter,
-                        struct reply *rep);
+bool stats_filter_parse(const struct request *req, struct stats_filter *filter, struct reply *rep);
 /* The caller as the SQL functions' p_actor: the user id as text, NULL when anonymous. */
 const char *stats_actor(const struct request *req);
 

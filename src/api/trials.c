@@ -16,7 +16,7 @@
 #include "http/fields.h"
 #include "http/router.h"
 
-#define MONEY_MAX_FEN 10000000000000LL  /* 100 billion yuan: far above any license */
+#define MONEY_MAX_FEN 10000000000000LL /* 100 billion yuan: far above any license */
 #define INSTALLMENTS_MAX 120
 
 static const char *const TRIAL_STATUSES[] = {
@@ -30,6 +30,7 @@ static const char *const RETURN_REASON_CODES[] = {
 /* Terms a request proposes: each field optional, laid over the achievement's standard terms;
  * how they fit together (the schedule adds up to the fee, a rate exactly for the royalty
  * modes) is the database's rule (terms_problem, 0026). */
+/* clang-format off */
 static const struct field_spec FEE_SCHEDULE_SPECS[] = {
     { .name = "after_days", .type = FIELD_INT, .required = true, .min = 0, .max = 3650 },
     { .name = "amount_fen", .type = FIELD_INT, .required = true, .min = 1,
@@ -66,7 +67,9 @@ static const struct field_spec RETURN_SPECS[] = {
     { .name = "reason_code", .type = FIELD_ENUM, .values = RETURN_REASON_CODES },
     { .name = "rating", .type = FIELD_INT, .min = 1, .max = 5 },
 };
+/* clang-format on */
 /* a trial is at most 36 months long and has at least one: at most 35 more */
+/* clang-format off */
 static const struct field_spec EXTENSION_SPECS[] = {
     { .name = "months", .type = FIELD_INT, .required = true, .min = 1, .max = 35 },
     { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 2000,
@@ -88,27 +91,24 @@ static const struct field_spec PROPOSAL_SPECS[] = {
       .max = INSTALLMENTS_MAX, .items = INSTALLMENT_SPECS,
       .item_count = FIELD_COUNT(INSTALLMENT_SPECS) },
 };
+/* clang-format on */
 
 static const struct statement LIST = {
     "trials_list",
     "SELECT * FROM api_trials_list($1::bigint, $2::text, $3::bigint, $4::text, $5::integer, "
     "$6::bigint)"
 };
-static const struct statement GET = {
-    "trial_get", "SELECT api_trial_get($1::bigint, $2::bigint)"
-};
+static const struct statement GET = { "trial_get", "SELECT api_trial_get($1::bigint, $2::bigint)" };
 static const struct statement REQUEST = {
     "trial_request", "SELECT api_trial_request($1::bigint, $2::bigint, $3::jsonb)"
 };
-static const struct statement APPROVE = {
-    "trial_approve", "SELECT api_trial_approve($1::bigint, $2::bigint)"
-};
+static const struct statement APPROVE = { "trial_approve",
+                                          "SELECT api_trial_approve($1::bigint, $2::bigint)" };
 static const struct statement DECLINE = {
     "trial_decline", "SELECT api_trial_decline($1::bigint, $2::bigint, $3::text)"
 };
-static const struct statement CANCEL = {
-    "trial_cancel", "SELECT api_trial_cancel($1::bigint, $2::bigint)"
-};
+static const struct statement CANCEL = { "trial_cancel",
+                                         "SELECT api_trial_cancel($1::bigint, $2::bigint)" };
 static const struct statement RETURN = {
     "trial_return", "SELECT api_trial_return($1::bigint, $2::bigint, $3::jsonb)"
 };
@@ -164,8 +164,10 @@ void trials_list(struct request *req, struct reply *rep)
     }
     if (!list_page_parse(req, "trials", &page, rep))
         return;
-    const char *params[] = { actor(req), status, achievement_id, province, page.limit,
-                             page.position[0] != '\0' ? page.position : NULL };
+    const char *params[] = {
+        actor(req), status,     achievement_id,
+        province,   page.limit, page.position[0] != '\0' ? page.position : NULL
+    };
     list_reply(rep, "trials", &LIST, 6, params);
 }
 
@@ -271,7 +273,8 @@ static bool license_terms_valid(const json_t *body, struct reply *rep)
     }
     const json_t *royalty_bp = json_object_get(body, "royalty_bp");
     const char *problem = json_is_integer(royalty_bp)
-        ? payment_royalty_problem(mode, json_integer_value(royalty_bp)) : NULL;
+                              ? payment_royalty_problem(mode, json_integer_value(royalty_bp))
+                              : NULL;
     if (problem != NULL) {
         reply_invalid_field(rep, "royalty_bp", problem);
         return false;

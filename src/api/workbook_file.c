@@ -46,8 +46,7 @@ bool workbook_file_create(struct workbook_file *file, const char *prefix, struct
     return true;
 }
 
-bool workbook_file_reply(const struct workbook_file *file, const char *filename,
-                         struct reply *rep)
+bool workbook_file_reply(const struct workbook_file *file, const char *filename, struct reply *rep)
 {
     struct file_stream *stream = malloc(sizeof *stream);
     if (stream == NULL || (stream->fd = open(file->path, O_RDONLY | O_CLOEXEC)) < 0) {

@@ -9,7 +9,7 @@
 
 struct db_cursor {
     PGconn *conn;
-    char *name;   /* the cursor's name quoted as an identifier (PQfreemem) */
+    char *name; /* the cursor's name quoted as an identifier (PQfreemem) */
 };
 
 static void notice_ignore(void *arg, const PGresult *res)

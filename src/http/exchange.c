@@ -62,8 +62,7 @@ static bool route_takes_file(const struct server_hooks *hooks, const struct rout
 }
 
 /* The body limit of the route a request goes to: files are larger than JSON objects. */
-static size_t body_limit_of(const struct server_hooks *hooks, const char *method,
-                            const char *url)
+static size_t body_limit_of(const struct server_hooks *hooks, const char *method, const char *url)
 {
     if (strcmp(method, "POST") != 0)
         return BODY_LIMIT;
@@ -71,14 +70,14 @@ static size_t body_limit_of(const struct server_hooks *hooks, const char *method
     struct request scratch = { 0 };
     char allow[64];
     return router_match(hooks->routes, hooks->route_count, method, url, &route, &scratch, allow,
-                        sizeof allow) == ROUTE_FOUND && route_takes_file(hooks, route)
+                        sizeof allow) == ROUTE_FOUND &&
+                   route_takes_file(hooks, route)
                ? FILE_BODY_LIMIT
                : BODY_LIMIT;
 }
 
-struct exchange *exchange_new(const struct exchange_settings *settings,
-                              struct MHD_Connection *conn, const char *method, const char *url,
-                              uint64_t started_micros)
+struct exchange *exchange_new(const struct exchange_settings *settings, struct MHD_Connection *conn,
+                              const char *method, const char *url, uint64_t started_micros)
 {
     struct exchange *x = calloc(1, sizeof *x);
     if (x == NULL)

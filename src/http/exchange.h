@@ -19,7 +19,7 @@
 /* What every exchange is served with, the same for all (set up by server_run). */
 struct exchange_settings {
     const struct server_hooks *hooks;
-    const char *public_origin;         /* unsafe requests with the session cookie come from it */
+    const char *public_origin; /* unsafe requests with the session cookie come from it */
 };
 
 struct exchange {
@@ -43,9 +43,8 @@ struct exchange {
     char log_path[256];
 };
 
-struct exchange *exchange_new(const struct exchange_settings *settings,
-                              struct MHD_Connection *conn, const char *method, const char *url,
-                              uint64_t started_micros);
+struct exchange *exchange_new(const struct exchange_settings *settings, struct MHD_Connection *conn,
+                              const char *method, const char *url, uint64_t started_micros);
 void exchange_free(struct exchange *x);
 
 /* True when Content-Length announces more than the route's body limit (checked before reading). */

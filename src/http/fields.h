@@ -12,11 +12,11 @@ enum field_type {
     FIELD_STRING, /* min/max: length in characters (code points) */
     FIELD_INT,    /* min/max: inclusive range of a JSON integer */
     FIELD_BOOL,
-    FIELD_ENUM,          /* one of values[] */
-    FIELD_DATE,          /* "YYYY-MM-DD", a real calendar day */
-    FIELD_STRING_ARRAY,  /* min/max: element count; item_max: characters per element */
-    FIELD_ARRAY,         /* array of objects checked by items[]; min/max: element count */
-    FIELD_OBJECT,        /* an object checked by items[] */
+    FIELD_ENUM,         /* one of values[] */
+    FIELD_DATE,         /* "YYYY-MM-DD", a real calendar day */
+    FIELD_STRING_ARRAY, /* min/max: element count; item_max: characters per element */
+    FIELD_ARRAY,        /* array of objects checked by items[]; min/max: element count */
+    FIELD_OBJECT,       /* an object checked by items[] */
 };
 
 /* Extra check of a string value (after type and length). Returns NULL when valid,
@@ -29,10 +29,10 @@ struct field_spec {
     bool required;
     int64_t min;
     int64_t max;
-    const char *const *values;       /* FIELD_ENUM: NULL-terminated */
-    field_check_fn check;            /* FIELD_STRING and each FIELD_STRING_ARRAY element */
-    int64_t item_max;                /* FIELD_STRING_ARRAY: max characters per element */
-    const struct field_spec *items;  /* FIELD_ARRAY: spec of each element; FIELD_OBJECT: fields */
+    const char *const *values;      /* FIELD_ENUM: NULL-terminated */
+    field_check_fn check;           /* FIELD_STRING and each FIELD_STRING_ARRAY element */
+    int64_t item_max;               /* FIELD_STRING_ARRAY: max characters per element */
+    const struct field_spec *items; /* FIELD_ARRAY: spec of each element; FIELD_OBJECT: fields */
     size_t item_count;
 };
 

@@ -115,31 +115,36 @@ char *metrics_render(size_t *len)
     fprintf(out, "techpool_http_request_duration_seconds_sum %.6f\n",
             (double)atomic_load(&latency_micros_sum) / 1e6);
     fprintf(out, "techpool_http_request_duration_seconds_count %llu\n", cumulative);
-    fprintf(out, "# HELP techpool_http_errors_total Replies with a 5xx status.\n"
-                 "# TYPE techpool_http_errors_total counter\n"
-                 "techpool_http_errors_total %llu\n", atomic_load(&errors_total));
-    fprintf(out, "# HELP techpool_http_requests_in_flight Requests received and not yet answered.\n"
-                 "# TYPE techpool_http_requests_in_flight gauge\n"
-                 "techpool_http_requests_in_flight %d\n",
+    fprintf(out,
+            "# HELP techpool_http_errors_total Replies with a 5xx status.\n"
+            "# TYPE techpool_http_errors_total counter\n"
+            "techpool_http_errors_total %llu\n",
+            atomic_load(&errors_total));
+    fprintf(out,
+            "# HELP techpool_http_requests_in_flight Requests received and not yet answered.\n"
+            "# TYPE techpool_http_requests_in_flight gauge\n"
+            "techpool_http_requests_in_flight %d\n",
             server_requests_in_flight());
-    fprintf(out, "# HELP techpool_http_connections_open HTTP connections open.\n"
-                 "# TYPE techpool_http_connections_open gauge\n"
-                 "techpool_http_connections_open %u\n"
-                 "# HELP techpool_http_slow_connections_closed_total Connections closed for "
-                 "missing the request deadline (headers in %d s, body at %d B/s).\n"
-                 "# TYPE techpool_http_slow_connections_closed_total counter\n"
-                 "techpool_http_slow_connections_closed_total %llu\n",
+    fprintf(out,
+            "# HELP techpool_http_connections_open HTTP connections open.\n"
+            "# TYPE techpool_http_connections_open gauge\n"
+            "techpool_http_connections_open %u\n"
+            "# HELP techpool_http_slow_connections_closed_total Connections closed for "
+            "missing the request deadline (headers in %d s, body at %d B/s).\n"
+            "# TYPE techpool_http_slow_connections_closed_total counter\n"
+            "techpool_http_slow_connections_closed_total %llu\n",
             deadline_connections_open(), DEADLINE_HEADERS_SECONDS,
             DEADLINE_BODY_MIN_BYTES_PER_SECOND, deadline_closed_total());
-    fprintf(out, "# HELP techpool_reply_cache_hits_total Anonymous pool reads from the cache.\n"
-                 "# TYPE techpool_reply_cache_hits_total counter\n"
-                 "techpool_reply_cache_hits_total %llu\n"
-                 "# HELP techpool_reply_cache_misses_total Anonymous pool reads not in the cache.\n"
-                 "# TYPE techpool_reply_cache_misses_total counter\n"
-                 "techpool_reply_cache_misses_total %llu\n"
-                 "# HELP techpool_reply_cache_bytes Bytes of replies kept.\n"
-                 "# TYPE techpool_reply_cache_bytes gauge\n"
-                 "techpool_reply_cache_bytes %zu\n",
+    fprintf(out,
+            "# HELP techpool_reply_cache_hits_total Anonymous pool reads from the cache.\n"
+            "# TYPE techpool_reply_cache_hits_total counter\n"
+            "techpool_reply_cache_hits_total %llu\n"
+            "# HELP techpool_reply_cache_misses_total Anonymous pool reads not in the cache.\n"
+            "# TYPE techpool_reply_cache_misses_total counter\n"
+            "techpool_reply_cache_misses_total %llu\n"
+            "# HELP techpool_reply_cache_bytes Bytes of replies kept.\n"
+            "# TYPE techpool_reply_cache_bytes gauge\n"
+            "techpool_reply_cache_bytes %zu\n",
             reply_cache_hits(), reply_cache_misses(), reply_cache_bytes());
     if (hooks != NULL)
         hooks->metrics_append(out);

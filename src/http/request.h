@@ -40,10 +40,10 @@ struct request {
     int64_t ids[REQUEST_MAX_CAPTURES]; /* the {id} captures, in order */
     char id_text[REQUEST_MAX_CAPTURES][24];
     size_t id_count;
-    json_t *body;                       /* parsed JSON object, or NULL when none */
-    const char *file;                   /* file routes (hooks.h): the body as sent, or NULL */
+    json_t *body;     /* parsed JSON object, or NULL when none */
+    const char *file; /* file routes (hooks.h): the body as sent, or NULL */
     size_t file_len;
-    const char *content_type;           /* file routes (hooks.h): the header, or NULL */
+    const char *content_type; /* file routes (hooks.h): the header, or NULL */
     struct caller caller;
     const char *idempotency_key; /* NULL when absent */
     const char *if_match;        /* NULL when absent */

@@ -15,8 +15,8 @@
 
 #include "harness.h"
 
-#define OPS_MAX 50000             /* per client: bounds one that spins on quick refusals */
-#define CONVERT_BODY "{}"   /* the enterprise keeps the achievement at the agreed terms */
+#define OPS_MAX 50000     /* per client: bounds one that spins on quick refusals */
+#define CONVERT_BODY "{}" /* the enterprise keeps the achievement at the agreed terms */
 
 static atomic_int acknowledged;
 static atomic_bool stopping;

@@ -239,7 +239,7 @@ START_TEST(create_keeps_every_given_field)
                                   (json_int_t)4000000000000LL, "after_days", 3650, "amount_fen",
                                   (json_int_t)6000000000000LL));
     json_object_set_new(body, "exclusive", json_true());
-    json_object_set_new(body, "open_license", json_false());   /* read-only: as it is */
+    json_object_set_new(body, "open_license", json_false()); /* read-only: as it is */
     json_object_set_new(body, "patent_numbers",
                         json_pack("[s,s]", VALID_PATENT, OTHER_VALID_PATENT));
     struct http_reply *r = post_json(INSTITUTION_A, "/api/v1/achievements", body);

@@ -79,8 +79,8 @@ START_TEST(standard_terms_are_checked_on_the_offer)
                    "license_years");
     struct http_reply *r = fixture_expect(
         &inst, "POST", "/api/v1/achievements",
-        fixture_text(create, "\"payment_mode\":\"installments\",\"reference_fee_fen\":1000"),
-        201, NULL);
+        fixture_text(create, "\"payment_mode\":\"installments\",\"reference_fee_fen\":1000"), 201,
+        NULL);
     const json_t *terms = json_object_get(r->json, "standard_terms");
     ck_assert_int_eq(number_at(terms, "fee_fen"), 1000);
     ck_assert_int_eq(number_at(terms, "license_years"), 5);
@@ -105,8 +105,8 @@ START_TEST(a_request_takes_the_standard_terms_or_proposes_its_own)
     struct fixture_user ent = fixture_enterprise("ZJ");
     struct fixture_user other = fixture_enterprise("AH");
     int64_t achievement = fixture_listed_achievement(inst.org_id, 12, false);
-    struct http_reply *r = fixture_expect(&ent, "POST", trials_path(achievement),
-                                          "{" PURPOSE "}", 201, NULL);
+    struct http_reply *r = fixture_expect(&ent, "POST", trials_path(achievement), "{" PURPOSE "}",
+                                          201, NULL);
     const json_t *terms = json_object_get(r->json, "terms");
     ck_assert(json_is_true(json_object_get(r->json, "terms_standard")));
     ck_assert(json_is_null(json_object_get(r->json, "terms_agreed_on")));
@@ -130,17 +130,20 @@ START_TEST(a_request_takes_the_standard_terms_or_proposes_its_own)
     fixture_check(&other, "POST", path, "{" PURPOSE ",\"terms\":{\"max_trial_months\":36}}", 400,
                   "bad_request");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM trials WHERE enterprise_id = %lld",
-                                 (long long)other.org_id), "0");
+                                 (long long)other.org_id),
+                     "0");
     r = fixture_expect(&other, "POST", path,
                        "{" PURPOSE ",\"terms\":{\"fee_fen\":3000000,\"license_years\":8,"
-                       "\"field_of_use\":\"储能电池散热\"}}", 201, NULL);
+                       "\"field_of_use\":\"储能电池散热\"}}",
+                       201, NULL);
     terms = json_object_get(r->json, "terms");
     ck_assert(json_is_false(json_object_get(r->json, "terms_standard")));
     ck_assert_int_eq(number_at(terms, "fee_fen"), 3000000);
     ck_assert_int_eq(number_at(terms, "license_years"), 8);
     ck_assert_str_eq(text_at(terms, "field_of_use"), "储能电池散热");
     ck_assert_int_eq(number_at(json_array_get(json_object_get(terms, "fee_schedule"), 0),
-                               "amount_fen"), 3000000);
+                               "amount_fen"),
+                     3000000);
     http_reply_free(r);
 }
 END_TEST
@@ -151,8 +154,8 @@ START_TEST(agreed_terms_outlast_any_edit_of_the_achievement)
     struct fixture_user ent = fixture_enterprise("SH");
     int64_t achievement = fixture_listed_achievement(inst.org_id, 12, false);
     int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
-    struct http_reply *r = fixture_expect(&ent, "GET", fixture_text("/api/v1/trials/%lld",
-                                                                    (long long)trial),
+    struct http_reply *r = fixture_expect(&ent, "GET",
+                                          fixture_text("/api/v1/trials/%lld", (long long)trial),
                                           NULL, 200, NULL);
     ck_assert_str_eq(text_at(r->json, "terms_agreed_on"), TODAY);
     http_reply_free(r);
@@ -160,17 +163,21 @@ START_TEST(agreed_terms_outlast_any_edit_of_the_achievement)
     fixture_check(&inst, "PATCH", fixture_text("/api/v1/achievements/%lld", (long long)achievement),
                   "{\"reference_fee_fen\":90000000}", 200, NULL);
     ck_assert_str_eq(fixture_sql("SELECT terms->>'fee_fen' FROM trials WHERE id = %lld",
-                                 (long long)trial), "5000000");
+                                 (long long)trial),
+                     "5000000");
     /* and not even plain SQL changes agreed terms */
-    PGresult *res = PQexec(harness_db(), fixture_text(
-        "UPDATE trials SET terms = jsonb_set(terms, '{fee_fen}', '90000000') WHERE id = %lld",
-        (long long)trial));
+    PGresult *res = PQexec(
+        harness_db(),
+        fixture_text(
+            "UPDATE trials SET terms = jsonb_set(terms, '{fee_fen}', '90000000') WHERE id = %lld",
+            (long long)trial));
     ck_assert_int_eq(PQresultStatus(res), PGRES_FATAL_ERROR);
     ck_assert_str_eq(PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME), "trials_terms_fixed");
     PQclear(res);
-    res = PQexec(harness_db(), fixture_text(
-        "UPDATE trials SET terms_agreed_on = terms_agreed_on + 1 WHERE id = %lld",
-        (long long)trial));
+    res = PQexec(
+        harness_db(),
+        fixture_text("UPDATE trials SET terms_agreed_on = terms_agreed_on + 1 WHERE id = %lld",
+                     (long long)trial));
     ck_assert_int_eq(PQresultStatus(res), PGRES_FATAL_ERROR);
     PQclear(res);
     /* the enterprise keeps it at the price agreed */
@@ -187,9 +194,10 @@ START_TEST(a_royalty_license_is_billed_from_reports_through_default_and_claim)
     struct fixture_user ent = fixture_enterprise("ZJ");
     int64_t achievement = fixture_listed_royalty_achievement(inst.org_id, 500);
     int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
-    struct http_reply *r = fixture_expect(
-        &ent, "POST", fixture_text("/api/v1/trials/%lld/convert", (long long)trial), "{}", 201,
-        NULL);
+    struct http_reply *r = fixture_expect(&ent, "POST",
+                                          fixture_text("/api/v1/trials/%lld/convert",
+                                                       (long long)trial),
+                                          "{}", 201, NULL);
     int64_t license = number_at(json_object_get(r->json, "license"), "id");
     ck_assert_int_eq(number_at(json_object_get(r->json, "license"), "issued_fen"), 0);
     http_reply_free(r);
@@ -223,15 +231,16 @@ START_TEST(a_royalty_license_is_billed_from_reports_through_default_and_claim)
     ck_assert_str_eq(text_at(installment, "due_on"), "2026-05-15");
     ck_assert_str_eq(text_at(installment, "kind"), "royalty");
     http_reply_free(r);
-    fixture_check(&parties[1], "POST", reports,
-                  "{\"period\":\"2026-Q1\",\"net_sales_fen\":1}", 409, "conflict");
+    fixture_check(&parties[1], "POST", reports, "{\"period\":\"2026-Q1\",\"net_sales_fen\":1}", 409,
+                  "conflict");
     /* more than is issued is refused and changes nothing */
     fixture_check(&parties[0], "POST", payments,
                   "{\"amount_fen\":617285,\"paid_on\":\"2026-04-15\",\"reference\":\"多付\"}", 409,
                   "conflict");
     ck_assert_str_eq(fixture_sql("SELECT paid_fen || ' ' || (SELECT count(*) FROM payments"
                                  " WHERE license_id = %lld) FROM licenses WHERE id = %lld",
-                                 (long long)license, (long long)license), "0 0");
+                                 (long long)license, (long long)license),
+                     "0 0");
     fixture_check(&parties[0], "POST", payments,
                   "{\"amount_fen\":600000,\"paid_on\":\"2026-04-15\",\"reference\":\"一季度\"}",
                   201, NULL);
@@ -241,9 +250,8 @@ START_TEST(a_royalty_license_is_billed_from_reports_through_default_and_claim)
     fixture_restart_on("TECHPOOL_TODAY=2026-08-14", parties, 2);
     r = fixture_expect(&parties[0], "GET", license_path(license, ""), NULL, 200, NULL);
     ck_assert_int_eq(number_at(r->json, "outstanding_fen"), 17284);
-    ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(r->json,
-                                                                          "installments"), 0),
-                                           "overdue")));
+    ck_assert(json_is_true(
+        json_object_get(json_array_get(json_object_get(r->json, "installments"), 0), "overdue")));
     http_reply_free(r);
     r = fixture_expect(&parties[0], "POST", license_path(license, "/default"),
                        "{\"reason\":\"二季度起未付提成\"}", 201, NULL);
@@ -263,9 +271,10 @@ START_TEST(a_report_ninety_days_overdue_allows_a_default)
     struct fixture_user ent = fixture_enterprise("AH");
     int64_t achievement = fixture_listed_royalty_achievement(inst.org_id, 300);
     int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
-    struct http_reply *r = fixture_expect(
-        &ent, "POST", fixture_text("/api/v1/trials/%lld/convert", (long long)trial), "{}", 201,
-        NULL);
+    struct http_reply *r = fixture_expect(&ent, "POST",
+                                          fixture_text("/api/v1/trials/%lld/convert",
+                                                       (long long)trial),
+                                          "{}", 201, NULL);
     int64_t license = number_at(json_object_get(r->json, "license"), "id");
     http_reply_free(r);
     struct fixture_user parties[] = { inst, ent };

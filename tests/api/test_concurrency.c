@@ -194,10 +194,11 @@ START_TEST(fifty_converts_and_accepts_on_one_trial_sign_one_license)
     struct fixture_user ent = fixture_enterprise("JS");
     int64_t achievement = fixture_listed_achievement(inst.org_id, 12, true);
     int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
-    struct http_reply *r = fixture_expect(
-        &inst, "POST", fixture_text("/api/v1/trials/%lld/convert", (long long)trial),
-        "{\"payment_mode\":\"lump_sum\",\"total_fen\":990000,\"installments\":"
-        "[{\"due_on\":\"2026-12-31\",\"amount_fen\":990000}]}", 201, NULL);
+    struct http_reply *r =
+        fixture_expect(&inst, "POST", fixture_text("/api/v1/trials/%lld/convert", (long long)trial),
+                       "{\"payment_mode\":\"lump_sum\",\"total_fen\":990000,\"installments\":"
+                       "[{\"due_on\":\"2026-12-31\",\"amount_fen\":990000}]}",
+                       201, NULL);
     long long proposal = json_integer_value(json_object_get(json_object_get(r->json, "license"),
                                                             "id"));
     http_reply_free(r);
@@ -209,8 +210,7 @@ START_TEST(fifty_converts_and_accepts_on_one_trial_sign_one_license)
             snprintf(shots[i].path, sizeof shots[i].path, "/api/v1/trials/%lld/convert",
                      (long long)trial);
         else
-            snprintf(shots[i].path, sizeof shots[i].path, "/api/v1/licenses/%lld/accept",
-                     proposal);
+            snprintf(shots[i].path, sizeof shots[i].path, "/api/v1/licenses/%lld/accept", proposal);
         snprintf(shots[i].body, sizeof shots[i].body, "{}");
     }
     fire(shots, SHOTS_MAX);
@@ -225,10 +225,13 @@ START_TEST(fifty_converts_and_accepts_on_one_trial_sign_one_license)
     shots_free(shots, SHOTS_MAX);
     ck_assert_int_eq(signed_count, 1);
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE trial_id = %lld"
-                                 " AND status = 'active'", (long long)trial), "1");
+                                 " AND status = 'active'",
+                                 (long long)trial),
+                     "1");
     ck_assert_str_eq(fixture_sql("SELECT t.status || ' ' || (t.license_id = l.id)"
                                  " FROM trials t JOIN licenses l ON l.trial_id = t.id"
-                                 " AND l.status = 'active' WHERE t.id = %lld", (long long)trial),
+                                 " AND l.status = 'active' WHERE t.id = %lld",
+                                 (long long)trial),
                      "converted true");
 }
 END_TEST
@@ -241,10 +244,11 @@ START_TEST(fifty_takes_of_one_open_license_by_one_enterprise_give_one_license)
     fixture_sql("UPDATE achievements SET patent_numbers = '{ZL202110123456.7}' WHERE id = %lld",
                 (long long)achievement);
     struct http_reply *r = fixture_expect(
-        &inst, "POST", fixture_text("/api/v1/achievements/%lld/open-licenses",
-                                    (long long)achievement),
+        &inst, "POST",
+        fixture_text("/api/v1/achievements/%lld/open-licenses", (long long)achievement),
         "{\"patent_numbers\":[\"ZL202110123456.7\"],\"fee_kind\":\"lump_sum\","
-        "\"fee_fen\":500000,\"years\":3}", 201, NULL);
+        "\"fee_fen\":500000,\"years\":3}",
+        201, NULL);
     long long declaration = json_integer_value(json_object_get(r->json, "id"));
     http_reply_free(r);
     struct shot shots[SHOTS_MAX] = { 0 };
@@ -267,7 +271,8 @@ START_TEST(fifty_takes_of_one_open_license_by_one_enterprise_give_one_license)
     shots_free(shots, SHOTS_MAX);
     ck_assert_int_eq(taken, 1);
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE open_license_id = %lld",
-                                 declaration), "1");
+                                 declaration),
+                     "1");
 }
 END_TEST
 

@@ -414,8 +414,7 @@ static const char *sql_refusal(const char *sql)
 
 /* Opens the export cursor of an actor in a transaction of the test database and fetches every
  * row from it; *province is the province it covers ("" for all). The caller PQclears. */
-static PGresult *export_cursor_rows(const char *actor, const char *province_asked,
-                                    char province[3])
+static PGresult *export_cursor_rows(const char *actor, const char *province_asked, char province[3])
 {
     PGconn *db = harness_db();
     PGresult *res = PQexec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -465,13 +464,13 @@ START_TEST(export_rows_in_sql_refuse_anyone_outside_the_scope)
         const char *call;
         const char *state;
     } cases[] = {
-        { "export_trial_rows(101, NULL, NULL, 'SH')", "TP403" },   /* another province */
-        { "export_trial_rows(101, NULL, NULL, NULL)", "TP403" },   /* every province */
+        { "export_trial_rows(101, NULL, NULL, 'SH')", "TP403" }, /* another province */
+        { "export_trial_rows(101, NULL, NULL, NULL)", "TP403" }, /* every province */
         { "export_trial_rows(102, NULL, NULL, 'ZJ')", "TP403" },
-        { "export_trial_rows(103, NULL, NULL, NULL)", "TP403" },   /* enterprise staff */
+        { "export_trial_rows(103, NULL, NULL, NULL)", "TP403" }, /* enterprise staff */
         { "export_trial_rows(103, NULL, NULL, 'ZJ')", "TP403" },
-        { "export_trial_rows(104, NULL, NULL, 'ZJ')", "TP403" },   /* institution staff */
-        { "export_trial_rows(NULL, NULL, NULL, NULL)", "TP401" },  /* no one signed in */
+        { "export_trial_rows(104, NULL, NULL, 'ZJ')", "TP403" },  /* institution staff */
+        { "export_trial_rows(NULL, NULL, NULL, NULL)", "TP401" }, /* no one signed in */
         /* refused before any trial is read: also when none is in the range */
         { "export_trial_rows(101, '2030-01-01', NULL, 'SH')", "TP403" },
         { "export_trial_rows(103, '2030-01-01', NULL, NULL)", "TP403" },
@@ -635,9 +634,13 @@ START_TEST(annual_report_has_a_sheet_per_province_and_a_total)
                          " AND started_on BETWEEN '2026-01-01' AND '2026-12-31'"));
     const char *cells[] = {
         "<c r=\"A2\" s=\"1\" t=\"inlineStr\"><is><t>机构名称</t></is></c>",
-        "<c r=\"B3\"><v>2</v></c>", "<c r=\"C3\"><v>1</v></c>",
-        "<c r=\"D3\" s=\"2\"><v>6600</v></c>", "<c r=\"E3\" s=\"2\"><v>300</v></c>",
-        "<c r=\"F3\"><v>1</v></c>", "<c r=\"G3\" s=\"2\"><v>1000</v></c>", started,
+        "<c r=\"B3\"><v>2</v></c>",
+        "<c r=\"C3\"><v>1</v></c>",
+        "<c r=\"D3\" s=\"2\"><v>6600</v></c>",
+        "<c r=\"E3\" s=\"2\"><v>300</v></c>",
+        "<c r=\"F3\"><v>1</v></c>",
+        "<c r=\"G3\" s=\"2\"><v>1000</v></c>",
+        started,
     };
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
         ck_assert_msg(strstr(total, cells[i]) != NULL, "the total sheet lacks %s:\n%s", cells[i],
@@ -646,7 +649,8 @@ START_TEST(annual_report_has_a_sheet_per_province_and_a_total)
     http_reply_free(r);
 
     /* a province administrator: its province and the total only */
-    r = http_get("/api/v1/exports/annual-report.xlsx?year=2026", fixture_stats_token("stats-pa-zj"));
+    r = http_get("/api/v1/exports/annual-report.xlsx?year=2026",
+                 fixture_stats_token("stats-pa-zj"));
     ck_assert_int_eq(r->status, 200);
     workbook = xlsx_member(r, "xl/workbook.xml");
     ck_assert_ptr_nonnull(strstr(workbook, "<sheet name=\"浙江\""));
@@ -656,7 +660,8 @@ START_TEST(annual_report_has_a_sheet_per_province_and_a_total)
     r = http_get("/api/v1/exports/annual-report.xlsx?year=26", admin_token);
     ck_assert_int_eq(r->status, 422);
     http_reply_free(r);
-    r = http_get("/api/v1/exports/annual-report.xlsx?year=2026", fixture_stats_token("stats-ent-zj"));
+    r = http_get("/api/v1/exports/annual-report.xlsx?year=2026",
+                 fixture_stats_token("stats-ent-zj"));
     ck_assert_int_eq(r->status, 403);
     http_reply_free(r);
 }

@@ -107,14 +107,15 @@ START_TEST(an_exclusive_achievement_never_has_two_licenses_in_force)
     /* nor by accepting a proposal */
     struct http_reply *r = fixture_expect(&inst, "POST", trial_path(b, "convert"), LUMP_SUM, 201,
                                           NULL);
-    long long proposal = json_integer_value(
-        json_object_get(json_object_get(r->json, "license"), "id"));
+    long long proposal = json_integer_value(json_object_get(json_object_get(r->json, "license"),
+                                                            "id"));
     http_reply_free(r);
     fixture_check(&second, "POST", fixture_text("/api/v1/licenses/%lld/accept", proposal), NULL,
                   409, "conflict");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE achievement_id = %lld"
                                  " AND status NOT IN ('proposed', 'declined')",
-                                 (long long)achievement), "1");
+                                 (long long)achievement),
+                     "1");
     ck_assert_str_eq(fixture_sql("SELECT status FROM trials WHERE id = %lld", (long long)b),
                      "active");
 }

@@ -82,7 +82,9 @@ START_TEST(replayed_conversion_returns_the_first_reply_byte_for_byte)
                                            (long long)trial)),
                      1);
     ck_assert_str_eq(fixture_sql("SELECT status FROM idempotency_keys WHERE user_id = %lld"
-                                 " AND key = 'convert-1'", (long long)inst.id), "201");
+                                 " AND key = 'convert-1'",
+                                 (long long)inst.id),
+                     "201");
     /* without the key the proposal is a new request, refused: one open proposal per trial */
     fixture_check(&inst, "POST", path, CONVERT, 409, "conflict");
 }

@@ -230,7 +230,8 @@ START_TEST(royalty_reports_and_their_deadlines_are_announced)
     int64_t trial = fixture_trial_active(&users[1], &users[0], achievement, 6);
     struct http_reply *r = fixture_expect(&users[1], "POST",
                                           fixture_text("/api/v1/trials/%lld/convert",
-                                                       (long long)trial), "{}", 201, NULL);
+                                                       (long long)trial),
+                                          "{}", 201, NULL);
     long long license = json_integer_value(json_object_get(json_object_get(r->json, "license"),
                                                            "id"));
     http_reply_free(r);
@@ -244,7 +245,8 @@ START_TEST(royalty_reports_and_their_deadlines_are_announced)
     ck_assert_int_eq(count_of("royalty.reported", &users[0]), 1);
     ck_assert_ptr_nonnull(strstr(fixture_sql("SELECT body FROM notifications WHERE kind ="
                                              " 'royalty.reported' AND user_id = %lld",
-                                             (long long)users[0].id), "¥1,000.00"));
+                                             (long long)users[0].id),
+                                 "¥1,000.00"));
     /* the 2026-Q2 report, due 2026-07-30, missing 91 days later: both parties hear of it */
     restart_scanning_on("TECHPOOL_TODAY=2026-10-29", users, 2, "report.overdue", 2);
     ck_assert_int_eq(count_of("report.overdue", &users[1]), 1);

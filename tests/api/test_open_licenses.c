@@ -14,8 +14,9 @@
 #define TODAY "2026-03-01"
 #define PATENT "ZL202110123456.7"
 #define OTHER_PATENT "ZL202010654321.9"
-#define DECLARE_LUMP_SUM "{\"patent_numbers\":[\"" PATENT "\"],\"fee_kind\":\"lump_sum\"," \
-                         "\"fee_fen\":3000000,\"years\":5}"
+#define DECLARE_LUMP_SUM                                              \
+    "{\"patent_numbers\":[\"" PATENT "\"],\"fee_kind\":\"lump_sum\"," \
+    "\"fee_fen\":3000000,\"years\":5}"
 
 static void setup(void)
 {
@@ -44,7 +45,8 @@ static int64_t patented(int64_t institution_id, bool exclusive)
 {
     int64_t id = fixture_listed_achievement(institution_id, 12, exclusive);
     fixture_sql("UPDATE achievements SET patent_numbers = '{" PATENT "," OTHER_PATENT "}'"
-                " WHERE id = %lld", (long long)id);
+                " WHERE id = %lld",
+                (long long)id);
     return id;
 }
 
@@ -55,8 +57,7 @@ static const char *declare_path(int64_t achievement)
 
 static int64_t declared(const struct fixture_user *inst, int64_t achievement, const char *body)
 {
-    struct http_reply *r = fixture_expect(inst, "POST", declare_path(achievement), body, 201,
-                                          NULL);
+    struct http_reply *r = fixture_expect(inst, "POST", declare_path(achievement), body, 201, NULL);
     int64_t id = json_integer_value(json_object_get(r->json, "id"));
     http_reply_free(r);
     return id;
@@ -79,20 +80,26 @@ START_TEST(a_declaration_follows_the_law_and_the_guidance)
     /* patents of the achievement only, of a patent kind */
     expect_refused(&inst, path,
                    "{\"patent_numbers\":[\"ZL201310123456.2\"],\"fee_kind\":\"lump_sum\","
-                   "\"fee_fen\":100,\"years\":5}", 422, "invalid_field", "patent_numbers");
+                   "\"fee_fen\":100,\"years\":5}",
+                   422, "invalid_field", "patent_numbers");
     int64_t software = fixture_listed_achievement(inst.org_id, 12, false);
     fixture_sql("UPDATE achievements SET kind = 'software_copyright' WHERE id = %lld",
                 (long long)software);
     expect_refused(&inst, declare_path(software), DECLARE_LUMP_SUM, 422, "invalid_field", "kind");
     /* a fee, or a rate, exactly where the kind has one */
-    expect_refused(&inst, path, "{\"patent_numbers\":[\"" PATENT "\"],\"fee_kind\":\"royalty\","
-                   "\"fee_fen\":100,\"royalty_bp\":300,\"years\":5}", 422, "invalid_field",
-                   "fee_fen");
+    expect_refused(&inst, path,
+                   "{\"patent_numbers\":[\"" PATENT "\"],\"fee_kind\":\"royalty\","
+                   "\"fee_fen\":100,\"royalty_bp\":300,\"years\":5}",
+                   422, "invalid_field", "fee_fen");
     /* above the national guidance only with a public reason */
-    expect_refused(&inst, path, "{\"patent_numbers\":[\"" PATENT "\"],\"fee_kind\":\"lump_sum\","
-                   "\"fee_fen\":2000000001,\"years\":5}", 422, "above_guideline", "fee_fen");
-    expect_refused(&inst, path, "{\"patent_numbers\":[\"" PATENT "\"],\"fee_kind\":\"royalty\","
-                   "\"royalty_bp\":2001,\"years\":5}", 422, "above_guideline", "royalty_bp");
+    expect_refused(&inst, path,
+                   "{\"patent_numbers\":[\"" PATENT "\"],\"fee_kind\":\"lump_sum\","
+                   "\"fee_fen\":2000000001,\"years\":5}",
+                   422, "above_guideline", "fee_fen");
+    expect_refused(&inst, path,
+                   "{\"patent_numbers\":[\"" PATENT "\"],\"fee_kind\":\"royalty\","
+                   "\"royalty_bp\":2001,\"years\":5}",
+                   422, "above_guideline", "royalty_bp");
     fixture_check(&stranger, "POST", path, DECLARE_LUMP_SUM, 403, "forbidden");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM open_license_declarations"), "0");
 
@@ -105,8 +112,9 @@ START_TEST(a_declaration_follows_the_law_and_the_guidance)
     ck_assert_str_eq(text_at(r->json, "status"), "active");
     ck_assert_str_eq(text_at(r->json, "declared_on"), TODAY);
     http_reply_free(r);
-    r = fixture_expect(NULL, "GET", fixture_text("/api/v1/achievements/%lld", (long long)achievement),
-                       NULL, 200, NULL);
+    r = fixture_expect(NULL, "GET",
+                       fixture_text("/api/v1/achievements/%lld", (long long)achievement), NULL, 200,
+                       NULL);
     ck_assert(json_is_true(json_object_get(r->json, "open_license")));
     http_reply_free(r);
     /* one active declaration; never exclusive and open at once; the flag is not written */
@@ -160,7 +168,9 @@ START_TEST(taking_gives_an_active_license_at_once_and_withdrawal_keeps_it)
     fixture_check(&ent, "POST", take, NULL, 409, "conflict");
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM notifications n JOIN users u"
                                  " ON u.id = n.user_id WHERE n.kind = 'open_license.taken'"
-                                 " AND u.institution_id = %lld", (long long)inst.org_id), "1");
+                                 " AND u.institution_id = %lld",
+                                 (long long)inst.org_id),
+                     "1");
 
     /* withdrawn: no new licenses, the one taken stays as it was */
     const char *withdraw = fixture_text("/api/v1/open-licenses/%lld/withdraw",
@@ -175,7 +185,8 @@ START_TEST(taking_gives_an_active_license_at_once_and_withdrawal_keeps_it)
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "total_fen")), 3000000);
     http_reply_free(r);
     ck_assert_str_eq(fixture_sql("SELECT open_license FROM achievements WHERE id = %lld",
-                                 (long long)achievement), "f");
+                                 (long long)achievement),
+                     "f");
     /* and the payments of a taken license work as any other's */
     fixture_check(&inst, "POST", fixture_text("/api/v1/licenses/%lld/payments", license_id),
                   "{\"amount_fen\":3000000,\"paid_on\":\"" TODAY "\",\"reference\":\"开放许可费\"}",
@@ -191,9 +202,10 @@ START_TEST(a_license_of_a_patent_is_recorded_and_registered)
     struct fixture_user ent = fixture_enterprise("SH");
     int64_t achievement = patented(inst.org_id, false);
     int64_t declaration = declared(&inst, achievement, DECLARE_LUMP_SUM);
-    struct http_reply *r = fixture_expect(
-        &ent, "POST", fixture_text("/api/v1/open-licenses/%lld/take", (long long)declaration),
-        NULL, 201, NULL);
+    struct http_reply *r = fixture_expect(&ent, "POST",
+                                          fixture_text("/api/v1/open-licenses/%lld/take",
+                                                       (long long)declaration),
+                                          NULL, 201, NULL);
     json_t *license = json_object_get(r->json, "license");
     long long id = json_integer_value(json_object_get(license, "id"));
     ck_assert_str_eq(text_at(license, "recording_due_on"), "2026-06-01");
@@ -225,8 +237,8 @@ START_TEST(a_license_of_a_patent_is_recorded_and_registered)
                   "{\"record_number\":\"2026310000123\",\"recorded_on\":\"2026-02-27\"}", 422,
                   "invalid_field");
     r = fixture_expect(&parties[0], "PUT", recording,
-                       "{\"record_number\":\"2026310000123\",\"recorded_on\":\"2026-06-01\"}",
-                       200, NULL);
+                       "{\"record_number\":\"2026310000123\",\"recorded_on\":\"2026-06-01\"}", 200,
+                       NULL);
     const json_t *record = json_object_get(r->json, "recording");
     ck_assert_str_eq(text_at(record, "status"), "done");
     ck_assert_str_eq(text_at(record, "record_number"), "2026310000123");
@@ -235,19 +247,21 @@ START_TEST(a_license_of_a_patent_is_recorded_and_registered)
     const char *registration = fixture_text("/api/v1/licenses/%lld/registration", id);
     fixture_check(&parties[1], "PUT", registration,
                   "{\"registration_number\":\"2026310101000456\",\"registered_on\":\"2026-05-20\","
-                  "\"registry_province\":\"FJ\",\"contract_amount_fen\":3000000}", 422,
-                  "invalid_field");
+                  "\"registry_province\":\"FJ\",\"contract_amount_fen\":3000000}",
+                  422, "invalid_field");
     r = fixture_expect(&parties[1], "PUT", registration,
                        "{\"registration_number\":\"2026310101000456\","
                        "\"registered_on\":\"2026-05-20\",\"registry_province\":\"SH\","
-                       "\"contract_amount_fen\":3000000}", 200, NULL);
+                       "\"contract_amount_fen\":3000000}",
+                       200, NULL);
     const json_t *registered = json_object_get(r->json, "registration");
     ck_assert_str_eq(text_at(registered, "registry_province"), "SH");
     ck_assert_int_eq(json_integer_value(json_object_get(registered, "contract_amount_fen")),
                      3000000);
     http_reply_free(r);
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM audit_events WHERE entity_id = %lld"
-                                 " AND action IN ('license.record', 'license.register')", id),
+                                 " AND action IN ('license.record', 'license.register')",
+                                 id),
                      "2");
 }
 END_TEST

@@ -98,9 +98,17 @@ START_TEST(meta_lists_enums_in_chinese_and_english)
     ck_assert_str_eq(json_string_value(json_object_get(sh, "value")), "SH");
     ck_assert_str_eq(json_string_value(json_object_get(sh, "zh")), "上海");
     ck_assert_str_eq(json_string_value(json_object_get(sh, "en")), "Shanghai");
-    const char *lists[] = { "fields", "kinds", "payment_modes", "achievement_statuses",
-                            "trial_statuses", "license_statuses", "institution_kinds", "roles",
-                            "royalty_bases", "fee_kinds", "recording_statuses" };
+    const char *lists[] = { "fields",
+                            "kinds",
+                            "payment_modes",
+                            "achievement_statuses",
+                            "trial_statuses",
+                            "license_statuses",
+                            "institution_kinds",
+                            "roles",
+                            "royalty_bases",
+                            "fee_kinds",
+                            "recording_statuses" };
     size_t sizes[] = { 10, 8, 5, 6, 7, 5, 4, 4, 2, 3, 3 };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
         ck_assert_msg(json_array_size(json_object_get(r->json, lists[i])) == sizes[i],

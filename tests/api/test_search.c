@@ -262,7 +262,11 @@ START_TEST(filters_narrow_the_list_to_matching_items)
                                 "\"fee_kind\":\"lump_sum\",\"fee_fen\":100000,\"years\":3}");
     ck_assert_msg(d->status == 201, "declare failed: %ld %s", d->status, d->body);
     http_reply_free(d);
-    const struct { const char *query; const char *member; const char *value; } cases[] = {
+    const struct {
+        const char *query;
+        const char *member;
+        const char *value;
+    } cases[] = {
         { "province=JS", "province", "JS" },
         { "field=biomedicine", "field", "biomedicine" },
         { "kind=utility_model", "kind", "utility_model" },

@@ -49,7 +49,7 @@ static void assert_summary(const char *query, const char *token, struct summary 
     snprintf(path, sizeof path, "/api/v1/stats/summary%s", query);
     struct http_reply *r = http_get_ok(path, token);
     const json_t *s = r->json;
-    ck_assert_int_eq(json_object_size(s), 22);   /* 12 of 1.0, 10 of 1.1 */
+    ck_assert_int_eq(json_object_size(s), 22); /* 12 of 1.0, 10 of 1.1 */
     ck_assert_int_eq(num(s, "achievements_listed"), want.listed);
     ck_assert_int_eq(num(s, "trials_requested"), want.requested);
     ck_assert_int_eq(num(s, "trials_active"), want.active);
@@ -474,8 +474,8 @@ END_TEST
 #define ADMIN_ID "(SELECT id FROM users WHERE email = '" HARNESS_ADMIN_EMAIL "')"
 
 static const char *const STATISTICS[] = {
-    "api_stats_summary", "api_stats_flows", "api_stats_monthly", "api_stats_fields",
-    "api_stats_regions", "api_stats_returns",
+    "api_stats_summary", "api_stats_flows",   "api_stats_monthly",
+    "api_stats_fields",  "api_stats_regions", "api_stats_returns",
 };
 
 /* Runs sql on the test database; the SQLSTATE it failed with, "" when it ran (static buffer). */
@@ -495,12 +495,12 @@ START_TEST(statistics_in_sql_refuse_anyone_outside_the_scope)
         const char *arguments;
         const char *state;
     } cases[] = {
-        { "101, NULL, NULL, 'SH'", "TP403" },              /* another province */
-        { "102, '2030-01-01', NULL, 'AH'", "TP403" },      /* also with no trial in the range */
-        { "103, NULL, NULL, NULL", "TP403" },              /* enterprise staff */
+        { "101, NULL, NULL, 'SH'", "TP403" },         /* another province */
+        { "102, '2030-01-01', NULL, 'AH'", "TP403" }, /* also with no trial in the range */
+        { "103, NULL, NULL, NULL", "TP403" },         /* enterprise staff */
         { "103, NULL, NULL, 'ZJ'", "TP403" },
-        { "104, NULL, NULL, NULL", "TP403" },              /* institution staff */
-        { "NULL, NULL, NULL, NULL", "TP401" },             /* no one signed in */
+        { "104, NULL, NULL, NULL", "TP403" },  /* institution staff */
+        { "NULL, NULL, NULL, NULL", "TP401" }, /* no one signed in */
     };
     for (size_t f = 0; f < sizeof STATISTICS / sizeof STATISTICS[0]; f++) {
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -262,15 +262,14 @@ START_TEST(trial_convert_by_the_enterprise_signs_at_the_agreed_terms)
     int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
     /* the enterprise names no price: any field is refused */
     fixture_check(&ent, "POST", trial_path(trial, "convert"), LUMP_SUM, 422, "invalid_field");
-    struct http_reply *r = fixture_expect(&ent, "POST", trial_path(trial, "convert"), "{}",
-                                          201, NULL);
+    struct http_reply *r = fixture_expect(&ent, "POST", trial_path(trial, "convert"), "{}", 201,
+                                          NULL);
     json_t *license = json_object_get(r->json, "license");
     int64_t license_id = json_integer_value(json_object_get(license, "id"));
     ck_assert_int_gt(license_id, 0);
     ck_assert_str_eq(json_string_value(json_object_get(license, "status")), "active");
     /* the fixture's offer: 5,000,000 fen in installments, due 30 days after conversion */
-    ck_assert_str_eq(json_string_value(json_object_get(license, "payment_mode")),
-                     "installments");
+    ck_assert_str_eq(json_string_value(json_object_get(license, "payment_mode")), "installments");
     ck_assert_int_eq(json_integer_value(json_object_get(license, "total_fen")), 5000000);
     ck_assert_int_eq(json_integer_value(json_object_get(license, "issued_fen")), 5000000);
     ck_assert_int_eq(json_integer_value(json_object_get(license, "outstanding_fen")), 5000000);
@@ -294,11 +293,10 @@ START_TEST(trial_convert_by_the_enterprise_signs_at_the_agreed_terms)
     fixture_check(&inst, "POST", trial_path(waiting, "approve"), NULL, 409, "invalid_transition");
     struct fixture_user newcomer = fixture_enterprise("SH");
     fixture_check(&newcomer, "POST",
-                  fixture_text("/api/v1/achievements/%lld/trials", (long long)achievement),
-                  PURPOSE, 404, "not_found");
+                  fixture_text("/api/v1/achievements/%lld/trials", (long long)achievement), PURPOSE,
+                  404, "not_found");
     fixture_check(&ent, "POST", trial_path(trial, "convert"), "{}", 409, "invalid_transition");
-    fixture_check(&inst, "POST", trial_path(trial, "convert"), LUMP_SUM, 409,
-                  "invalid_transition");
+    fixture_check(&inst, "POST", trial_path(trial, "convert"), LUMP_SUM, 409, "invalid_transition");
 }
 END_TEST
 
@@ -328,8 +326,8 @@ START_TEST(trial_convert_by_the_institution_proposes_and_the_enterprise_decides)
     fixture_check(&inst, "POST", accept, NULL, 403, "forbidden");
     fixture_check(&ent, "POST", fixture_text("/api/v1/licenses/%lld/decline", (long long)first),
                   "{}", 422, "invalid_field");
-    r = fixture_expect(&ent, "POST", fixture_text("/api/v1/licenses/%lld/decline",
-                                                  (long long)first),
+    r = fixture_expect(&ent, "POST",
+                       fixture_text("/api/v1/licenses/%lld/decline", (long long)first),
                        "{\"reason\":\"价格高于试用前约定\"}", 200, NULL);
     ck_assert_str_eq(text_at(r, "status"), "declined");
     http_reply_free(r);
@@ -339,14 +337,15 @@ START_TEST(trial_convert_by_the_institution_proposes_and_the_enterprise_decides)
     r = fixture_expect(&inst, "POST", trial_path(trial, "convert"), LUMP_SUM, 201, NULL);
     int64_t second = json_integer_value(json_object_get(json_object_get(r->json, "license"), "id"));
     http_reply_free(r);
-    r = fixture_expect(&ent, "POST", fixture_text("/api/v1/licenses/%lld/accept",
-                                                  (long long)second), NULL, 200, NULL);
+    r = fixture_expect(&ent, "POST",
+                       fixture_text("/api/v1/licenses/%lld/accept", (long long)second), NULL, 200,
+                       NULL);
     ck_assert_str_eq(text_at(r, "status"), "active");
     ck_assert_str_eq(text_at(r, "signed_on"), TODAY);
     http_reply_free(r);
     ck_assert_str_eq(trial_status(trial), "converted");
-    ck_assert_str_eq(fixture_sql("SELECT license_id FROM trials WHERE id = %lld",
-                                 (long long)trial), fixture_text("%lld", (long long)second));
+    ck_assert_str_eq(fixture_sql("SELECT license_id FROM trials WHERE id = %lld", (long long)trial),
+                     fixture_text("%lld", (long long)second));
     ck_assert_int_eq(audit_count("license.propose", second), 1);
     ck_assert_int_eq(audit_count("license.accept", second), 1);
     ck_assert_int_eq(audit_count("license.decline", first), 1);
@@ -361,12 +360,13 @@ START_TEST(trial_proposal_lapses_when_the_trial_ends)
     int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
     struct http_reply *r = fixture_expect(&inst, "POST", trial_path(trial, "convert"), LUMP_SUM,
                                           201, NULL);
-    int64_t license = json_integer_value(json_object_get(json_object_get(r->json, "license"), "id"));
+    int64_t license = json_integer_value(json_object_get(json_object_get(r->json, "license"),
+                                                         "id"));
     http_reply_free(r);
     fixture_check(&ent, "POST", trial_path(trial, "return"), "{\"reason\":\"效果未达预期\"}", 200,
                   NULL);
-    r = fixture_expect(&ent, "GET", fixture_text("/api/v1/licenses/%lld", (long long)license),
-                       NULL, 200, NULL);
+    r = fixture_expect(&ent, "GET", fixture_text("/api/v1/licenses/%lld", (long long)license), NULL,
+                       200, NULL);
     ck_assert_str_eq(text_at(r, "status"), "declined");
     ck_assert_str_eq(text_at(r, "decline_reason"), "trial ended");
     http_reply_free(r);

@@ -22,8 +22,8 @@ START_TEST(quarter_is_year_dash_q_and_one_to_four)
 {
     ck_assert_ptr_null(quarter_problem("2027-Q1"));
     ck_assert_ptr_null(quarter_problem("1900-Q4"));
-    const char *bad[] = { "2027-Q0", "2027-Q5", "2027Q1", "27-Q1", "2027-q1", "2027-Q12",
-                          "1899-Q4", "２027-Q1", "" };
+    const char *bad[] = { "2027-Q0",  "2027-Q5", "2027Q1",   "27-Q1", "2027-q1",
+                          "2027-Q12", "1899-Q4", "２027-Q1", "" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         ck_assert_msg(quarter_problem(bad[i]) != NULL, "accepted %s", bad[i]);
 }
