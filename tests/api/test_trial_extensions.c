@@ -148,10 +148,10 @@ START_TEST(return_without_a_code_is_other)
     ck_assert_str_eq(text_at(r->json, "reason_code"), "other");
     ck_assert(json_is_null(json_object_get(r->json, "rating")));
     http_reply_free(r);
-    ck_assert_str_eq(fixture_sql("SELECT after->>'reason_code' FROM audit_events"
-                                 " WHERE action = 'trial.return' AND entity_id = %lld",
-                                 (long long)trial),
-                     "other");
+    ck_assert_pstr_eq(fixture_sql("SELECT after->>'reason_code' FROM audit_events"
+                                  " WHERE action = 'trial.return' AND entity_id = %lld",
+                                  (long long)trial),
+                      "other");
 }
 END_TEST
 
