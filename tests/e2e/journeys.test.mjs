@@ -1113,12 +1113,12 @@ test('(13) open licensing in English: a large enterprise takes the declaration i
     await ep.locator('.tags [data-status=active]').waitFor();
     await ep.locator('[data-test=license-source]').getByText(`Open-license declaration #${olId}`).waitFor();
     const recording = ep.locator('[data-test=recording]');
-    await recording.locator('[data-test=recording-status]').getByText('To be recorded').waitFor();
+    await recording.locator('[data-test=recording-status]').getByText('Pending', { exact: true }).waitFor();
     await recording.locator('[data-test=recording-due]').getByText(`${longDate(addMonths(today, 3), 'en')} (`).waitFor();
     await ep.locator('[data-test=registration-none]').getByText('Not registered yet.').waitFor();
     await ep.click('[data-test=nav-my-licenses]');
     const mine = ep.locator(`[data-test=licenses] > li[data-id="${licenseId}"]`);
-    await mine.locator('[data-test=recording-pending]').getByText('To be recorded').waitFor();
+    await mine.locator('[data-test=recording-pending]').getByText(/^Pending · /).waitFor();
     await mine.locator('[data-test=source-open-license]').getByText('Open license').waitFor();
     assertClean(ent);
 
