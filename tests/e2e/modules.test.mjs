@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   parseYuanToFen, fenToYuanInput, formatFen, parsePercentToBp, bpToPercentInput, daysBetween, addMonths, isValidDate,
-  addDays, formatQuarter, parseSignedYuanToFen, setServiceToday, todayShanghai,
+  addDays, formatQuarter, parseSignedYuanToFen, setServiceToday, todayShanghai, formatYuan,
 } from '../../static/js/format.js';
 import {
   royaltyFen, scheduleDates, scheduleSum, defaultSchedule, termsDifferences, termsComplete, standardTermsOf, billsRoyalty, needsFee,
@@ -43,6 +43,14 @@ test('fen is shown as yuan with grouping and two decimals', () => {
   assert.equal(formatFen(123456789012399), '¥1,234,567,890,123.99');
   assert.equal(formatFen(null), '—');
   assert.equal(formatFen(1.5), '—');
+});
+
+test('yuan beside a written unit: grouped, two decimals, no sign', () => {
+  assert.equal(formatYuan(10000000), '100,000.00');
+  assert.equal(formatYuan(5), '0.05');
+  assert.equal(formatYuan(0), '0.00');
+  assert.equal(formatYuan(-150), '-1.50');
+  assert.equal(formatYuan(null), '—');
 });
 
 test('percent text becomes basis points within 0..100 %', () => {
