@@ -212,6 +212,10 @@ const zh = {
   'stats.open_licenses_declared': '开放许可声明', 'stats.open_licenses_taken': '经开放许可取得的许可',
   'stats.contracts_registered': '技术合同登记', 'stats.registered_amount_fen': '登记合同金额',
   'stats.recordings_overdue': '逾期未备案的许可',
+  'stats.annualReport': '科技成果转化年度报告', 'stats.annualYear': '报告年度', 'stats.yearOption': '{year} 年',
+  'stats.annualDownload': '下载年度报告（Excel）',
+  'stats.annualIntro': '按高校院所逐一列出该年度签订的许可（试用转化、开放许可）、许可合同金额、当年到账金额、技术合同登记数与登记金额，以及试用开始、退回和转化数。',
+  'stats.annualSheetsAll': '每个省份一张工作表，另附合计表。', 'stats.annualSheetsOwn': '含{province}工作表及合计表。',
   'stats.unitItems': '项', 'stats.unitOrgs': '家', 'stats.unitYuan': '元', 'stats.unitDay': '天', 'stats.unitDays': '天',
 
   'chart.showData': '查看数据表',
@@ -458,6 +462,10 @@ const en = {
   'stats.open_licenses_declared': 'Open-license declarations', 'stats.open_licenses_taken': 'Licenses taken from open licenses',
   'stats.contracts_registered': 'Technology contracts registered', 'stats.registered_amount_fen': 'Registered contract amount',
   'stats.recordings_overdue': 'Licenses not recorded in time',
+  'stats.annualReport': 'Annual report on the transformation of achievements', 'stats.annualYear': 'Year', 'stats.yearOption': '{year}',
+  'stats.annualDownload': 'Download the annual report (Excel)',
+  'stats.annualIntro': "Per institution, for the year: licenses signed (from trials and from open licenses), contract amounts, money received, technology contracts registered and their amounts, and trials started, returned and converted.",
+  'stats.annualSheetsAll': 'A sheet per province and a total sheet, with headings in Chinese.', 'stats.annualSheetsOwn': 'The {province} sheet and a total sheet, with headings in Chinese.',
   'stats.unitItems': '', 'stats.unitOrgs': '', 'stats.unitYuan': 'yuan', 'stats.unitDay': 'day', 'stats.unitDays': 'days',
 
   'chart.showData': 'Show the numbers',

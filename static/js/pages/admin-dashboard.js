@@ -1,12 +1,12 @@
 // admin-dashboard: summary figures in groups (trials, money, reach, open licensing and legal
 // records), the 4x4 cross-provincial flow heat maps (trials, conversions, money), the monthly trend,
-// the by-field, by-city and return-reason tables, date and province filters, and CSV/XLSX exports
-// with the same filters.
+// the by-field, by-city and return-reason tables, date and province filters, CSV/XLSX exports with
+// the same filters, and the annual report workbook for a chosen year.
 
 import { h, append } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
-import { formatFen, formatYuan, formatYuanCompact, formatCount, formatRatio, formatMonth, isValidDate } from '../format.js';
+import { formatFen, formatYuan, formatYuanCompact, formatCount, formatRatio, formatMonth, isValidDate, todayShanghai } from '../format.js';
 import { field, input, enumSelect, formAlert, showClientErrors } from '../forms.js';
 import { pageTitle, table, errorBox } from '../ui.js';
 import { heatMap, lineChart, barChart } from '../charts.js';
@@ -85,6 +85,39 @@ function exportHref(path, filters) {
   return api.apiPath(path, filters);
 }
 
+// The years the annual report offers: this year on the service's calendar and the nine before it,
+// newest first, with the previous year chosen (the one a report is filed for); the service takes
+// 2000 to 2100.
+export function reportYears(today) {
+  const m = /^(\d{4})-\d{2}-\d{2}$/.exec(today || '');
+  const current = m ? Number(m[1]) : 2000;
+  const years = [];
+  for (let y = current; y > current - 10 && y >= 2000; y -= 1) years.push(y);
+  return { years, selected: years.length > 1 ? current - 1 : current };
+}
+
+// The annual report for a year: a plain link, as the trial exports, since the session cookie goes
+// with it; the year picker points it at that year's workbook.
+function annualReport(user) {
+  const { years, selected } = reportYears(todayShanghai());
+  const year = h('select', { 'data-test': 'annual-year' },
+    years.map((y) => h('option', { value: String(y), selected: y === selected }, t('stats.yearOption', { year: y }))));
+  year.value = String(selected);
+  const link = h('a', { class: 'btn btn-primary', 'data-test': 'export-annual' }, t('stats.annualDownload'));
+  const point = () => {
+    link.href = exportHref('/exports/annual-report.xlsx', { year: year.value });
+    link.setAttribute('download', `annual-report-${year.value}.xlsx`);
+  };
+  year.addEventListener('change', point);
+  point();
+  const own = user.role === 'province_admin' && user.province;
+  return h('section', { class: 'panel annual-report', 'data-test': 'annual-report' },
+    h('h2', {}, t('stats.annualReport')),
+    h('p', { class: 'muted' }, t('stats.annualIntro'), ' ',
+      own ? t('stats.annualSheetsOwn', { province: enumLabel('provinces', user.province) }) : t('stats.annualSheetsAll')),
+    h('div', { class: 'annual-row' }, field({ name: 'year', label: t('stats.annualYear'), control: year }), link));
+}
+
 export async function render(ctx) {
   const filters = filtersQuery(ctx.query);
   const provinceAdmin = ctx.user.role === 'province_admin';
@@ -115,7 +148,7 @@ export async function render(ctx) {
   const exports = h('p', { class: 'actions', 'data-test': 'exports' },
     h('a', { href: exportHref('/exports/trials.csv', filters), class: 'btn', download: 'trials.csv', 'data-test': 'export-csv' }, t('stats.exportCsv')),
     h('a', { href: exportHref('/exports/trials.xlsx', filters), class: 'btn', download: 'trials.xlsx', 'data-test': 'export-xlsx' }, t('stats.exportXlsx')));
-  append(ctx.root, pageTitle(t('nav.dashboard')), form, exports);
+  append(ctx.root, pageTitle(t('nav.dashboard')), form, exports, annualReport(ctx.user));
 
   const [sum, flows, monthly, fields, regions, returns] = await Promise.allSettled([
     api.get('/stats/summary', filters), api.get('/stats/flows', filters),
