@@ -22,6 +22,12 @@ export function formatFen(fen) {
   return (negative ? '-' : '') + '¥' + groupInteger(yuan) + '.' + String(cents).padStart(2, '0');
 }
 
+// 123456 -> "1,234.56": yuan without the sign, for figures whose unit (元) is written beside them.
+export function formatYuan(fen) {
+  const s = formatFen(fen);
+  return s === '—' ? s : s.replace('¥', '');
+}
+
 // Short yuan for chart axes: 5000000 fen -> "¥5万" / "¥50K" (rounded; exact values go in tables).
 export function formatYuanCompact(fen) {
   const yuan = Math.round(Number(fen) / 100);

@@ -45,10 +45,12 @@ export function terms(rows) {
   return dl;
 }
 
-// headers: [label...]; rows: [[cell...]...]; cells may be nodes or text.
-export function table(headers, rows, attrs = {}) {
-  const thead = h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x))));
-  const tbody = h('tbody', {}, rows.map((r) => h('tr', r.attrs || {}, (r.cells || r).map((c) => h('td', {}, c)))));
+// headers: [label...]; rows: [[cell...]...]; cells may be nodes or text. The columns listed in
+// `numeric` (indexes) are figures: right-aligned, so that digits line up.
+export function table(headers, rows, attrs = {}, { numeric = [] } = {}) {
+  const cls = (i) => (numeric.includes(i) ? 'num' : null);
+  const thead = h('thead', {}, h('tr', {}, headers.map((x, i) => h('th', { scope: 'col', class: cls(i) }, x))));
+  const tbody = h('tbody', {}, rows.map((r) => h('tr', r.attrs || {}, (r.cells || r).map((c, i) => h('td', { class: cls(i) }, c)))));
   return h('div', { class: 'table-wrap' }, h('table', attrs, thead, tbody));
 }
 

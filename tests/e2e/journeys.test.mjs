@@ -43,11 +43,16 @@
 //   (13)   in English (before (10)): a large enterprise takes the same declaration; the institution
 //          sees two licenses and withdraws the declaration, which takes no more;
 //   (14)   on the later clock, the license of (13), never recorded, shows its recording overdue.
+//   (15)   the dashboard (before (10)): the administrator, in Chinese, and the province admin, in English,
+//          see open licensing, registered contracts and their amount, overdue recordings, the city and
+//          return-reason tables, and download this year's annual report workbook (read back with unzip:
+//          a sheet per province in scope and 合计, the institution's row with its figures).
 //   (10), (11) and (14) run last: a sign-in on the later clock ends every session begun today.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, request } from 'playwright-core';
@@ -1113,12 +1118,12 @@ test('(13) open licensing in English: a large enterprise takes the declaration i
     await ep.locator('.tags [data-status=active]').waitFor();
     await ep.locator('[data-test=license-source]').getByText(`Open-license declaration #${olId}`).waitFor();
     const recording = ep.locator('[data-test=recording]');
-    await recording.locator('[data-test=recording-status]').getByText('To be recorded').waitFor();
+    await recording.locator('[data-test=recording-status]').getByText('Pending', { exact: true }).waitFor();
     await recording.locator('[data-test=recording-due]').getByText(`${longDate(addMonths(today, 3), 'en')} (`).waitFor();
     await ep.locator('[data-test=registration-none]').getByText('Not registered yet.').waitFor();
     await ep.click('[data-test=nav-my-licenses]');
     const mine = ep.locator(`[data-test=licenses] > li[data-id="${licenseId}"]`);
-    await mine.locator('[data-test=recording-pending]').getByText('To be recorded').waitFor();
+    await mine.locator('[data-test=recording-pending]').getByText(/^Pending · /).waitFor();
     await mine.locator('[data-test=source-open-license]').getByText('Open license').waitFor();
     assertClean(ent);
 
@@ -1152,6 +1157,118 @@ test('(13) open licensing in English: a large enterprise takes the declaration i
     await ent.context.close();
     await inst.context.close();
   }
+});
+
+// An .xlsx workbook read back with unzip(1): its sheets in order as [{name, xml}]. Throws when the
+// file is no zip or lacks the parts every workbook has.
+function readWorkbook(file) {
+  const part = (name) => execFileSync('unzip', ['-p', file, name], { encoding: 'utf8' });
+  const targets = Object.fromEntries([...part('xl/_rels/workbook.xml.rels').matchAll(/<Relationship [^>]*>/g)]
+    .map(([tag]) => [/Id="([^"]+)"/.exec(tag)[1], /Target="([^"]+)"/.exec(tag)[1]]));
+  return [...part('xl/workbook.xml').matchAll(/<sheet [^>]*>/g)].map(([tag]) => {
+    const name = /name="([^"]*)"/.exec(tag)[1];
+    const target = targets[/r:id="([^"]+)"/.exec(tag)[1]];
+    return { name, xml: part(`xl/${target.replace(/^\/?xl\//, '')}`) };
+  });
+}
+
+// The numbers of the sheet row whose first cell is `first`, by column letter; null without one.
+function sheetRow(xml, first) {
+  for (const [, cells] of xml.matchAll(/<row [^>]*>(.*?)<\/row>/g)) {
+    if (!cells.includes(`<t>${first}</t>`)) continue;
+    return Object.fromEntries([...cells.matchAll(/<c r="([A-Z]+)\d+"[^>]*><v>([^<]*)<\/v><\/c>/g)].map((m) => [m[1], Number(m[2])]));
+  }
+  return null;
+}
+
+const PROVINCE_SHEETS = { SH: '上海', JS: '江苏', ZJ: '浙江', AH: '安徽' };
+
+// One administrator's dashboard in one language: the licensing figures as the API counts them for
+// that account, units, the tables kept, and this year's annual report. Returns the workbook's sheets.
+async function dashboardJourney(acct, token, lang, shotName) {
+  const today = (await (await api.get('/api/v1/meta')).json()).today;
+  const year = Number(today.slice(0, 4));
+  const actor = await newActor(`dashboard ${lang}`);
+  try {
+    const { page } = actor;
+    await signIn(page, acct);
+    if (lang === 'en') await toEnglish(page);
+    await visit(page, '/#/admin/dashboard');
+    await page.locator('[data-test=summary]').waitFor();
+    const sum = await apiAs(token, 'GET', '/api/v1/stats/summary');
+    // what (12) and (13) did: one declaration, two licenses taken from it, one contract of
+    // 100,000 yuan registered, nothing overdue yet on today's clock
+    assert.ok(sum.open_licenses_declared >= 1 && sum.open_licenses_taken >= 2, JSON.stringify(sum));
+    assert.ok(sum.contracts_registered >= 1 && sum.registered_amount_fen >= 10000000, JSON.stringify(sum));
+    assert.ok(Number.isInteger(sum.recordings_overdue) && sum.recordings_overdue >= 0);
+    const count = (n) => new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'zh-CN').format(n);
+    const stat = (key) => page.locator(`[data-test=stat-${key}]`);
+    for (const key of ['open_licenses_declared', 'open_licenses_taken', 'contracts_registered', 'recordings_overdue']) {
+      await stat(key).locator('.tile-value').getByText(count(sum[key]), { exact: true }).waitFor();
+    }
+    const fen = sum.registered_amount_fen;
+    const yuan = `${count(Math.floor(fen / 100))}.${String(fen % 100).padStart(2, '0')}`;
+    await stat('registered_amount_fen').locator('.tile-value').getByText(yuan, { exact: true }).waitFor();
+    const zh = lang !== 'en';
+    assert.equal(await stat('registered_amount_fen').locator('.tile-unit').textContent(), zh ? '元' : 'yuan');
+    assert.equal(await stat('contracts_registered').locator('.tile-unit').count(), zh ? 1 : 0, 'a measure word only in Chinese');
+    await stat('contracts_registered').getByText(zh ? '技术合同登记' : 'Technology contracts registered').waitFor();
+    await stat('recordings_overdue').getByText(zh ? '逾期未备案的许可' : 'Licenses not recorded in time').waitFor();
+    await page.locator('[data-test=summary] h3')
+      .getByText(zh ? '开放许可、合同登记与备案' : 'Open licensing, contract registration and recording').waitFor();
+    // the city and return-reason tables are still there, headed in the page's language
+    await page.locator('h2').getByText(zh ? '企业所在城市' : "Enterprises' cities").waitFor();
+    await page.locator('[data-test=regions-table] th').getByText(zh ? '许可金额（元）' : 'Licensed (yuan)').waitFor();
+    await page.locator('[data-test=regions-table] tbody tr').filter({ hasText: zh ? '南京市' : 'Jiangsu' }).first().waitFor();
+    await page.locator('h2').getByText(zh ? '退还原因' : 'Why trials were returned').waitFor();
+    await page.locator('[data-test=returns-table] th').getByText(zh ? '退还原因类别' : 'Why returned').waitFor();
+    await page.locator('[data-test=returns-table] tbody tr').filter({ hasText: zh ? '成本过高' : 'Too costly' }).waitFor();
+
+    // the annual report: last year by default, this year on offer
+    const report = page.locator('[data-test=annual-report]');
+    await report.getByText(zh ? '科技成果转化年度报告' : 'Annual report on the transformation of achievements').waitFor();
+    assert.equal(await report.locator('[data-test=annual-year]').inputValue(), String(year - 1));
+    await report.locator('[data-test=annual-year]').selectOption(String(year));
+    assert.equal(await report.locator('[data-test=export-annual]').getAttribute('href'), `/api/v1/exports/annual-report.xlsx?year=${year}`);
+    await shot(page, shotName);
+    const [download] = await Promise.all([page.waitForEvent('download'), report.locator('[data-test=export-annual]').click()]);
+    assert.equal(download.suggestedFilename(), `annual-report-${year}.xlsx`);
+    const file = await download.path();
+    assert.equal((await readFile(file)).subarray(0, 2).toString('latin1'), 'PK', 'a zip file');
+    const sheets = readWorkbook(file);
+    assert.equal(sheets.at(-1).name, '合计', 'the total sheet comes last');
+    for (const s of sheets.slice(0, -1)) assert.ok(Object.values(PROVINCE_SHEETS).includes(s.name), s.name);
+    assertClean(actor);
+    return sheets;
+  } finally {
+    await actor.context.close();
+  }
+}
+
+// The institution's row in a sheet of the annual report: this year it took part in (12) and (13).
+function assertInstitutionRow(sheet, name) {
+  const row = sheetRow(sheet.xml, name);
+  assert.ok(row, `no row for ${name} on the sheet ${sheet.name}`);
+  assert.ok(row.C >= 2, `open licenses (column C) on ${sheet.name}: ${JSON.stringify(row)}`);
+  assert.ok(row.F >= 1 && row.G >= 100000, `registered contracts and yuan (F, G) on ${sheet.name}: ${JSON.stringify(row)}`);
+}
+
+test('(15) the dashboard counts open licenses, registered contracts and overdue recordings; the administrators download the annual report', async () => {
+  assert.ok(state.openLicense && state.openLicense.enLicenseId, 'the open licenses of (12) and (13)');
+  const institution = state.institutionUser.institution || {};
+  const name = institution.name;
+  const province = institution.province || PROVINCE;
+  assert.ok(name, 'the institution of the journeys has a name');
+
+  const all = await dashboardJourney(account('TECHPOOL_E2E_ADMIN'), state.adminToken, 'zh', 'admin-dashboard-licensing');
+  const own = all.find((s) => s.name === PROVINCE_SHEETS[province]);
+  assert.ok(own, `the administrator's workbook has ${PROVINCE_SHEETS[province]}: ${all.map((s) => s.name)}`);
+  assertInstitutionRow(own, name);
+  assertInstitutionRow(all.at(-1), name);
+
+  const mine = await dashboardJourney(state.provinceAdmin, await tokenFor(state.provinceAdmin), 'en', 'province-dashboard-licensing-en');
+  assert.deepEqual(mine.map((s) => s.name), [PROVINCE_SHEETS[province], '合计'], 'the province admin sees its province only');
+  assertInstitutionRow(mine[0], name);
 });
 
 test('(10) 提前约定条件：企业按标准条件申请试用，成果方同意，企业按约定价格留用，提交季度报告，成果方登记提成收款', async () => {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   parseYuanToFen, fenToYuanInput, formatFen, parsePercentToBp, bpToPercentInput, daysBetween, addMonths, isValidDate,
-  addDays, formatQuarter, parseSignedYuanToFen, setServiceToday, todayShanghai,
+  addDays, formatQuarter, parseSignedYuanToFen, setServiceToday, todayShanghai, formatYuan,
 } from '../../static/js/format.js';
 import {
   royaltyFen, scheduleDates, scheduleSum, defaultSchedule, termsDifferences, termsComplete, standardTermsOf, billsRoyalty, needsFee,
@@ -17,6 +17,7 @@ import {
 } from '../../static/js/creditcode.js';
 import { patentNumberProblem, normalisePatentNumber } from '../../static/js/patent.js';
 import { splitList } from '../../static/js/pages/achievement-form.js';
+import { reportYears } from '../../static/js/pages/admin-dashboard.js';
 import {
   aboveGuideline, declarationObstacle, takeCommitment, kindHasFee, kindHasRoyalty, guideRoyaltyBp,
 } from '../../static/js/open-license.js';
@@ -43,6 +44,24 @@ test('fen is shown as yuan with grouping and two decimals', () => {
   assert.equal(formatFen(123456789012399), '¥1,234,567,890,123.99');
   assert.equal(formatFen(null), '—');
   assert.equal(formatFen(1.5), '—');
+});
+
+test('yuan beside a written unit: grouped, two decimals, no sign', () => {
+  assert.equal(formatYuan(10000000), '100,000.00');
+  assert.equal(formatYuan(5), '0.05');
+  assert.equal(formatYuan(0), '0.00');
+  assert.equal(formatYuan(-150), '-1.50');
+  assert.equal(formatYuan(null), '—');
+});
+
+test("the annual report offers this year and the nine before it, the previous one chosen", () => {
+  const { years, selected } = reportYears('2026-01-03');
+  assert.equal(years.length, 10);
+  assert.deepEqual([years[0], years[9]], [2026, 2017]);
+  assert.equal(selected, 2025);
+  assert.deepEqual(reportYears('2000-06-30'), { years: [2000], selected: 2000 });
+  assert.deepEqual(reportYears('2003-12-31').years, [2003, 2002, 2001, 2000]);
+  assert.equal(reportYears('2003-12-31').selected, 2002);
 });
 
 test('percent text becomes basis points within 0..100 %', () => {

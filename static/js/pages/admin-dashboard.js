@@ -1,36 +1,70 @@
-// admin-dashboard: summary figures, the 4x4 cross-provincial flow heat maps (trials, conversions,
-// money), the monthly trend, the by-field, by-city and return-reason tables, date and province
-// filters, and CSV/XLSX exports with the same filters.
+// admin-dashboard: summary figures in groups (trials, money, reach, open licensing and legal
+// records), the 4x4 cross-provincial flow heat maps (trials, conversions, money), the monthly trend,
+// the by-field, by-city and return-reason tables, date and province filters, CSV/XLSX exports with
+// the same filters, and the annual report workbook for a chosen year.
 
 import { h, append } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
-import { formatFen, formatYuanCompact, formatCount, formatRatio, formatMonth, isValidDate } from '../format.js';
+import { formatFen, formatYuan, formatYuanCompact, formatCount, formatRatio, formatMonth, isValidDate, todayShanghai } from '../format.js';
 import { field, input, enumSelect, formAlert, showClientErrors } from '../forms.js';
 import { pageTitle, table, errorBox } from '../ui.js';
 import { heatMap, lineChart, barChart } from '../charts.js';
 
-const TILES = [
-  ['achievements_listed', 'count'], ['trials_requested', 'count'], ['trials_active', 'count'],
-  ['trials_converted', 'count'], ['trials_returned', 'count'], ['trials_expired', 'count'],
-  ['trials_declined', 'count'], ['conversion_rate', 'ratio'], ['licensed_fen', 'money'],
-  ['paid_fen', 'money'], ['outstanding_fen', 'money'], ['compensated_fen', 'money'],
-  ['enterprises_served', 'count'], ['institutions_active', 'count'], ['licenses_signed', 'count'],
-  ['median_days_to_decision', 'days'], ['median_days_to_conversion', 'days'],
+// The summary in the groups a provincial report is read in: [key, kind, unit] per figure. Counts
+// carry a measure word in Chinese (项, 家); money is in yuan with 元 beside it.
+const SUMMARY_GROUPS = [
+  ['stats.groupTrials', [
+    ['achievements_listed', 'count', 'items'], ['trials_requested', 'count', 'items'], ['trials_active', 'count', 'items'],
+    ['trials_converted', 'count', 'items'], ['trials_returned', 'count', 'items'], ['trials_expired', 'count', 'items'],
+    ['trials_declined', 'count', 'items'], ['conversion_rate', 'ratio'],
+  ]],
+  ['stats.groupMoney', [
+    ['licenses_signed', 'count', 'items'], ['licensed_fen', 'money'], ['paid_fen', 'money'],
+    ['outstanding_fen', 'money'], ['compensated_fen', 'money'],
+  ]],
+  ['stats.groupReach', [
+    ['enterprises_served', 'count', 'orgs'], ['institutions_active', 'count', 'orgs'],
+    ['median_days_to_decision', 'days'], ['median_days_to_conversion', 'days'],
+  ]],
+  ['stats.groupLicensing', [
+    ['open_licenses_declared', 'count', 'items'], ['open_licenses_taken', 'count', 'items'],
+    ['contracts_registered', 'count', 'items'], ['registered_amount_fen', 'money'], ['recordings_overdue', 'count', 'items'],
+  ], 'stats.licensingNote'],
 ];
 
-function tileValue(kind, v) {
-  if (kind === 'money') return formatFen(v);
-  if (kind === 'ratio') return formatRatio(v);
-  if (kind === 'days') return v === null || v === undefined ? '—' : t('stats.daysValue', { n: formatCount(Math.round(v * 10) / 10) });
-  return formatCount(v);
+const COUNT_UNITS = { items: 'stats.unitItems', orgs: 'stats.unitOrgs' };
+
+// A figure as [value, unit]; the unit is '' where the language writes none (English counts).
+function figure(kind, unit, v) {
+  if (v === null || v === undefined) return ['—', ''];
+  if (kind === 'money') return [formatYuan(v), t('stats.unitYuan')];
+  if (kind === 'ratio') return [formatRatio(v), ''];
+  if (kind === 'days') {
+    const n = Math.round(v * 10) / 10;
+    return [formatCount(n), t(n === 1 ? 'stats.unitDay' : 'stats.unitDays')];
+  }
+  return [formatCount(v), COUNT_UNITS[unit] ? t(COUNT_UNITS[unit]) : ''];
+}
+
+// Admins have no list of licenses in the UI (only each license's page), so the overdue recordings
+// are a figure to follow up, marked when there are any, not a link.
+function tile(key, kind, unit, v) {
+  const [value, unitText] = figure(kind, unit, v);
+  const alarming = key === 'recordings_overdue' && Number(v) > 0;
+  return h('div', { class: alarming ? 'tile tile-danger' : 'tile', 'data-test': `stat-${key}` },
+    h('span', { class: 'tile-label' }, t(`stats.${key}`)),
+    h('span', { class: 'tile-figure' }, h('span', { class: 'tile-value' }, value),
+      unitText ? h('span', { class: 'tile-unit' }, unitText) : null));
 }
 
 function summaryTiles(sum) {
-  return h('div', { class: 'summary-tiles', 'data-test': 'summary' }, TILES.map(([key, kind]) =>
-    h('div', { class: 'tile', 'data-test': `stat-${key}` },
-      h('span', { class: 'tile-label' }, t(`stats.${key}`)),
-      h('span', { class: 'tile-value' }, tileValue(kind, sum[key])))));
+  return h('div', { 'data-test': 'summary' }, SUMMARY_GROUPS.map(([titleKey, figures, noteKey]) =>
+    h('div', { class: 'summary-group' },
+      h('h3', {}, t(titleKey)),
+      noteKey ? h('p', { class: 'muted summary-note' }, t(noteKey)) : null,
+      h('div', { class: figures.length === 5 ? 'summary-tiles summary-tiles-5' : 'summary-tiles' },
+        figures.map(([key, kind, unit]) => tile(key, kind, unit, sum[key]))))));
 }
 
 // /stats/fields may answer {items: [...]}, a bare array, or an object keyed by field.
@@ -49,6 +83,39 @@ function filtersQuery(q) {
 
 function exportHref(path, filters) {
   return api.apiPath(path, filters);
+}
+
+// The years the annual report offers: this year on the service's calendar and the nine before it,
+// newest first, with the previous year chosen (the one a report is filed for); the service takes
+// 2000 to 2100.
+export function reportYears(today) {
+  const m = /^(\d{4})-\d{2}-\d{2}$/.exec(today || '');
+  const current = m ? Number(m[1]) : 2000;
+  const years = [];
+  for (let y = current; y > current - 10 && y >= 2000; y -= 1) years.push(y);
+  return { years, selected: years.length > 1 ? current - 1 : current };
+}
+
+// The annual report for a year: a plain link, as the trial exports, since the session cookie goes
+// with it; the year picker points it at that year's workbook.
+function annualReport(user) {
+  const { years, selected } = reportYears(todayShanghai());
+  const year = h('select', { 'data-test': 'annual-year' },
+    years.map((y) => h('option', { value: String(y), selected: y === selected }, t('stats.yearOption', { year: y }))));
+  year.value = String(selected);
+  const link = h('a', { class: 'btn btn-primary', 'data-test': 'export-annual' }, t('stats.annualDownload'));
+  const point = () => {
+    link.href = exportHref('/exports/annual-report.xlsx', { year: year.value });
+    link.setAttribute('download', `annual-report-${year.value}.xlsx`);
+  };
+  year.addEventListener('change', point);
+  point();
+  const own = user.role === 'province_admin' && user.province;
+  return h('section', { class: 'panel annual-report', 'data-test': 'annual-report' },
+    h('h2', {}, t('stats.annualReport')),
+    h('p', { class: 'muted' }, t('stats.annualIntro'), ' ',
+      own ? t('stats.annualSheetsOwn', { province: enumLabel('provinces', user.province) }) : t('stats.annualSheetsAll')),
+    h('div', { class: 'annual-row' }, field({ name: 'year', label: t('stats.annualYear'), control: year }), link));
 }
 
 export async function render(ctx) {
@@ -81,7 +148,7 @@ export async function render(ctx) {
   const exports = h('p', { class: 'actions', 'data-test': 'exports' },
     h('a', { href: exportHref('/exports/trials.csv', filters), class: 'btn', download: 'trials.csv', 'data-test': 'export-csv' }, t('stats.exportCsv')),
     h('a', { href: exportHref('/exports/trials.xlsx', filters), class: 'btn', download: 'trials.xlsx', 'data-test': 'export-xlsx' }, t('stats.exportXlsx')));
-  append(ctx.root, pageTitle(t('nav.dashboard')), form, exports);
+  append(ctx.root, pageTitle(t('nav.dashboard')), form, exports, annualReport(ctx.user));
 
   const [sum, flows, monthly, fields, regions, returns] = await Promise.allSettled([
     api.get('/stats/summary', filters), api.get('/stats/flows', filters),
@@ -116,21 +183,22 @@ export async function render(ctx) {
     if (rows.length === 0) return h('p', { class: 'muted' }, t('common.empty'));
     return table([t('ach.field'), t('stats.listed'), t('stats.trials'), t('stats.converted')],
       rows.map((r) => [enumLabel('fields', r.field), formatCount(r.listed), formatCount(r.trials), formatCount(r.converted)]),
-      { 'data-test': 'fields-table' });
+      { 'data-test': 'fields-table' }, { numeric: [1, 2, 3] });
   }));
   ctx.root.appendChild(section('stats.regions', regions, (body) => {
     const rows = Array.isArray(body.items) ? body.items : [];
     if (rows.length === 0) return h('p', { class: 'muted' }, t('common.empty'));
-    return table([t('stats.city'), t('ach.province'), t('stats.enterprises'), t('stats.trials'), t('stats.converted'), t('stats.licensedFen')],
+    return table([t('stats.city'), t('ach.province'), t('stats.enterprises'), t('stats.trials'), t('stats.converted'), t('stats.licensedYuan')],
       rows.map((r) => [r.name || t('stats.otherCity', { code: r.division }), enumLabel('provinces', r.province), formatCount(r.enterprises),
-        formatCount(r.trials), formatCount(r.converted), formatFen(r.licensed_fen)]),
-      { 'data-test': 'regions-table' });
+        formatCount(r.trials), formatCount(r.converted), formatYuan(r.licensed_fen)]),
+      { 'data-test': 'regions-table' }, { numeric: [2, 3, 4, 5] });
   }));
   ctx.root.appendChild(section('stats.returns', returns, (body) => {
     const rows = Array.isArray(body.items) ? body.items : [];
+    if (rows.length === 0) return h('p', { class: 'muted' }, t('common.empty'));
     return table([t('trial.reasonCode'), t('stats.returnedCount'), t('stats.averageRating')],
       rows.map((r) => [enumLabel('return_reason_codes', r.reason_code), formatCount(r.returned),
         r.average_rating === null || r.average_rating === undefined ? '—' : t('trial.ratingValue', { n: (Math.round(r.average_rating * 10) / 10).toString() })]),
-      { 'data-test': 'returns-table' });
+      { 'data-test': 'returns-table' }, { numeric: [1, 2] });
   }));
 }
