@@ -1,9 +1,11 @@
-/* test_problem: problem+json documents as rendered, read back with jansson, and the replies
- * that carry them. */
+/* test_problem: the table of error codes against the contract, problem+json documents as
+ * rendered, read back with jansson, and the replies that carry them. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/problem.h"
 #include "http/reply.h"
 
 static json_t *parse(const char *text, size_t len)
@@ -105,6 +107,84 @@ START_TEST(titles_follow_the_status)
         ck_assert_msg(strcmp(problem_title(cases[i].status), cases[i].title) == 0,
                       "%d: expected %s, got %s", cases[i].status, cases[i].title,
                       problem_title(cases[i].status));
+}
+END_TEST
+
+/* The codes of api.md, "Conventions", with the status that the contract fixes (0: the code's
+ * status is left to the endpoint). */
+static const struct {
+    const char *code;
+    int status;
+} CONTRACT[] = {
+    { "bad_request", 0 },
+    { "invalid_json", 0 },
+    { "invalid_field", 0 },
+    { "unauthenticated", 0 },
+    { "forbidden", 0 },
+    { "not_found", 0 },
+    { "method_not_allowed", 0 },
+    { "conflict", 0 },
+    { "invalid_transition", 409 },
+    { "idempotency_conflict", 0 },
+    { "precondition_failed", 0 },
+    { "payload_too_large", 413 },
+    { "unsupported_media_type", 415 },
+    { "rate_limited", 0 },
+    { "unavailable", 0 },
+    { "internal", 0 },
+    { "not_sme", 403 },
+    { "above_guideline", 422 },
+    { "exclusive_conflict", 409 },
+};
+#define CONTRACT_COUNT (sizeof CONTRACT / sizeof CONTRACT[0])
+
+START_TEST(every_error_has_a_row_of_the_contract)
+{
+    for (int err = 0; err < API_ERROR_COUNT; err++) {
+        const char *code = api_error_code((enum api_error)err);
+        int status = api_error_status((enum api_error)err);
+        ck_assert_msg(code != NULL, "error %d has no row", err);
+        ck_assert_msg(status >= 400 && status <= 599, "%s: status %d is not an error", code,
+                      status);
+        size_t i = 0;
+        while (i < CONTRACT_COUNT && strcmp(CONTRACT[i].code, code) != 0)
+            i++;
+        ck_assert_msg(i < CONTRACT_COUNT, "error %d: code %s is not in the contract", err, code);
+        ck_assert_msg(CONTRACT[i].status == 0 || CONTRACT[i].status == status,
+                      "%s: status %d, the contract says %d", code, status, CONTRACT[i].status);
+        /* the internal fallback of an unknown value must not hide a missing row */
+        ck_assert_msg(err == ERR_INTERNAL || strcmp(code, "internal") != 0,
+                      "error %d has no row of its own", err);
+    }
+}
+END_TEST
+
+START_TEST(every_contract_code_has_an_error)
+{
+    for (size_t i = 0; i < CONTRACT_COUNT; i++) {
+        bool found = false;
+        for (int err = 0; err < API_ERROR_COUNT; err++)
+            found = found || strcmp(api_error_code((enum api_error)err), CONTRACT[i].code) == 0;
+        ck_assert_msg(found, "the contract's %s has no api_error", CONTRACT[i].code);
+    }
+}
+END_TEST
+
+START_TEST(idempotency_conflict_has_both_statuses)
+{
+    ck_assert_str_eq(api_error_code(ERR_IDEMPOTENCY_IN_FLIGHT), "idempotency_conflict");
+    ck_assert_int_eq(api_error_status(ERR_IDEMPOTENCY_IN_FLIGHT), 409);
+    ck_assert_str_eq(api_error_code(ERR_IDEMPOTENCY_MISMATCH), "idempotency_conflict");
+    ck_assert_int_eq(api_error_status(ERR_IDEMPOTENCY_MISMATCH), 422);
+}
+END_TEST
+
+START_TEST(a_value_outside_the_table_answers_internal)
+{
+    enum api_error stray = (enum api_error)API_ERROR_COUNT;
+    ck_assert_str_eq(api_error_code(stray), "internal");
+    ck_assert_int_eq(api_error_status(stray), 500);
+    ck_assert_str_eq(api_error_title(stray), "Internal Server Error");
 }
 END_TEST
 
@@ -223,6 +303,13 @@ static Suite *problem_suite(void)
     tcase_add_test(render, render_keeps_chinese_and_quotes_intact);
     tcase_add_test(render, titles_follow_the_status);
     suite_add_tcase(suite, render);
+
+    TCase *table = tcase_create("table");
+    tcase_add_test(table, every_error_has_a_row_of_the_contract);
+    tcase_add_test(table, every_contract_code_has_an_error);
+    tcase_add_test(table, idempotency_conflict_has_both_statuses);
+    tcase_add_test(table, a_value_outside_the_table_answers_internal);
+    suite_add_tcase(suite, table);
 
     TCase *replies = tcase_create("reply");
     tcase_add_test(replies, reply_problem_sets_status_type_and_body);
