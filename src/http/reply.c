@@ -155,10 +155,42 @@ void reply_problem(struct reply *rep, int status, const char *code, const char *
     reply_problem_errors(rep, status, code, detail, NULL);
 }
 
+void reply_error_extended(struct reply *rep, enum api_error err, const char *detail, json_t *errors,
+                          json_t *members)
+{
+    json_t *doc = problem_new(err, detail, errors);
+    json_decref(errors);
+    bool ok = doc != NULL && (members == NULL || json_object_update(doc, members) == 0);
+    json_decref(members);
+    char *text = ok ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    if (text == NULL) {
+        static const char fallback[] =
+            "{\"type\":\"about:blank\",\"title\":\"Internal Server Error\",\"status\":500,"
+            "\"code\":\"internal\"}";
+        reply_text(rep, api_error_status(ERR_INTERNAL), "application/problem+json", fallback,
+                   sizeof fallback - 1);
+        rep->code = api_error_code(ERR_INTERNAL);
+        return;
+    }
+    reply_body_steal(rep, api_error_status(err), "application/problem+json", text, strlen(text));
+    rep->code = api_error_code(err);
+}
+
+void reply_error_fields(struct reply *rep, enum api_error err, const char *detail, json_t *errors)
+{
+    reply_error_extended(rep, err, detail, errors, NULL);
+}
+
+void reply_error(struct reply *rep, enum api_error err, const char *detail)
+{
+    reply_error_extended(rep, err, detail, NULL, NULL);
+}
+
 void reply_invalid_field(struct reply *rep, const char *field, const char *message)
 {
     json_t *errors = json_pack("[{s:s, s:s}]", "field", field, "message", message);
-    reply_problem_errors(rep, 422, "invalid_field", message, errors);
+    reply_error_fields(rep, ERR_INVALID_FIELD, message, errors);
 }
 
 void reply_release(struct reply *rep)
