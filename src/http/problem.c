@@ -73,3 +73,13 @@ json_t *problem_new(enum api_error err, const char *detail, const json_t *errors
         json_object_set(doc, "errors", (json_t *)errors);
     return doc;
 }
+
+char *problem_render(enum api_error err, const char *detail, const json_t *errors)
+{
+    json_t *doc = problem_new(err, detail, errors);
+    if (doc == NULL)
+        return NULL;
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    return text;
+}

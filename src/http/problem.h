@@ -39,5 +39,7 @@ const char *api_error_title(enum api_error err);
  * and may be NULL. The caller may add extension members and releases it. NULL when out of
  * memory. */
 json_t *problem_new(enum api_error err, const char *detail, const json_t *errors);
+/* The same rendered as text; caller frees the string. */
+char *problem_render(enum api_error err, const char *detail, const json_t *errors);
 
 #endif

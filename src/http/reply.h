@@ -77,17 +77,8 @@ void reply_error_fields(struct reply *rep, enum api_error err, const char *detai
  * errors and members, either may be NULL. */
 void reply_error_extended(struct reply *rep, enum api_error err, const char *detail, json_t *errors,
                           json_t *members);
-/* problem+json (RFC 9457) with the contract's code. detail may be NULL. */
-void reply_problem(struct reply *rep, int status, const char *code, const char *detail);
-/* The same with an "errors" array [{field, message}]; takes ownership of errors. */
-void reply_problem_errors(struct reply *rep, int status, const char *code, const char *detail,
-                          json_t *errors);
 /* 422 invalid_field for one field. */
 void reply_invalid_field(struct reply *rep, const char *field, const char *message);
-
-/* Renders a problem document; caller frees the string. Exposed for tests. */
-char *problem_render(int status, const char *code, const char *detail, const json_t *errors);
-const char *problem_title(int status);
 
 void reply_release(struct reply *rep);
 

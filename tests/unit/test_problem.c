@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/problem.h"
 #include "http/reply.h"
 
 static json_t *parse(const char *text, size_t len)
@@ -29,7 +28,7 @@ START_TEST(render_has_every_member)
     json_t *errors = json_pack("[{s:s, s:s}]", "field", "credit_code", "message",
                                "check digit mismatch");
     ck_assert_ptr_nonnull(errors);
-    char *text = problem_render(422, "invalid_field", "invalid field: credit_code", errors);
+    char *text = problem_render(ERR_INVALID_FIELD, "invalid field: credit_code", errors);
     ck_assert_ptr_nonnull(text);
     json_t *doc = parse(text, strlen(text));
 
@@ -56,7 +55,7 @@ END_TEST
 
 START_TEST(render_leaves_out_absent_detail_and_errors)
 {
-    char *text = problem_render(404, "not_found", NULL, NULL);
+    char *text = problem_render(ERR_NOT_FOUND, NULL, NULL);
     ck_assert_ptr_nonnull(text);
     json_t *doc = parse(text, strlen(text));
     ck_assert_str_eq(member_string(doc, "type"), "about:blank");
@@ -73,7 +72,7 @@ END_TEST
 START_TEST(render_keeps_chinese_and_quotes_intact)
 {
     const char *detail = "名称\"芯片\"已存在\n";
-    char *text = problem_render(409, "conflict", detail, NULL);
+    char *text = problem_render(ERR_CONFLICT, detail, NULL);
     ck_assert_ptr_nonnull(text);
     json_t *doc = parse(text, strlen(text));
     ck_assert_str_eq(member_string(doc, "detail"), detail);
@@ -103,10 +102,17 @@ START_TEST(titles_follow_the_status)
         { 500, "Internal Server Error" },
         { 502, "Internal Server Error" },
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        ck_assert_msg(strcmp(problem_title(cases[i].status), cases[i].title) == 0,
-                      "%d: expected %s, got %s", cases[i].status, cases[i].title,
-                      problem_title(cases[i].status));
+    for (int err = 0; err < API_ERROR_COUNT; err++) {
+        int status = api_error_status((enum api_error)err);
+        size_t i = 0;
+        while (i < sizeof cases / sizeof cases[0] && cases[i].status != status)
+            i++;
+        ck_assert_msg(i < sizeof cases / sizeof cases[0], "%s: status %d has no known title",
+                      api_error_code((enum api_error)err), status);
+        ck_assert_msg(strcmp(api_error_title((enum api_error)err), cases[i].title) == 0,
+                      "%s (%d): expected %s, got %s", api_error_code((enum api_error)err), status,
+                      cases[i].title, api_error_title((enum api_error)err));
+    }
 }
 END_TEST
 
@@ -188,10 +194,10 @@ START_TEST(a_value_outside_the_table_answers_internal)
 }
 END_TEST
 
-START_TEST(reply_problem_sets_status_type_and_body)
+START_TEST(reply_error_sets_status_type_and_body)
 {
     struct reply rep = { 0 };
-    reply_problem(&rep, 403, "forbidden", "only the owning institution may do this");
+    reply_error(&rep, ERR_FORBIDDEN, "only the owning institution may do this");
     ck_assert_int_eq(rep.status, 403);
     ck_assert_str_eq(rep.content_type, "application/problem+json");
     ck_assert_str_eq(rep.code, "forbidden");
@@ -229,19 +235,39 @@ START_TEST(reply_invalid_field_names_the_field)
 }
 END_TEST
 
-START_TEST(reply_problem_errors_takes_the_errors)
+START_TEST(reply_error_fields_takes_the_errors)
 {
     struct reply rep = { 0 };
     json_t *errors = json_pack("[{s:s, s:s}, {s:s, s:s}]", "field", "title", "message",
                                "is required", "field", "installments[1].amount_fen", "message",
                                "value must be between 1 and 100");
     ck_assert_ptr_nonnull(errors);
-    reply_problem_errors(&rep, 422, "invalid_field", "invalid field: title", errors);
+    reply_error_fields(&rep, ERR_INVALID_FIELD, "invalid field: title", errors);
     /* errors now belongs to the reply; ASan reports a leak or a double free otherwise */
     json_t *doc = parse(rep.body, rep.body_len);
     const json_t *list = json_object_get(doc, "errors");
     ck_assert_uint_eq(json_array_size(list), 2);
     ck_assert_str_eq(member_string(json_array_get(list, 1), "field"), "installments[1].amount_fen");
+    json_decref(doc);
+    reply_release(&rep);
+}
+END_TEST
+
+START_TEST(reply_error_extended_adds_members)
+{
+    struct reply rep = { 0 };
+    json_t *errors = json_pack("[{s:s, s:s}]", "field", "title", "message", "is required");
+    json_t *members = json_pack("{s:i}", "rows", 12);
+    ck_assert_ptr_nonnull(errors);
+    ck_assert_ptr_nonnull(members);
+    reply_error_extended(&rep, ERR_INVALID_FIELD, "1 problem in the file", errors, members);
+    ck_assert_int_eq(rep.status, 422);
+    ck_assert_str_eq(rep.code, "invalid_field");
+    json_t *doc = parse(rep.body, rep.body_len);
+    ck_assert_str_eq(member_string(doc, "title"), "Unprocessable Content");
+    ck_assert_int_eq(json_integer_value(json_object_get(doc, "rows")), 12);
+    ck_assert_uint_eq(json_array_size(json_object_get(doc, "errors")), 1);
+    ck_assert_uint_eq(json_object_size(doc), 7);
     json_decref(doc);
     reply_release(&rep);
 }
@@ -255,7 +281,7 @@ START_TEST(a_later_answer_replaces_the_earlier_body)
     json_decref(ok);
     ck_assert_str_eq(rep.content_type, "application/json");
     ck_assert_str_eq(rep.body, "{\"id\":7}");
-    reply_problem(&rep, 409, "conflict", NULL);
+    reply_error(&rep, ERR_CONFLICT, NULL);
     ck_assert_int_eq(rep.status, 409);
     ck_assert_str_eq(rep.content_type, "application/problem+json");
     json_t *doc = parse(rep.body, rep.body_len);
@@ -268,7 +294,7 @@ END_TEST
 START_TEST(release_frees_body_and_headers)
 {
     struct reply rep = { 0 };
-    reply_problem(&rep, 412, "precondition_failed", "the version has changed");
+    reply_error(&rep, ERR_PRECONDITION_FAILED, "the version has changed");
     ck_assert(reply_header_add(&rep, "ETag", "\"3\""));
     ck_assert(reply_header_add(&rep, "Retry-After", "1"));
     ck_assert_uint_eq(rep.header_count, 2);
@@ -312,9 +338,10 @@ static Suite *problem_suite(void)
     suite_add_tcase(suite, table);
 
     TCase *replies = tcase_create("reply");
-    tcase_add_test(replies, reply_problem_sets_status_type_and_body);
+    tcase_add_test(replies, reply_error_sets_status_type_and_body);
     tcase_add_test(replies, reply_invalid_field_names_the_field);
-    tcase_add_test(replies, reply_problem_errors_takes_the_errors);
+    tcase_add_test(replies, reply_error_fields_takes_the_errors);
+    tcase_add_test(replies, reply_error_extended_adds_members);
     tcase_add_test(replies, a_later_answer_replaces_the_earlier_body);
     tcase_add_test(replies, release_frees_body_and_headers);
     tcase_add_test(replies, header_list_refuses_past_its_capacity);
