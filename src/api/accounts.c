@@ -162,7 +162,7 @@ static void account_job_run(void *arg, struct reply *rep)
     struct account_job *job = arg;
     char hash[PASSWORD_HASH_MAX];
     if (!password_hash(job->password, hash)) {
-        reply_problem(rep, 500, "internal", "could not hash the password");
+        reply_error(rep, ERR_INTERNAL, "could not hash the password");
         return;
     }
     const char *params[] = { job->actor, job->stored_text, hash };
@@ -202,7 +202,7 @@ static void account_create(struct request *req, struct reply *rep, const struct 
         (job->password = strdup(json_string_value(json_object_get(req->body, "password")))) ==
             NULL ||
         (actor(req) != NULL && (job->actor = strdup(actor(req))) == NULL)) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         goto cleanup;
     }
     job->st = st;

@@ -129,7 +129,7 @@ static void achievement_reply(struct reply *rep, int status, const struct statem
     if (res == NULL)
         return;
     if (PQntuples(res) != 1 || PQnfields(res) != 2 || PQgetisnull(res, 0, 0)) {
-        reply_problem(rep, 404, "not_found", "no such achievement");
+        reply_error(rep, ERR_NOT_FOUND, "no such achievement");
         goto cleanup;
     }
     char etag[VERSION_DIGITS_MAX + 16];
@@ -194,7 +194,7 @@ void achievement_create(struct request *req, struct reply *rep)
         return;
     char *body = json_dumps(req->body, JSON_COMPACT);
     if (body == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     const char *params[] = { actor(req), body };
@@ -209,7 +209,7 @@ void achievement_update(struct request *req, struct reply *rep)
         return;
     char *body = req->body != NULL ? json_dumps(req->body, JSON_COMPACT) : strdup("{}");
     if (body == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     char version[VERSION_DIGITS_MAX + 1];

@@ -58,17 +58,12 @@ static void reply_row_problems(struct reply *rep, const json_t *errors, size_t r
              json_is_null(json_object_get(first, "row"))
                  ? json_string_value(json_object_get(first, "message"))
                  : "");
-    json_t *problem = json_pack("{s:s, s:s, s:i, s:s, s:s, s:O, s:I}", "type", "about:blank",
-                                "title", problem_title(422), "status", 422, "code", "invalid_field",
-                                "detail", detail, "errors", errors, "rows", (json_int_t)rows);
-    char *body = problem != NULL ? json_dumps(problem, JSON_COMPACT) : NULL;
-    json_decref(problem);
-    if (body == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+    json_t *members = json_pack("{s:O, s:I}", "errors", errors, "rows", (json_int_t)rows);
+    if (members == NULL) {
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
-    reply_body_steal(rep, 422, "application/problem+json", body, strlen(body));
-    rep->code = "invalid_field";
+    reply_error_extended(rep, ERR_INVALID_FIELD, detail, NULL, members);
 }
 
 /* Reads the file into rows; false when the reader failed (its problem is then among the
@@ -117,7 +112,7 @@ static json_t *rows_store(const struct import_job *job, const char *rows_json, s
     }
     outcome = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
     if (outcome == NULL)
-        reply_problem(rep, 500, "internal", "the import's outcome could not be read");
+        reply_error(rep, ERR_INTERNAL, "the import's outcome could not be read");
 cleanup:
     PQclear(res);
     PQfinish(conn);
@@ -130,7 +125,7 @@ static void import_run(void *ctx, struct reply *rep)
     json_t *outcome = NULL;
     struct import_rows *rows = import_rows_new();
     if (rows == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     bool read = file_read(job, rows);
@@ -142,7 +137,7 @@ static void import_run(void *ctx, struct reply *rep)
         goto cleanup;
     }
     if (rows_json == NULL) {
-        reply_problem(rep, 500, "internal", "the file could not be read");
+        reply_error(rep, ERR_INTERNAL, "the file could not be read");
         goto cleanup;
     }
     outcome = rows_store(job, rows_json, rep);
@@ -165,8 +160,7 @@ void achievements_import(struct request *req, struct reply *rep)
     } else if (media_type_is(req->content_type, XLSX_TYPE)) {
         format = FORMAT_XLSX;
     } else {
-        reply_problem(rep, 415, "unsupported_media_type",
-                      "send the file as text/csv or as " XLSX_TYPE);
+        reply_error(rep, ERR_UNSUPPORTED_MEDIA_TYPE, "send the file as text/csv or as " XLSX_TYPE);
         return;
     }
     const char *dry_run = request_query(req, "dry_run");
@@ -180,7 +174,7 @@ void achievements_import(struct request *req, struct reply *rep)
     }
     struct import_job *job = calloc(1, sizeof *job);
     if (job == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     job->format = format;

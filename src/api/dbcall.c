@@ -4,23 +4,45 @@
 #include <stdio.h>
 #include <string.h>
 
+/* What the COLUMN field of an error means. tp_raise (0002_core.sql) carries a third value there:
+ * the field at fault for TP422, the seconds to wait for TP429 (the migrations fix that and
+ * cannot change, so the daemon reads it as the row says). */
+enum column_use {
+    COLUMN_IGNORED,
+    COLUMN_FIELD,       /* the field at fault: an "errors" entry, when present */
+    COLUMN_RETRY_AFTER, /* seconds to wait: the Retry-After header, 60 when absent */
+};
+
+/* SQLSTATE to contract error: the TPxxx codes that the SQL functions raise, then the
+ * constraint classes that a request can reach. */
 static const struct {
     const char *sqlstate;
-    int status;
-    const char *code;
+    enum api_error error;
+    enum column_use column;
 } RAISED[] = {
-    { "TP400", 400, "bad_request" },        { "TP401", 401, "unauthenticated" },
-    { "TP403", 403, "forbidden" },          { "TP4SM", 403, "not_sme" },
-    { "TP4EC", 409, "exclusive_conflict" }, { "TP4AG", 422, "above_guideline" },
-    { "TP404", 404, "not_found" },          { "TP409", 409, "invalid_transition" },
-    { "TP410", 409, "conflict" },           { "TP412", 412, "precondition_failed" },
-    { "TP422", 422, "invalid_field" },      { "TP429", 429, "rate_limited" },
-    { "23505", 409, "conflict" },      /* unique violation */
-    { "23P01", 409, "conflict" },      /* exclusion violation */
-    { "23514", 409, "conflict" },      /* check violation that the SQL functions did not pre-empt */
-    { "23503", 422, "invalid_field" }, /* foreign key: a referenced object does not exist */
-    { "22P02", 400, "bad_request" },   /* invalid text representation */
-    { "22003", 422, "invalid_field" }, /* numeric out of range */
+    /* clang-format off */
+    { "TP400", ERR_BAD_REQUEST,         COLUMN_IGNORED },
+    { "TP401", ERR_UNAUTHENTICATED,     COLUMN_IGNORED },
+    { "TP403", ERR_FORBIDDEN,           COLUMN_IGNORED },
+    { "TP4SM", ERR_NOT_SME,             COLUMN_IGNORED },
+    { "TP4EC", ERR_EXCLUSIVE_CONFLICT,  COLUMN_IGNORED },
+    { "TP4AG", ERR_ABOVE_GUIDELINE,     COLUMN_FIELD },
+    { "TP404", ERR_NOT_FOUND,           COLUMN_IGNORED },
+    { "TP409", ERR_INVALID_TRANSITION,  COLUMN_IGNORED },
+    /* "already taken" (an e-mail, a credit code): a plain conflict, not a state transition */
+    { "TP410", ERR_CONFLICT,            COLUMN_IGNORED },
+    { "TP412", ERR_PRECONDITION_FAILED, COLUMN_IGNORED },
+    { "TP422", ERR_INVALID_FIELD,       COLUMN_FIELD },
+    { "TP429", ERR_RATE_LIMITED,        COLUMN_RETRY_AFTER },
+    { "23505", ERR_CONFLICT,            COLUMN_IGNORED }, /* unique violation */
+    { "23P01", ERR_CONFLICT,            COLUMN_IGNORED }, /* exclusion violation */
+    /* a check violation that the SQL functions did not pre-empt */
+    { "23514", ERR_CONFLICT,            COLUMN_IGNORED },
+    /* foreign key: a referenced object does not exist */
+    { "23503", ERR_INVALID_FIELD,       COLUMN_FIELD },
+    { "22P02", ERR_BAD_REQUEST,         COLUMN_IGNORED }, /* invalid text representation */
+    { "22003", ERR_INVALID_FIELD,       COLUMN_FIELD },   /* numeric out of range */
+    /* clang-format on */
 };
 
 /* Check constraints that a request can break past the handler's own checks — a PATCH of the
@@ -60,12 +82,12 @@ static const struct {
 void api_db_problem(struct reply *rep, enum db_status status, const PGresult *res)
 {
     if (status == DB_UNAVAILABLE) {
-        reply_problem(rep, 503, "unavailable", "the database is not available; try again");
+        reply_error(rep, ERR_UNAVAILABLE, "the database is not available; try again");
         reply_header_add(rep, "Retry-After", "1");
         return;
     }
     if (status == DB_RETRY) {
-        reply_problem(rep, 503, "unavailable", "too much contention; try again");
+        reply_error(rep, ERR_UNAVAILABLE, "too much contention; try again");
         reply_header_add(rep, "Retry-After", "1");
         return;
     }
@@ -85,20 +107,20 @@ void api_db_problem(struct reply *rep, enum db_status status, const PGresult *re
             continue;
         bool raised = state[0] == 'T';
         const char *detail = raised ? message : constraint != NULL ? constraint : message;
-        if (RAISED[i].status == 422 && column != NULL && column[0] != '\0') {
+        bool has_column = column != NULL && column[0] != '\0';
+        if (RAISED[i].column == COLUMN_FIELD && has_column) {
             const char *what = detail != NULL ? detail : "invalid";
-            reply_problem_errors(rep, 422, RAISED[i].code, what,
-                                 json_pack("[{s:s, s:s}]", "field", column, "message", what));
-        } else if (RAISED[i].status == 429) {
-            reply_problem(rep, 429, "rate_limited", detail);
-            reply_header_add(rep, "Retry-After", column != NULL && column[0] ? column : "60");
+            reply_error_fields(rep, RAISED[i].error, what,
+                               json_pack("[{s:s, s:s}]", "field", column, "message", what));
         } else {
-            reply_problem(rep, RAISED[i].status, RAISED[i].code, detail);
+            reply_error(rep, RAISED[i].error, detail);
+            if (RAISED[i].column == COLUMN_RETRY_AFTER)
+                reply_header_add(rep, "Retry-After", has_column ? column : "60");
         }
         return;
     }
     fprintf(stderr, "{\"event\":\"database_error\",\"sqlstate\":\"%s\"}\n", state);
-    reply_problem(rep, 500, "internal", "unexpected database error");
+    reply_error(rep, ERR_INTERNAL, "unexpected database error");
 }
 
 PGresult *api_db_exec(struct reply *rep, const struct statement *st, int nparams,
@@ -120,7 +142,7 @@ void api_db_json(struct reply *rep, int ok_status, const struct statement *st, i
     if (res == NULL)
         return;
     if (PQntuples(res) == 0 || PQnfields(res) == 0 || PQgetisnull(res, 0, 0))
-        reply_problem(rep, 404, "not_found", "no such object");
+        reply_error(rep, ERR_NOT_FOUND, "no such object");
     else
         reply_text(rep, ok_status, "application/json", PQgetvalue(res, 0, 0),
                    (size_t)PQgetlength(res, 0, 0));

@@ -121,7 +121,7 @@ static bool workbook_write(const struct workbook_file *file, const PGresult *res
                                      .use_zip64 = LXW_FALSE };
     lxw_workbook *book = workbook_new_opt(file->path, &options);
     if (book == NULL) {
-        reply_problem(rep, 500, "internal", "could not start the workbook");
+        reply_error(rep, ERR_INTERNAL, "could not start the workbook");
         return false;
     }
     struct sheet_formats formats;
@@ -142,7 +142,7 @@ static bool workbook_write(const struct workbook_file *file, const PGresult *res
     if (err == LXW_NO_ERROR)
         err = closed;
     if (err != LXW_NO_ERROR) {
-        reply_problem(rep, 500, "internal", lxw_strerror(err));
+        reply_error(rep, ERR_INTERNAL, lxw_strerror(err));
         return false;
     }
     return true;
@@ -165,7 +165,7 @@ static void annual_build(void *ctx, struct reply *rep)
     if (status != DB_OK) {
         api_db_problem(rep, status, res);
     } else if (PQnfields(res) != FIRST_FIELD + (int)COLUMN_COUNT) {
-        reply_problem(rep, 500, "internal", "the report's figures could not be read");
+        reply_error(rep, ERR_INTERNAL, "the report's figures could not be read");
     } else if (workbook_file_create(&file, "annual", rep) &&
                workbook_write(&file, res, job->year, rep)) {
         char name[64];
@@ -186,7 +186,7 @@ void export_annual_report_xlsx(struct request *req, struct reply *rep)
     }
     struct annual_job *job = calloc(1, sizeof *job);
     if (job == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     const char *actor = stats_actor(req);

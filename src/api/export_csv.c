@@ -160,7 +160,7 @@ void export_trials_csv(struct request *req, struct reply *rep)
         goto out;
     e = calloc(1, sizeof *e);
     if (e == NULL || !buffer_reserve(e, sizeof HEADER)) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         goto out;
     }
     memcpy(e->buf, HEADER, sizeof HEADER - 1);

@@ -103,12 +103,12 @@ static bool write_trials(lxw_worksheet *sheet, const struct workbook_formats *fo
            PQntuples(res) > 0) {
         if (deferred_cancelled()) {
             PQclear(res);
-            reply_problem(rep, 503, "unavailable", "the service is stopping");
+            reply_error(rep, ERR_UNAVAILABLE, "the service is stopping");
             return false;
         }
         if ((size_t)PQnfields(res) != COLUMN_COUNT) {
             PQclear(res);
-            reply_problem(rep, 500, "internal", "the export rows have an unexpected shape");
+            reply_error(rep, ERR_INTERNAL, "the export rows have an unexpected shape");
             return false;
         }
         if ((size_t)row + (size_t)PQntuples(res) > LXW_ROW_MAX) {
@@ -130,7 +130,7 @@ static bool write_trials(lxw_worksheet *sheet, const struct workbook_formats *fo
     if (read_failed)
         api_db_problem(rep, DB_UNAVAILABLE, NULL);
     else if (err != LXW_NO_ERROR)
-        reply_problem(rep, 500, "internal", lxw_strerror(err));
+        reply_error(rep, ERR_INTERNAL, lxw_strerror(err));
     return !read_failed && err == LXW_NO_ERROR;
 }
 
@@ -268,7 +268,7 @@ static bool workbook_write(const char *path, char *tmpdir, const struct stats_fi
                                      .use_zip64 = LXW_FALSE };
     lxw_workbook *book = workbook_new_opt(path, &options);
     if (book == NULL) {
-        reply_problem(rep, 500, "internal", "could not start the workbook");
+        reply_error(rep, ERR_INTERNAL, "could not start the workbook");
         return false;
     }
     struct workbook_formats formats;
@@ -276,7 +276,7 @@ static bool workbook_write(const char *path, char *tmpdir, const struct stats_fi
     lxw_worksheet *totals = workbook_add_worksheet(book, "Summary");
     bool ok = trials != NULL && totals != NULL && formats_add(book, &formats);
     if (!ok)
-        reply_problem(rep, 500, "internal", "could not lay out the workbook");
+        reply_error(rep, ERR_INTERNAL, "could not lay out the workbook");
     ok = ok && write_trials(trials, &formats, cursor, rep);
     lxw_error err = ok ? write_summary(totals, &formats, filter, summary, flows) : LXW_NO_ERROR;
     /* closing also frees the workbook, whatever happened before */
@@ -284,7 +284,7 @@ static bool workbook_write(const char *path, char *tmpdir, const struct stats_fi
     if (ok && err == LXW_NO_ERROR)
         err = closed;
     if (ok && err != LXW_NO_ERROR) {
-        reply_problem(rep, 500, "internal", lxw_strerror(err));
+        reply_error(rep, ERR_INTERNAL, lxw_strerror(err));
         ok = false;
     }
     return ok;
@@ -305,7 +305,7 @@ static bool stats_read(const char *actor, const struct stats_filter *filter,
         *flows = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
         ok = *summary != NULL && *flows != NULL;
         if (!ok)
-            reply_problem(rep, 500, "internal", "the statistics could not be read");
+            reply_error(rep, ERR_INTERNAL, "the statistics could not be read");
     } else {
         api_db_problem(rep, status == DB_OK ? DB_FAILED : status, res);
     }
@@ -356,7 +356,7 @@ void export_trials_xlsx(struct request *req, struct reply *rep)
         return;
     struct xlsx_job *job = calloc(1, sizeof *job);
     if (job == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     job->filter = filter;

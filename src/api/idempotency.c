@@ -178,7 +178,7 @@ void idempotent_db_json(const struct request *req, struct reply *rep, int ok_sta
     }
     char hash[REQUEST_HASH_TEXT];
     if (!request_hash(req, hash)) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     struct claimed_run run = {
@@ -195,13 +195,13 @@ void idempotent_db_json(const struct request *req, struct reply *rep, int ok_sta
         reply_body_steal(rep, run.status, "application/json", run.body, run.body_len);
         run.body = NULL;
     } else if (status == DB_OK && run.outcome == CLAIM_MISMATCH) {
-        reply_problem(rep, 422, "idempotency_conflict",
-                      "this Idempotency-Key was used for a different request");
+        reply_error(rep, ERR_IDEMPOTENCY_MISMATCH,
+                    "this Idempotency-Key was used for a different request");
     } else if (status == DB_OK && run.outcome == CLAIM_IN_FLIGHT) {
-        reply_problem(rep, 409, "idempotency_conflict",
-                      "a request with this Idempotency-Key is still in progress; retry later");
+        reply_error(rep, ERR_IDEMPOTENCY_IN_FLIGHT,
+                    "a request with this Idempotency-Key is still in progress; retry later");
     } else if (run.outcome == CLAIM_NOT_FOUND) {
-        reply_problem(rep, 404, "not_found", "no such object");
+        reply_error(rep, ERR_NOT_FOUND, "no such object");
     } else {
         api_db_problem(rep, run.error != NULL ? run.error_status : status, run.error);
     }

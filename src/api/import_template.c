@@ -50,7 +50,7 @@ void import_template_csv(struct request *req, struct reply *rep)
     size_t cap = 16 * 1024;
     char *out = malloc(cap);
     if (out == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     memcpy(out, "\xEF\xBB\xBF", 3);
@@ -64,7 +64,7 @@ void import_template_csv(struct request *req, struct reply *rep)
         }
     if (!ok) {
         free(out);
-        reply_problem(rep, 500, "internal", "the template does not fit");
+        reply_error(rep, ERR_INTERNAL, "the template does not fit");
         return;
     }
     reply_body_steal(rep, 200, "text/csv; charset=utf-8", out, len);
@@ -224,7 +224,7 @@ void import_template_xlsx(struct request *req, struct reply *rep)
              env_tmpdir != NULL && env_tmpdir[0] != '\0' ? env_tmpdir : "/tmp");
     int fd = mkstemp(path);
     if (fd < 0) {
-        reply_problem(rep, 500, "internal", "could not create the template file");
+        reply_error(rep, ERR_INTERNAL, "could not create the template file");
         return;
     }
     close(fd);
@@ -232,7 +232,7 @@ void import_template_xlsx(struct request *req, struct reply *rep)
     char *data = template_write(path) ? file_slurp(path, &len) : NULL;
     unlink(path);
     if (data == NULL) {
-        reply_problem(rep, 500, "internal", "could not write the template");
+        reply_error(rep, ERR_INTERNAL, "could not write the template");
         return;
     }
     reply_body_steal(rep, 200, XLSX_TYPE, data, len);

@@ -163,7 +163,7 @@ static void license_post_body(struct request *req, struct reply *rep,
         return;
     char *body = req->body != NULL ? json_dumps(req->body, JSON_COMPACT) : strdup("{}");
     if (body == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     const char *params[] = { actor(req), req->id_text[0], body };
@@ -190,7 +190,7 @@ static void license_put_record(struct request *req, struct reply *rep,
         return;
     char *body = json_dumps(req->body, JSON_COMPACT);
     if (body == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     const char *params[] = { actor(req), req->id_text[0], body };

@@ -39,7 +39,7 @@ void list_reply(struct reply *rep, const char *scope, const struct statement *st
         return;
     if (PQntuples(res) != 1 || PQnfields(res) < 2) {
         PQclear(res);
-        reply_problem(rep, 500, "internal", "list statement returned no page");
+        reply_error(rep, ERR_INTERNAL, "list statement returned no page");
         return;
     }
     const char *items = PQgetisnull(res, 0, 0) ? "[]" : PQgetvalue(res, 0, 0);
@@ -48,7 +48,7 @@ void list_reply(struct reply *rep, const char *scope, const struct statement *st
         char encoded[CURSOR_MAX_TEXT];
         if (!cursor_encode(scope, PQgetvalue(res, 0, 1), encoded, sizeof encoded)) {
             PQclear(res);
-            reply_problem(rep, 500, "internal", "could not make the next cursor");
+            reply_error(rep, ERR_INTERNAL, "could not make the next cursor");
             return;
         }
         snprintf(cursor, sizeof cursor, "\"%s\"", encoded);
@@ -59,7 +59,7 @@ void list_reply(struct reply *rep, const char *scope, const struct statement *st
     char *body = malloc(size);
     if (body == NULL) {
         PQclear(res);
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     int len = snprintf(body, size, "{\"items\":%s,\"next_cursor\":%s%s%s}", items, cursor,

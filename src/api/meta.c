@@ -114,7 +114,7 @@ void ops_meta(struct request *req, struct reply *rep)
     size_t size = sizeof META_JSON + 32;
     char *body = malloc(size);
     if (body == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     int len = snprintf(body, size, "{\"today\":\"%s\",%s", today, META_JSON + 1);

@@ -86,7 +86,7 @@ void open_license_declare(struct request *req, struct reply *rep)
         return;
     char *body = json_dumps(req->body, JSON_COMPACT);
     if (body == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     const char *params[] = { actor(req), req->id_text[0], body };

@@ -27,7 +27,7 @@ void ops_readyz(struct request *req, struct reply *rep)
         static const char body[] = "{\"status\":\"ready\"}";
         reply_text(rep, 200, "application/json", body, sizeof body - 1);
     } else {
-        reply_problem(rep, 503, "unavailable", "the database is not available");
+        reply_error(rep, ERR_UNAVAILABLE, "the database is not available");
     }
 }
 
@@ -37,7 +37,7 @@ void ops_metrics(struct request *req, struct reply *rep)
     size_t len = 0;
     char *text = metrics_render(&len);
     if (text == NULL) {
-        reply_problem(rep, 500, "internal", "could not render metrics");
+        reply_error(rep, ERR_INTERNAL, "could not render metrics");
         return;
     }
     reply_body_steal(rep, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);

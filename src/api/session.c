@@ -100,7 +100,7 @@ static void login_refuse(struct reply *rep, const char *email, const char *addre
     if (res == NULL)
         return;
     PQclear(res);
-    reply_problem(rep, 401, "unauthenticated", LOGIN_REFUSED);
+    reply_error(rep, ERR_UNAUTHENTICATED, LOGIN_REFUSED);
 }
 
 /* A sign-in waiting for its password check, off the worker thread. */
@@ -160,12 +160,12 @@ static void sign_in_run(void *arg, struct reply *rep)
         goto cleanup;
     if (PQntuples(started) != 1 || PQgetisnull(started, 0, 0)) {
         /* the account was disabled or its password changed since the lookup */
-        reply_problem(rep, 401, "unauthenticated", LOGIN_REFUSED);
+        reply_error(rep, ERR_UNAUTHENTICATED, LOGIN_REFUSED);
         goto cleanup;
     }
     body = json_loads(PQgetvalue(started, 0, 0), 0, NULL);
     if (body == NULL || json_object_set_new(body, "token", json_string(token)) != 0) {
-        reply_problem(rep, 500, "internal", "could not build the reply");
+        reply_error(rep, ERR_INTERNAL, "could not build the reply");
         goto cleanup;
     }
     reply_json(rep, 200, body);
@@ -196,7 +196,7 @@ void session_create(struct request *req, struct reply *rep)
         job->password = strdup(json_string_value(json_object_get(req->body, "password")));
     }
     if (job == NULL || job->email == NULL || job->password == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         goto cleanup;
     }
     if (!request_client_address(req, job->address, sizeof job->address))

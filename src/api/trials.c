@@ -183,7 +183,7 @@ static void run_with_body(struct request *req, struct reply *rep, int ok_status,
 {
     char *body = req->body != NULL ? json_dumps(req->body, JSON_COMPACT) : strdup("{}");
     if (body == NULL) {
-        reply_problem(rep, 500, "internal", "out of memory");
+        reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
     const char *params[] = { actor(req), req->id_text[0], body };
@@ -298,7 +298,7 @@ static bool license_terms_valid(const json_t *body, struct reply *rep)
 static bool agreed_conversion_body(const json_t *body, struct reply *rep)
 {
     if (body != NULL && !json_is_object(body)) {
-        reply_problem(rep, 400, "bad_request", "the request body must be a JSON object");
+        reply_error(rep, ERR_BAD_REQUEST, "the request body must be a JSON object");
         return false;
     }
     if (body != NULL && json_object_size(body) > 0) {

@@ -39,7 +39,7 @@ bool workbook_file_create(struct workbook_file *file, const char *prefix, struct
     int fd = mkstemp(file->path);
     if (fd < 0) {
         file->path[0] = '\0';
-        reply_problem(rep, 500, "internal", "could not create the workbook file");
+        reply_error(rep, ERR_INTERNAL, "could not create the workbook file");
         return false;
     }
     close(fd);
@@ -51,7 +51,7 @@ bool workbook_file_reply(const struct workbook_file *file, const char *filename,
     struct file_stream *stream = malloc(sizeof *stream);
     if (stream == NULL || (stream->fd = open(file->path, O_RDONLY | O_CLOEXEC)) < 0) {
         free(stream);
-        reply_problem(rep, 500, "internal", "could not read the workbook back");
+        reply_error(rep, ERR_INTERNAL, "could not read the workbook back");
         return false;
     }
     reply_stream(rep, 200, WORKBOOK_TYPE, file_stream_read, file_stream_close, stream);

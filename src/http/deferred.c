@@ -39,7 +39,7 @@ static void *job_run(void *arg)
     if (free_fn != NULL)
         free_fn(ctx);
     if (rep->status == 0)
-        reply_problem(rep, 500, "internal", "the request was not answered");
+        reply_error(rep, ERR_INTERNAL, "the request was not answered");
     atomic_store(&x->job_state, JOB_DONE);
     /* from here on x belongs to the worker thread again, which may free it at once */
     MHD_resume_connection(x->conn);
@@ -50,7 +50,7 @@ static void *job_run(void *arg)
 static void refuse(struct exchange *x, const char *detail, const char *retry_after)
 {
     reply_release(&x->rep);
-    reply_problem(&x->rep, 503, "unavailable", detail);
+    reply_error(&x->rep, ERR_UNAVAILABLE, detail);
     reply_header_add(&x->rep, "Retry-After", retry_after);
 }
 
@@ -62,12 +62,12 @@ bool deferred_has_room(enum reply_job_kind kind)
 void deferred_refuse_busy(struct reply *rep, enum reply_job_kind kind)
 {
     if (kind == REPLY_JOB_PASSWORD) {
-        reply_problem(rep, 503, "unavailable",
-                      "too many sign-ins and sign-ups at once; try again in a moment");
+        reply_error(rep, ERR_UNAVAILABLE,
+                    "too many sign-ins and sign-ups at once; try again in a moment");
         reply_header_add(rep, "Retry-After", "2");
     } else {
-        reply_problem(rep, 503, "unavailable",
-                      "other exports or imports are being prepared; try again in a few seconds");
+        reply_error(rep, ERR_UNAVAILABLE,
+                    "other exports or imports are being prepared; try again in a few seconds");
         reply_header_add(rep, "Retry-After", "10");
     }
 }

@@ -160,15 +160,15 @@ bool exchange_framing_ambiguous(const struct exchange *x)
 
 void exchange_reply_ambiguous_framing(struct exchange *x)
 {
-    reply_problem(&x->rep, 400, "bad_request",
-                  "conflicting Content-Length or Transfer-Encoding headers");
+    reply_error(&x->rep, ERR_BAD_REQUEST,
+                "conflicting Content-Length or Transfer-Encoding headers");
 }
 
 void exchange_reply_too_large(struct exchange *x)
 {
-    reply_problem(&x->rep, 413, "payload_too_large",
-                  x->body_limit == FILE_BODY_LIMIT ? "the file is larger than 10 MiB"
-                                                   : "the request body is larger than 1 MiB");
+    reply_error(&x->rep, ERR_PAYLOAD_TOO_LARGE,
+                x->body_limit == FILE_BODY_LIMIT ? "the file is larger than 10 MiB"
+                                                 : "the request body is larger than 1 MiB");
 }
 
 void exchange_body_append(struct exchange *x, const char *data, size_t size)
@@ -259,7 +259,7 @@ static void serve_static(struct exchange *x)
     x->route_index = METRICS_ROUTE_STATIC;
     const struct static_file *file = static_lookup(x->req.path);
     if (file == NULL) {
-        reply_problem(&x->rep, 404, "not_found", "no such page");
+        reply_error(&x->rep, ERR_NOT_FOUND, "no such page");
         return;
     }
     x->static_file = file;
@@ -307,7 +307,7 @@ static bool identify_caller(struct exchange *x)
             const char *site = header(x, "Sec-Fetch-Site");
             if ((origin != NULL && strcmp(origin, x->settings->public_origin) != 0) ||
                 (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)) {
-                reply_problem(&x->rep, 403, "forbidden", "cross-origin request refused");
+                reply_error(&x->rep, ERR_FORBIDDEN, "cross-origin request refused");
                 return false;
             }
         }
@@ -320,11 +320,11 @@ static bool identify_caller(struct exchange *x)
         return true;
     }
     if (known == AUTH_UNKNOWN) {
-        reply_problem(&x->rep, 401, "unauthenticated",
-                      "the session token is not valid or the session has ended; sign in again");
+        reply_error(&x->rep, ERR_UNAUTHENTICATED,
+                    "the session token is not valid or the session has ended; sign in again");
         return false;
     }
-    reply_problem(&x->rep, 503, "unavailable", "the session cannot be checked now; try again");
+    reply_error(&x->rep, ERR_UNAVAILABLE, "the session cannot be checked now; try again");
     reply_header_add(&x->rep, "Retry-After", "1");
     return false;
 }
@@ -340,8 +340,7 @@ static bool read_body(struct exchange *x, const struct route *route)
     if (x->body_len == 0)
         return true;
     if (!content_type_is_json(header(x, "Content-Type"))) {
-        reply_problem(&x->rep, 415, "unsupported_media_type",
-                      "request bodies must be application/json");
+        reply_error(&x->rep, ERR_UNSUPPORTED_MEDIA_TYPE, "request bodies must be application/json");
         return false;
     }
     json_error_t error;
@@ -350,7 +349,7 @@ static bool read_body(struct exchange *x, const struct route *route)
         char detail[200];
         snprintf(detail, sizeof detail, "malformed JSON at line %d column %d: %s", error.line,
                  error.column, error.text);
-        reply_problem(&x->rep, 400, "invalid_json", detail);
+        reply_error(&x->rep, ERR_INVALID_JSON, detail);
         return false;
     }
     return true;
@@ -361,8 +360,8 @@ static bool read_headers(struct exchange *x)
     const char *key = header(x, "Idempotency-Key");
     if (key != NULL) {
         if (!idempotency_key_valid(key)) {
-            reply_problem(&x->rep, 400, "bad_request",
-                          "Idempotency-Key must be 1 to 255 visible ASCII characters");
+            reply_error(&x->rep, ERR_BAD_REQUEST,
+                        "Idempotency-Key must be 1 to 255 visible ASCII characters");
             return false;
         }
         x->req.idempotency_key = key;
@@ -372,7 +371,7 @@ static bool read_headers(struct exchange *x)
     if (ok)
         MHD_get_connection_values(x->conn, MHD_GET_ARGUMENT_KIND, check_query_value, &ok);
     if (!ok)
-        reply_problem(&x->rep, 400, "bad_request", "the URL is not valid UTF-8 text");
+        reply_error(&x->rep, ERR_BAD_REQUEST, "the URL is not valid UTF-8 text");
     return ok;
 }
 
@@ -460,17 +459,17 @@ void exchange_dispatch(struct exchange *x)
     if (match == ROUTE_NO_PATH) {
         bool get = strcmp(x->req.method, "GET") == 0 || strcmp(x->req.method, "HEAD") == 0;
         if (x->api) {
-            reply_problem(&x->rep, 404, "not_found", "no such endpoint");
+            reply_error(&x->rep, ERR_NOT_FOUND, "no such endpoint");
         } else if (get) {
             serve_static(x);
         } else {
-            reply_problem(&x->rep, 405, "method_not_allowed", "static files are read-only");
+            reply_error(&x->rep, ERR_METHOD_NOT_ALLOWED, "static files are read-only");
             reply_header_add(&x->rep, "Allow", "GET, HEAD");
         }
         return;
     }
     if (match == ROUTE_NO_METHOD) {
-        reply_problem(&x->rep, 405, "method_not_allowed", "method not allowed on this path");
+        reply_error(&x->rep, ERR_METHOD_NOT_ALLOWED, "method not allowed on this path");
         reply_header_add(&x->rep, "Allow", allow);
         return;
     }
@@ -482,16 +481,16 @@ void exchange_dispatch(struct exchange *x)
         return;
     if ((route->roles & x->req.caller.role) == 0) {
         if (x->req.caller.role == ROLE_ANONYMOUS)
-            reply_problem(&x->rep, 401, "unauthenticated", "sign in first");
+            reply_error(&x->rep, ERR_UNAUTHENTICATED, "sign in first");
         else
-            reply_problem(&x->rep, 403, "forbidden", "your role may not do this");
+            reply_error(&x->rep, ERR_FORBIDDEN, "your role may not do this");
         return;
     }
     run_handler(x, route);
     /* whatever a handler must not leave behind (an open transaction) is ended here */
     hooks->after_request();
     if (x->rep.status == 0 && x->rep.job == NULL)
-        reply_problem(&x->rep, 500, "internal", "the request was not answered");
+        reply_error(&x->rep, ERR_INTERNAL, "the request was not answered");
 }
 
 void exchange_add_headers(const struct exchange *x, struct MHD_Response *resp)

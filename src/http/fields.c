@@ -188,7 +188,7 @@ bool fields_check(const json_t *body, const struct field_spec *specs, size_t cou
         body = empty;
     }
     if (!json_is_object(body)) {
-        reply_problem(rep, 400, "bad_request", "the request body must be a JSON object");
+        reply_error(rep, ERR_BAD_REQUEST, "the request body must be a JSON object");
         return false;
     }
     json_t *errors = json_array();
@@ -197,13 +197,13 @@ bool fields_check(const json_t *body, const struct field_spec *specs, size_t cou
     json_decref(empty);
     bool ok = false;
     if (json_array_size(unknown) > 0) {
-        reply_problem_errors(rep, 400, "bad_request", "the request has unknown fields", unknown);
+        reply_error_fields(rep, ERR_BAD_REQUEST, "the request has unknown fields", unknown);
         unknown = NULL;
     } else if (json_array_size(errors) > 0) {
         const char *first = json_string_value(json_object_get(json_array_get(errors, 0), "field"));
         char detail[200];
         snprintf(detail, sizeof detail, "invalid field: %s", first != NULL ? first : "?");
-        reply_problem_errors(rep, 422, "invalid_field", detail, errors);
+        reply_error_fields(rep, ERR_INVALID_FIELD, detail, errors);
         errors = NULL;
     } else {
         ok = true;

@@ -7,6 +7,8 @@
 #include <sys/types.h>
 #include <jansson.h>
 
+#include "http/problem.h"
+
 #define REPLY_MAX_HEADERS 6
 
 /* Produces the next chunk of a streamed body into buf (at most max bytes).
@@ -66,17 +68,17 @@ void reply_defer(struct reply *rep, reply_job_fn fn, reply_stream_free_fn free_f
 void reply_defer_kind(struct reply *rep, enum reply_job_kind kind, reply_job_fn fn,
                       reply_stream_free_fn free_fn, void *ctx);
 
-/* problem+json (RFC 9457) with the contract's code. detail may be NULL. */
-void reply_problem(struct reply *rep, int status, const char *code, const char *detail);
+/* problem+json (RFC 9457) for err, its status and code from the one table (problem.h).
+ * detail may be NULL. */
+void reply_error(struct reply *rep, enum api_error err, const char *detail);
 /* The same with an "errors" array [{field, message}]; takes ownership of errors. */
-void reply_problem_errors(struct reply *rep, int status, const char *code, const char *detail,
-                          json_t *errors);
+void reply_error_fields(struct reply *rep, enum api_error err, const char *detail, json_t *errors);
+/* The same with extension members (an object merged into the document); takes ownership of
+ * errors and members, either may be NULL. */
+void reply_error_extended(struct reply *rep, enum api_error err, const char *detail, json_t *errors,
+                          json_t *members);
 /* 422 invalid_field for one field. */
 void reply_invalid_field(struct reply *rep, const char *field, const char *message);
-
-/* Renders a problem document; caller frees the string. Exposed for tests. */
-char *problem_render(int status, const char *code, const char *detail, const json_t *errors);
-const char *problem_title(int status);
 
 void reply_release(struct reply *rep);
 
