@@ -2921,7 +2921,7 @@ CREATE TABLE public.compensations (
 --
 
 CREATE FUNCTION public.compensation_json(c public.compensations) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL RESTRICTED
     AS $$
     SELECT jsonb_build_object(
         'id', c.id, 'license_id', c.license_id, 'province', c.province,
@@ -2930,6 +2930,107 @@ CREATE FUNCTION public.compensation_json(c public.compensations) RETURNS jsonb
         'status', c.status, 'reason', c.reason,
         'decided_by', c.decided_by, 'decided_at', tp_instant(c.decided_at),
         'decision_reason', c.decision_reason, 'created_at', tp_instant(c.created_at))
+        || coalesce((SELECT party_names_json(l.achievement_id, l.institution_id, l.enterprise_id)
+                            || jsonb_build_object('license', compensation_license_json(l))
+                       FROM licenses l WHERE l.id = c.license_id), '{}'::jsonb)
+$$;
+
+--
+-- Name: tp_date(timestamp with time zone); Type: FUNCTION
+--
+
+CREATE FUNCTION public.tp_date(t timestamp with time zone) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT (t AT TIME ZONE 'Asia/Shanghai')::date
+$$;
+
+--
+-- Name: licenses; Type: TABLE
+--
+
+CREATE TABLE public.licenses (
+    id bigint NOT NULL,
+    trial_id bigint,
+    achievement_id bigint NOT NULL,
+    institution_id bigint NOT NULL,
+    institution_province text NOT NULL,
+    enterprise_id bigint NOT NULL,
+    enterprise_province text NOT NULL,
+    payment_mode text NOT NULL,
+    total_fen bigint NOT NULL,
+    royalty_bp integer DEFAULT 0 NOT NULL,
+    paid_fen bigint DEFAULT 0 NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    signed_at timestamp with time zone,
+    defaulted_at timestamp with time zone,
+    exclusive boolean DEFAULT false NOT NULL,
+    source text DEFAULT 'trial'::text NOT NULL,
+    terms jsonb,
+    royalty_base text DEFAULT 'net_sales'::text NOT NULL,
+    license_years smallint DEFAULT 5 NOT NULL,
+    issued_fen bigint DEFAULT 0 NOT NULL,
+    signed_on date GENERATED ALWAYS AS (public.tp_date(signed_at)) STORED,
+    ends_on date GENERATED ALWAYS AS (((public.tp_date(signed_at) + make_interval(years => (license_years)::integer)))::date) STORED,
+    proposed_at timestamp with time zone,
+    declined_at timestamp with time zone,
+    decline_reason text,
+    open_license_id bigint,
+    recording_due_on date,
+    record_number text,
+    recorded_on date,
+    registration_number text,
+    registered_on date,
+    registry_province text,
+    contract_amount_fen bigint,
+    CONSTRAINT licenses_decline_reason_valid CHECK (((decline_reason IS NULL) OR ((NOT public.tp_text_blank(decline_reason)) AND (length(decline_reason) <= 2000)))),
+    CONSTRAINT licenses_declined_set CHECK ((((status = 'declined'::text) = (declined_at IS NOT NULL)) AND ((declined_at IS NULL) = (decline_reason IS NULL)))),
+    CONSTRAINT licenses_defaulted_at_set CHECK (((status = 'defaulted'::text) = (defaulted_at IS NOT NULL))),
+    CONSTRAINT licenses_fen_nonnegative CHECK (((total_fen >= 0) AND (paid_fen >= 0))),
+    CONSTRAINT licenses_license_years_valid CHECK (((license_years >= 1) AND (license_years <= 20))),
+    CONSTRAINT licenses_paid_within_issued CHECK ((paid_fen <= issued_fen)),
+    CONSTRAINT licenses_payment_mode_valid CHECK ((payment_mode = ANY (ARRAY['lump_sum'::text, 'installments'::text, 'royalty'::text, 'lump_sum_plus_royalty'::text, 'equity'::text]))),
+    CONSTRAINT licenses_recorded_set CHECK ((((record_number IS NULL) = (recorded_on IS NULL)) AND ((record_number IS NULL) OR ((NOT public.tp_text_blank(record_number)) AND (length(record_number) <= 100))))),
+    CONSTRAINT licenses_registered_set CHECK ((((registration_number IS NULL) = (registered_on IS NULL)) AND ((registration_number IS NULL) = (registry_province IS NULL)) AND ((registration_number IS NULL) = (contract_amount_fen IS NULL)) AND ((registration_number IS NULL) OR ((NOT public.tp_text_blank(registration_number)) AND (length(registration_number) <= 100) AND (registry_province = ANY (ARRAY['SH'::text, 'JS'::text, 'ZJ'::text, 'AH'::text])) AND ((contract_amount_fen >= 0) AND (contract_amount_fen <= '10000000000000'::bigint)))))),
+    CONSTRAINT licenses_royalty_base_valid CHECK ((royalty_base = ANY (ARRAY['net_sales'::text, 'profit'::text]))),
+    CONSTRAINT licenses_royalty_bp_for_royalty_modes CHECK (((payment_mode <> ALL (ARRAY['royalty'::text, 'lump_sum_plus_royalty'::text])) OR (royalty_bp > 0))),
+    CONSTRAINT licenses_royalty_bp_valid CHECK (((royalty_bp >= 0) AND (royalty_bp <= 10000))),
+    CONSTRAINT licenses_settled_paid CHECK (((status <> 'settled'::text) OR (paid_fen = issued_fen))),
+    CONSTRAINT licenses_signed_when_in_force CHECK (((status = ANY (ARRAY['proposed'::text, 'declined'::text])) = (signed_at IS NULL))),
+    CONSTRAINT licenses_source_matches CHECK ((((source = 'trial'::text) = (trial_id IS NOT NULL)) AND ((source = 'open_license'::text) = (open_license_id IS NOT NULL)))),
+    CONSTRAINT licenses_source_valid CHECK ((source = ANY (ARRAY['trial'::text, 'open_license'::text]))),
+    CONSTRAINT licenses_status_valid CHECK ((status = ANY (ARRAY['proposed'::text, 'declined'::text, 'active'::text, 'settled'::text, 'defaulted'::text]))),
+    CONSTRAINT licenses_total_positive CHECK (((total_fen > 0) OR (payment_mode = ANY (ARRAY['royalty'::text, 'equity'::text]))))
+);
+
+--
+-- Name: compensation_license_json(public.licenses); Type: FUNCTION
+--
+
+CREATE FUNCTION public.compensation_license_json(l public.licenses) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL RESTRICTED
+    AS $$
+    SELECT jsonb_build_object(
+        'id', l.id, 'source', l.source, 'status', l.status,
+        'payment_mode', l.payment_mode, 'total_fen', l.total_fen,
+        'royalty_bp', l.royalty_bp, 'royalty_base', l.royalty_base,
+        'issued_fen', l.issued_fen, 'paid_fen', l.paid_fen,
+        'signed_on', l.signed_on, 'ends_on', l.ends_on,
+        'defaulted_at', tp_instant(l.defaulted_at),
+        'overdue_installments', coalesce((
+            SELECT jsonb_agg(jsonb_build_object(
+                       'seq', i.seq, 'kind', i.kind, 'due_on', i.due_on,
+                       'amount_fen', i.amount_fen, 'paid_fen', i.paid_fen,
+                       'days_overdue', tp_today() - i.due_on)
+                   ORDER BY i.seq)
+              FROM installments i
+             WHERE i.license_id = l.id
+               AND installment_overdue(i.due_on, i.amount_fen, i.paid_fen)), '[]'::jsonb),
+        'reports_overdue', coalesce((
+            SELECT jsonb_agg(jsonb_build_object('period', quarter_label(d.period_start),
+                                                'due_on', d.due_on)
+                             ORDER BY d.period_start)
+              FROM license_reports_due(l) d WHERE d.due_on < tp_today()), '[]'::jsonb))
 $$;
 
 --
@@ -3317,74 +3418,6 @@ CREATE FUNCTION public.keyset_page(p_items jsonb, p_limit integer, OUT items jso
 $$;
 
 --
--- Name: tp_date(timestamp with time zone); Type: FUNCTION
---
-
-CREATE FUNCTION public.tp_date(t timestamp with time zone) RETURNS date
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$
-    SELECT (t AT TIME ZONE 'Asia/Shanghai')::date
-$$;
-
---
--- Name: licenses; Type: TABLE
---
-
-CREATE TABLE public.licenses (
-    id bigint NOT NULL,
-    trial_id bigint,
-    achievement_id bigint NOT NULL,
-    institution_id bigint NOT NULL,
-    institution_province text NOT NULL,
-    enterprise_id bigint NOT NULL,
-    enterprise_province text NOT NULL,
-    payment_mode text NOT NULL,
-    total_fen bigint NOT NULL,
-    royalty_bp integer DEFAULT 0 NOT NULL,
-    paid_fen bigint DEFAULT 0 NOT NULL,
-    status text DEFAULT 'active'::text NOT NULL,
-    signed_at timestamp with time zone,
-    defaulted_at timestamp with time zone,
-    exclusive boolean DEFAULT false NOT NULL,
-    source text DEFAULT 'trial'::text NOT NULL,
-    terms jsonb,
-    royalty_base text DEFAULT 'net_sales'::text NOT NULL,
-    license_years smallint DEFAULT 5 NOT NULL,
-    issued_fen bigint DEFAULT 0 NOT NULL,
-    signed_on date GENERATED ALWAYS AS (public.tp_date(signed_at)) STORED,
-    ends_on date GENERATED ALWAYS AS (((public.tp_date(signed_at) + make_interval(years => (license_years)::integer)))::date) STORED,
-    proposed_at timestamp with time zone,
-    declined_at timestamp with time zone,
-    decline_reason text,
-    open_license_id bigint,
-    recording_due_on date,
-    record_number text,
-    recorded_on date,
-    registration_number text,
-    registered_on date,
-    registry_province text,
-    contract_amount_fen bigint,
-    CONSTRAINT licenses_decline_reason_valid CHECK (((decline_reason IS NULL) OR ((NOT public.tp_text_blank(decline_reason)) AND (length(decline_reason) <= 2000)))),
-    CONSTRAINT licenses_declined_set CHECK ((((status = 'declined'::text) = (declined_at IS NOT NULL)) AND ((declined_at IS NULL) = (decline_reason IS NULL)))),
-    CONSTRAINT licenses_defaulted_at_set CHECK (((status = 'defaulted'::text) = (defaulted_at IS NOT NULL))),
-    CONSTRAINT licenses_fen_nonnegative CHECK (((total_fen >= 0) AND (paid_fen >= 0))),
-    CONSTRAINT licenses_license_years_valid CHECK (((license_years >= 1) AND (license_years <= 20))),
-    CONSTRAINT licenses_paid_within_issued CHECK ((paid_fen <= issued_fen)),
-    CONSTRAINT licenses_payment_mode_valid CHECK ((payment_mode = ANY (ARRAY['lump_sum'::text, 'installments'::text, 'royalty'::text, 'lump_sum_plus_royalty'::text, 'equity'::text]))),
-    CONSTRAINT licenses_recorded_set CHECK ((((record_number IS NULL) = (recorded_on IS NULL)) AND ((record_number IS NULL) OR ((NOT public.tp_text_blank(record_number)) AND (length(record_number) <= 100))))),
-    CONSTRAINT licenses_registered_set CHECK ((((registration_number IS NULL) = (registered_on IS NULL)) AND ((registration_number IS NULL) = (registry_province IS NULL)) AND ((registration_number IS NULL) = (contract_amount_fen IS NULL)) AND ((registration_number IS NULL) OR ((NOT public.tp_text_blank(registration_number)) AND (length(registration_number) <= 100) AND (registry_province = ANY (ARRAY['SH'::text, 'JS'::text, 'ZJ'::text, 'AH'::text])) AND ((contract_amount_fen >= 0) AND (contract_amount_fen <= '10000000000000'::bigint)))))),
-    CONSTRAINT licenses_royalty_base_valid CHECK ((royalty_base = ANY (ARRAY['net_sales'::text, 'profit'::text]))),
-    CONSTRAINT licenses_royalty_bp_for_royalty_modes CHECK (((payment_mode <> ALL (ARRAY['royalty'::text, 'lump_sum_plus_royalty'::text])) OR (royalty_bp > 0))),
-    CONSTRAINT licenses_royalty_bp_valid CHECK (((royalty_bp >= 0) AND (royalty_bp <= 10000))),
-    CONSTRAINT licenses_settled_paid CHECK (((status <> 'settled'::text) OR (paid_fen = issued_fen))),
-    CONSTRAINT licenses_signed_when_in_force CHECK (((status = ANY (ARRAY['proposed'::text, 'declined'::text])) = (signed_at IS NULL))),
-    CONSTRAINT licenses_source_matches CHECK ((((source = 'trial'::text) = (trial_id IS NOT NULL)) AND ((source = 'open_license'::text) = (open_license_id IS NOT NULL)))),
-    CONSTRAINT licenses_source_valid CHECK ((source = ANY (ARRAY['trial'::text, 'open_license'::text]))),
-    CONSTRAINT licenses_status_valid CHECK ((status = ANY (ARRAY['proposed'::text, 'declined'::text, 'active'::text, 'settled'::text, 'defaulted'::text]))),
-    CONSTRAINT licenses_total_positive CHECK (((total_fen > 0) OR (payment_mode = ANY (ARRAY['royalty'::text, 'equity'::text]))))
-);
-
---
 -- Name: license_bills_royalty(public.licenses); Type: FUNCTION
 --
 
@@ -3523,6 +3556,7 @@ CREATE FUNCTION public.license_json(l public.licenses) RETURNS jsonb
             'registration_number', l.registration_number, 'registered_on', l.registered_on,
             'registry_province', l.registry_province,
             'contract_amount_fen', l.contract_amount_fen) END)
+        || party_names_json(l.achievement_id, l.institution_id, l.enterprise_id)
 $$;
 
 --
@@ -4732,6 +4766,23 @@ CREATE FUNCTION public.open_license_json(d public.open_license_declarations) RET
 $$;
 
 --
+-- Name: party_names_json(bigint, bigint, bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.party_names_json(p_achievement_id bigint, p_institution_id bigint, p_enterprise_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT jsonb_build_object(
+        'achievement_title', (SELECT a.title FROM achievements a WHERE a.id = p_achievement_id),
+        'institution_name', i.name, 'institution_province', i.province,
+        'institution_contact_name', i.contact_name,
+        'enterprise_name', e.name, 'enterprise_province', e.province,
+        'enterprise_contact_name', e.contact_name)
+      FROM (SELECT name, province, contact_name FROM institutions WHERE id = p_institution_id) i,
+           (SELECT name, province, contact_name FROM enterprises WHERE id = p_enterprise_id) e
+$$;
+
+--
 -- Name: party_require_staff(bigint, record, text, text, text); Type: FUNCTION
 --
 
@@ -4824,6 +4875,8 @@ CREATE FUNCTION public.payment_json(p public.payments) RETURNS jsonb
         'id', p.id, 'license_id', p.license_id, 'amount_fen', p.amount_fen,
         'paid_on', p.paid_on, 'reference', p.reference, 'recorded_by', p.recorded_by,
         'recorded_at', tp_instant(p.recorded_at))
+        || coalesce((SELECT party_names_json(l.achievement_id, l.institution_id, l.enterprise_id)
+                       FROM licenses l WHERE l.id = p.license_id), '{}'::jsonb)
 $$;
 
 --
@@ -5492,7 +5545,12 @@ CREATE FUNCTION public.trial_json(t public.trials_effective) RETURNS jsonb
         'proposed_license_id', CASE WHEN t.status = 'active' THEN (
             SELECT l.id FROM licenses l WHERE l.trial_id = t.id AND l.status = 'proposed') END,
         'extension', trial_extension_json(t.id),
-        'reason_code', t.reason_code, 'rating', t.rating)
+        'reason_code', t.reason_code, 'rating', t.rating,
+        'institution_name', t.institution_name,
+        'institution_contact_name', (SELECT i.contact_name FROM institutions i
+                                      WHERE i.id = t.institution_id),
+        'enterprise_contact_name', (SELECT e.contact_name FROM enterprises e
+                                     WHERE e.id = t.enterprise_id))
 $$;
 
 --

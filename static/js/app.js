@@ -20,6 +20,7 @@ import * as instTrials from './pages/inst-trials.js';
 import * as review from './pages/admin-review.js';
 import * as notifications from './pages/notifications.js';
 import * as compensations from './pages/admin-compensations.js';
+import * as compensation from './pages/admin-compensation.js';
 import * as dashboard from './pages/admin-dashboard.js';
 import * as openLicenses from './pages/open-licenses.js';
 
@@ -41,6 +42,7 @@ const ROUTES = [
   { path: /^\/inst\/licenses$/, page: licenses, title: 'nav.instLicenses', roles: ['institution'] },
   { path: /^\/admin\/review$/, page: review, title: 'nav.review', roles: ADMINS },
   { path: /^\/admin\/compensations$/, page: compensations, title: 'nav.compensations', roles: ADMINS },
+  { path: /^\/admin\/compensations\/(\d+)$/, page: compensation, title: 'nav.compensations', roles: ADMINS },
   { path: /^\/admin\/dashboard$/, page: dashboard, title: 'nav.dashboard', roles: ADMINS },
   { path: /^\/notifications$/, page: notifications, title: 'nav.notifications', roles: ['enterprise', 'institution', ...ADMINS] },
 ];

@@ -74,6 +74,34 @@ static json_t *installment(const struct http_reply *r, size_t index)
     return json_array_get(json_object_get(r->json, "installments"), index);
 }
 
+/* The names a reply about a license carries, as the license's parties hold them today. */
+static void assert_names_of_license(const json_t *object, int64_t license, const char *reply)
+{
+    static const struct {
+        const char *key;
+        const char *sql;
+    } NAMES[] = {
+        { "achievement_title", "SELECT a.title FROM licenses l JOIN achievements a"
+                               " ON a.id = l.achievement_id WHERE l.id = %lld" },
+        { "institution_name", "SELECT i.name FROM licenses l JOIN institutions i"
+                              " ON i.id = l.institution_id WHERE l.id = %lld" },
+        { "institution_province", "SELECT institution_province FROM licenses WHERE id = %lld" },
+        { "institution_contact_name", "SELECT i.contact_name FROM licenses l JOIN institutions i"
+                                      " ON i.id = l.institution_id WHERE l.id = %lld" },
+        { "enterprise_name", "SELECT e.name FROM licenses l JOIN enterprises e"
+                             " ON e.id = l.enterprise_id WHERE l.id = %lld" },
+        { "enterprise_province", "SELECT enterprise_province FROM licenses WHERE id = %lld" },
+        { "enterprise_contact_name", "SELECT e.contact_name FROM licenses l JOIN enterprises e"
+                                     " ON e.id = l.enterprise_id WHERE l.id = %lld" },
+    };
+    for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++) {
+        const char *got = text_at(object, NAMES[i].key);
+        const char *want = fixture_sql(NAMES[i].sql, (long long)license);
+        ck_assert_msg(want != NULL && strcmp(got, want) == 0, "%s: %s is \"%s\", not \"%s\"", reply,
+                      NAMES[i].key, got, want != NULL ? want : "(no row)");
+    }
+}
+
 START_TEST(license_shows_installments_in_due_order_with_balances)
 {
     struct deal d = deal_new("SH", "ZJ");
@@ -92,6 +120,11 @@ START_TEST(license_shows_installments_in_due_order_with_balances)
     ck_assert_int_eq(number_at(installment(r, 0), "paid_fen"), 0);
     ck_assert(json_is_false(json_object_get(installment(r, 0), "overdue")));
     ck_assert_str_eq(text_at(installment(r, 1), "due_on"), "2026-09-01");
+    assert_names_of_license(r->json, d.license, "the license");
+    ck_assert_str_eq(text_at(r->json, "institution_province"), "SH");
+    ck_assert_str_eq(text_at(r->json, "institution_contact_name"), "王老师");
+    ck_assert_str_eq(text_at(r->json, "enterprise_province"), "ZJ");
+    ck_assert_str_eq(text_at(r->json, "enterprise_contact_name"), "李经理");
     http_reply_free(r);
 }
 END_TEST
@@ -138,6 +171,7 @@ START_TEST(payment_goes_to_the_oldest_unpaid_installment_first)
     ck_assert_str_eq(text_at(r->json, "paid_on"), TODAY);
     ck_assert_str_eq(text_at(r->json, "reference"), "银行回单 0001");
     ck_assert_int_eq(number_at(r->json, "recorded_by"), d.parties[0].id);
+    assert_names_of_license(r->json, d.license, "the recorded payment");
     http_reply_free(r);
     r = fixture_expect(&d.parties[1], "GET", license_path(d.license, ""), NULL, 200, NULL);
     ck_assert_int_eq(number_at(installment(r, 0), "paid_fen"), 100000);
@@ -150,6 +184,8 @@ START_TEST(payment_goes_to_the_oldest_unpaid_installment_first)
     ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 1);
     ck_assert_int_eq(number_at(json_array_get(json_object_get(r->json, "items"), 0), "id"),
                      payment);
+    assert_names_of_license(json_array_get(json_object_get(r->json, "items"), 0), d.license,
+                            "the listed payment");
     http_reply_free(r);
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM audit_events WHERE action ="
                                  " 'payment.record' AND entity_id = %lld",
@@ -243,6 +279,8 @@ START_TEST(licenses_list_filters_by_status_and_pages)
                                           NULL);
     ck_assert_int_eq(json_array_size(json_object_get(r->json, "items")), 1);
     ck_assert_int_eq(number_at(json_array_get(json_object_get(r->json, "items"), 0), "id"), ids[1]);
+    assert_names_of_license(json_array_get(json_object_get(r->json, "items"), 0), ids[1],
+                            "the listed license");
     http_reply_free(r);
     r = fixture_expect(&ent, "GET", "/api/v1/licenses?status=active&limit=1", NULL, 200, NULL);
     ck_assert_int_eq(number_at(json_array_get(json_object_get(r->json, "items"), 0), "id"), ids[2]);
@@ -293,6 +331,21 @@ START_TEST(default_is_refused_until_an_installment_is_90_days_overdue)
     ck_assert_int_eq(number_at(claim, "ratio_bp"), 5000);
     ck_assert_int_eq(number_at(claim, "amount_fen"), 125000);
     ck_assert_str_eq(text_at(claim, "reason"), "逾期未付");
+    assert_names_of_license(claim, d.license, "the opened claim");
+    /* the license in brief: of two installments only the first (06-01) is past due */
+    json_t *license = json_object_get(claim, "license");
+    ck_assert_int_eq(number_at(license, "id"), d.license);
+    ck_assert_str_eq(text_at(license, "status"), "defaulted");
+    ck_assert_int_eq(number_at(license, "total_fen"), TOTAL);
+    ck_assert_int_eq(number_at(license, "paid_fen"), 50000);
+    json_t *overdue = json_object_get(license, "overdue_installments");
+    ck_assert_uint_eq(json_array_size(overdue), 1);
+    ck_assert_int_eq(number_at(json_array_get(overdue, 0), "seq"), 1);
+    ck_assert_str_eq(text_at(json_array_get(overdue, 0), "due_on"), "2026-06-01");
+    ck_assert_int_eq(number_at(json_array_get(overdue, 0), "amount_fen"), 100000);
+    ck_assert_int_eq(number_at(json_array_get(overdue, 0), "paid_fen"), 50000);
+    ck_assert_int_eq(number_at(json_array_get(overdue, 0), "days_overdue"), 90);
+    ck_assert_uint_eq(json_array_size(json_object_get(license, "reports_overdue")), 0);
     http_reply_free(r);
     r = fixture_expect(inst, "GET", license_path(d.license, ""), NULL, 200, NULL);
     ck_assert_str_eq(text_at(r->json, "status"), "defaulted");
@@ -357,6 +410,13 @@ START_TEST(compensation_follows_the_province_ratio_and_its_admins_decide)
         ck_assert_int_eq(number_at(r->json, "id"), zj_claim);
         ck_assert_str_eq(text_at(r->json, "status"), "pending");
         ck_assert_int_eq(number_at(r->json, "amount_fen"), TOTAL * 7 / 10);
+        assert_names_of_license(r->json, zj.license, "the claim");
+        ck_assert_str_eq(text_at(r->json, "reason"), "停产");
+        /* 2026-06-01 and 2026-09-01, both unpaid a year on */
+        json_t *overdue = json_object_get(json_object_get(r->json, "license"),
+                                          "overdue_installments");
+        ck_assert_uint_eq(json_array_size(overdue), 2);
+        ck_assert_int_eq(number_at(json_array_get(overdue, 1), "amount_fen"), 200000);
         http_reply_free(r);
     }
     fixture_check(sh_admin, "GET", one_zj, NULL, 404, "not_found");
@@ -383,6 +443,8 @@ START_TEST(compensation_follows_the_province_ratio_and_its_admins_decide)
     r = fixture_expect(admin, "GET", "/api/v1/compensations?status=approved", NULL, 200, NULL);
     ck_assert_int_eq(number_at(json_array_get(json_object_get(r->json, "items"), 0), "id"),
                      zj_claim);
+    assert_names_of_license(json_array_get(json_object_get(r->json, "items"), 0), zj.license,
+                            "the listed claim");
     http_reply_free(r);
     ck_assert_str_eq(fixture_sql("SELECT count(*) FROM audit_events WHERE action IN"
                                  " ('compensation.approve', 'compensation.reject')"),

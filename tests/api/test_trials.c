@@ -65,6 +65,11 @@ START_TEST(trial_request_is_requested_with_both_parties)
     ck_assert_str_eq(text_at(r, "purpose"), "中试线验证");
     ck_assert_ptr_nonnull(strstr(text_at(r, "achievement_title"), "石墨烯"));
     ck_assert_ptr_nonnull(strstr(text_at(r, "enterprise_name"), "测试科技"));
+    ck_assert_str_eq(text_at(r, "institution_name"),
+                     fixture_sql("SELECT name FROM institutions WHERE id = %lld",
+                                 (long long)inst.org_id));
+    ck_assert_str_eq(text_at(r, "institution_contact_name"), "王老师");
+    ck_assert_str_eq(text_at(r, "enterprise_contact_name"), "李经理");
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "planned_months")), 6);
     ck_assert(json_is_null(json_object_get(r->json, "started_on")));
     ck_assert_str_eq(harness_shanghai_day(text_at(r, "requested_at")), TODAY);

@@ -47,7 +47,11 @@
 //          see open licensing, registered contracts and their amount, overdue recordings, the city and
 //          return-reason tables, and download this year's annual report workbook (read back with unzip:
 //          a sheet per province in scope and 合计, the institution's row with its figures).
-//   (10), (11) and (14) run last: a sign-in on the later clock ends every session begun today.
+//   (16)   on the later clock, a license 100 days overdue is marked defaulted; the province admin
+//          finds the claim by its achievement and parties, reads the defaulted license on its page,
+//          and can neither reject nor approve without an opinion and a confirmation that states
+//          the amount in yuan and who is paid.
+//   (10), (11), (14) and (16) run last: a sign-in on the later clock ends every session begun today.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -1305,6 +1309,106 @@ test('(14) on the later clock a license of patents not recorded within three mon
   } finally {
     await inst.context.close();
   }
+});
+
+test('(16) 风险补偿：申请页列出违约的许可、双方和逾期分期；批准和驳回都须写审批意见，并在确认步骤核对金额（元）和收款方', async () => {
+  if (!LATER) return;
+  // today: a license whose whole fee of ¥80,000 falls due 30 days after conversion
+  const padminToken = await tokenFor(state.provinceAdmin);
+  const instToken = await tokenFor(state.institution);
+  const entToken = await tokenFor(state.enterprise);
+  const title = `轴承故障诊断 E2E ${RUN}`;
+  const a = await apiAs(instToken, 'POST', '/api/v1/achievements', {
+    title, abstract: '基于振动信号的轴承早期故障诊断。', field: 'advanced_manufacturing', kind: 'technical_secret',
+    keywords: ['轴承'], maturity: 6, trial_months: 6, payment_mode: 'installments', reference_fee_fen: 8000000,
+  });
+  await apiAs(instToken, 'POST', `/api/v1/achievements/${a.id}/submit`, {});
+  await apiAs(padminToken, 'POST', `/api/v1/achievements/${a.id}/approve`, {});
+  const trial = await apiAs(entToken, 'POST', `/api/v1/achievements/${a.id}/trials`, { purpose: '在一条产线上试用。', planned_months: 3 });
+  await apiAs(instToken, 'POST', `/api/v1/trials/${trial.id}/approve`, {});
+  const licenseId = (await apiAs(entToken, 'POST', `/api/v1/trials/${trial.id}/convert`, {})).license.id;
+
+  // 130 days on the fee is 100 days overdue: the institution marks the license defaulted
+  const laterToken = async (acct) => {
+    const res = await api.post(`${LATER}/api/v1/session`, { data: { email: acct.email, password: acct.password } });
+    assert.equal(res.status(), 200, `sign-in of ${acct.email} on the later clock`);
+    return (await res.json()).token;
+  };
+  const reason = `企业逾期 100 天未付许可费，催告无果 ${RUN}`;
+  const opened = await apiAs(await laterToken(state.institution), 'POST', `${LATER}/api/v1/licenses/${licenseId}/default`, { reason });
+  const claimId = opened.compensation.id;
+  const claim = await apiAs(await laterToken(state.provinceAdmin), 'GET', `${LATER}/api/v1/compensations/${claimId}`);
+  assert.equal(claim.amount_fen, 4000000);
+  assert.equal(claim.achievement_title, title);
+
+  const padmin = await newActor('province admin later (16)', LATER);
+  try {
+    const pp = padmin.page;
+    await signIn(pp, state.provinceAdmin);
+    await pp.goto('/#/admin/compensations');
+    // the list names the claim by its achievement and parties, and decides nothing in one click
+    const item = pp.locator(`[data-test=compensations] > li[data-id="${claimId}"]`);
+    await item.locator('[data-test=compensation-link]').getByText(title).waitFor();
+    await item.locator('[data-test=party-institution]').getByText(claim.institution_name).waitFor();
+    await item.locator('[data-test=party-enterprise]').getByText(state.enterprise.name).waitFor();
+    await item.locator('[data-test=compensation-amount]').getByText('¥40,000.00').waitFor();
+    assert.equal(await item.locator('[data-test=compensation-approve]').count(), 0, 'an approval in one click from the list');
+    await item.locator('[data-test=compensation-review]').click();
+    await pp.waitForURL(new RegExp(`#/admin/compensations/${claimId}$`));
+
+    // the claim page: the defaulted license, both parties with their contacts, what is overdue, why
+    await pp.locator('[data-test=claim-title]').getByText(title).waitFor();
+    await pp.locator('[data-test=claim-amount]').getByText('¥40,000.00').waitFor();
+    await pp.locator('[data-test=claim-license]').getByText(`许可 #${licenseId} · ${title}`).waitFor();
+    const inst = pp.locator('[data-test=party-institution]');
+    await inst.getByText(claim.institution_name).waitFor();
+    await inst.getByText(`联系人 ${claim.institution_contact_name}`).waitFor();
+    await pp.locator('[data-test=party-enterprise]').getByText(`联系人 ${claim.enterprise_contact_name}`).waitFor();
+    await pp.locator('[data-test=claim-payee]').getByText(claim.institution_name).waitFor();
+    await pp.locator('[data-test=claim-reason]').getByText(reason).waitFor();
+    const overdue = pp.locator('[data-test=claim-overdue]');
+    assert.equal(await overdue.count(), 1);
+    await overdue.getByText('¥80,000.00').waitFor();
+    await overdue.getByText('100 天').waitFor();
+
+    // rejecting: no confirmation without an opinion; the confirmation states the amount and the payee
+    await pp.click('[data-test=compensation-reject]');
+    await pp.click('[data-test=compensation-reject-next]');
+    await pp.locator('[data-test=compensation-reject-form]').getByText('请填写审批意见').waitFor();
+    assert.ok(await pp.locator('[data-test=compensation-reject-confirmation]').isHidden());
+    await pp.fill('[data-test=compensation-reject-opinion]', '材料待补充');
+    await pp.click('[data-test=compensation-reject-next]');
+    const rejectStatement = pp.locator('[data-test=compensation-reject-statement]');
+    await rejectStatement.getByText(/40,000\.00 元/).waitFor();
+    assert.ok((await rejectStatement.textContent()).includes(claim.institution_name), 'the payee in the rejection');
+    // changing one's mind: approving instead closes the rejection
+    await pp.click('[data-test=compensation-approve]');
+    assert.ok(await pp.locator('[data-test=compensation-reject-form]').isHidden());
+
+    // approving: the opinion, then the confirmation naming 40,000.00 元 and who is paid, then the request
+    await pp.click('[data-test=compensation-approve-next]');
+    await pp.locator('[data-test=compensation-approve-form]').getByText('请填写审批意见').waitFor();
+    const opinion = '违约属实，逾期分期核对无误，同意按 50% 补偿。';
+    await pp.fill('[data-test=compensation-approve-opinion]', opinion);
+    await pp.click('[data-test=compensation-approve-next]');
+    const statement = pp.locator('[data-test=compensation-approve-statement]');
+    await statement.waitFor();
+    const said = await statement.textContent();
+    assert.match(said, /40,000\.00 元/);
+    assert.ok(said.includes(claim.institution_name), `the payee in "${said}"`);
+    await shot(pp, 'compensation-approve-confirm');
+    assert.equal((await apiAs(await laterToken(state.provinceAdmin), 'GET', `${LATER}/api/v1/compensations/${claimId}`)).status, 'pending',
+      'decided before the confirmation');
+    await pp.click('[data-test=compensation-approve-confirm]');
+    await pp.locator('[data-test=claim-decided][data-status=approved]').waitFor();
+    await pp.locator('[data-test=claim-opinion]').getByText(opinion).waitFor();
+    assertClean(padmin);
+  } finally {
+    await padmin.context.close();
+  }
+  const decided = await apiAs(await laterToken(state.provinceAdmin), 'GET', `${LATER}/api/v1/compensations/${claimId}`);
+  assert.equal(decided.status, 'approved');
+  assert.equal(decided.decision_reason, '违约属实，逾期分期核对无误，同意按 50% 补偿。');
 });
 
 // "2026-12-31" + n days.

@@ -1,44 +1,42 @@
-// admin-compensations: risk-compensation claims opened when a license defaults; province admins
-// approve them, except claims above the province's cap for one claim, which a delta admin approves.
+// admin-compensations: risk-compensation claims opened when a license defaults, each named by
+// its achievement and both parties; a claim is decided on its own page (admin-compensation.js),
+// where the defaulted license is shown, never from the list in one click.
 
 import { h, append } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatInstant, formatPercentBp } from '../format.js';
-import { pageTitle, pagedList, actionButton, terms, badge } from '../ui.js';
+import { pageTitle, pagedList, terms, badge } from '../ui.js';
+import { partyRows, licenseName } from './parties.js';
 
-const DONE = ['approved', 'rejected', 'paid'];
-
-function claimAmount(c) {
-  for (const k of ['amount_fen', 'claim_fen', 'compensation_fen']) {
-    if (Number.isInteger(c[k])) return c[k];
-  }
-  return null;
+function claimCard(c) {
+  return h('li', { class: 'card', 'data-test': 'compensation', 'data-id': c.id, 'data-status': c.status },
+    h('h2', { class: 'card-title' },
+      h('a', { href: `#/admin/compensations/${c.id}`, 'data-test': 'compensation-link' },
+        t('comp.number', { id: c.id }), c.achievement_title ? ` · ${c.achievement_title}` : '')),
+    h('p', { class: 'tags' }, badge('compensation_statuses', c.status),
+      c.province ? h('span', { class: 'tag' }, enumLabel('provinces', c.province)) : null,
+      c.above_province_cap ? h('span', { class: 'tag', 'data-test': 'compensation-above-cap' }, t('comp.aboveCap')) : null),
+    terms([
+      [t('comp.amount'), h('span', { 'data-test': 'compensation-amount' }, formatFen(c.amount_fen))],
+      [t('license.outstanding'), formatFen(c.outstanding_fen)],
+      [t('comp.ratio'), formatPercentBp(c.ratio_bp)],
+      [t('nav.license'), h('a', { href: `#/licenses/${c.license_id}` }, licenseName(c))],
+      ...partyRows(c),
+      [t('comp.defaultReason'), c.reason],
+      [t('comp.opened'), formatInstant(c.created_at)],
+      [t('comp.decidedAt'), c.decided_at ? formatInstant(c.decided_at) : undefined],
+    ]),
+    c.status === 'pending'
+      ? h('div', { class: 'actions' }, h('a', { class: 'btn btn-primary', href: `#/admin/compensations/${c.id}`, 'data-test': 'compensation-review' }, t('comp.review')))
+      : null);
 }
 
 export async function render(ctx) {
+  const status = ctx.query.get('status') || '';
   const list = pagedList({
-    fetchPage: (cursor) => api.get('/compensations', { limit: 20, cursor }),
-    renderItem: (c) => h('li', { class: 'card', 'data-test': 'compensation', 'data-id': c.id },
-      h('h2', { class: 'card-title' }, t('comp.number', { id: c.id })),
-      h('p', { class: 'tags' }, c.status ? badge('compensation_statuses', c.status) : null,
-        c.province || c.institution_province ? h('span', { class: 'tag' }, enumLabel('provinces', c.province || c.institution_province)) : null,
-        c.above_province_cap ? h('span', { class: 'tag', 'data-test': 'compensation-above-cap' }, t('comp.aboveCap')) : null),
-      terms([
-        [t('comp.amount'), formatFen(claimAmount(c))],
-        [t('license.outstanding'), Number.isInteger(c.outstanding_fen) ? formatFen(c.outstanding_fen) : undefined],
-        [t('comp.ratio'), Number.isInteger(c.ratio_bp) ? formatPercentBp(c.ratio_bp) : undefined],
-        [t('nav.license'), c.license_id ? h('a', { href: `#/licenses/${c.license_id}` }, `#${c.license_id}`) : undefined],
-        [t('trial.enterprise'), c.enterprise_name || undefined],
-        [t('license.institution'), c.institution_name || undefined],
-        [t('common.reason'), c.reason || undefined],
-        [t('comp.opened'), c.created_at ? formatInstant(c.created_at) : undefined],
-        [t('comp.decidedAt'), c.decided_at ? formatInstant(c.decided_at) : undefined],
-      ]),
-      DONE.includes(c.status) || (c.above_province_cap && ctx.user.role !== 'admin') ? null : h('div', { class: 'actions' }, actionButton({
-        label: t('comp.approve'), testName: 'compensation-approve', kind: 'btn btn-primary',
-        onClick: async () => { await api.post(`/compensations/${c.id}/approve`, {}); ctx.rerender(); },
-      }))),
+    fetchPage: (cursor) => api.get('/compensations', { status, limit: 20, cursor }),
+    renderItem: claimCard,
     empty: t('comp.empty'),
     testName: 'compensations',
   });

@@ -17,6 +17,7 @@ import { dueSummary } from './license-sums.js';
 import { termsList, termsCompare } from './terms-view.js';
 import { reportsDueTable, reportForm, reportsTable } from './royalty-reports.js';
 import { recordingSection, registrationSection } from './license-records.js';
+import { partyRows } from './parties.js';
 
 function installmentState(i) {
   const remaining = Number(i.amount_fen) - Number(i.paid_fen || 0);
@@ -205,10 +206,11 @@ export async function render(ctx) {
   const back = ctx.user.role === 'enterprise' ? '#/me/licenses' : (isPayee ? '#/inst/licenses' : null);
   append(ctx.root,
     back ? h('p', {}, h('a', { href: back }, '← ', t(ctx.user.role === 'enterprise' ? 'nav.myLicenses' : 'nav.instLicenses'))) : null,
-    pageTitle(t('license.number', { id: l.id }), 'license-title'),
+    pageTitle(achievementTitle ? `${t('license.number', { id: l.id })} · ${achievementTitle}` : t('license.number', { id: l.id }), 'license-title'),
     h('p', { class: 'tags' }, badge('license_statuses', l.status),
       h('a', { href: `#/achievements/${l.achievement_id}`, class: 'tag' }, achievementTitle || t('license.achievement', { id: l.achievement_id })),
       l.source === 'open_license' ? h('span', { class: 'tag tag-accent', 'data-test': 'open-license-source' }, t('license.openLicenseTag')) : null),
+    h('div', { 'data-test': 'license-parties' }, terms(partyRows(l))),
     l.status === 'proposed' ? proposalSection(l, trial, ctx)
       : l.status === 'declined' ? declinedSection(l)
         : signedSections(l, trial, payments, reports, ctx));

@@ -11,6 +11,7 @@ import { billsRoyalty } from '../terms.js';
 import { enumSelect, field } from '../forms.js';
 import { pageTitle, pagedList, badge, terms } from '../ui.js';
 import { dueSummary } from './license-sums.js';
+import { partyRows } from './parties.js';
 
 // Pending or overdue recording with the patent office; nothing once recorded or when there is none.
 function recordingTag(l) {
@@ -41,8 +42,7 @@ function licenseCard(l, role) {
       [t('license.paid'), formatFen(l.paid_fen)],
       [t('license.outstanding'), h('span', { 'data-test': 'outstanding' }, formatFen(l.outstanding_fen))],
       [t('license.nextDue'), due.nextDue ? `${formatDate(due.nextDue.due_on)} · ${formatFen(due.nextDue.remaining_fen)}` : undefined],
-      [t('trial.enterprise'), l.enterprise_name || undefined],
-      [t('license.institution'), l.institution_name || undefined],
+      ...partyRows(l),
     ]));
 }
 

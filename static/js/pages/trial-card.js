@@ -6,6 +6,7 @@ import { t, enumLabel } from '../i18n.js';
 import { formatDate, formatInstant, daysBetween } from '../format.js';
 import { badge, terms } from '../ui.js';
 import { termsList } from './terms-view.js';
+import { partyLine, licenseName } from './parties.js';
 
 // "12 days left" / "ends today" / "ended 3 days ago" for an active trial; null otherwise.
 export function daysLeftText(trial) {
@@ -41,9 +42,13 @@ function termsSection(trial) {
 // notes: nodes shown above the actions (deadlines, proposals); termsExtra: after the terms.
 export function trialCard(trial, { side, actions = [], notes = [], termsExtra = null }) {
   const left = daysLeftText(trial);
+  // the other party, by name and contact person (replies before 0032 gave the province only)
   const counterpart = side === 'enterprise'
-    ? [t('trial.institutionProvince'), enumLabel('provinces', trial.institution_province)]
-    : [t('trial.enterprise'), `${trial.enterprise_name || ''} · ${enumLabel('provinces', trial.enterprise_province)}`];
+    ? (trial.institution_name
+      ? [t('license.institution'), partyLine(trial.institution_name, trial.institution_province, trial.institution_contact_name, 'party-institution')]
+      : [t('trial.institutionProvince'), enumLabel('provinces', trial.institution_province)])
+    : [t('trial.enterprise'), partyLine(trial.enterprise_name, trial.enterprise_province, trial.enterprise_contact_name, 'party-enterprise')
+      || enumLabel('provinces', trial.enterprise_province)];
   return h('li', { class: 'card', 'data-test': 'trial', 'data-id': trial.id, 'data-status': trial.status },
     h('h2', { class: 'card-title' },
       h('a', { href: `#/achievements/${trial.achievement_id}` }, trial.achievement_title || `#${trial.achievement_id}`)),
@@ -67,7 +72,7 @@ export function trialCard(trial, { side, actions = [], notes = [], termsExtra = 
       [t('trial.reasonCode'), trial.reason_code ? enumLabel('return_reason_codes', trial.reason_code) : undefined],
       [t('trial.rating'), Number.isInteger(trial.rating) ? t('trial.ratingValue', { n: trial.rating }) : undefined],
       [t('nav.license'), trial.license_id
-        ? h('a', { href: `#/licenses/${trial.license_id}`, 'data-test': 'license-link' }, `#${trial.license_id}`) : undefined],
+        ? h('a', { href: `#/licenses/${trial.license_id}`, 'data-test': 'license-link' }, licenseName({ id: trial.license_id, achievement_title: trial.achievement_title })) : undefined],
     ]),
     termsSection(trial),
     termsExtra,
