@@ -337,6 +337,11 @@ START_TEST(trial_convert_by_the_institution_proposes_and_the_enterprise_decides)
     ck_assert_str_eq(text_at(r, "status"), "declined");
     http_reply_free(r);
     ck_assert_str_eq(trial_status(trial), "active");
+    ck_assert_str_eq(fixture_sql("SELECT count(*) FROM notifications n JOIN users u ON"
+                                 " u.id = n.user_id WHERE n.kind = 'license.declined'"
+                                 " AND u.institution_id = %lld",
+                                 (long long)inst.org_id),
+                     "1");
     fixture_check(&ent, "POST", accept, NULL, 409, "invalid_transition");
     /* a second proposal, accepted: the license is signed today and the trial converted */
     r = fixture_expect(&inst, "POST", trial_path(trial, "convert"), LUMP_SUM, 201, NULL);

@@ -269,7 +269,8 @@ SELECT a.id, a.institution_id, (:'provinces'::text[])[1 + a.institution_id % 10]
                        pg_temp.pick(a.id, 39, 5) AS mode, pg_temp.pick(a.id, 40, 200) AS fee,
                        pg_temp.pick(a.id, 41, 19) AS royalty,
                        pg_temp.pick(a.id, 42, 100) < 15 AS exclusive,
-                       pg_temp.pick(a.id, 43, 4) = 0 AS open_license) AS w,
+                       pg_temp.pick(a.id, 43, 4) = 0 AND pg_temp.pick(a.id, 42, 100) >= 15
+                           AS open_license) AS w,
        LATERAL (SELECT (:'cores'::text[])[1 + w.field][1 + w.core] AS term,
                        (:'cores_en'::text[])[1 + w.field][1 + w.core] AS core_en) AS c;
 
