@@ -5517,11 +5517,18 @@ CREATE VIEW public.trials_effective AS
     t.rating,
     t.terms,
     t.terms_agreed_on,
-    t.terms_standard
-   FROM (((public.trials t
+    t.terms_standard,
+        CASE
+            WHEN ((t.status = 'active'::text) AND (t.ends_on >= public.tp_today())) THEN pl.id
+            ELSE NULL::bigint
+        END AS proposed_license_id,
+    i.contact_name AS institution_contact_name,
+    e.contact_name AS enterprise_contact_name
+   FROM ((((public.trials t
      JOIN public.achievements a ON ((a.id = t.achievement_id)))
      JOIN public.institutions i ON ((i.id = t.institution_id)))
-     JOIN public.enterprises e ON ((e.id = t.enterprise_id)));
+     JOIN public.enterprises e ON ((e.id = t.enterprise_id)))
+     LEFT JOIN public.licenses pl ON (((pl.trial_id = t.id) AND (pl.status = 'proposed'::text))));
 
 --
 -- Name: trial_json(public.trials_effective); Type: FUNCTION
@@ -5542,15 +5549,12 @@ CREATE FUNCTION public.trial_json(t public.trials_effective) RETURNS jsonb
         'close_reason', t.close_reason, 'license_id', t.license_id,
         'terms', t.terms, 'terms_agreed_on', t.terms_agreed_on,
         'terms_standard', t.terms_standard,
-        'proposed_license_id', CASE WHEN t.status = 'active' THEN (
-            SELECT l.id FROM licenses l WHERE l.trial_id = t.id AND l.status = 'proposed') END,
+        'proposed_license_id', t.proposed_license_id,
         'extension', trial_extension_json(t.id),
         'reason_code', t.reason_code, 'rating', t.rating,
         'institution_name', t.institution_name,
-        'institution_contact_name', (SELECT i.contact_name FROM institutions i
-                                      WHERE i.id = t.institution_id),
-        'enterprise_contact_name', (SELECT e.contact_name FROM enterprises e
-                                     WHERE e.id = t.enterprise_id))
+        'institution_contact_name', t.institution_contact_name,
+        'enterprise_contact_name', t.enterprise_contact_name)
 $$;
 
 --

@@ -435,11 +435,16 @@ SELECT t.id, t.achievement_id, t.institution_id, t.institution_province,
        t.max_trial_months,
        CASE WHEN t.status = 'returned' THEN coalesce(t.reason_code, 'other') END AS reason_code,
        t.rating,
-       t.terms, t.terms_agreed_on, t.terms_standard
+       t.terms, t.terms_agreed_on, t.terms_standard,
+       CASE WHEN t.status = 'active' AND t.ends_on >= tp_today() THEN pl.id END
+           AS proposed_license_id
   FROM trials t
   JOIN achievements a ON a.id = t.achievement_id
   JOIN institutions i ON i.id = t.institution_id
-  JOIN enterprises e ON e.id = t.enterprise_id;
+  JOIN enterprises e ON e.id = t.enterprise_id
+  -- at most one (licenses_one_proposal_per_trial), and removed from plans that do not read it;
+  -- a join, not a sub-select in trial_json, so that trial_json stays inlined into its callers
+  LEFT JOIN licenses pl ON pl.trial_id = t.id AND pl.status = 'proposed';
 
 -- ---------------------------------------------------------------------------------------------
 -- Licenses: proposed, accepted or declined; a term from signed_on to ends_on
@@ -850,8 +855,7 @@ LANGUAGE sql STABLE AS $$
         'close_reason', t.close_reason, 'license_id', t.license_id,
         'terms', t.terms, 'terms_agreed_on', t.terms_agreed_on,
         'terms_standard', t.terms_standard,
-        'proposed_license_id', CASE WHEN t.status = 'active' THEN (
-            SELECT l.id FROM licenses l WHERE l.trial_id = t.id AND l.status = 'proposed') END,
+        'proposed_license_id', t.proposed_license_id,
         'extension', trial_extension_json(t.id),
         'reason_code', t.reason_code, 'rating', t.rating)
 $$;

@@ -124,7 +124,35 @@ LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$
                        FROM licenses l WHERE l.id = c.license_id), '{}'::jsonb)
 $$;
 
--- 0026's trial_json, with the institution's name and both contacts.
+-- 0026's trials_effective with both parties' contacts (from the rows it joins already), and its
+-- trial_json with the institution's name and the contacts: no sub-select, so that trial_json
+-- is still inlined into the statements that call it.
+CREATE OR REPLACE VIEW trials_effective AS
+SELECT t.id, t.achievement_id, t.institution_id, t.institution_province,
+       t.enterprise_id, t.enterprise_province, t.exclusive, t.purpose, t.planned_months,
+       trial_effective_status(t.status, t.ends_on, tp_today()) AS status,
+       t.requested_at, t.started_on, t.ends_on,
+       CASE WHEN t.status = 'active' AND t.ends_on < tp_today()
+            THEN trial_expired_at(t.ends_on) ELSE t.closed_at END AS closed_at,
+       t.close_reason, t.license_id,
+       t.status AS stored_status,
+       a.title AS achievement_title, a.field,
+       i.name AS institution_name,
+       e.name AS enterprise_name, e.credit_code AS enterprise_credit_code,
+       t.max_trial_months,
+       CASE WHEN t.status = 'returned' THEN coalesce(t.reason_code, 'other') END AS reason_code,
+       t.rating,
+       t.terms, t.terms_agreed_on, t.terms_standard,
+       CASE WHEN t.status = 'active' AND t.ends_on >= tp_today() THEN pl.id END
+           AS proposed_license_id,
+       i.contact_name AS institution_contact_name, e.contact_name AS enterprise_contact_name
+  FROM trials t
+  JOIN achievements a ON a.id = t.achievement_id
+  JOIN institutions i ON i.id = t.institution_id
+  JOIN enterprises e ON e.id = t.enterprise_id
+  LEFT JOIN licenses pl ON pl.trial_id = t.id AND pl.status = 'proposed';
+
+
 CREATE OR REPLACE FUNCTION trial_json(t trials_effective) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
@@ -139,13 +167,10 @@ LANGUAGE sql STABLE AS $$
         'close_reason', t.close_reason, 'license_id', t.license_id,
         'terms', t.terms, 'terms_agreed_on', t.terms_agreed_on,
         'terms_standard', t.terms_standard,
-        'proposed_license_id', CASE WHEN t.status = 'active' THEN (
-            SELECT l.id FROM licenses l WHERE l.trial_id = t.id AND l.status = 'proposed') END,
+        'proposed_license_id', t.proposed_license_id,
         'extension', trial_extension_json(t.id),
         'reason_code', t.reason_code, 'rating', t.rating,
         'institution_name', t.institution_name,
-        'institution_contact_name', (SELECT i.contact_name FROM institutions i
-                                      WHERE i.id = t.institution_id),
-        'enterprise_contact_name', (SELECT e.contact_name FROM enterprises e
-                                     WHERE e.id = t.enterprise_id))
+        'institution_contact_name', t.institution_contact_name,
+        'enterprise_contact_name', t.enterprise_contact_name)
 $$;
