@@ -97,28 +97,13 @@ static const char *actor(const struct request *req)
     return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
 }
 
-/* The value of query parameter name when it is one of values (NULL when absent); false with
- * 422 in rep otherwise. */
-static bool query_enum(const struct request *req, const char *name, const char *const *values,
-                       const char **out, struct reply *rep)
-{
-    *out = request_query(req, name);
-    if (*out == NULL)
-        return true;
-    for (const char *const *v = values; *v != NULL; v++)
-        if (strcmp(*v, *out) == 0)
-            return true;
-    reply_invalid_field(rep, name, "is not one of the allowed values");
-    return false;
-}
-
 void licenses_list(struct request *req, struct reply *rep)
 {
     const char *status;
     const char *recording;
     struct list_page page;
-    if (!query_enum(req, "status", LICENSE_STATUSES, &status, rep) ||
-        !query_enum(req, "recording", RECORDING_STATUSES, &recording, rep) ||
+    if (!list_query_enum(req, "status", LICENSE_STATUSES, &status, rep) ||
+        !list_query_enum(req, "recording", RECORDING_STATUSES, &recording, rep) ||
         !list_page_parse(req, "licenses", &page, rep))
         return;
     const char *params[] = { actor(req), status, recording, page.limit,

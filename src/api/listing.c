@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/dbcall.h"
+#include "http/router.h"
 
 bool list_page_parse(const struct request *req, const char *scope, struct list_page *page,
                      struct reply *rep)
@@ -26,6 +27,30 @@ bool list_page_parse(const struct request *req, const char *scope, struct list_p
     if (cursor != NULL && cursor[0] != '\0' &&
         !cursor_decode(scope, cursor, page->position, sizeof page->position)) {
         reply_invalid_field(rep, "cursor", "is not a cursor of this list");
+        return false;
+    }
+    return true;
+}
+
+bool list_query_enum(const struct request *req, const char *name, const char *const *values,
+                     const char **out, struct reply *rep)
+{
+    *out = request_query(req, name);
+    if (*out == NULL)
+        return true;
+    for (const char *const *v = values; *v != NULL; v++)
+        if (strcmp(*v, *out) == 0)
+            return true;
+    reply_invalid_field(rep, name, "is not one of the allowed values");
+    return false;
+}
+
+bool list_query_id(const struct request *req, const char *name, const char **out, struct reply *rep)
+{
+    *out = request_query(req, name);
+    int64_t parsed;
+    if (*out != NULL && !router_parse_id(*out, strlen(*out), &parsed)) {
+        reply_invalid_field(rep, name, "must be a positive integer");
         return false;
     }
     return true;

@@ -20,6 +20,15 @@ struct list_page {
 bool list_page_parse(const struct request *req, const char *scope, struct list_page *page,
                      struct reply *rep);
 
+/* The value of query parameter name when it is one of values (NULL-terminated; *out NULL when
+ * the parameter is absent); false with 422 on name in rep otherwise. */
+bool list_query_enum(const struct request *req, const char *name, const char *const *values,
+                     const char **out, struct reply *rep);
+/* The value of query parameter name when it is a positive id (*out NULL when absent); false
+ * with 422 on name in rep otherwise. */
+bool list_query_id(const struct request *req, const char *name, const char **out,
+                   struct reply *rep);
+
 /* Runs a list statement and answers 200 {"items","next_cursor"}. The statement returns one row:
  * column 0 the items as a JSON array, column 1 the keyset position after the last item when
  * more rows follow (NULL on the last page), and optionally column 2: more members of the reply

@@ -14,7 +14,6 @@
 #include "domain/payment_mode.h"
 #include "domain/text.h"
 #include "http/fields.h"
-#include "http/router.h"
 
 static const char *const FEE_KINDS[] = { "lump_sum", "royalty", "entry_plus_royalty", NULL };
 static const char *const STATUSES[] = { "active", "withdrawn", NULL };
@@ -96,23 +95,12 @@ void open_license_declare(struct request *req, struct reply *rep)
 
 void open_licenses_list(struct request *req, struct reply *rep)
 {
-    const char *status = request_query(req, "status");
-    bool known = status == NULL;
-    for (const char *const *v = STATUSES; !known && *v != NULL; v++)
-        known = strcmp(*v, status) == 0;
-    if (!known) {
-        reply_invalid_field(rep, "status", "is not one of the allowed values");
-        return;
-    }
-    const char *achievement_id = request_query(req, "achievement_id");
-    int64_t parsed;
-    if (achievement_id != NULL &&
-        !router_parse_id(achievement_id, strlen(achievement_id), &parsed)) {
-        reply_invalid_field(rep, "achievement_id", "must be a positive integer");
-        return;
-    }
+    const char *status;
+    const char *achievement_id;
     struct list_page page;
-    if (!list_page_parse(req, "open_licenses", &page, rep))
+    if (!list_query_enum(req, "status", STATUSES, &status, rep) ||
+        !list_query_id(req, "achievement_id", &achievement_id, rep) ||
+        !list_page_parse(req, "open_licenses", &page, rep))
         return;
     const char *params[] = { achievement_id, status, page.limit,
                              page.position[0] != '\0' ? page.position : NULL };

@@ -14,7 +14,6 @@
 #include "domain/payment_mode.h"
 #include "domain/text.h"
 #include "http/fields.h"
-#include "http/router.h"
 
 #define MONEY_MAX_FEN 10000000000000LL /* 100 billion yuan: far above any license */
 #define INSTALLMENTS_MAX 120
@@ -132,37 +131,16 @@ static const char *actor(const struct request *req)
     return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
 }
 
-/* The value of query parameter name when it is one of values (NULL when absent); false with
- * 422 in rep otherwise. */
-static bool query_enum(const struct request *req, const char *name, const char *const *values,
-                       const char **out, struct reply *rep)
-{
-    *out = request_query(req, name);
-    if (*out == NULL)
-        return true;
-    for (const char *const *v = values; *v != NULL; v++)
-        if (strcmp(*v, *out) == 0)
-            return true;
-    reply_invalid_field(rep, name, "is not one of the allowed values");
-    return false;
-}
-
 void trials_list(struct request *req, struct reply *rep)
 {
     const char *status;
     const char *province;
+    const char *achievement_id;
     struct list_page page;
-    if (!query_enum(req, "status", TRIAL_STATUSES, &status, rep) ||
-        !query_enum(req, "province", PROVINCES, &province, rep))
-        return;
-    const char *achievement_id = request_query(req, "achievement_id");
-    int64_t parsed;
-    if (achievement_id != NULL &&
-        !router_parse_id(achievement_id, strlen(achievement_id), &parsed)) {
-        reply_invalid_field(rep, "achievement_id", "must be a positive integer");
-        return;
-    }
-    if (!list_page_parse(req, "trials", &page, rep))
+    if (!list_query_enum(req, "status", TRIAL_STATUSES, &status, rep) ||
+        !list_query_enum(req, "province", PROVINCES, &province, rep) ||
+        !list_query_id(req, "achievement_id", &achievement_id, rep) ||
+        !list_page_parse(req, "trials", &page, rep))
         return;
     const char *params[] = {
         actor(req), status,     achievement_id,
