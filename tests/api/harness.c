@@ -59,7 +59,7 @@ static void find_paths(void)
         snprintf(daemon_bin, sizeof daemon_bin, "%s", override);
 }
 
-static int free_port(void)
+int harness_free_port(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -132,7 +132,7 @@ static void apply_test_time(void)
 
 static void spawn_daemon(const char *const *extra_env)
 {
-    daemon_port = free_port();
+    daemon_port = harness_free_port();
     snprintf(base_url, sizeof base_url, "http://127.0.0.1:%d", daemon_port);
     pid_t pid = fork();
     if (pid < 0)

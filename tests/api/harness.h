@@ -32,6 +32,8 @@ void harness_kill(void);
 /* The daemon's pid, base URL ("http://127.0.0.1:PORT") and log path. */
 int harness_pid(void);
 const char *harness_url(void);
+/* A loopback TCP port that no socket holds now (the kernel's pick), for a server a test starts. */
+int harness_free_port(void);
 const char *harness_log_path(void);
 /* The repository root and the daemon binary under test. */
 const char *harness_repo_root(void);

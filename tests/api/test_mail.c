@@ -64,7 +64,7 @@ static void setup(void)
     snprintf(maildir, sizeof maildir, "/tmp/techpool-mail-%d", (int)getpid());
     char out[8];
     harness_command(fixture_text("rm -rf %s", maildir), out, sizeof out);
-    smtp_port = 20000 + (int)(getpid() % 20000);
+    smtp_port = harness_free_port();
     snprintf(smtp_env, sizeof smtp_env, "TECHPOOL_SMTP_URL=smtp://127.0.0.1:%d", smtp_port);
     smtp_start();
     env[0] = "TECHPOOL_TODAY=" TODAY;
