@@ -132,11 +132,6 @@ static const struct field_spec USER_SPECS[] = {
 };
 /* clang-format on */
 
-static const char *actor(const struct request *req)
-{
-    return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
-}
-
 /* A new account waiting for its password hash, off the worker thread. */
 struct account_job {
     const struct statement *st;
@@ -188,7 +183,7 @@ static void account_create(struct request *req, struct reply *rep, const struct 
     char address[CLIENT_ADDRESS_MAX];
     if (!request_client_address(req, address, sizeof address))
         snprintf(address, sizeof address, "unknown");
-    const char *admit[] = { actor(req), address,
+    const char *admit[] = { request_actor(req), address,
                             json_string_value(json_object_get(req->body, "email")),
                             json_string_value(json_object_get(req->body, "credit_code")) };
     admitted = api_db_exec(rep, &ACCOUNT_ADMIT, 4, admit);
@@ -201,7 +196,7 @@ static void account_create(struct request *req, struct reply *rep, const struct 
         (job->stored_text = json_dumps(stored, JSON_COMPACT)) == NULL ||
         (job->password = strdup(json_string_value(json_object_get(req->body, "password")))) ==
             NULL ||
-        (actor(req) != NULL && (job->actor = strdup(actor(req))) == NULL)) {
+        (request_actor(req) != NULL && (job->actor = strdup(request_actor(req))) == NULL)) {
         reply_error(rep, ERR_INTERNAL, "out of memory");
         goto cleanup;
     }
@@ -222,7 +217,7 @@ void enterprise_signup(struct request *req, struct reply *rep)
 
 void enterprise_get(struct request *req, struct reply *rep)
 {
-    const char *params[] = { actor(req), req->id_text[0] };
+    const char *params[] = { request_actor(req), req->id_text[0] };
     api_db_json(rep, 200, &ENTERPRISE_GET, 2, params);
 }
 

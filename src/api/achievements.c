@@ -115,11 +115,6 @@ static const struct statement REJECT = {
     "achievement_reject", "SELECT * FROM api_achievement_reject($1::bigint, $2::bigint, $3::text)"
 };
 
-static const char *actor(const struct request *req)
-{
-    return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
-}
-
 /* Runs a statement that returns (reply json, version) and answers status with the object and
  * its ETag; no row answers 404. */
 static void achievement_reply(struct reply *rep, int status, const struct statement *st,
@@ -166,7 +161,7 @@ static const char *if_match_version(const char *if_match, char out[VERSION_DIGIT
 
 void achievement_get(struct request *req, struct reply *rep)
 {
-    const char *params[] = { actor(req), req->id_text[0] };
+    const char *params[] = { request_actor(req), req->id_text[0] };
     achievement_reply(rep, 200, &GET, 2, params);
 }
 
@@ -197,7 +192,7 @@ void achievement_create(struct request *req, struct reply *rep)
         reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
-    const char *params[] = { actor(req), body };
+    const char *params[] = { request_actor(req), body };
     achievement_reply(rep, 201, &CREATE, 2, params);
     free(body);
 }
@@ -213,8 +208,8 @@ void achievement_update(struct request *req, struct reply *rep)
         return;
     }
     char version[VERSION_DIGITS_MAX + 1];
-    const char *params[] = { actor(req), req->id_text[0], if_match_version(req->if_match, version),
-                             body };
+    const char *params[] = { request_actor(req), req->id_text[0],
+                             if_match_version(req->if_match, version), body };
     achievement_reply(rep, 200, &UPDATE, 4, params);
     free(body);
 }
@@ -224,7 +219,7 @@ static void achievement_move(struct request *req, struct reply *rep, const struc
 {
     if (!fields_check(req->body, NULL, 0, rep))
         return;
-    const char *params[] = { actor(req), req->id_text[0] };
+    const char *params[] = { request_actor(req), req->id_text[0] };
     achievement_reply(rep, 200, st, 2, params);
 }
 
@@ -247,7 +242,7 @@ void achievement_reject(struct request *req, struct reply *rep)
 {
     if (!fields_check(req->body, REJECT_SPECS, FIELD_COUNT(REJECT_SPECS), rep))
         return;
-    const char *params[] = { actor(req), req->id_text[0],
+    const char *params[] = { request_actor(req), req->id_text[0],
                              json_string_value(json_object_get(req->body, "reason")) };
     achievement_reply(rep, 200, &REJECT, 3, params);
 }

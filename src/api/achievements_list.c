@@ -138,7 +138,7 @@ static void list_newest(const struct request *req, const struct filters *f, stru
         reply_invalid_field(rep, "cursor", "is not a cursor of this list");
         return;
     }
-    const char *actor = req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
+    const char *actor = request_actor(req);
     bool others = f->kind != NULL || f->institution_id != NULL || f->open_license != NULL ||
                   f->status != NULL;
     if (!others && f->province == NULL && f->field == NULL) {
@@ -169,7 +169,7 @@ static void list_search(const struct request *req, const struct filters *f, stru
         reply_invalid_field(rep, "cursor", "is not a cursor of this list");
         return;
     }
-    const char *actor = req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
+    const char *actor = request_actor(req);
     const char *params[] = { actor,
                              f->q,
                              f->province,

@@ -53,7 +53,7 @@ void audit_list(struct request *req, struct reply *rep)
     if (!list_page_parse(req, "audit", &page, rep))
         return;
     const char *params[] = {
-        req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text,
+        request_actor(req),
         entity,
         entity_id,
         page.limit,

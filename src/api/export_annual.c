@@ -189,7 +189,7 @@ void export_annual_report_xlsx(struct request *req, struct reply *rep)
         reply_error(rep, ERR_INTERNAL, "out of memory");
         return;
     }
-    const char *actor = stats_actor(req);
+    const char *actor = request_actor(req);
     snprintf(job->actor, sizeof job->actor, "%s", actor != NULL ? actor : "");
     snprintf(job->year, sizeof job->year, "%s", year);
     reply_defer(rep, annual_build, free, job);

@@ -165,7 +165,7 @@ void export_trials_csv(struct request *req, struct reply *rep)
     }
     memcpy(e->buf, HEADER, sizeof HEADER - 1);
     e->len = sizeof HEADER - 1;
-    e->cursor = export_rows_open(stats_actor(req), &filter, rep);
+    e->cursor = export_rows_open(request_actor(req), &filter, rep);
     if (e->cursor == NULL)
         goto out;
     reply_stream(rep, 200, "text/csv; charset=utf-8", export_stream, export_free, e);

@@ -10,7 +10,7 @@
 #include "http/reply.h"
 #include "http/request.h"
 
-/* The rows the actor (stats_actor) may export under filter (export_trial_rows, 16 text columns
+/* The rows the actor (request_actor) may export under filter (export_trial_rows, 16 text columns
  * in the contract's order) behind a cursor in one read-only snapshot on a dedicated connection,
  * as the database decides them (api_export_trials): filter->province becomes the province the
  * rows cover (a province_admin's own when it named none). NULL with the problem in rep on

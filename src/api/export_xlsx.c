@@ -368,7 +368,7 @@ void export_trials_xlsx(struct request *req, struct reply *rep)
         snprintf(job->to, sizeof job->to, "%s", filter.to);
         job->filter.to = job->to;
     }
-    const char *actor = stats_actor(req);
+    const char *actor = request_actor(req);
     snprintf(job->actor, sizeof job->actor, "%s", actor != NULL ? actor : "");
     reply_defer(rep, xlsx_build, free, job);
 }

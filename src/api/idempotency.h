@@ -4,6 +4,8 @@
 #ifndef TECHPOOL_IDEMPOTENCY_H
 #define TECHPOOL_IDEMPOTENCY_H
 
+#include <stdbool.h>
+
 #include "db/db.h"
 #include "http/reply.h"
 #include "http/request.h"
@@ -15,5 +17,11 @@
  * The request is identified by the SHA-256 of its method, path and canonical body. */
 void idempotent_db_json(const struct request *req, struct reply *rep, int ok_status,
                         const struct statement *st, int nparams, const char *const *params);
+
+/* Runs st with (the caller, the path's id, the request body as JSON text: {} without one) and
+ * answers ok_status with its JSON; as an (idem) endpoint when idempotent. The handler has
+ * checked the body. */
+void api_db_body_json(const struct request *req, struct reply *rep, int ok_status,
+                      const struct statement *st, bool idempotent);
 
 #endif

@@ -3,9 +3,6 @@
  * 0026_trial_agreement.sql) decide who may see and do what and keep the books. */
 #include "api/licenses.h"
 
-#include <stdlib.h>
-#include <string.h>
-
 #include "api/dbcall.h"
 #include "api/idempotency.h"
 #include "api/listing.h"
@@ -92,11 +89,6 @@ static const struct statement DEFAULT = {
     "license_default", "SELECT api_license_default($1::bigint, $2::bigint, $3::text)"
 };
 
-static const char *actor(const struct request *req)
-{
-    return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
-}
-
 void licenses_list(struct request *req, struct reply *rep)
 {
     const char *status;
@@ -106,14 +98,14 @@ void licenses_list(struct request *req, struct reply *rep)
         !list_query_enum(req, "recording", RECORDING_STATUSES, &recording, rep) ||
         !list_page_parse(req, "licenses", &page, rep))
         return;
-    const char *params[] = { actor(req), status, recording, page.limit,
+    const char *params[] = { request_actor(req), status, recording, page.limit,
                              page.position[0] != '\0' ? page.position : NULL };
     list_reply(rep, "licenses", &LIST, 5, params);
 }
 
 void license_get(struct request *req, struct reply *rep)
 {
-    const char *params[] = { actor(req), req->id_text[0] };
+    const char *params[] = { request_actor(req), req->id_text[0] };
     api_db_json(rep, 200, &GET, 2, params);
 }
 
@@ -124,7 +116,7 @@ static void license_items_list(struct request *req, struct reply *rep, const cha
     struct list_page page;
     if (!list_page_parse(req, key, &page, rep))
         return;
-    const char *params[] = { actor(req), req->id_text[0], page.limit,
+    const char *params[] = { request_actor(req), req->id_text[0], page.limit,
                              page.position[0] != '\0' ? page.position : NULL };
     list_reply(rep, key, st, 4, params);
 }
@@ -139,21 +131,13 @@ void license_reports_list(struct request *req, struct reply *rep)
     license_items_list(req, rep, "reports", &REPORTS);
 }
 
-/* An (idem) POST whose checked body goes to st as JSON with (actor, id); 201 with its reply. */
+/* An (idem) POST of a checked body to st: 201 with its reply. */
 static void license_post_body(struct request *req, struct reply *rep,
                               const struct field_spec *specs, size_t count,
                               const struct statement *st)
 {
-    if (!fields_check(req->body, specs, count, rep))
-        return;
-    char *body = req->body != NULL ? json_dumps(req->body, JSON_COMPACT) : strdup("{}");
-    if (body == NULL) {
-        reply_error(rep, ERR_INTERNAL, "out of memory");
-        return;
-    }
-    const char *params[] = { actor(req), req->id_text[0], body };
-    idempotent_db_json(req, rep, 201, st, 3, params);
-    free(body);
+    if (fields_check(req->body, specs, count, rep))
+        api_db_body_json(req, rep, 201, st, true);
 }
 
 void license_payment_record(struct request *req, struct reply *rep)
@@ -171,16 +155,8 @@ static void license_put_record(struct request *req, struct reply *rep,
                                const struct field_spec *specs, size_t count,
                                const struct statement *st)
 {
-    if (!fields_check(req->body, specs, count, rep))
-        return;
-    char *body = json_dumps(req->body, JSON_COMPACT);
-    if (body == NULL) {
-        reply_error(rep, ERR_INTERNAL, "out of memory");
-        return;
-    }
-    const char *params[] = { actor(req), req->id_text[0], body };
-    api_db_json(rep, 200, st, 3, params);
-    free(body);
+    if (fields_check(req->body, specs, count, rep))
+        api_db_body_json(req, rep, 200, st, false);
 }
 
 void license_recording_put(struct request *req, struct reply *rep)
@@ -198,7 +174,7 @@ void license_accept(struct request *req, struct reply *rep)
 {
     if (!fields_check(req->body, NULL, 0, rep))
         return;
-    const char *params[] = { actor(req), req->id_text[0] };
+    const char *params[] = { request_actor(req), req->id_text[0] };
     api_db_json(rep, 200, &ACCEPT, 2, params);
 }
 
@@ -208,7 +184,7 @@ static void license_with_reason(struct request *req, struct reply *rep, int ok_s
 {
     if (!fields_check(req->body, REASON_SPECS, FIELD_COUNT(REASON_SPECS), rep))
         return;
-    const char *params[] = { actor(req), req->id_text[0],
+    const char *params[] = { request_actor(req), req->id_text[0],
                              json_string_value(json_object_get(req->body, "reason")) };
     api_db_json(rep, ok_status, st, 3, params);
 }

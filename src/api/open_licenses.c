@@ -4,7 +4,6 @@
  * queries are checked so that a bad value gets a message naming its field. */
 #include "api/open_licenses.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "api/dbcall.h"
@@ -50,11 +49,6 @@ static const struct statement WITHDRAW = {
 static const struct statement TAKE = { "open_license_take",
                                        "SELECT api_open_license_take($1::bigint, $2::bigint)" };
 
-static const char *actor(const struct request *req)
-{
-    return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
-}
-
 /* A fee exactly for the kinds with a fixed part, a rate exactly for those with a royalty. */
 static bool declared_terms_valid(const json_t *body, struct reply *rep)
 {
@@ -83,14 +77,7 @@ void open_license_declare(struct request *req, struct reply *rep)
     if (!fields_check(req->body, DECLARE_SPECS, FIELD_COUNT(DECLARE_SPECS), rep) ||
         !declared_terms_valid(req->body, rep))
         return;
-    char *body = json_dumps(req->body, JSON_COMPACT);
-    if (body == NULL) {
-        reply_error(rep, ERR_INTERNAL, "out of memory");
-        return;
-    }
-    const char *params[] = { actor(req), req->id_text[0], body };
-    api_db_json(rep, 201, &DECLARE, 3, params);
-    free(body);
+    api_db_body_json(req, rep, 201, &DECLARE, false);
 }
 
 void open_licenses_list(struct request *req, struct reply *rep)
@@ -117,7 +104,7 @@ void open_license_withdraw(struct request *req, struct reply *rep)
 {
     if (!fields_check(req->body, NULL, 0, rep))
         return;
-    const char *params[] = { actor(req), req->id_text[0] };
+    const char *params[] = { request_actor(req), req->id_text[0] };
     api_db_json(rep, 200, &WITHDRAW, 2, params);
 }
 
@@ -125,6 +112,6 @@ void open_license_take(struct request *req, struct reply *rep)
 {
     if (!fields_check(req->body, NULL, 0, rep))
         return;
-    const char *params[] = { actor(req), req->id_text[0] };
+    const char *params[] = { request_actor(req), req->id_text[0] };
     idempotent_db_json(req, rep, 201, &TAKE, 2, params);
 }

@@ -30,11 +30,6 @@ static const struct statement RETURNS = {
 
 static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH" };
 
-const char *stats_actor(const struct request *req)
-{
-    return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
-}
-
 /* The parameter's value, NULL when absent or empty. */
 static const char *query_value(const struct request *req, const char *name)
 {
@@ -85,7 +80,7 @@ static void stats_answer(const struct request *req, struct reply *rep, const str
     struct stats_filter filter;
     if (!stats_filter_parse(req, &filter, rep))
         return;
-    const char *params[] = { stats_actor(req), filter.from, filter.to,
+    const char *params[] = { request_actor(req), filter.from, filter.to,
                              filter.province[0] ? filter.province : NULL };
     api_db_json(rep, 200, st, 4, params);
 }

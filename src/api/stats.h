@@ -17,8 +17,6 @@ struct stats_filter {
 /* Reads and checks ?from=, ?to= and ?province= (an empty value counts as absent). On bad input
  * writes 422 naming the parameter into rep and returns false. The strings live as long as req. */
 bool stats_filter_parse(const struct request *req, struct stats_filter *filter, struct reply *rep);
-/* The caller as the SQL functions' p_actor: the user id as text, NULL when anonymous. */
-const char *stats_actor(const struct request *req);
 
 void stats_summary(struct request *req, struct reply *rep);
 void stats_flows(struct request *req, struct reply *rep);

@@ -5,7 +5,6 @@
 #include "api/trials.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "api/dbcall.h"
@@ -126,11 +125,6 @@ static const struct statement CONVERT = {
     "trial_convert", "SELECT api_trial_convert($1::bigint, $2::bigint, $3::jsonb)"
 };
 
-static const char *actor(const struct request *req)
-{
-    return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
-}
-
 void trials_list(struct request *req, struct reply *rep)
 {
     const char *status;
@@ -142,41 +136,23 @@ void trials_list(struct request *req, struct reply *rep)
         !list_query_id(req, "achievement_id", &achievement_id, rep) ||
         !list_page_parse(req, "trials", &page, rep))
         return;
-    const char *params[] = {
-        actor(req), status,     achievement_id,
-        province,   page.limit, page.position[0] != '\0' ? page.position : NULL
-    };
+    const char *params[] = { request_actor(req), status,
+                             achievement_id,     province,
+                             page.limit,         page.position[0] != '\0' ? page.position : NULL };
     list_reply(rep, "trials", &LIST, 6, params);
 }
 
 void trial_get(struct request *req, struct reply *rep)
 {
-    const char *params[] = { actor(req), req->id_text[0] };
+    const char *params[] = { request_actor(req), req->id_text[0] };
     api_db_json(rep, 200, &GET, 2, params);
-}
-
-/* Runs st with (actor, id, the body as JSON text): as an (idem) endpoint when idempotent. */
-static void run_with_body(struct request *req, struct reply *rep, int ok_status,
-                          const struct statement *st, bool idempotent)
-{
-    char *body = req->body != NULL ? json_dumps(req->body, JSON_COMPACT) : strdup("{}");
-    if (body == NULL) {
-        reply_error(rep, ERR_INTERNAL, "out of memory");
-        return;
-    }
-    const char *params[] = { actor(req), req->id_text[0], body };
-    if (idempotent)
-        idempotent_db_json(req, rep, ok_status, st, 3, params);
-    else
-        api_db_json(rep, ok_status, st, 3, params);
-    free(body);
 }
 
 void trial_request(struct request *req, struct reply *rep)
 {
     if (!fields_check(req->body, REQUEST_SPECS, FIELD_COUNT(REQUEST_SPECS), rep))
         return;
-    run_with_body(req, rep, 201, &REQUEST, true);
+    api_db_body_json(req, rep, 201, &REQUEST, true);
 }
 
 /* approve, cancel and an extension's approval take no fields (an empty object or no body). */
@@ -184,7 +160,7 @@ static void trial_move(struct request *req, struct reply *rep, const struct stat
 {
     if (!fields_check(req->body, NULL, 0, rep))
         return;
-    const char *params[] = { actor(req), req->id_text[0] };
+    const char *params[] = { request_actor(req), req->id_text[0] };
     api_db_json(rep, 200, st, 2, params);
 }
 
@@ -193,7 +169,7 @@ static void trial_close(struct request *req, struct reply *rep, const struct sta
 {
     if (!fields_check(req->body, REASON_SPECS, FIELD_COUNT(REASON_SPECS), rep))
         return;
-    const char *params[] = { actor(req), req->id_text[0],
+    const char *params[] = { request_actor(req), req->id_text[0],
                              json_string_value(json_object_get(req->body, "reason")) };
     api_db_json(rep, 200, st, 3, params);
 }
@@ -217,14 +193,14 @@ void trial_return(struct request *req, struct reply *rep)
 {
     if (!fields_check(req->body, RETURN_SPECS, FIELD_COUNT(RETURN_SPECS), rep))
         return;
-    run_with_body(req, rep, 200, &RETURN, false);
+    api_db_body_json(req, rep, 200, &RETURN, false);
 }
 
 void trial_extension_request(struct request *req, struct reply *rep)
 {
     if (!fields_check(req->body, EXTENSION_SPECS, FIELD_COUNT(EXTENSION_SPECS), rep))
         return;
-    run_with_body(req, rep, 200, &EXTENSION_REQUEST, false);
+    api_db_body_json(req, rep, 200, &EXTENSION_REQUEST, false);
 }
 
 void trial_extension_approve(struct request *req, struct reply *rep)
@@ -297,5 +273,5 @@ void trial_convert(struct request *req, struct reply *rep)
                !license_terms_valid(req->body, rep)) {
         return;
     }
-    run_with_body(req, rep, 201, &CONVERT, true);
+    api_db_body_json(req, rep, 201, &CONVERT, true);
 }

@@ -22,6 +22,11 @@ enum role role_from_name(const char *name)
     return 0;
 }
 
+const char *request_actor(const struct request *req)
+{
+    return req->caller.role == ROLE_ANONYMOUS ? NULL : req->caller.user_id_text;
+}
+
 const char *request_query(const struct request *req, const char *name)
 {
     if (req->query_lookup == NULL)

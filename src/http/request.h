@@ -55,5 +55,7 @@ struct request {
 
 /* The value of query parameter name, or NULL. The string lives as long as the request. */
 const char *request_query(const struct request *req, const char *name);
+/* The caller's user id as text (for SQL parameters), NULL for an anonymous caller. */
+const char *request_actor(const struct request *req);
 
 #endif

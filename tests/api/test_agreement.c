@@ -288,6 +288,70 @@ START_TEST(a_report_ninety_days_overdue_allows_a_default)
 }
 END_TEST
 
+START_TEST(licenses_refuse_the_wrong_party_state_and_input)
+{
+    struct fixture_user inst = fixture_institution("JS");
+    struct fixture_user ent = fixture_enterprise("JS");
+    struct fixture_user stranger = fixture_enterprise("SH");
+    int64_t achievement = fixture_listed_achievement(inst.org_id, 12, false);
+    int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
+    struct http_reply *r =
+        fixture_expect(&inst, "POST", fixture_text("/api/v1/trials/%lld/convert", (long long)trial),
+                       "{\"payment_mode\":\"lump_sum\",\"total_fen\":800000,\"installments\":"
+                       "[{\"due_on\":\"2026-06-30\",\"amount_fen\":800000}]}",
+                       201, NULL);
+    int64_t proposal = number_at(json_object_get(r->json, "license"), "id");
+    http_reply_free(r);
+    /* a stranger sees no proposal; an answer needs its reason */
+    fixture_check(&stranger, "POST", license_path(proposal, "/accept"), NULL, 404, "not_found");
+    fixture_check(&stranger, "GET", license_path(proposal, "/reports"), NULL, 404, "not_found");
+    fixture_check(&ent, "POST", license_path(proposal, "/decline"), "{\"reason\":\"  \"}", 422,
+                  "invalid_field");
+    fixture_check(&ent, "POST", license_path(proposal, "/accept"), "{\"extra\":1}", 400,
+                  "bad_request");
+    /* nothing is recorded, registered, reported or paid on a proposal */
+    fixture_check(&inst, "PUT", license_path(proposal, "/recording"),
+                  "{\"record_number\":\"R-1\",\"recorded_on\":\"" TODAY "\"}", 409,
+                  "invalid_transition");
+    fixture_check(&ent, "PUT", license_path(proposal, "/registration"),
+                  "{\"registration_number\":\"G-1\",\"registered_on\":\"" TODAY "\","
+                  "\"registry_province\":\"JS\",\"contract_amount_fen\":1}",
+                  409, "invalid_transition");
+    fixture_check(&inst, "POST", license_path(proposal, "/payments"),
+                  "{\"amount_fen\":1,\"paid_on\":\"" TODAY "\",\"reference\":\"x\"}", 409,
+                  "invalid_transition");
+    r = fixture_expect(&ent, "POST", license_path(proposal, "/accept"), NULL, 200, NULL);
+    http_reply_free(r);
+    /* a license of no patent is not recorded; a fixed-fee license takes no sales report; a
+     * registration is dated from the signing to today, and only by a party */
+    fixture_check(&inst, "PUT", license_path(proposal, "/recording"),
+                  "{\"record_number\":\"R-1\",\"recorded_on\":\"" TODAY "\"}", 409,
+                  "invalid_transition");
+    fixture_check(&ent, "POST", license_path(proposal, "/reports"),
+                  "{\"period\":\"2026-Q1\",\"net_sales_fen\":1}", 409, "invalid_transition");
+    expect_invalid(&ent, "PUT", license_path(proposal, "/registration"),
+                   "{\"registration_number\":\"G-1\",\"registered_on\":\"2026-02-28\","
+                   "\"registry_province\":\"JS\",\"contract_amount_fen\":1}",
+                   "registered_on");
+    fixture_check(&stranger, "PUT", license_path(proposal, "/registration"),
+                  "{\"registration_number\":\"G-1\",\"registered_on\":\"" TODAY "\","
+                  "\"registry_province\":\"JS\",\"contract_amount_fen\":1}",
+                  404, "not_found");
+    ck_assert_str_eq(fixture_sql("SELECT count(*) FROM licenses WHERE id = %lld"
+                                 " AND (registration_number IS NOT NULL"
+                                 " OR record_number IS NOT NULL)",
+                                 (long long)proposal),
+                     "0");
+    /* open licenses: unknown declarations, bad filters, anonymous takers */
+    fixture_check(NULL, "GET", "/api/v1/open-licenses/999999", NULL, 404, "not_found");
+    fixture_check(NULL, "GET", "/api/v1/open-licenses?status=gone", NULL, 422, "invalid_field");
+    fixture_check(NULL, "GET", "/api/v1/open-licenses?achievement_id=abc", NULL, 422,
+                  "invalid_field");
+    fixture_check(&ent, "POST", "/api/v1/open-licenses/999999/take", NULL, 404, "not_found");
+    fixture_check(NULL, "POST", "/api/v1/open-licenses/1/take", NULL, 401, "unauthenticated");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("agreement");
@@ -299,6 +363,7 @@ int main(void)
     tcase_add_test(tc, agreed_terms_outlast_any_edit_of_the_achievement);
     tcase_add_test(tc, a_royalty_license_is_billed_from_reports_through_default_and_claim);
     tcase_add_test(tc, a_report_ninety_days_overdue_allows_a_default);
+    tcase_add_test(tc, licenses_refuse_the_wrong_party_state_and_input);
     suite_add_tcase(s, tc);
     return harness_run_suite(s);
 }
