@@ -7,35 +7,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, request } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import { RUN, PASSWORD, account, openAll, closeAll, tokenFor, newActor, shot, signIn, assertClean } from './support.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const BASE = (process.env.TECHPOOL_E2E_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const OUT = process.env.TECHPOOL_E2E_OUT || path.join(here, 'out');
-const RUN = Date.now().toString(36) + Math.floor(Math.random() * 1e6).toString(36);
-const PASSWORD = `e2e-pass-${RUN}`;
-const STEP_TIMEOUT = 15000;
-
-let browser;
 let api;
-let page;
-const problems = [];
-
-function adminAccount() {
-  const raw = process.env.TECHPOOL_E2E_ADMIN || '';
-  const i = raw.indexOf(':');
-  assert.ok(i > 0, 'TECHPOOL_E2E_ADMIN ("email:password" of an admin) must be set');
-  return { email: raw.slice(0, i), password: raw.slice(i + 1) };
-}
-
-async function token(email, password) {
-  const res = await api.post('/api/v1/session', { data: { email, password } });
-  assert.equal(res.status(), 200, `sign-in of ${email}: ${res.status()}`);
-  return (await res.json()).token;
-}
+let actor;
 
 // The file an institution fills in: the template's two header rows and two achievements.
 function importFile(patent) {
@@ -51,10 +27,10 @@ function importFile(patent) {
 }
 
 before(async () => {
-  await mkdir(OUT, { recursive: true });
-  api = await request.newContext({ baseURL: BASE });
-  const admin = adminAccount();
-  const adminToken = await token(admin.email, admin.password);
+  ({ api } = await openAll());
+  const admin = account('TECHPOOL_E2E_ADMIN');
+  assert.ok(admin, 'TECHPOOL_E2E_ADMIN ("email:password" of an admin) must be set');
+  const adminToken = await tokenFor(admin);
   const email = `e2e-import-${RUN}@example.com`;
   const res = await api.post('/api/v1/institutions', {
     data: { name: `E2E 导入大学 ${RUN}`, province: 'JS', kind: 'university', email, password: PASSWORD,
@@ -62,32 +38,14 @@ before(async () => {
     headers: { Authorization: `Bearer ${adminToken}` },
   });
   assert.equal(res.status(), 201, await res.text());
-
-  browser = await chromium.launch({
-    executablePath: process.env.TECHPOOL_E2E_CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
-  const context = await browser.newContext({ baseURL: BASE, acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-  });
-  await page.goto('/#/signin');
-  await page.getByLabel(/邮箱|Email/).fill(email);
-  await page.getByLabel(/密码|Password/).fill(PASSWORD);
-  await page.click('[data-test=signin-submit]');
-  await page.waitForSelector('[data-test=signout]');
+  actor = await newActor('institution');
+  await signIn(actor.page, { email, password: PASSWORD });
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (api) await api.dispose();
-});
+after(closeAll);
 
 test('an institution downloads the template, fixes the bad row the check shows, imports and sees its drafts', async () => {
+  const { page } = actor;
   await page.click('[data-test=nav-inst-achievements]');
   await page.waitForSelector('[data-test=import-panel]');
 
@@ -108,7 +66,7 @@ test('an institution downloads the template, fixes the bad row the check shows, 
   assert.match(await cell.innerText(), /ZL202110123456\.8/);
   assert.match(await cell.innerText(), /校验位不正确/);
   assert.equal(await page.locator('[data-test=import-confirm]').isVisible(), false);
-  await page.screenshot({ path: path.join(OUT, 'import-problems.png'), fullPage: true });
+  await shot(page, 'import-problems');
 
   // fixed: the check previews two new drafts, and the import stores them
   await page.setInputFiles('[data-test=import-file]', { name: 'achievements.csv', mimeType: 'text/csv', buffer: importFile('ZL202110123456.7') });
@@ -123,6 +81,6 @@ test('an institution downloads the template, fixes the bad row the check shows, 
     await page.locator('[data-test=my-achievements] > li').filter({ hasText: title })
       .locator('[data-status=draft]').waitFor();
   }
-  await page.screenshot({ path: path.join(OUT, 'import-done.png'), fullPage: true });
-  assert.deepEqual(problems, [], 'script errors or CSP violations');
+  await shot(page, 'import-done');
+  assertClean(actor);
 });

@@ -55,116 +55,22 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, request } from 'playwright-core';
-import { makeCreditCode } from '../../static/js/creditcode.js';
+import {
+  LATER, RUN, PASSWORD, account, patentNumber, creditCode, openAll, closeAll, tokenFor, apiAs,
+  newActor, shot, signIn, visit, toEnglish, card, assertClean,
+} from './support.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const BASE = (process.env.TECHPOOL_E2E_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const LATER = (process.env.TECHPOOL_E2E_LATER_URL || '').replace(/\/+$/, '');
-const OUT = process.env.TECHPOOL_E2E_OUT || path.join(here, 'out');
 const PROVINCE = process.env.TECHPOOL_E2E_PROVINCE || 'ZJ';
-const RUN = Date.now().toString(36) + Math.floor(Math.random() * 1e6).toString(36);
-const PASSWORD = `e2e-pass-${RUN}`;
 const CHIP_TITLE = `低功耗芯片验证平台 E2E ${RUN}`;
 const XSS_TITLE = '<img src=x onerror=window.__xss=1>';
-const STEP_TIMEOUT = 15000;
 
 const state = {};
-let browser;
 let api;
 
-function account(variable) {
-  const raw = process.env[variable];
-  if (!raw) return null;
-  const i = raw.indexOf(':');
-  assert.ok(i > 0, `${variable} must be "email:password"`);
-  return { email: raw.slice(0, i), password: raw.slice(i + 1) };
-}
-
-// A valid CN invention patent application number: ZL + year 2024 + type 1 + 7 digits + "." + check.
-function patentNumber() {
-  let digits = '20241';
-  while (digits.length < 12) digits += String(Math.floor(Math.random() * 10));
-  let sum = 0;
-  for (let i = 0; i < 12; i += 1) sum += Number(digits[i]) * (2 + (i % 8));
-  const r = sum % 11;
-  return `ZL${digits}.${r === 10 ? 'X' : r}`;
-}
-
-function creditCode() {
-  let body = '';
-  for (let i = 0; i < 8; i += 1) body += String(Math.floor(Math.random() * 10));
-  return makeCreditCode('91320100', body);   // Nanjing: the enterprise signs up in Jiangsu
-}
-
-// Signs in over the API and returns a bearer token.
-async function tokenFor(acct) {
-  const res = await api.post('/api/v1/session', { data: { email: acct.email, password: acct.password } });
-  assert.equal(res.status(), 200, `sign-in of ${acct.email} failed: ${res.status()} ${await res.text()}`);
-  return (await res.json()).token;
-}
-
-async function apiAs(token, method, url, data) {
-  const res = await api.fetch(url, {
-    method, data, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-  });
-  const text = await res.text();
-  assert.ok(res.ok(), `${method} ${url} -> ${res.status()} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-// A fresh browser context (its own cookies) whose pages report script errors and CSP violations.
-async function newActor(name, baseURL = BASE) {
-  const context = await browser.newContext({ baseURL, acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  context.setDefaultTimeout(STEP_TIMEOUT);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`${name}: page error ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`${name}: ${m.text()}`);
-  });
-  return { context, page, problems };
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page, acct) {
-  await page.goto('/#/signin');
-  await page.getByLabel(/邮箱|Email/).fill(acct.email);
-  await page.getByLabel(/密码|Password/).fill(acct.password);
-  await page.click('[data-test=signin-submit]');
-  await page.waitForSelector('[data-test=signout]');
-}
-
-// Opens a page afresh (a full load), also when the browser is already at that address.
-async function visit(page, hash) {
-  await page.goto('about:blank');
-  await page.goto(hash);
-}
-
-// Switches an actor's page to English (remembered per origin) and waits until it shows.
-async function toEnglish(page) {
-  await page.click('[data-test=lang-switch]');
-  await page.waitForFunction(() => document.documentElement.lang === 'en');
-}
-
-function card(page, listTest, text) {
-  return page.locator(`[data-test=${listTest}] > li`).filter({ hasText: text });
-}
-
-function assertClean(actor) {
-  assert.deepEqual(actor.problems, [], 'script errors or CSP violations');
-}
-
 before(async () => {
-  await mkdir(OUT, { recursive: true });
-  api = await request.newContext({ baseURL: BASE });
+  ({ api } = await openAll());
   const admin = account('TECHPOOL_E2E_ADMIN');
   assert.ok(admin, 'TECHPOOL_E2E_ADMIN ("email:password" of an admin) must be set');
   state.adminToken = await tokenFor(admin);
@@ -191,19 +97,11 @@ before(async () => {
   }
   state.enterprise = { email: `e2e-ent-${RUN}@example.com`, password: PASSWORD, name: `E2E 智造科技有限公司 ${RUN}`, code: creditCode() };
 
-  browser = await chromium.launch({
-    executablePath: process.env.TECHPOOL_E2E_CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
   state.inst = await newActor('institution');
   await signIn(state.inst.page, state.institution);
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (api) await api.dispose();
-});
+after(closeAll);
 
 test('setup: the institution registers an achievement about 芯片 and submits it for review', async () => {
   const { page } = state.inst;
@@ -902,12 +800,10 @@ async function patentOfInstitution(title) {
 }
 
 async function enterpriseSignedUp(tag, province, division, scale) {
-  let body = '';
-  for (let i = 0; i < 8; i += 1) body += String(Math.floor(Math.random() * 10));
   const acct = { email: `e2e-ent-${tag}-${RUN}@example.com`, password: PASSWORD };
   const res = await api.post('/api/v1/enterprises', {
     data: {
-      name: `E2E ${tag} 企业 ${RUN}`, credit_code: makeCreditCode(division, body), province, scale,
+      name: `E2E ${tag} 企业 ${RUN}`, credit_code: creditCode(division), province, scale,
       contact_name: '李经理', email: acct.email, password: PASSWORD,
     },
   });
@@ -1329,11 +1225,7 @@ test('(16) 风险补偿：申请页列出违约的许可、双方和逾期分期
   const licenseId = (await apiAs(entToken, 'POST', `/api/v1/trials/${trial.id}/convert`, {})).license.id;
 
   // 130 days on the fee is 100 days overdue: the institution marks the license defaulted
-  const laterToken = async (acct) => {
-    const res = await api.post(`${LATER}/api/v1/session`, { data: { email: acct.email, password: acct.password } });
-    assert.equal(res.status(), 200, `sign-in of ${acct.email} on the later clock`);
-    return (await res.json()).token;
-  };
+  const laterToken = (acct) => tokenFor(acct, LATER);
   const reason = `企业逾期 100 天未付许可费，催告无果 ${RUN}`;
   const opened = await apiAs(await laterToken(state.institution), 'POST', `${LATER}/api/v1/licenses/${licenseId}/default`, { reason });
   const claimId = opened.compensation.id;

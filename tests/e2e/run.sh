@@ -53,4 +53,5 @@ serve "$later_port" "$later_log" TECHPOOL_TODAY="$later_today" TECHPOOL_SWEEP_MI
 
 TECHPOOL_E2E_URL="http://127.0.0.1:$port" TECHPOOL_E2E_ADMIN="$admin" \
 TECHPOOL_E2E_LATER_URL="http://127.0.0.1:$later_port" \
-  node --test --test-concurrency=1 --test-reporter=tap modules.test.mjs journeys.test.mjs import.test.mjs
+  node --test --test-concurrency=1 --test-reporter=tap modules.test.mjs journeys.test.mjs import.test.mjs \
+    $(ls *.test.mjs | grep -vx 'modules.test.mjs\|journeys.test.mjs\|import.test.mjs')
