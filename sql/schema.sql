@@ -2105,13 +2105,17 @@ DECLARE
 BEGIN
     RETURN QUERY
     WITH months AS (
-        SELECT date_trunc('month', t.requested_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
-               count(*) AS requested,
-               count(*) FILTER (WHERE t.status = 'converted') AS converted,
-               coalesce(sum(l.paid_fen), 0) AS paid_fen
+        SELECT date_trunc('month', t.requested_on)::date AS month, count(*) AS requested,
+               count(*) FILTER (WHERE t.status = 'converted') AS converted
           FROM trials t
-          LEFT JOIN licenses l ON l.id = t.license_id
          WHERE stats_trial_in_filter(t.requested_at, t.institution_province,
+                                     t.enterprise_province, p_from, p_to, v_province)
+         GROUP BY 1
+    ), paid AS (
+        SELECT date_trunc('month', t.requested_on)::date AS month, sum(l.paid_fen) AS paid_fen
+          FROM trials t JOIN licenses l ON l.id = t.license_id
+         WHERE t.license_id IS NOT NULL
+           AND stats_trial_in_filter(t.requested_at, t.institution_province,
                                      t.enterprise_province, p_from, p_to, v_province)
          GROUP BY 1
     ), span AS (
@@ -2124,8 +2128,10 @@ BEGIN
                'month', to_char(span.month, 'YYYY-MM'),
                'requested', coalesce(months.requested, 0),
                'converted', coalesce(months.converted, 0),
-               'paid_fen', coalesce(months.paid_fen, 0)) ORDER BY span.month), '[]'::json))
-      FROM span LEFT JOIN months ON months.month = span.month;
+               'paid_fen', coalesce(paid.paid_fen, 0)) ORDER BY span.month), '[]'::json))
+      FROM span
+      LEFT JOIN months ON months.month = span.month
+      LEFT JOIN paid ON paid.month = span.month;
 END
 $$;
 
@@ -2254,44 +2260,49 @@ DECLARE
     v_today date := tp_today();
 BEGIN
     RETURN QUERY
-    WITH in_filter AS (
-        SELECT t.status, t.ends_on, t.license_id, t.enterprise_id, t.started_on, t.closed_at,
-               t.requested_at
+    WITH by_state AS (
+        SELECT t.status, t.decision_days, count(*) AS trials,
+               count(*) FILTER (WHERE t.status = 'active' AND t.ends_on < v_today) AS lapsed
           FROM trials t
          WHERE stats_trial_in_filter(t.requested_at, t.institution_province,
                                      t.enterprise_province, p_from, p_to, v_province)
-    ), by_status AS (
-        SELECT trial_effective_status(t.status, t.ends_on, v_today) AS status,
-               count(*) AS trials, count(l.id) AS licenses, sum(l.total_fen) AS licensed_fen,
-               sum(l.paid_fen) AS paid_fen, sum(c.amount_fen) AS compensated_fen
-          FROM in_filter t
-          LEFT JOIN licenses l ON l.id = t.license_id
+         GROUP BY 1, 2
+    ), served AS (
+        SELECT count(*) AS enterprises
+          FROM enterprises e
+         WHERE EXISTS (SELECT 1 FROM trials t
+                        WHERE t.enterprise_id = e.id AND t.started_on IS NOT NULL
+                          AND stats_trial_in_filter(t.requested_at, t.institution_province,
+                                                    t.enterprise_province, p_from, p_to,
+                                                    v_province))
+    ), by_conversion AS (
+        SELECT l.signed_on - t.started_on AS days, count(*) AS licenses,
+               sum(l.total_fen) AS licensed_fen, sum(l.paid_fen) AS paid_fen,
+               sum(c.amount_fen) AS compensated_fen
+          FROM trials t
+          JOIN licenses l ON l.id = t.license_id
           LEFT JOIN compensations c ON c.license_id = l.id AND c.status = 'approved'
+         WHERE t.license_id IS NOT NULL
+           AND stats_trial_in_filter(t.requested_at, t.institution_province,
+                                     t.enterprise_province, p_from, p_to, v_province)
          GROUP BY 1
     ), s AS (
         SELECT coalesce(sum(trials), 0) AS requested,
-               coalesce(sum(trials) FILTER (WHERE status = 'active'), 0) AS active,
+               coalesce(sum(trials - lapsed) FILTER (WHERE status = 'active'), 0) AS active,
                coalesce(sum(trials) FILTER (WHERE status = 'converted'), 0) AS converted,
                coalesce(sum(trials) FILTER (WHERE status = 'returned'), 0) AS returned,
-               coalesce(sum(trials) FILTER (WHERE status = 'expired'), 0) AS expired,
+               coalesce(sum(trials) FILTER (WHERE status = 'expired'), 0)
+                   + coalesce(sum(lapsed), 0) AS expired,
                coalesce(sum(trials) FILTER (WHERE status = 'declined'), 0) AS declined,
-               coalesce(sum(licenses), 0) AS licenses,
+               median_of_counts(array_agg(decision_days), array_agg(trials)) AS decision_days
+          FROM by_state
+    ), money AS (
+        SELECT coalesce(sum(licenses), 0) AS licenses,
                coalesce(sum(licensed_fen), 0) AS licensed_fen,
                coalesce(sum(paid_fen), 0) AS paid_fen,
-               coalesce(sum(compensated_fen), 0) AS compensated_fen
-          FROM by_status
-    ), timing AS (
-        SELECT count(DISTINCT t.enterprise_id) FILTER (WHERE t.started_on IS NOT NULL)
-                   AS enterprises_served,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE
-                   WHEN t.started_on IS NOT NULL THEN t.started_on - tp_date(t.requested_at)
-                   WHEN t.status = 'declined' THEN tp_date(t.closed_at) - tp_date(t.requested_at)
-                   END) AS decision_days
-          FROM in_filter t
-    ), conversion AS (
-        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY tp_date(l.signed_at) - t.started_on)
-                   AS days
-          FROM in_filter t JOIN licenses l ON l.id = t.license_id
+               coalesce(sum(compensated_fen), 0) AS compensated_fen,
+               median_of_counts(array_agg(days), array_agg(licenses)) AS conversion_days
+          FROM by_conversion
     )
     SELECT json_build_object(
                'achievements_listed', (
@@ -2302,17 +2313,17 @@ BEGIN
                'trials_expired', s.expired, 'trials_declined', s.declined,
                'conversion_rate', CASE WHEN s.converted + s.returned + s.expired = 0 THEN NULL
                    ELSE s.converted::float8 / (s.converted + s.returned + s.expired) END,
-               'licensed_fen', s.licensed_fen, 'paid_fen', s.paid_fen,
-               'outstanding_fen', s.licensed_fen - s.paid_fen,
-               'compensated_fen', s.compensated_fen,
-               'enterprises_served', timing.enterprises_served,
+               'licensed_fen', money.licensed_fen, 'paid_fen', money.paid_fen,
+               'outstanding_fen', money.licensed_fen - money.paid_fen,
+               'compensated_fen', money.compensated_fen,
+               'enterprises_served', served.enterprises,
                'institutions_active', (
                    SELECT count(DISTINCT a.institution_id) FROM achievements a
                     WHERE a.status = 'listed' AND (v_province IS NULL OR a.province = v_province)),
-               'licenses_signed', s.licenses,
-               'median_days_to_decision', timing.decision_days,
-               'median_days_to_conversion', conversion.days)
-      FROM s, timing, conversion;
+               'licenses_signed', money.licenses,
+               'median_days_to_decision', s.decision_days,
+               'median_days_to_conversion', money.conversion_days)
+      FROM s, served, money;
 END
 $$;
 
@@ -3714,6 +3725,13 @@ CREATE TABLE public.trials (
     terms jsonb,
     terms_agreed_on date,
     terms_standard boolean,
+    requested_on date GENERATED ALWAYS AS (public.tp_date(requested_at)) STORED,
+    decision_days integer GENERATED ALWAYS AS (
+CASE
+    WHEN (started_on IS NOT NULL) THEN (started_on - public.tp_date(requested_at))
+    WHEN (status = 'declined'::text) THEN (public.tp_date(closed_at) - public.tp_date(requested_at))
+    ELSE NULL::integer
+END) STORED,
     CONSTRAINT trials_close_reason_not_blank CHECK ((NOT public.tp_text_blank(close_reason))),
     CONSTRAINT trials_close_reason_valid CHECK (((close_reason IS NULL) OR ((btrim(close_reason) <> ''::text) AND (length(close_reason) <= 2000)))),
     CONSTRAINT trials_closed_at_set CHECK (((status = ANY (ARRAY['requested'::text, 'active'::text])) = (closed_at IS NULL))),
@@ -4246,6 +4264,23 @@ CREATE FUNCTION public.mail_sent(p_id bigint) RETURNS void
     AS $$
     UPDATE mail_outbox SET status = 'sent', sent_at = now(), last_error = NULL
      WHERE id = p_id AND status = 'queued'
+$$;
+
+--
+-- Name: median_of_counts(integer[], bigint[]); Type: FUNCTION
+--
+
+CREATE FUNCTION public.median_of_counts(p_values integer[], p_counts bigint[]) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    WITH counted AS (
+        SELECT v, sum(n) OVER (ORDER BY v) AS reached, sum(n) OVER () AS total
+          FROM unnest(p_values, p_counts) AS x (v, n)
+         WHERE v IS NOT NULL AND n > 0
+    )
+    SELECT (min(v) FILTER (WHERE reached > floor((total - 1) / 2.0))
+            + min(v) FILTER (WHERE reached > ceil((total - 1) / 2.0)))::float8 / 2
+      FROM counted
 $$;
 
 --
@@ -6796,6 +6831,12 @@ CREATE INDEX trials_achievement_idx ON public.trials USING btree (achievement_id
 CREATE INDEX trials_active_ends_on_idx ON public.trials USING btree (ends_on) WHERE (status = 'active'::text);
 
 --
+-- Name: trials_converted_report_idx; Type: INDEX
+--
+
+CREATE INDEX trials_converted_report_idx ON public.trials USING btree (requested_at) INCLUDE (institution_province, enterprise_province, started_on, requested_on, license_id) WHERE (license_id IS NOT NULL);
+
+--
 -- Name: trials_enterprise_idx; Type: INDEX
 --
 
@@ -6835,7 +6876,13 @@ CREATE UNIQUE INDEX trials_one_open_per_enterprise ON public.trials USING btree 
 -- Name: trials_report_idx; Type: INDEX
 --
 
-CREATE INDEX trials_report_idx ON public.trials USING btree (requested_at) INCLUDE (institution_province, enterprise_province, status, ends_on, license_id, enterprise_id, started_on, closed_at, reason_code, rating);
+CREATE INDEX trials_report_idx ON public.trials USING btree (requested_at) INCLUDE (institution_province, enterprise_province, status, ends_on, license_id, enterprise_id, started_on, closed_at, requested_on, decision_days, reason_code, rating);
+
+--
+-- Name: trials_served_idx; Type: INDEX
+--
+
+CREATE INDEX trials_served_idx ON public.trials USING btree (enterprise_id, requested_at) INCLUDE (institution_province, enterprise_province) WHERE (started_on IS NOT NULL);
 
 --
 -- Name: trials_started_on_idx; Type: INDEX

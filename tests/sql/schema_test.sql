@@ -796,5 +796,25 @@ SELECT pg_temp.expect(NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE key = 're
 SELECT pg_temp.refused($$SELECT idempotency_begin(pg_temp.id('buyer'), 'bad key', sha256('x'))$$,
                        '23514', 'idempotency_keys_key_valid');
 
+-- ---------------------------------------------------------------------------------------------
+-- Statistics helpers
+
+SELECT pg_temp.expect(median_of_counts(ARRAY[]::integer[], ARRAY[]::bigint[]) IS NULL,
+                      'no values, no median');
+SELECT pg_temp.expect(median_of_counts(ARRAY[7, NULL], ARRAY[1, 5]::bigint[]) = 7,
+                      'one value is its own median; null values do not count');
+SELECT pg_temp.expect(median_of_counts(ARRAY[1, 4], ARRAY[1, 1]::bigint[]) = 2.5,
+                      'an even count takes the mean of the two middle values');
+SELECT pg_temp.expect((SELECT bool_and(median_of_counts(v, n) = (
+                                 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x)
+                                   FROM unnest(v, n) AS u (x, k), generate_series(1, k)))
+                         FROM (SELECT array_agg(x) AS v, array_agg(k) AS n
+                                 FROM (SELECT s, x, 1 + (random() * 4)::bigint AS k
+                                         FROM generate_series(1, 40) AS s,
+                                              generate_series(0, (random() * 12)::int) AS x
+                                        WHERE random() < 0.6) AS r
+                                GROUP BY s) AS samples),
+                      'median_of_counts agrees with percentile_cont over the values repeated');
+
 ROLLBACK;
 \echo schema_test: ok
