@@ -16,6 +16,7 @@
 #include "api/session.h"
 #include "api/stats.h"
 #include "api/trials.h"
+#include "api/todo.h"
 #include "http/router.h"
 
 const struct route ROUTES[] = {
@@ -32,6 +33,7 @@ const struct route ROUTES[] = {
     { "GET", "/api/v1/me", me_get, ROLE_SIGNED_IN, POOL_OTHER },
     { "GET", "/api/v1/me/preferences", preferences_get, ROLE_SIGNED_IN, POOL_OTHER },
     { "PUT", "/api/v1/me/preferences", preferences_put, ROLE_SIGNED_IN, POOL_OTHER },
+    { "GET", "/api/v1/me/todo", todo_get, ROLE_SIGNED_IN, POOL_OTHER },
     { "GET", "/api/v1/notifications", notifications_list, ROLE_SIGNED_IN, POOL_OTHER },
     { "POST", "/api/v1/notifications/read-all", notifications_read_all, ROLE_SIGNED_IN,
       POOL_OTHER },
