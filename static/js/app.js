@@ -23,6 +23,7 @@ import * as compensations from './pages/admin-compensations.js';
 import * as compensation from './pages/admin-compensation.js';
 import * as dashboard from './pages/admin-dashboard.js';
 import * as openLicenses from './pages/open-licenses.js';
+import * as todo from './pages/todo.js';
 
 const ADMINS = ['admin', 'province_admin'];
 const ROUTES = [
@@ -44,6 +45,7 @@ const ROUTES = [
   { path: /^\/admin\/compensations$/, page: compensations, title: 'nav.compensations', roles: ADMINS },
   { path: /^\/admin\/compensations\/(\d+)$/, page: compensation, title: 'nav.compensations', roles: ADMINS },
   { path: /^\/admin\/dashboard$/, page: dashboard, title: 'nav.dashboard', roles: ADMINS },
+  { path: /^\/todo$/, page: todo, title: 'nav.todo', roles: ['enterprise', 'institution', ...ADMINS] },
   { path: /^\/notifications$/, page: notifications, title: 'nav.notifications', roles: ['enterprise', 'institution', ...ADMINS] },
 ];
 
@@ -71,7 +73,10 @@ function navLinks(user) {
   const links = [['#/pool', 'nav.pool', 'nav-pool']];
   if (!user) {
     links.push(['#/signin', 'nav.signin', 'nav-signin'], ['#/signup', 'nav.signup', 'nav-signup']);
-  } else if (user.role === 'enterprise') {
+    return links;
+  }
+  links.push(['#/todo', 'nav.todo', 'nav-todo']);
+  if (user.role === 'enterprise') {
     links.push(['#/me/trials', 'nav.myTrials', 'nav-my-trials'], ['#/me/licenses', 'nav.myLicenses', 'nav-my-licenses']);
   } else if (user.role === 'institution') {
     links.push(['#/inst/achievements', 'nav.instAchievements', 'nav-inst-achievements'],
@@ -119,7 +124,9 @@ function renderChrome() {
   const ul = h('ul', {});
   for (const [href, key, test] of navLinks(user)) {
     const current = href.slice(1) === path || path.startsWith(href.slice(1) + '/');
-    ul.appendChild(h('li', {}, h('a', { href, 'data-test': test, 'aria-current': current ? 'page' : null }, t(key))));
+    const link = h('a', { href, 'data-test': test, 'aria-current': current ? 'page' : null }, t(key));
+    if (href === '#/todo') todo.todoCount(link);
+    ul.appendChild(h('li', {}, link));
   }
   nav.appendChild(ul);
   nav.setAttribute('aria-label', t('nav.label'));

@@ -1,12 +1,14 @@
 // inst-trials: an institution's incoming trial requests with the terms they ask for — set beside
 // the standard terms when they differ — to approve (which agrees the terms) or decline, and its
 // active trials (days left, the agreed terms, propose a license or follow the open proposal,
-// decide a request for more time).
+// decide a request for more time); and all its trials, past ones included, filtered by status in
+// the hash (#/inst/trials?status=converted).
 
 import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageTitle, pagedList, reasonAction, actionButton, errorBox } from '../ui.js';
+import { enumSelect, field } from '../forms.js';
 import { standardTermsOf } from '../terms.js';
 import { trialCard } from './trial-card.js';
 import { convertForm } from './convert-form.js';
@@ -97,8 +99,19 @@ export async function render(ctx) {
     empty: t('trial.noActive'),
     testName: 'active-trials',
   });
+  const status = ctx.query.get('status') || '';
+  const sel = enumSelect('trial_statuses', { 'data-test': 'filter-trial-status' }, t('common.all'), status);
+  sel.addEventListener('change', () => ctx.go(sel.value ? `#/inst/trials?status=${sel.value}` : '#/inst/trials'));
+  const all = pagedList({
+    fetchPage: (cursor) => api.get('/trials', { status, limit: 20, cursor }),
+    renderItem: (trial) => trialCard(trial, { side: 'institution' }),
+    empty: t('trial.noneFiltered'),
+    testName: 'all-trials',
+  });
   append(ctx.root, pageTitle(t('nav.instTrials')),
     h('section', { 'aria-labelledby': 'sec-requested' }, h('h2', { id: 'sec-requested' }, t('trial.incoming')), requested),
-    h('section', { 'aria-labelledby': 'sec-active' }, h('h2', { id: 'sec-active' }, t('trial.activeOnes')), active));
-  await Promise.all([requested.ready, active.ready]);
+    h('section', { 'aria-labelledby': 'sec-active' }, h('h2', { id: 'sec-active' }, t('trial.activeOnes')), active),
+    h('section', { 'aria-labelledby': 'sec-all' }, h('h2', { id: 'sec-all' }, t('trial.allOnes')),
+      h('div', { class: 'filters' }, field({ name: 'trial-status', label: t('common.status'), control: sel })), all));
+  await Promise.all([requested.ready, active.ready, all.ready]);
 }
