@@ -35,6 +35,7 @@ const peak = (server, endpoint) => runs.filter((r) => r.server === server && r.e
 // the runs that execute the SQL every time.
 const BASELINES = {
   list: ['pgbench', 'fastify'], detail: ['pgbench', 'fastify'], search: ['pgbench'],
+  'search-distinct': ['pgbench'],
   static: ['nginx'], write: [],
 };
 const uncached = (endpoint) => endpoint.replace(/-cached$/, '');
@@ -142,7 +143,7 @@ for (const [key, count] of Object.entries(writeErrors)) {
 
 const maxConnections = connectionCounts[connectionCounts.length - 1];
 const searchConnections = connectionCounts.includes(64) ? 64 : maxConnections;
-const search64 = run('techpool', 'search-cached', searchConnections);
+const search64 = run('techpool', 'search-distinct', searchConnections);
 const errorsAtMax = runs.filter((r) => r.server === 'techpool' && r.connections === maxConnections)
   .reduce((sum, r) => sum + r.errors, 0);
 const daemonPhases = Object.entries(rssByPhase).filter(([phase]) => phase !== 'setup');
@@ -168,9 +169,11 @@ const targets = [
     goal: 0.9, met: (x) => x >= 0.9, unit: 'x', what: 'rows/s over psql \\copy' },
   { name: 'export_rss_growth_mb', measured: exportRssGrowth, goal: 16, met: (x) => x < 16,
     unit: 'MB', what: 'VmRSS peak during the export less before it' },
-  { name: `search_p99_ms_at_${searchConnections}`, measured: search64 ? search64.p99_ms : null,
+  { name: `search_distinct_p99_ms_at_${searchConnections}`, measured: search64 ? search64.p99_ms : null,
     goal: 25, met: (x) => x < 25, unit: 'ms',
-    what: 'p99 latency of q=芯片 as visitors ask it (repeats answered from the reply cache)' },
+    what: 'p99 latency of 2,000 distinct terms, each request running its SQL (Cache-Control: no-cache)' },
+  { name: `search_distinct_rps_at_${searchConnections}`, measured: search64 ? search64.rps : null,
+    goal: 1000, met: (x) => x >= 1000, unit: 'req/s', what: 'throughput of the same run' },
   { name: `errors_at_${maxConnections}`, measured: errorsAtMax, goal: 0, met: (x) => x === 0,
     unit: '', what: 'failed requests over every endpoint' },
   { name: 'import_5000_rows_seconds', measured: importCreate ? importCreate.seconds : null,

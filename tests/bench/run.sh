@@ -227,9 +227,15 @@ SAMPLER_PID=$!
 # ---------------------------------------------------------------------------------------------
 # Load
 
+# The terms of the search-distinct run: 2,000 drawn from the seeded corpus (sql/terms.sql).
+say "drawing the distinct search terms"
+psql "$PG_URL" -XqAt -v ON_ERROR_STOP=1 -f "$BENCH/sql/terms.sql" > "$OUT/terms-by-kind.txt"
+psql "$PG_URL" -XAt -c "SELECT term FROM bench_terms ORDER BY id" > "$OUT/terms.txt"
+TERMS=$(wc -l < "$OUT/terms.txt")
+
 export BENCH_LUA_DIR=$BENCH BENCH_RESULTS=$RESULTS BENCH_ACHIEVEMENTS=$n_achievements \
   BENCH_WRITE_DATA=$OUT/write_data.lua BENCH_WRITE_ERRORS=$OUT/write-errors.txt \
-  BENCH_WRK_THREADS=$WRK_THREADS
+  BENCH_WRK_THREADS=$WRK_THREADS BENCH_TERMS=$OUT/terms.txt
 LISTED=$(( n_achievements / 20 * 16 + (n_achievements % 20 > 3 ? n_achievements % 20 - 3 : 0) ))
 
 # Closes the trials that the last write run left open (wrk stops mid-cycle) through the
@@ -281,7 +287,8 @@ pgbench_run() {
   local endpoint=$1 file=$2 c=$3 output tps processed failed
   say "pgbench $endpoint at $c connections"
   output=$(pgbench -n -M prepared -c "$c" -j "$WRK_THREADS" -T "$DURATION" \
-    -D province=ZJ -D limit=20 -D q=芯片 -D listed="$LISTED" -f "$BENCH/sql/$file" "$PG_URL" 2>&1) \
+    -D province=ZJ -D limit=20 -D q=芯片 -D listed="$LISTED" -D terms="$TERMS" \
+    -f "$BENCH/sql/$file" "$PG_URL" 2>&1) \
     || { echo "$output" >&2; die "pgbench $endpoint failed"; }
   echo "$output" > "$OUT/pgbench-$endpoint-$c.txt"
   tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<< "$output")
@@ -343,6 +350,12 @@ for c in $CONNECTIONS; do
   wrk_run techpool search plain.lua "$DAEMON_URL$SEARCH" "$c" "$FRESH"
   pgbench_run search search.sql "$c"
   wrk_run techpool search-cached plain.lua "$DAEMON_URL$SEARCH" "$c"
+done
+# search-distinct: a different term each request, each running its SQL, as visitors search.
+wrk_warmup techpool search-distinct search_distinct.lua "$DAEMON_URL"
+for c in $CONNECTIONS; do
+  wrk_run techpool search-distinct search_distinct.lua "$DAEMON_URL" "$c"
+  pgbench_run search-distinct search_distinct.sql "$c"
 done
 wrk_warmup techpool static plain.lua "$DAEMON_URL$STATIC"
 wrk_warmup nginx static plain.lua "$NGINX_URL$STATIC"
