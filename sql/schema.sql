@@ -7,6 +7,18 @@
 -- differs from what the migrations build.
 
 --
+-- Name: rum; Type: EXTENSION; Schema: -
+--
+
+CREATE EXTENSION IF NOT EXISTS rum WITH SCHEMA public;
+
+--
+-- Name: EXTENSION rum; Type: COMMENT; Schema: -
+--
+
+COMMENT ON EXTENSION rum IS 'RUM index access method';
+
+--
 -- Name: tp_now(); Type: FUNCTION
 --
 
@@ -216,6 +228,8 @@ CREATE TABLE public.achievements (
     royalty_base text DEFAULT 'net_sales'::text NOT NULL,
     license_years smallint DEFAULT 5 NOT NULL,
     fee_schedule jsonb DEFAULT '[]'::jsonb NOT NULL,
+    title_grams tsvector DEFAULT ''::tsvector NOT NULL,
+    keyword_grams tsvector DEFAULT ''::tsvector NOT NULL,
     CONSTRAINT achievements_abstract_not_blank CHECK ((NOT public.tp_text_blank(abstract))),
     CONSTRAINT achievements_abstract_valid CHECK (((btrim(abstract) <> ''::text) AND (length(abstract) <= 20000))),
     CONSTRAINT achievements_exclusive_or_open CHECK ((NOT (exclusive AND open_license))),
@@ -584,6 +598,8 @@ CREATE FUNCTION public.achievements_search() RETURNS trigger
     AS $$
 BEGIN
     NEW.search_grams := search_grams_of(NEW.title, NEW.title_en, NEW.abstract, NEW.keywords);
+    NEW.title_grams := search_grams_of(NEW.title, NEW.title_en, NULL, NULL);
+    NEW.keyword_grams := search_grams_of(NULL, NULL, NULL, NEW.keywords);
     RETURN NEW;
 END
 $$;
@@ -982,21 +998,51 @@ CREATE FUNCTION public.api_achievements_search(p_actor bigint, p_q text, p_provi
     AS $$
     WITH viewer AS (
         SELECT * FROM achievement_viewer(p_actor)
-    ), matches AS (
-        SELECT a.id, search_rank(p_q, a.title, a.title_en, a.keywords) AS rank
-          FROM achievements a
-         WHERE a.search_grams @@ search_query(p_q)
-           AND search_match(p_q, a.title, a.title_en, a.abstract, a.keywords)
-           AND achievement_in_list(a, (SELECT v.role FROM viewer v),
-                                   (SELECT v.province FROM viewer v),
-                                   (SELECT v.institution_id FROM viewer v), p_province, p_field,
-                                   p_kind, p_institution_id, p_open_license, p_status)
     ), hits AS (
-        SELECT m.id, m.rank
-          FROM matches m
-         WHERE p_after_id IS NULL OR (m.rank, m.id) < (p_after_rank, p_after_id)
-         ORDER BY m.rank DESC, m.id DESC
-         LIMIT p_limit + 1
+        (SELECT a.id, 2 AS rank
+           FROM achievements a
+          WHERE (p_after_rank IS NULL OR p_after_rank >= 2)
+            AND a.title_grams @@ search_query(p_q)
+            AND a.id < CASE WHEN p_after_rank = 2 THEN p_after_id ELSE 4503599627370496 END
+            AND search_in_titles(p_q, a.title, a.title_en)
+            AND achievement_in_list(a, (SELECT v.role FROM viewer v),
+                                    (SELECT v.province FROM viewer v),
+                                    (SELECT v.institution_id FROM viewer v), p_province,
+                                    p_field, p_kind, p_institution_id, p_open_license, p_status)
+          ORDER BY a.id <=| CASE WHEN p_after_rank = 2 THEN p_after_id
+                                 ELSE 4503599627370496 END
+          LIMIT p_limit + 1)
+        UNION ALL
+        (SELECT a.id, 1 AS rank
+           FROM achievements a
+          WHERE (p_after_rank IS NULL OR p_after_rank >= 1)
+            AND a.keyword_grams @@ search_query(p_q)
+            AND a.id < CASE WHEN p_after_rank = 1 THEN p_after_id ELSE 4503599627370496 END
+            AND search_in_keywords(p_q, a.keywords)
+            AND NOT search_in_titles(p_q, a.title, a.title_en)
+            AND achievement_in_list(a, (SELECT v.role FROM viewer v),
+                                    (SELECT v.province FROM viewer v),
+                                    (SELECT v.institution_id FROM viewer v), p_province,
+                                    p_field, p_kind, p_institution_id, p_open_license, p_status)
+          ORDER BY a.id <=| CASE WHEN p_after_rank = 1 THEN p_after_id
+                                 ELSE 4503599627370496 END
+          LIMIT p_limit + 1)
+        UNION ALL
+        (SELECT a.id, 0 AS rank
+           FROM achievements a
+          WHERE a.search_grams @@ search_query(p_q)
+            AND a.id < CASE WHEN p_after_rank = 0 THEN p_after_id ELSE 4503599627370496 END
+            AND strpos(lower(a.abstract), lower(p_q)) > 0
+            AND NOT search_in_titles(p_q, a.title, a.title_en)
+            AND NOT search_in_keywords(p_q, a.keywords)
+            AND achievement_in_list(a, (SELECT v.role FROM viewer v),
+                                    (SELECT v.province FROM viewer v),
+                                    (SELECT v.institution_id FROM viewer v), p_province,
+                                    p_field, p_kind, p_institution_id, p_open_license, p_status)
+          ORDER BY a.id <=| CASE WHEN p_after_rank = 0 THEN p_after_id
+                                 ELSE 4503599627370496 END
+          LIMIT p_limit + 1)
+        LIMIT p_limit + 1
     ), page AS (
         SELECT h.id, h.rank, row_number() OVER (ORDER BY h.rank DESC, h.id DESC) AS n
           FROM hits h
@@ -5159,6 +5205,26 @@ CREATE FUNCTION public.search_grams_of(title text, title_en text, abstract text,
 $$;
 
 --
+-- Name: search_in_keywords(text, text[]); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_in_keywords(q text, keywords text[]) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT strpos(lower(array_to_string(keywords, E'\n')), lower(q)) > 0
+$$;
+
+--
+-- Name: search_in_titles(text, text, text); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_in_titles(q text, title text, title_en text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT strpos(lower(title), lower(q)) > 0 OR strpos(lower(coalesce(title_en, '')), lower(q)) > 0
+$$;
+
+--
 -- Name: search_match(text, text, text, text, text[]); Type: FUNCTION
 --
 
@@ -6651,22 +6717,34 @@ CREATE INDEX achievements_field_status_idx ON public.achievements USING btree (f
 CREATE INDEX achievements_institution_idx ON public.achievements USING btree (institution_id, id);
 
 --
+-- Name: achievements_keyword_rum; Type: INDEX
+--
+
+CREATE INDEX achievements_keyword_rum ON public.achievements USING rum (keyword_grams public.rum_tsvector_addon_ops, id) WITH (attach=id, "to"=keyword_grams);
+
+--
 -- Name: achievements_province_status_idx; Type: INDEX
 --
 
 CREATE INDEX achievements_province_status_idx ON public.achievements USING btree (province, status, id);
 
 --
--- Name: achievements_search_grams; Type: INDEX
+-- Name: achievements_search_rum; Type: INDEX
 --
 
-CREATE INDEX achievements_search_grams ON public.achievements USING gin (search_grams);
+CREATE INDEX achievements_search_rum ON public.achievements USING rum (search_grams public.rum_tsvector_addon_ops, id) WITH (attach=id, "to"=search_grams);
 
 --
 -- Name: achievements_status_idx; Type: INDEX
 --
 
 CREATE INDEX achievements_status_idx ON public.achievements USING btree (status, id);
+
+--
+-- Name: achievements_title_rum; Type: INDEX
+--
+
+CREATE INDEX achievements_title_rum ON public.achievements USING rum (title_grams public.rum_tsvector_addon_ops, id) WITH (attach=id, "to"=title_grams);
 
 --
 -- Name: audit_events_actor_idx; Type: INDEX

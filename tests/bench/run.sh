@@ -295,7 +295,7 @@ pgbench_run() {
   processed=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<< "$output")
   failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<< "$output")
   printf '{"kind":"sql","server":"pgbench","endpoint":"%s","connections":%d,"seconds":%s,"requests":%s,"rps":%s,"errors":%s}\n' \
-    "$endpoint" "$c" "$DURATION" "$processed" "$tps" "${failed:-0}" >> "$RESULTS"
+    "$endpoint" "$c" "$DURATION" "${processed:-0}" "${tps:-0}" "${failed:-0}" >> "$RESULTS"
 }
 
 # The baselines run beside the daemon (idle while they are not measured): nginx on the same
