@@ -86,7 +86,7 @@ static bool buffer_reserve(struct csv_export *e, size_t extra)
     return true;
 }
 
-/* Appends one line of cells (column col's text: cells[col], len bytes). */
+/* Appends one CSV line: the cells of the columns in order, lengths[col] bytes each. */
 static bool append_line(struct csv_export *e, const char *const *cells, const size_t *lengths)
 {
     for (size_t col = 0; col < EXPORT_COLUMN_COUNT; col++) {
