@@ -1,6 +1,7 @@
-/* achievements_list: GET /api/v1/achievements — filters checked here, the page (items JSON and
- * keyset position) built by PostgreSQL and passed through. With q, a ranked search through the
- * gram index; without, newest first. */
+/* achievements_list: GET /api/v1/achievements — filters and ?sort= checked here, the page (items
+ * JSON, keyset position and the count of matches) built by PostgreSQL and passed through. By
+ * default with q a ranked search through the gram index, without q newest first; ?sort= also
+ * orders by reference fee, or newest first with q. */
 #include "api/achievements.h"
 
 #include <stdio.h>
@@ -13,9 +14,16 @@
 #define QUERY_MAX_CHARS 100
 #define ID_TEXT 24
 
-/* The two lists have their own cursors: a position is 'id' in one and 'rank|id' in the other. */
+/* Each order has cursors of its own: a position is 'id' in the newest list without q, 'rank|id'
+ * in the ranked search and 'sort_key|tie' in the others (see migration 0033). */
 static const char LIST_SCOPE[] = "achievements";
 static const char SEARCH_SCOPE[] = "achievements.search";
+
+enum sort { SORT_NEWEST, SORT_RELEVANCE, SORT_FEE_ASC, SORT_FEE_DESC };
+static const char *const SORTS[] = { "newest", "relevance", "fee_asc", "fee_desc", NULL };
+/* the cursor scopes of the orders that api_achievements_sorted pages */
+static const char *const SORTED_SCOPES[] = { "achievements.newest", NULL, "achievements.fee_asc",
+                                             "achievements.fee_desc" };
 
 static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
 static const char *const BOOLEANS[] = { "true", "false", NULL };
@@ -25,29 +33,41 @@ static const char *const BOOLEANS[] = { "true", "false", NULL };
  * (see the migration). */
 static const struct statement LIST_UNFILTERED = {
     "achievements_list_unfiltered",
-    "SELECT items, next_position FROM api_achievements_list($1::bigint, NULL, NULL, NULL, NULL, "
-    "NULL, NULL, $2::integer, $3::bigint)"
+    "SELECT items, next_position, achievements_count($1::bigint, NULL, NULL, NULL, NULL, NULL, "
+    "NULL, NULL) FROM api_achievements_list($1::bigint, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "$2::integer, $3::bigint)"
 };
 static const struct statement LIST_BY_PROVINCE = {
     "achievements_list_by_province",
-    "SELECT items, next_position FROM api_achievements_list($1::bigint, $2::text, NULL, NULL, "
-    "NULL, NULL, NULL, $3::integer, $4::bigint)"
+    "SELECT items, next_position, achievements_count($1::bigint, NULL, $2::text, NULL, NULL, "
+    "NULL, NULL, NULL) FROM api_achievements_list($1::bigint, $2::text, NULL, NULL, NULL, NULL, "
+    "NULL, $3::integer, $4::bigint)"
 };
 static const struct statement LIST_BY_FIELD = {
     "achievements_list_by_field",
-    "SELECT items, next_position FROM api_achievements_list($1::bigint, NULL, $2::text, NULL, "
-    "NULL, NULL, NULL, $3::integer, $4::bigint)"
+    "SELECT items, next_position, achievements_count($1::bigint, NULL, NULL, $2::text, NULL, "
+    "NULL, NULL, NULL) FROM api_achievements_list($1::bigint, NULL, $2::text, NULL, NULL, NULL, "
+    "NULL, $3::integer, $4::bigint)"
 };
 static const struct statement LIST = {
     "achievements_list",
-    "SELECT items, next_position FROM api_achievements_list($1::bigint, $2::text, $3::text, "
-    "$4::text, $5::bigint, $6::boolean, $7::text, $8::integer, $9::bigint)"
+    "SELECT items, next_position, achievements_count($1::bigint, NULL, $2::text, $3::text, "
+    "$4::text, $5::bigint, $6::boolean, $7::text) FROM api_achievements_list($1::bigint, "
+    "$2::text, $3::text, $4::text, $5::bigint, $6::boolean, $7::text, $8::integer, $9::bigint)"
 };
 static const struct statement SEARCH = {
     "achievements_search",
-    "SELECT items, next_position FROM api_achievements_search($1::bigint, $2::text, $3::text, "
-    "$4::text, $5::text, $6::bigint, $7::boolean, $8::text, $9::integer, $10::integer, "
-    "$11::bigint)"
+    "SELECT items, next_position, achievements_count($1::bigint, $2::text, $3::text, $4::text, "
+    "$5::text, $6::bigint, $7::boolean, $8::text) FROM api_achievements_search($1::bigint, "
+    "$2::text, $3::text, $4::text, $5::text, $6::bigint, $7::boolean, $8::text, $9::integer, "
+    "$10::integer, $11::bigint)"
+};
+static const struct statement SORTED = {
+    "achievements_sorted",
+    "SELECT items, next_position, achievements_count($1::bigint, $2::text, $3::text, $4::text, "
+    "$5::text, $6::bigint, $7::boolean, $8::text) FROM api_achievements_sorted($1::bigint, "
+    "$2::text, $3::text, $4::text, $5::text, $6::bigint, $7::boolean, $8::text, $9::text, "
+    "$10::integer, $11::bigint, $12::bigint)"
 };
 
 /* The filters of the list, each NULL when absent (for SQL NULL). */
@@ -59,6 +79,7 @@ struct filters {
     const char *institution_id;
     const char *open_license;
     const char *status;
+    enum sort sort;
 };
 
 static bool one_of(const char *value, const char *const *allowed)
@@ -109,22 +130,41 @@ static bool filters_parse(const struct request *req, struct filters *f, struct r
             return false;
         }
     }
+    const char *sort;
+    if (!enum_param(req, "sort", SORTS, &sort, rep))
+        return false;
+    f->sort = f->q != NULL ? SORT_RELEVANCE : SORT_NEWEST;
+    for (size_t i = 0; sort != NULL && SORTS[i] != NULL; i++)
+        if (strcmp(SORTS[i], sort) == 0)
+            f->sort = (enum sort)i;
+    if (f->sort == SORT_RELEVANCE && f->q == NULL) {
+        reply_invalid_field(rep, "sort", "relevance orders a search: it needs q");
+        return false;
+    }
     return true;
 }
 
-/* Splits a search position 'rank|id' into its parts; false when it is not one. */
-static bool search_position_split(const char *position, char rank[ID_TEXT], char id[ID_TEXT])
+/* Whether text (len bytes) is an integer of at most 18 digits, with an optional minus sign. */
+static bool signed_integer(const char *text, size_t len)
+{
+    size_t sign = len > 0 && text[0] == '-' ? 1 : 0;
+    size_t digits = len - sign;
+    return digits >= 1 && digits <= 18 && strspn(text + sign, "0123456789") == digits;
+}
+
+/* Splits a position 'first|second' of two integers ('rank|id', 'sort_key|tie') into its parts;
+ * false when it is not one. */
+static bool position_split(const char *position, char first[ID_TEXT], char second[ID_TEXT])
 {
     const char *bar = strchr(position, '|');
     if (bar == NULL)
         return false;
-    size_t rank_len = (size_t)(bar - position);
-    if (rank_len < 1 || rank_len >= ID_TEXT || strspn(position, "0123456789") != rank_len ||
-        !positive_integer(bar + 1))
+    size_t first_len = (size_t)(bar - position);
+    if (!signed_integer(position, first_len) || !signed_integer(bar + 1, strlen(bar + 1)))
         return false;
-    memcpy(rank, position, rank_len);
-    rank[rank_len] = '\0';
-    snprintf(id, ID_TEXT, "%s", bar + 1);
+    memcpy(first, position, first_len);
+    first[first_len] = '\0';
+    snprintf(second, ID_TEXT, "%s", bar + 1);
     return true;
 }
 
@@ -165,7 +205,7 @@ static void list_search(const struct request *req, const struct filters *f, stru
         return;
     char rank[ID_TEXT], id[ID_TEXT];
     bool after = page.position[0] != '\0';
-    if (after && !search_position_split(page.position, rank, id)) {
+    if (after && !position_split(page.position, rank, id)) {
         reply_invalid_field(rep, "cursor", "is not a cursor of this list");
         return;
     }
@@ -184,13 +224,43 @@ static void list_search(const struct request *req, const struct filters *f, stru
     list_reply(rep, SEARCH_SCOPE, &SEARCH, 11, params);
 }
 
+/* The orders the two lists above do not have: by fee, or newest first with q. */
+static void list_sorted(const struct request *req, const struct filters *f, struct reply *rep)
+{
+    const char *scope = SORTED_SCOPES[f->sort];
+    struct list_page page;
+    if (!list_page_parse(req, scope, &page, rep))
+        return;
+    char key[ID_TEXT], tie[ID_TEXT];
+    bool after = page.position[0] != '\0';
+    if (after && !position_split(page.position, key, tie)) {
+        reply_invalid_field(rep, "cursor", "is not a cursor of this list");
+        return;
+    }
+    const char *params[] = { request_actor(req),
+                             f->q,
+                             f->province,
+                             f->field,
+                             f->kind,
+                             f->institution_id,
+                             f->open_license,
+                             f->status,
+                             SORTS[f->sort],
+                             page.limit,
+                             after ? key : NULL,
+                             after ? tie : NULL };
+    list_reply(rep, scope, &SORTED, 12, params);
+}
+
 void achievements_list(struct request *req, struct reply *rep)
 {
     struct filters f;
     if (!filters_parse(req, &f, rep))
         return;
-    if (f.q != NULL)
+    if (f.sort == SORT_RELEVANCE)
         list_search(req, &f, rep);
-    else
+    else if (f.sort == SORT_NEWEST && f.q == NULL)
         list_newest(req, &f, rep);
+    else
+        list_sorted(req, &f, rep);
 }

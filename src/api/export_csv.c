@@ -1,5 +1,6 @@
 /* export_csv: the trials as RFC 4180 CSV (UTF-8 with a byte-order mark so that Excel keeps the
- * Chinese, CRLF line ends, every cell guarded against formulas), streamed from a server-side
+ * Chinese, CRLF line ends, every cell guarded against formulas), as the contract has them or
+ * with ?labels= for officials (src/api/export_columns.h), streamed from a server-side
  * cursor 1,000 rows at a time so that memory stays flat whatever the number of trials. A
  * database failure mid-way ends the response broken, never as a silently short file. */
 #include "api/export_csv.h"
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "api/dbcall.h"
+#include "api/export_columns.h"
 #include "domain/csv.h"
 
 #define FETCH_ROWS 1000
@@ -16,11 +18,7 @@
 static const char ROWS_SQL[] =
     "SELECT rows, province FROM api_export_trials($1::bigint, $2::date, $3::date, $4::text)";
 
-static const char HEADER[] =
-    "\xEF\xBB\xBF"
-    "trial_id,achievement_id,achievement_title,field,institution,institution_province,"
-    "enterprise,enterprise_credit_code,enterprise_province,status,requested_at,started_on,"
-    "ends_on,closed_at,license_total_fen,paid_fen\r\n";
+static const char BYTE_ORDER_MARK[] = "\xEF\xBB\xBF";
 
 struct csv_export {
     struct db_cursor *cursor; /* NULL once every row was read */
@@ -28,6 +26,7 @@ struct csv_export {
     size_t cap;
     size_t len;
     size_t sent; /* bytes of buf already handed to the server */
+    enum export_labels labels;
 };
 
 struct db_cursor *export_rows_open(const char *actor, struct stats_filter *filter,
@@ -87,24 +86,49 @@ static bool buffer_reserve(struct csv_export *e, size_t extra)
     return true;
 }
 
-static bool append_row(struct csv_export *e, const PGresult *res, int row)
+/* Appends one CSV line: the cells of the columns in order, lengths[col] bytes each. */
+static bool append_line(struct csv_export *e, const char *const *cells, const size_t *lengths)
 {
-    int columns = PQnfields(res);
-    for (int col = 0; col < columns; col++) {
-        const char *value = PQgetvalue(res, row, col);
-        size_t len = (size_t)PQgetlength(res, row, col);
+    for (size_t col = 0; col < EXPORT_COLUMN_COUNT; col++) {
         /* a comma, then at most: an apostrophe, two quotes, every byte a doubled quote */
-        if (!buffer_reserve(e, 1 + 2 * len + 3))
+        if (!buffer_reserve(e, 1 + 2 * lengths[col] + 3))
             return false;
         if (col > 0)
             e->buf[e->len++] = ',';
-        e->len += csv_cell(e->buf + e->len, e->cap - e->len, value, len);
+        e->len += csv_cell(e->buf + e->len, e->cap - e->len, cells[col], lengths[col]);
     }
     if (!buffer_reserve(e, 2))
         return false;
     e->buf[e->len++] = '\r';
     e->buf[e->len++] = '\n';
     return true;
+}
+
+static bool append_header(struct csv_export *e)
+{
+    const char *cells[EXPORT_COLUMN_COUNT];
+    size_t lengths[EXPORT_COLUMN_COUNT];
+    for (size_t col = 0; col < EXPORT_COLUMN_COUNT; col++) {
+        cells[col] = export_heading(col, e->labels);
+        lengths[col] = strlen(cells[col]);
+    }
+    return append_line(e, cells, lengths);
+}
+
+static bool append_row(struct csv_export *e, const PGresult *res, int row)
+{
+    if ((size_t)PQnfields(res) != EXPORT_COLUMN_COUNT)
+        return false;
+    const char *cells[EXPORT_COLUMN_COUNT];
+    size_t lengths[EXPORT_COLUMN_COUNT];
+    char buffers[EXPORT_COLUMN_COUNT][32];
+    for (size_t col = 0; col < EXPORT_COLUMN_COUNT; col++) {
+        const char *value = PQgetvalue(res, row, (int)col);
+        cells[col] = export_cell_text(col, value, e->labels, buffers[col], sizeof buffers[col]);
+        lengths[col] = cells[col] == value ? (size_t)PQgetlength(res, row, (int)col)
+                                           : strlen(cells[col]);
+    }
+    return append_line(e, cells, lengths);
 }
 
 /* Replaces the buffer with the next batch of rows; at the end closes the cursor. */
@@ -155,16 +179,23 @@ static void export_free(void *ctx)
 void export_trials_csv(struct request *req, struct reply *rep)
 {
     struct stats_filter filter;
+    enum export_labels labels;
     struct csv_export *e = NULL;
-    if (!stats_filter_parse(req, &filter, rep))
+    if (!stats_filter_parse(req, &filter, rep) ||
+        !export_labels_parse(req, EXPORT_LABELS_NONE, &labels, rep))
         goto out;
     e = calloc(1, sizeof *e);
-    if (e == NULL || !buffer_reserve(e, sizeof HEADER)) {
+    if (e == NULL || !buffer_reserve(e, sizeof BYTE_ORDER_MARK)) {
         reply_error(rep, ERR_INTERNAL, "out of memory");
         goto out;
     }
-    memcpy(e->buf, HEADER, sizeof HEADER - 1);
-    e->len = sizeof HEADER - 1;
+    e->labels = labels;
+    memcpy(e->buf, BYTE_ORDER_MARK, sizeof BYTE_ORDER_MARK - 1);
+    e->len = sizeof BYTE_ORDER_MARK - 1;
+    if (!append_header(e)) {
+        reply_error(rep, ERR_INTERNAL, "out of memory");
+        goto out;
+    }
     e->cursor = export_rows_open(request_actor(req), &filter, rep);
     if (e->cursor == NULL)
         goto out;

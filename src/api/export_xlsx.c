@@ -1,5 +1,6 @@
-/* export_xlsx: the trials of the statistics filter as an Excel workbook — sheet "Trials" with
- * typed cells (numbers, real dates, money in yuan) and sheet "Summary" with the summary figures
+/* export_xlsx: the trials of the statistics filter as an Excel workbook for officials (?labels=,
+ * Chinese by default) — sheet "试用明细"/"Trials" with typed cells (numbers, real dates, Beijing
+ * time, money in yuan, labelled enums) and sheet "统计摘要"/"Summary" with the summary figures
  * and the cross-provincial flows, both read in one snapshot. libxlsxwriter writes it in
  * constant-memory mode to a temporary file, which is then streamed and removed. Building it
  * takes seconds for a million trials, so it runs as a deferred job (src/http/deferred.h), not
@@ -13,6 +14,7 @@
 #include <xlsxwriter.h>
 
 #include "api/dbcall.h"
+#include "api/export_columns.h"
 #include "api/export_csv.h"
 #include "api/stats.h"
 #include "api/workbook_file.h"
@@ -25,33 +27,6 @@ static const char STATS_SQL[] =
     "SELECT api_stats_summary($1::bigint, $2::date, $3::date, $4::text), "
     "api_stats_flows($1::bigint, $2::date, $3::date, $4::text)";
 
-enum cell_kind { CELL_NUMBER, CELL_TEXT, CELL_DATE, CELL_INSTANT, CELL_MONEY };
-
-/* The columns of export_trial_rows, in order: heading and how the cell is typed. */
-static const struct {
-    const char *heading;
-    enum cell_kind kind;
-    double width;
-} COLUMNS[] = {
-    { "trial_id", CELL_NUMBER, 10 },
-    { "achievement_id", CELL_NUMBER, 14 },
-    { "achievement_title", CELL_TEXT, 40 },
-    { "field", CELL_TEXT, 22 },
-    { "institution", CELL_TEXT, 28 },
-    { "institution_province", CELL_TEXT, 10 },
-    { "enterprise", CELL_TEXT, 28 },
-    { "enterprise_credit_code", CELL_TEXT, 22 },
-    { "enterprise_province", CELL_TEXT, 10 },
-    { "status", CELL_TEXT, 11 },
-    { "requested_at (UTC)", CELL_INSTANT, 20 },
-    { "started_on", CELL_DATE, 12 },
-    { "ends_on", CELL_DATE, 12 },
-    { "closed_at (UTC)", CELL_INSTANT, 20 },
-    { "license_total_yuan", CELL_MONEY, 16 },
-    { "paid_yuan", CELL_MONEY, 16 },
-};
-#define COLUMN_COUNT (sizeof COLUMNS / sizeof COLUMNS[0])
-
 struct workbook_formats {
     lxw_format *heading;
     lxw_format *date;
@@ -60,43 +35,52 @@ struct workbook_formats {
     lxw_format *ratio;
 };
 
-/* Writes one value of the rows' text form as a typed cell. */
+/* Writes one value of the rows' text form as a typed cell, as officials read it in labels:
+ * enums by their label, instants in Asia/Shanghai time, money in yuan. */
 static lxw_error write_cell(lxw_worksheet *sheet, const struct workbook_formats *formats,
-                            lxw_row_t row, lxw_col_t col, const char *value)
+                            enum export_labels labels, lxw_row_t row, lxw_col_t col,
+                            const char *value)
 {
     struct date day;
-    lxw_datetime at = { 0 };
-    switch (COLUMNS[col].kind) {
-    case CELL_NUMBER:
+    double epoch;
+    struct minute_of_day at;
+    lxw_datetime cell = { 0 };
+    switch (EXPORT_COLUMNS[col].kind) {
+    case EXPORT_NUMBER:
         return worksheet_write_number(sheet, row, col, strtod(value, NULL), NULL);
-    case CELL_MONEY:
+    case EXPORT_MONEY:
         return worksheet_write_number(sheet, row, col, strtod(value, NULL) / 100.0, formats->money);
-    case CELL_DATE:
+    case EXPORT_DATE:
         if (!date_parse(value, &day))
             return LXW_ERROR_PARAMETER_VALIDATION;
-        at = (lxw_datetime){ day.year, day.month, day.day, 0, 0, 0 };
-        return worksheet_write_datetime(sheet, row, col, &at, formats->date);
-    case CELL_INSTANT:
-        if (sscanf(value, "%4d-%2d-%2dT%2d:%2d:%lfZ", &at.year, &at.month, &at.day, &at.hour,
-                   &at.min, &at.sec) != 6)
+        cell = (lxw_datetime){ day.year, day.month, day.day, 0, 0, 0 };
+        return worksheet_write_datetime(sheet, row, col, &cell, formats->date);
+    case EXPORT_INSTANT:
+        if (!instant_parse(value, &epoch))
             return LXW_ERROR_PARAMETER_VALIDATION;
-        return worksheet_write_datetime(sheet, row, col, &at, formats->instant);
-    case CELL_TEXT:
-    default:
-        return worksheet_write_string(sheet, row, col, value, NULL);
+        at = minute_in_shanghai(epoch);
+        cell = (lxw_datetime){ at.date.year, at.date.month, at.date.day, at.hour, at.minute, 0 };
+        return worksheet_write_datetime(sheet, row, col, &cell, formats->instant);
+    case EXPORT_ENUM:
+    case EXPORT_TEXT:
+    default: {
+        char buf[32];
+        return worksheet_write_string(sheet, row, col,
+                                      export_cell_text(col, value, labels, buf, sizeof buf), NULL);
+    }
     }
 }
 
 /* Fills sheet "Trials" from the cursor. Returns false with the problem in rep. */
 static bool write_trials(lxw_worksheet *sheet, const struct workbook_formats *formats,
-                         struct db_cursor *cursor, struct reply *rep)
+                         enum export_labels labels, struct db_cursor *cursor, struct reply *rep)
 {
     worksheet_freeze_panes(sheet, 1, 0);
     lxw_error err = LXW_NO_ERROR;
-    for (lxw_col_t col = 0; err == LXW_NO_ERROR && col < COLUMN_COUNT; col++)
-        err = worksheet_set_column(sheet, col, col, COLUMNS[col].width, NULL);
-    for (lxw_col_t col = 0; err == LXW_NO_ERROR && col < COLUMN_COUNT; col++)
-        err = worksheet_write_string(sheet, 0, col, COLUMNS[col].heading, formats->heading);
+    for (lxw_col_t col = 0; err == LXW_NO_ERROR && col < EXPORT_COLUMN_COUNT; col++)
+        err = worksheet_set_column(sheet, col, col, EXPORT_COLUMNS[col].width, NULL);
+    for (lxw_col_t col = 0; err == LXW_NO_ERROR && col < EXPORT_COLUMN_COUNT; col++)
+        err = worksheet_write_string(sheet, 0, col, export_heading(col, labels), formats->heading);
     lxw_row_t row = 1;
     PGresult *res = NULL;
     while (err == LXW_NO_ERROR && (res = db_cursor_fetch(cursor, FETCH_ROWS)) != NULL &&
@@ -106,7 +90,7 @@ static bool write_trials(lxw_worksheet *sheet, const struct workbook_formats *fo
             reply_error(rep, ERR_UNAVAILABLE, "the service is stopping");
             return false;
         }
-        if ((size_t)PQnfields(res) != COLUMN_COUNT) {
+        if ((size_t)PQnfields(res) != EXPORT_COLUMN_COUNT) {
             PQclear(res);
             reply_error(rep, ERR_INTERNAL, "the export rows have an unexpected shape");
             return false;
@@ -119,9 +103,9 @@ static bool write_trials(lxw_worksheet *sheet, const struct workbook_formats *fo
             return false;
         }
         for (int r = 0; err == LXW_NO_ERROR && r < PQntuples(res); r++, row++)
-            for (lxw_col_t col = 0; err == LXW_NO_ERROR && col < COLUMN_COUNT; col++)
+            for (lxw_col_t col = 0; err == LXW_NO_ERROR && col < EXPORT_COLUMN_COUNT; col++)
                 if (!PQgetisnull(res, r, col))
-                    err = write_cell(sheet, formats, row, col, PQgetvalue(res, r, col));
+                    err = write_cell(sheet, formats, labels, row, col, PQgetvalue(res, r, col));
         PQclear(res);
         res = NULL;
     }
@@ -252,7 +236,7 @@ static bool formats_add(lxw_workbook *book, struct workbook_formats *formats)
         return false;
     format_set_bold(formats->heading);
     format_set_num_format(formats->date, "yyyy-mm-dd");
-    format_set_num_format(formats->instant, "yyyy-mm-dd hh:mm:ss");
+    format_set_num_format(formats->instant, "yyyy-mm-dd hh:mm");
     format_set_num_format(formats->money, "#,##0.00");
     format_set_num_format(formats->ratio, "0.00%");
     return true;
@@ -260,8 +244,8 @@ static bool formats_add(lxw_workbook *book, struct workbook_formats *formats)
 
 /* Writes the workbook to path. Returns false with the problem in rep. */
 static bool workbook_write(const char *path, char *tmpdir, const struct stats_filter *filter,
-                           struct db_cursor *cursor, const json_t *summary, const json_t *flows,
-                           struct reply *rep)
+                           enum export_labels labels, struct db_cursor *cursor,
+                           const json_t *summary, const json_t *flows, struct reply *rep)
 {
     lxw_workbook_options options = { .constant_memory = LXW_TRUE,
                                      .tmpdir = tmpdir,
@@ -272,12 +256,13 @@ static bool workbook_write(const char *path, char *tmpdir, const struct stats_fi
         return false;
     }
     struct workbook_formats formats;
-    lxw_worksheet *trials = workbook_add_worksheet(book, "Trials");
-    lxw_worksheet *totals = workbook_add_worksheet(book, "Summary");
+    bool zh = labels == EXPORT_LABELS_ZH;
+    lxw_worksheet *trials = workbook_add_worksheet(book, zh ? "试用明细" : "Trials");
+    lxw_worksheet *totals = workbook_add_worksheet(book, zh ? "统计摘要" : "Summary");
     bool ok = trials != NULL && totals != NULL && formats_add(book, &formats);
     if (!ok)
         reply_error(rep, ERR_INTERNAL, "could not lay out the workbook");
-    ok = ok && write_trials(trials, &formats, cursor, rep);
+    ok = ok && write_trials(trials, &formats, labels, cursor, rep);
     lxw_error err = ok ? write_summary(totals, &formats, filter, summary, flows) : LXW_NO_ERROR;
     /* closing also frees the workbook, whatever happened before */
     lxw_error closed = workbook_close(book);
@@ -321,6 +306,7 @@ struct xlsx_job {
     char from[16];
     char to[16];
     char actor[24];
+    enum export_labels labels;
 };
 
 /* Reads the trials and the statistics in one snapshot, writes the workbook to a temporary file
@@ -337,7 +323,8 @@ static void xlsx_build(void *ctx, struct reply *rep)
     cursor = export_rows_open(actor, &job->filter, rep);
     if (cursor != NULL && stats_read(actor, &job->filter, cursor, &summary, &flows, rep) &&
         workbook_file_create(&file, "trials", rep) &&
-        workbook_write(file.path, file.tmpdir, &job->filter, cursor, summary, flows, rep)) {
+        workbook_write(file.path, file.tmpdir, &job->filter, job->labels, cursor, summary, flows,
+                       rep)) {
         char name[128];
         export_file_name(&job->filter, "xlsx", name, sizeof name);
         workbook_file_reply(&file, name, rep);
@@ -352,7 +339,9 @@ static void xlsx_build(void *ctx, struct reply *rep)
 void export_trials_xlsx(struct request *req, struct reply *rep)
 {
     struct stats_filter filter;
-    if (!stats_filter_parse(req, &filter, rep))
+    enum export_labels labels;
+    if (!stats_filter_parse(req, &filter, rep) ||
+        !export_labels_parse(req, EXPORT_LABELS_ZH, &labels, rep))
         return;
     struct xlsx_job *job = calloc(1, sizeof *job);
     if (job == NULL) {
@@ -360,6 +349,7 @@ void export_trials_xlsx(struct request *req, struct reply *rep)
         return;
     }
     job->filter = filter;
+    job->labels = labels;
     if (filter.from != NULL) {
         snprintf(job->from, sizeof job->from, "%s", filter.from);
         job->filter.from = job->from;

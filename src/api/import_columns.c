@@ -3,10 +3,6 @@
  * GET /api/v1/meta serves so that the UI, the templates and the import name them alike. */
 #include "api/import_rows.h"
 
-#include <pthread.h>
-
-#include "api/api.h"
-
 const struct import_column IMPORT_COLUMNS[] = {
     { "external_ref", "外部编号", CELL_TEXT, NULL, true, "ZJUT-2026-001",
       "本单位对该成果的编号，每行唯一；再次导入同一编号即更新该成果",
@@ -43,17 +39,3 @@ const struct import_column IMPORT_COLUMNS[] = {
       "Optional, yes/no (是/否), default no" },
 };
 const size_t IMPORT_COLUMN_COUNT = sizeof IMPORT_COLUMNS / sizeof IMPORT_COLUMNS[0];
-
-static json_t *meta;
-static pthread_once_t meta_once = PTHREAD_ONCE_INIT;
-
-static void meta_load(void)
-{
-    meta = json_loads(meta_labels_json(), 0, NULL);
-}
-
-const json_t *import_enum_labels(const char *labels_key)
-{
-    pthread_once(&meta_once, meta_load);
-    return json_object_get(meta, labels_key);
-}

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "api/achievements.h"
+#include "api/api.h"
 
 #define EXTERNAL_REF_MAX 100
 /* Problems kept; a file with more gets one closing problem that says how many were left out. */
@@ -37,7 +38,7 @@ static const char *enum_value(const char *labels_key, const char *text)
 {
     size_t index;
     const json_t *item;
-    json_array_foreach((json_t *)import_enum_labels(labels_key), index, item) {
+    json_array_foreach((json_t *)meta_enum_labels(labels_key), index, item) {
         const char *value = json_string_value(json_object_get(item, "value"));
         const char *zh = json_string_value(json_object_get(item, "zh"));
         const char *en = json_string_value(json_object_get(item, "en"));

@@ -32,10 +32,6 @@ struct import_column {
 extern const struct import_column IMPORT_COLUMNS[];
 extern const size_t IMPORT_COLUMN_COUNT;
 
-/* import_columns.c: the labels of an enum column, as {"value","zh","en"} objects (borrowed; NULL when the meta
- * document has no such list). */
-const json_t *import_enum_labels(const char *labels_key);
-
 struct import_rows;
 
 struct import_rows *import_rows_new(void);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "api/api.h"
 #include "api/import_rows.h"
 #include "domain/csv.h"
 
@@ -89,7 +90,7 @@ static lxw_error column_validation(lxw_worksheet *sheet, lxw_col_t col,
         labels[0] = "是";
         labels[1] = "否";
     } else if (column->kind == CELL_ENUM) {
-        const json_t *items = import_enum_labels(column->labels);
+        const json_t *items = meta_enum_labels(column->labels);
         for (size_t i = 0; i < json_array_size(items) && i < ENUM_LABELS_MAX; i++)
             labels[i] = json_string_value(json_object_get(json_array_get(items, i), "zh"));
     } else {

@@ -1,4 +1,6 @@
 /* meta: the contract's enums with Chinese and English labels, for the browser UI. */
+#include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +105,33 @@ static const char META_JSON[] =
 const char *meta_labels_json(void)
 {
     return META_JSON;
+}
+
+static json_t *labels;
+static pthread_once_t labels_once = PTHREAD_ONCE_INIT;
+
+static void labels_load(void)
+{
+    labels = json_loads(META_JSON, 0, NULL);
+}
+
+const json_t *meta_enum_labels(const char *name)
+{
+    pthread_once(&labels_once, labels_load);
+    return json_object_get(labels, name);
+}
+
+const char *meta_enum_label(const char *name, const char *value, const char *language)
+{
+    size_t index;
+    const json_t *item;
+    json_array_foreach((json_t *)meta_enum_labels(name), index, item) {
+        const char *known = json_string_value(json_object_get(item, "value"));
+        const char *label = json_string_value(json_object_get(item, language));
+        if (known != NULL && label != NULL && strcmp(known, value) == 0)
+            return label;
+    }
+    return value;
 }
 
 void ops_meta(struct request *req, struct reply *rep)

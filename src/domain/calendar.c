@@ -184,8 +184,16 @@ bool instant_parse(const char *text, double *epoch_seconds)
 
 struct date date_in_shanghai(double epoch_seconds)
 {
+    return minute_in_shanghai(epoch_seconds).date;
+}
+
+struct minute_of_day minute_in_shanghai(double epoch_seconds)
+{
     double local = floor(epoch_seconds) + SHANGHAI_UTC_OFFSET_SECONDS;
-    return civil_from_days((long)floor(local / SECONDS_PER_DAY));
+    double day = floor(local / SECONDS_PER_DAY);
+    long minutes = (long)(local - day * SECONDS_PER_DAY) / 60;
+    return (struct minute_of_day){ civil_from_days((long)day), (int)(minutes / 60),
+                                   (int)(minutes % 60) };
 }
 
 void date_format(struct date date, char out[11])

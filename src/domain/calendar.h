@@ -24,6 +24,13 @@ bool date_add_months(struct date start, int months, struct date *out);
 bool instant_parse(const char *text, double *epoch_seconds);
 /* The Asia/Shanghai calendar day (UTC+8, no daylight saving) of an instant. */
 struct date date_in_shanghai(double epoch_seconds);
+/* A wall-clock minute: a day and the hour and minute on it. */
+struct minute_of_day {
+    struct date date;
+    int hour, minute;
+};
+/* The Asia/Shanghai wall-clock time of an instant, to the minute (seconds dropped). */
+struct minute_of_day minute_in_shanghai(double epoch_seconds);
 /* Writes date as "YYYY-MM-DD" into out. */
 void date_format(struct date date, char out[11]);
 

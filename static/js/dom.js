@@ -42,6 +42,37 @@ export function append(el, ...children) {
   return el;
 }
 
+// text with every occurrence of the query's words (case-insensitively) in a <mark>, as a list of
+// strings and elements for h() or append(): the data stays text, never HTML.
+export function highlight(text, query) {
+  const s = String(text ?? '');
+  const words = [...new Set(String(query || '').trim().split(/\s+/).filter(Boolean))];
+  const lower = s.toLowerCase();
+  // lower-casing that changes the length (rare letters) would shift the marks: match exactly then
+  const folded = lower.length === s.length;
+  const haystack = folded ? lower : s;
+  const needles = words.map((w) => (folded && w.toLowerCase().length === w.length ? w.toLowerCase() : w));
+  const out = [];
+  let from = 0;
+  while (from < s.length && needles.length > 0) {
+    let at = -1;
+    let len = 0;
+    for (const n of needles) {
+      const i = haystack.indexOf(n, from);
+      if (i >= 0 && (at < 0 || i < at || (i === at && n.length > len))) {
+        at = i;
+        len = n.length;
+      }
+    }
+    if (at < 0) break;
+    if (at > from) out.push(s.slice(from, at));
+    out.push(h('mark', {}, s.slice(at, at + len)));
+    from = at + len;
+  }
+  if (from < s.length) out.push(s.slice(from));
+  return out;
+}
+
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
   return el;

@@ -33,6 +33,8 @@ const zh = {
   'pool.reset': '清除条件', 'pool.anyProvince': '全部省份', 'pool.anyField': '全部领域', 'pool.anyKind': '全部类型',
   'pool.anyLicense': '不限', 'pool.openOnly': '仅开放许可', 'pool.notOpen': '非开放许可', 'pool.none': '没有符合条件的成果。',
   'pool.results': '搜索结果',
+  'pool.sortBy': '排序', 'pool.sort.relevance': '最相关', 'pool.sort.newest': '最新上架', 'pool.sort.fee_asc': '参考许可费从低到高',
+  'pool.sort.fee_desc': '参考许可费从高到低', 'pool.count': '共 {n} 项成果', 'pool.countOne': '共 1 项成果', 'pool.countCapped': '超过 {n} 项成果',
 
   'ach.title': '成果名称', 'ach.titleEn': '英文名称（可选）', 'ach.abstract': '成果简介', 'ach.keywords': '关键词',
   'ach.keywordsHint': '用逗号分隔', 'ach.field': '技术领域', 'ach.kind': '成果类型', 'ach.province': '省份',
@@ -43,6 +45,7 @@ const zh = {
   'ach.royaltyPercent': '提成比例（%）', 'ach.royaltyHint': '0–100，最多两位小数', 'ach.exclusivity': '许可方式',
   'ach.exclusive': '独占许可', 'ach.nonExclusive': '非独占许可', 'ach.exclusiveCheck': '独占许可（同一时间只允许一家企业试用）',
   'ach.openLicense': '开放许可', 'ach.exclusiveOpen': '这项成果已声明专利开放许可，不能同时独占许可；撤回声明后才能改为独占。', 'ach.terms': '试用与许可条件',
+  'ach.institution': '成果完成单位', 'ach.contact': '联系人',
   'ach.updated': '更新时间', 'ach.submit': '提交审核', 'ach.withdraw': '撤回', 'ach.noneYet': '还没有登记成果。',
   'ach.reload': '重新加载最新版本', 'ach.rejectReason': '退回理由', 'ach.editListedNote': '这项成果已上架，修改会立即对企业可见。',
 
@@ -303,6 +306,8 @@ const en = {
   'pool.reset': 'Clear', 'pool.anyProvince': 'All provinces', 'pool.anyField': 'All fields', 'pool.anyKind': 'All kinds',
   'pool.anyLicense': 'Any', 'pool.openOnly': 'Open license only', 'pool.notOpen': 'Not open license', 'pool.none': 'No achievement matches.',
   'pool.results': 'Results',
+  'pool.sortBy': 'Sort by', 'pool.sort.relevance': 'Best match', 'pool.sort.newest': 'Newest', 'pool.sort.fee_asc': 'Reference fee, lowest first',
+  'pool.sort.fee_desc': 'Reference fee, highest first', 'pool.count': '{n} achievements', 'pool.countOne': '1 achievement', 'pool.countCapped': 'More than {n} achievements',
 
   'ach.title': 'Title', 'ach.titleEn': 'English title (optional)', 'ach.abstract': 'Abstract', 'ach.keywords': 'Keywords',
   'ach.keywordsHint': 'Separated by commas', 'ach.field': 'Field', 'ach.kind': 'Kind', 'ach.province': 'Province',
@@ -313,6 +318,7 @@ const en = {
   'ach.royaltyPercent': 'Royalty (%)', 'ach.royaltyHint': '0–100, at most two decimals', 'ach.exclusivity': 'Exclusivity',
   'ach.exclusive': 'Exclusive', 'ach.nonExclusive': 'Non-exclusive', 'ach.exclusiveCheck': 'Exclusive (one enterprise on trial at a time)',
   'ach.openLicense': 'Open license', 'ach.exclusiveOpen': 'This achievement is declared under patent open licensing and cannot be exclusive as well; withdraw the declaration first.', 'ach.terms': 'Trial and license terms',
+  'ach.institution': 'Institution', 'ach.contact': 'Contact person',
   'ach.updated': 'Updated', 'ach.submit': 'Submit for review', 'ach.withdraw': 'Withdraw', 'ach.noneYet': 'No achievements registered yet.',
   'ach.reload': 'Reload the latest version', 'ach.rejectReason': 'Reason for rejection', 'ach.editListedNote': 'This achievement is listed: changes are visible to enterprises at once.',
 

@@ -6,6 +6,7 @@
  * daemon with one worker thread that answers others while a workbook is being built. */
 #include <check.h>
 #include <curl/curl.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -148,8 +149,34 @@ static const char *const HEADER[] = {
     "paid_fen",
 };
 
-/* Downloads the CSV export and parses it; checks the BOM and the header row. */
-static json_t *csv_get(const char *query, const char *token, struct http_reply **reply)
+/* The headings of the labelled exports (?labels=zh, ?labels=en). */
+static const char *const HEADER_ZH[] = {
+    "试用编号", "成果编号",         "成果名称",         "技术领域",   "成果方",   "成果方省份",
+    "企业",     "统一社会信用代码", "企业省份",         "状态",       "申请时间", "开始日期",
+    "结束日期", "结束时间",         "许可费总额（元）", "已付（元）",
+};
+static const char *const HEADER_EN[] = {
+    "Trial ID",
+    "Achievement ID",
+    "Achievement",
+    "Field",
+    "Institution",
+    "Institution's province",
+    "Enterprise",
+    "Unified social credit code",
+    "Enterprise's province",
+    "Status",
+    "Requested at",
+    "Started on",
+    "Ends on",
+    "Closed at",
+    "License total (yuan)",
+    "Paid (yuan)",
+};
+
+/* Downloads the CSV export and parses it; checks the BOM and the header row (header). */
+static json_t *csv_get_headed(const char *query, const char *token, const char *const *header,
+                              struct http_reply **reply)
 {
     char path[256];
     snprintf(path, sizeof path, "/api/v1/exports/trials.csv%s", query);
@@ -162,12 +189,18 @@ static json_t *csv_get(const char *query, const char *token, struct http_reply *
     ck_assert_msg(rows != NULL, "%s is not RFC 4180: %s", path, error);
     ck_assert_msg(json_array_size(rows) >= 1, "%s has no header row", path);
     for (size_t col = 0; col < 16; col++)
-        ck_assert_str_eq(cell(rows, 0, col), HEADER[col]);
+        ck_assert_str_eq(cell(rows, 0, col), header[col]);
     for (size_t row = 0; row < json_array_size(rows); row++)
         ck_assert_msg(json_array_size(json_array_get(rows, row)) == 16, "row %zu has %zu cells",
                       row, json_array_size(json_array_get(rows, row)));
     *reply = r;
     return rows;
+}
+
+/* The CSV export for programs (the contract's header). */
+static json_t *csv_get(const char *query, const char *token, struct http_reply **reply)
+{
+    return csv_get_headed(query, token, HEADER, reply);
 }
 
 /* What the export must write for a text: the value with an apostrophe before a formula start,
@@ -259,6 +292,77 @@ START_TEST(csv_rows_are_the_trials_as_the_database_has_them)
     ck_assert_str_eq(cell(rows, 1, 10), "2025-12-31T16:30:00Z");
     json_decref(rows);
     http_reply_free(r);
+}
+END_TEST
+
+START_TEST(csv_with_labels_reads_for_officials_in_chinese_and_in_english)
+{
+    struct http_reply *r;
+    json_t *rows = csv_get_headed("?labels=zh", admin_token, HEADER_ZH, &r);
+    ck_assert_int_eq(json_array_size(rows), 13);
+    /* trial 4 as an official reads it: labels, yuan with two decimals, Beijing time */
+    const char *trial4_zh[] = {
+        "4",
+        "2",
+        "'+药物筛选平台",
+        "生物医药",
+        "复旦大学",
+        "上海",
+        "杭州智造有限公司",
+        "91330100MA2B000033",
+        "浙江",
+        "已转许可",
+        "2026-03-15 10:00",
+        "2026-03-16",
+        "2026-09-16",
+        "2026-04-01 10:00",
+        "1000.00",
+        "300.00",
+    };
+    for (size_t col = 0; col < 16; col++)
+        ck_assert_msg(strcmp(cell(rows, 4, col), trial4_zh[col]) == 0, "zh, %s: \"%s\"",
+                      HEADER[col], cell(rows, 4, col));
+    /* 16:30 UTC on New Year's Eve is half past midnight on New Year's Day in Beijing */
+    ck_assert_str_eq(cell(rows, 1, 10), "2026-01-01 00:30");
+    ck_assert_str_eq(cell(rows, 3, 9), "已到期");
+    ck_assert_str_eq(cell(rows, 3, 13), "2026-02-11 00:00");
+    json_decref(rows);
+    http_reply_free(r);
+
+    rows = csv_get_headed("?labels=en", admin_token, HEADER_EN, &r);
+    ck_assert_str_eq(cell(rows, 4, 3), "Biomedicine");
+    ck_assert_str_eq(cell(rows, 4, 5), "Shanghai");
+    ck_assert_str_eq(cell(rows, 4, 8), "Zhejiang");
+    ck_assert_str_eq(cell(rows, 4, 9), "Converted");
+    ck_assert_str_eq(cell(rows, 4, 4), "复旦大学");
+    ck_assert_str_eq(cell(rows, 4, 10), "2026-03-15 10:00");
+    ck_assert_str_eq(cell(rows, 4, 14), "1000.00");
+    ck_assert_str_eq(cell(rows, 1, 10), "2026-01-01 00:30");
+    ck_assert_str_eq(cell(rows, 3, 9), "Expired");
+    json_decref(rows);
+    http_reply_free(r);
+}
+END_TEST
+
+START_TEST(exports_refuse_a_labels_value_that_is_not_zh_or_en)
+{
+    const char *paths[] = {
+        "/api/v1/exports/trials.csv?labels=fr",     "/api/v1/exports/trials.csv?labels=ZH",
+        "/api/v1/exports/trials.csv?labels=",       "/api/v1/exports/trials.xlsx?labels=de",
+        "/api/v1/exports/trials.xlsx?labels=zh,en",
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        struct http_reply *r = http_get(paths[i], admin_token);
+        ck_assert_msg(r->status == 422, "%s: %ld", paths[i], r->status);
+        json_t *problem = json_loads(r->body, 0, NULL);
+        ck_assert_ptr_nonnull(problem);
+        ck_assert_str_eq(json_string_value(json_object_get(problem, "code")), "invalid_field");
+        ck_assert_str_eq(json_string_value(json_object_get(
+                             json_array_get(json_object_get(problem, "errors"), 0), "field")),
+                         "labels");
+        json_decref(problem);
+        http_reply_free(r);
+    }
 }
 END_TEST
 
@@ -553,24 +657,28 @@ START_TEST(xlsx_has_a_trials_sheet_with_typed_cells_and_a_summary_sheet)
                      "attachment; filename=\"trials-all.xlsx\"");
     ck_assert_int_eq(memcmp(r->body, "PK", 2), 0);
     char *workbook = xlsx_member(r, "xl/workbook.xml");
-    char *first = strstr(workbook, "<sheet name=\"Trials\"");
-    char *second = strstr(workbook, "<sheet name=\"Summary\"");
+    /* without ?labels= the workbook is for officials, in Chinese */
+    char *first = strstr(workbook, "<sheet name=\"试用明细\"");
+    char *second = strstr(workbook, "<sheet name=\"统计摘要\"");
     ck_assert_msg(first != NULL && second != NULL && first < second,
-                  "sheets are not Trials then Summary: %s", workbook);
+                  "sheets are not 试用明细 then 统计摘要: %s", workbook);
     free(workbook);
 
     char *trials = xlsx_member(r, "xl/worksheets/sheet1.xml");
     /* the header row and 12 trials */
     ck_assert_ptr_nonnull(strstr(trials, "<row r=\"13\""));
     ck_assert_ptr_null(strstr(trials, "<row r=\"14\""));
-    ck_assert_ptr_nonnull(strstr(trials, ">trial_id<"));
+    ck_assert_ptr_nonnull(strstr(trials, ">试用编号<"));
+    ck_assert_ptr_nonnull(strstr(trials,
+                                 "<c r=\"D5\" t=\"inlineStr\"><is><t>生物医药</t></is></c>"));
     /* row 5 is trial 4: ids as numbers, started_on and ends_on real dates (2026-03-16 is
-     * 46097, 2026-09-16 46281), requested_at an instant (02:00 UTC), the license in yuan */
+     * 46097, 2026-09-16 46281), requested_at an instant (02:00 UTC, 10:00 in Beijing), the
+     * license in yuan */
     const char *cells[] = {
         "<c r=\"A5\"><v>4</v></c>",
         "<c r=\"B5\"><v>2</v></c>",
         "<c r=\"C5\" t=\"inlineStr\"><is><t>+药物筛选平台</t></is></c>",
-        "<c r=\"K5\" s=\"2\"><v>46096.08333333334</v></c>",
+        "<c r=\"K5\" s=\"2\"><v>46096.41666666666</v></c>",
         "<c r=\"L5\" s=\"3\"><v>46097</v></c>",
         "<c r=\"M5\" s=\"3\"><v>46281</v></c>",
         "<c r=\"O5\" s=\"4\"><v>1000</v></c>",
@@ -605,6 +713,92 @@ START_TEST(xlsx_has_a_trials_sheet_with_typed_cells_and_a_summary_sheet)
     ck_assert_ptr_nonnull(strstr(styles, "formatCode=\"yyyy-mm-dd\""));
     free(styles);
     http_reply_free(r);
+}
+END_TEST
+
+/* The value of cell ref ("C5") in a sheet's XML as the CSV would write it, knowing the kind of
+ * its column (col): text unescaped, numbers as integers, dates and Beijing minutes from Excel's
+ * serial days, money with two decimals. "" for an absent cell. */
+static void xlsx_cell_text(const char *sheet, const char *ref, size_t col, char *out, size_t size)
+{
+    char tag[32];
+    snprintf(tag, sizeof tag, "<c r=\"%s\"", ref);
+    const char *at = strstr(sheet, tag);
+    out[0] = '\0';
+    if (at == NULL)
+        return;
+    const char *end = strstr(at, "</c>");
+    ck_assert_ptr_nonnull(end);
+    const char *text = strstr(at, "<is><t");
+    if (text != NULL && text < end) {
+        text = strchr(text, '>') + 1; /* past <is> */
+        text = strchr(text, '>') + 1; /* past <t> or <t xml:space="preserve"> */
+        size_t n = 0;
+        while (strncmp(text, "</t>", 4) != 0 && n + 1 < size) {
+            static const char *const ENTITIES[][2] = {
+                { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" }
+            };
+            bool entity = false;
+            for (size_t e = 0; e < 4 && !entity; e++)
+                if (strncmp(text, ENTITIES[e][0], strlen(ENTITIES[e][0])) == 0) {
+                    out[n++] = ENTITIES[e][1][0];
+                    text += strlen(ENTITIES[e][0]);
+                    entity = true;
+                }
+            if (!entity)
+                out[n++] = *text++;
+        }
+        out[n] = '\0';
+        char unguarded[1024];
+        snprintf(unguarded, sizeof unguarded, "%s", out);
+        guarded(unguarded, out, size);
+        return;
+    }
+    const char *v = strstr(at, "<v>");
+    ck_assert_msg(v != NULL && v < end, "cell %s has neither text nor a value", ref);
+    double value = strtod(v + 3, NULL);
+    if (col == 14 || col == 15) {
+        snprintf(out, size, "%.2f", value);
+    } else if (col == 10 || col == 11 || col == 12 || col == 13) {
+        /* serial days since 1899-12-30, the Beijing wall clock for instants */
+        long minutes = lround(value * 24 * 60);
+        time_t t = (time_t)((minutes / (24 * 60)) - 25569) * 86400 + (minutes % (24 * 60)) * 60;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(out, size, col == 11 || col == 12 ? "%Y-%m-%d" : "%Y-%m-%d %H:%M", &tm);
+    } else {
+        snprintf(out, size, "%.0f", value);
+    }
+}
+
+START_TEST(xlsx_and_csv_with_the_same_labels_hold_the_same_values)
+{
+    const char *languages[] = { "zh", "en" };
+    const char *const *headers[] = { HEADER_ZH, HEADER_EN };
+    for (size_t l = 0; l < 2; l++) {
+        char query[32];
+        snprintf(query, sizeof query, "?labels=%s", languages[l]);
+        struct http_reply *csv_reply;
+        json_t *rows = csv_get_headed(query, admin_token, headers[l], &csv_reply);
+        char path[64];
+        snprintf(path, sizeof path, "/api/v1/exports/trials.xlsx%s", query);
+        struct http_reply *r = http_get(path, admin_token);
+        ck_assert_int_eq(r->status, 200);
+        char *sheet = xlsx_member(r, "xl/worksheets/sheet1.xml");
+        for (size_t row = 0; row < json_array_size(rows); row++)
+            for (size_t col = 0; col < 16; col++) {
+                char ref[16], value[1024];
+                snprintf(ref, sizeof ref, "%c%zu", (char)('A' + col), row + 1);
+                xlsx_cell_text(sheet, ref, row == 0 ? 2 : col, value, sizeof value);
+                ck_assert_msg(strcmp(value, cell(rows, row, col)) == 0,
+                              "%s, %s: workbook \"%s\", CSV \"%s\"", languages[l], ref, value,
+                              cell(rows, row, col));
+            }
+        free(sheet);
+        http_reply_free(r);
+        json_decref(rows);
+        http_reply_free(csv_reply);
+    }
 }
 END_TEST
 
@@ -918,6 +1112,8 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, csv_starts_with_a_bom_and_the_contract_header_and_ends_lines_with_crlf);
     tcase_add_test(tc, csv_rows_are_the_trials_as_the_database_has_them);
+    tcase_add_test(tc, csv_with_labels_reads_for_officials_in_chinese_and_in_english);
+    tcase_add_test(tc, exports_refuse_a_labels_value_that_is_not_zh_or_en);
     tcase_add_test(tc, csv_titles_that_start_a_formula_get_an_apostrophe_and_chinese_stays_intact);
     tcase_add_test(tc, csv_formula_behind_a_line_feed_or_spaces_gets_an_apostrophe);
     tcase_add_test(tc, csv_holds_the_same_trials_as_the_statistics_under_every_filter);
@@ -928,6 +1124,7 @@ int main(void)
     tcase_add_test(tc, export_cursor_in_sql_narrows_a_province_admin_to_its_own);
     tcase_add_test(tc, xlsx_has_a_trials_sheet_with_typed_cells_and_a_summary_sheet);
     tcase_add_test(tc, xlsx_takes_the_filter_and_the_province_admins_scope);
+    tcase_add_test(tc, xlsx_and_csv_with_the_same_labels_hold_the_same_values);
     tcase_add_test(tc, annual_report_has_a_sheet_per_province_and_a_total);
     suite_add_tcase(s, tc);
     TCase *big = tcase_create("exports_big");

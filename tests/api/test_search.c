@@ -622,6 +622,207 @@ START_TEST(search_pages_never_repeat_or_skip_while_rows_are_inserted)
 }
 END_TEST
 
+/* ---- orders (?sort=) and the count of matches */
+
+/* Creates a listed achievement of institution B titled 排序成果 with fee (in fen). */
+static long long listed_with_fee(long long fee)
+{
+    char extra[64];
+    snprintf(extra, sizeof extra, "{\"reference_fee_fen\": %lld}", fee);
+    return create_in(INSTITUTION_B, "listed", "排序成果", NULL, "按许可费排序", NULL, extra);
+}
+
+/* The fee of achievement id, read from the database. */
+static long long fee_of(long long id)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT reference_fee_fen FROM achievements WHERE id = %lld", id);
+    PGresult *res = PQexec(harness_db(), sql);
+    ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+    long long fee = atoll(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return fee;
+}
+
+/* Whether a comes before b in the order sort ("fee_asc", "fee_desc" or "newest"). */
+static bool ordered(const char *sort, long long a, long long b)
+{
+    long long fa = fee_of(a), fb = fee_of(b);
+    if (strcmp(sort, "fee_asc") == 0)
+        return fa < fb || (fa == fb && a < b);
+    if (strcmp(sort, "fee_desc") == 0)
+        return fa > fb || (fa == fb && a > b);
+    return a > b;
+}
+
+/* Pages through path (limit 2) while rows with fees before and after the position are listed
+ * meanwhile: no row repeats, and the rows of a snapshot taken first all come, in their order. */
+static void assert_sorted_pages_stable(const char *path, const char *sort, size_t want)
+{
+    struct id_list snapshot;
+    all_ids(ENTERPRISE, path, &snapshot);
+    ck_assert_uint_eq(snapshot.count, want);
+    for (size_t i = 1; i < snapshot.count; i++)
+        ck_assert_msg(ordered(sort, snapshot.ids[i - 1], snapshot.ids[i]), "%s: %lld before %lld",
+                      sort, snapshot.ids[i - 1], snapshot.ids[i]);
+    struct id_list paged = { .count = 0 };
+    char cursor[600];
+    struct http_reply *r = get(ENTERPRISE, path);
+    page_ids(r, &paged, cursor, sizeof cursor);
+    http_reply_free(r);
+    while (cursor[0] != '\0') {
+        listed_with_fee(0);
+        listed_with_fee(1000000);
+        char url[900];
+        snprintf(url, sizeof url, "%s&cursor=%s", path, cursor);
+        r = get(ENTERPRISE, url);
+        page_ids(r, &paged, cursor, sizeof cursor);
+        http_reply_free(r);
+    }
+    for (size_t i = 0; i < paged.count; i++)
+        for (size_t j = i + 1; j < paged.count; j++)
+            ck_assert_msg(paged.ids[i] != paged.ids[j], "%s: id %lld repeated", sort, paged.ids[i]);
+    for (size_t i = 1; i < paged.count; i++)
+        ck_assert_msg(ordered(sort, paged.ids[i - 1], paged.ids[i]), "%s: page order broken", sort);
+    size_t next = 0;
+    for (size_t i = 0; i < paged.count && next < snapshot.count; i++)
+        if (paged.ids[i] == snapshot.ids[next])
+            next++;
+    ck_assert_msg(next == snapshot.count, "%s: a row of the snapshot was skipped", sort);
+}
+
+START_TEST(each_order_pages_without_repeating_or_skipping)
+{
+    /* fees with ties, so that the order also falls back on the id */
+    const long long fees[] = { 50000, 10000, 30000, 10000, 90000, 30000, 20000 };
+    for (size_t i = 0; i < sizeof fees / sizeof fees[0]; i++)
+        listed_with_fee(fees[i]);
+    const char *sorts[] = { "fee_asc", "fee_desc", "newest" };
+    for (size_t i = 0; i < 3; i++) {
+        char path[200];
+        /* each order with q, and the fee orders without (q 排序 = %E6%8E%92%E5%BA%8F) */
+        harness_sql("UPDATE achievements SET status = 'withdrawn' "
+                    "WHERE title = '排序成果' AND reference_fee_fen IN (0, 1000000)");
+        snprintf(path, sizeof path,
+                 "/api/v1/achievements?q=%%E6%%8E%%92%%E5%%BA%%8F&sort=%s&limit=2", sorts[i]);
+        assert_sorted_pages_stable(path, sorts[i], 7);
+        harness_sql("UPDATE achievements SET status = 'withdrawn' "
+                    "WHERE title = '排序成果' AND reference_fee_fen IN (0, 1000000)");
+        snprintf(path, sizeof path, "/api/v1/achievements?institution_id=%s&sort=%s&limit=2",
+                 institution_ids[INSTITUTION_B], sorts[i]);
+        /* with what other tests listed of institution B */
+        char count[160];
+        snprintf(
+            count, sizeof count,
+            "SELECT count(*) FROM achievements WHERE institution_id = %s AND status = 'listed'",
+            institution_ids[INSTITUTION_B]);
+        PGresult *res = PQexec(harness_db(), count);
+        ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+        size_t want = (size_t)atoll(PQgetvalue(res, 0, 0));
+        PQclear(res);
+        ck_assert_uint_ge(want, 7);
+        assert_sorted_pages_stable(path, sorts[i], want);
+    }
+}
+END_TEST
+
+START_TEST(list_and_search_count_what_they_show)
+{
+    for (int i = 0; i < 3; i++)
+        listed(INSTITUTION_C, "计数成果", "计数摘要");
+    create_in(INSTITUTION_C, "draft", "计数成果", NULL, "草稿", NULL, "");
+    const char *sorts[] = { "", "&sort=relevance", "&sort=newest", "&sort=fee_asc" };
+    for (size_t i = 0; i < 4; i++) {
+        char path[200];
+        /* 计数 = %E8%AE%A1%E6%95%B0; a page of one still counts all three */
+        snprintf(path, sizeof path, "/api/v1/achievements?q=%%E8%%AE%%A1%%E6%%95%%B0&limit=1%s",
+                 sorts[i]);
+        struct http_reply *r = get(ANONYMOUS, path);
+        ck_assert_int_eq(r->status, 200);
+        ck_assert_int_eq(json_integer_value(json_object_get(r->json, "total")), 3);
+        ck_assert(json_is_false(json_object_get(r->json, "total_capped")));
+        http_reply_free(r);
+        /* the institution also sees its draft */
+        r = get(INSTITUTION_C, path);
+        ck_assert_int_eq(json_integer_value(json_object_get(r->json, "total")), 4);
+        http_reply_free(r);
+    }
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/achievements?institution_id=%s&status=draft&limit=1",
+             institution_ids[INSTITUTION_C]);
+    struct http_reply *r = get(INSTITUTION_C, path);
+    ck_assert_int_eq(json_integer_value(json_object_get(r->json, "total")), 1);
+    http_reply_free(r);
+}
+END_TEST
+
+START_TEST(bad_sort_and_a_cursor_of_another_order_are_422)
+{
+    for (int i = 0; i < 3; i++)
+        listed_with_fee(100 * (i + 1));
+    struct http_reply *r = get(ANONYMOUS, "/api/v1/achievements?sort=cheapest");
+    assert_problem_field(r, 422, "sort");
+    http_reply_free(r);
+    r = get(ANONYMOUS, "/api/v1/achievements?sort=relevance");
+    assert_problem_field(r, 422, "sort");
+    http_reply_free(r);
+    r = get(ANONYMOUS, "/api/v1/achievements?sort=fee_asc&limit=1");
+    char cursor[600];
+    struct id_list ids = { .count = 0 };
+    page_ids(r, &ids, cursor, sizeof cursor);
+    http_reply_free(r);
+    ck_assert_uint_gt(strlen(cursor), 0);
+    const char *others[] = { "fee_desc", "newest" };
+    for (size_t i = 0; i < 2; i++) {
+        char url[900];
+        snprintf(url, sizeof url, "/api/v1/achievements?sort=%s&limit=1&cursor=%s", others[i],
+                 cursor);
+        r = get(ANONYMOUS, url);
+        assert_problem_field(r, 422, "cursor");
+        http_reply_free(r);
+    }
+}
+END_TEST
+
+START_TEST(replies_carry_the_institutions_english_name_and_contact)
+{
+    long long id = listed(INSTITUTION_B, "英文名成果", "摘要");
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "UPDATE institutions SET name_en = 'Jiangsu Materials Institute' WHERE id = %s",
+             institution_ids[INSTITUTION_B]);
+    harness_sql(sql);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/achievements/%lld", id);
+    struct http_reply *r = get(ENTERPRISE, path);
+    ck_assert_int_eq(r->status, 200);
+    ck_assert_str_eq(json_string_value(json_object_get(r->json, "institution_name")),
+                     "江苏材料研究所");
+    ck_assert_str_eq(json_string_value(json_object_get(r->json, "institution_name_en")),
+                     "Jiangsu Materials Institute");
+    ck_assert_str_eq(json_string_value(json_object_get(r->json, "institution_contact_name")),
+                     "联系人");
+    http_reply_free(r);
+    /* list items too; an institution without an English name has null */
+    r = get(ENTERPRISE, "/api/v1/achievements?limit=100");
+    size_t i;
+    json_t *item;
+    bool seen = false;
+    json_array_foreach(json_object_get(r->json, "items"), i, item) {
+        long long institution = json_integer_value(json_object_get(item, "institution_id"));
+        if (institution == atoll(institution_ids[INSTITUTION_A]))
+            ck_assert(json_is_null(json_object_get(item, "institution_name_en")));
+        if (json_integer_value(json_object_get(item, "id")) == id) {
+            seen = true;
+            ck_assert_str_eq(json_string_value(json_object_get(item, "institution_name_en")),
+                             "Jiangsu Materials Institute");
+        }
+    }
+    ck_assert(seen);
+    http_reply_free(r);
+}
+END_TEST
+
 /* ---- the plan of the search statement */
 
 /* Asserts that an EXPLAIN (FORMAT JSON) result reads each rank from its RUM gram index in id
@@ -691,6 +892,31 @@ START_TEST(search_statement_runs_on_the_gram_index)
 }
 END_TEST
 
+START_TEST(count_of_a_large_pool_stops_at_1000)
+{
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO achievements (institution_id, province, title, abstract, field, kind, "
+             "maturity, trial_months, payment_mode) "
+             "SELECT %s, 'AH', '大量成果' || g, '摘要', 'agriculture', 'invention_patent', 5, 6, "
+             "'lump_sum' FROM generate_series(1, 1001) g",
+             institution_ids[INSTITUTION_C]);
+    harness_sql(sql);
+    harness_sql("UPDATE achievements SET status = 'pending' WHERE status = 'draft'");
+    harness_sql("UPDATE achievements SET status = 'listed' WHERE status = 'pending'");
+    struct http_reply *r = get(ENTERPRISE, "/api/v1/achievements?province=AH&limit=1");
+    ck_assert_int_eq(r->status, 200);
+    ck_assert_int_eq(json_integer_value(json_object_get(r->json, "total")), 1000);
+    ck_assert(json_is_true(json_object_get(r->json, "total_capped")));
+    http_reply_free(r);
+    /* 大量成果100, 大量成果1000 and 大量成果1001: below the cap the count is exact */
+    r = get(ENTERPRISE, "/api/v1/achievements?q=%E5%A4%A7%E9%87%8F%E6%88%90%E6%9E%9C100&limit=1");
+    ck_assert_int_eq(json_integer_value(json_object_get(r->json, "total")), 3);
+    ck_assert(json_is_false(json_object_get(r->json, "total_capped")));
+    http_reply_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("search");
@@ -711,11 +937,16 @@ int main(void)
     tcase_add_test(tc, search_ranks_title_over_keyword_over_abstract_then_newest);
     tcase_add_test(tc, search_shows_only_what_the_caller_may_see_and_takes_filters);
     tcase_add_test(tc, search_pages_never_repeat_or_skip_while_rows_are_inserted);
+    tcase_add_test(tc, each_order_pages_without_repeating_or_skipping);
+    tcase_add_test(tc, list_and_search_count_what_they_show);
+    tcase_add_test(tc, bad_sort_and_a_cursor_of_another_order_are_422);
+    tcase_add_test(tc, replies_carry_the_institutions_english_name_and_contact);
     suite_add_tcase(s, tc);
     TCase *plan = tcase_create("plan");
     tcase_add_unchecked_fixture(plan, setup_plan, teardown);
     tcase_set_timeout(plan, 300);
     tcase_add_test(plan, search_statement_runs_on_the_gram_index);
+    tcase_add_test(plan, count_of_a_large_pool_stops_at_1000);
     suite_add_tcase(s, plan);
     return harness_run_suite(s);
 }

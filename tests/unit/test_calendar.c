@@ -231,6 +231,24 @@ START_TEST(date_in_shanghai_turns_at_16_utc)
 }
 END_TEST
 
+START_TEST(minute_in_shanghai_is_eight_hours_ahead_without_seconds)
+{
+    double t;
+    ck_assert(instant_parse("2025-12-31T16:30:59Z", &t));
+    struct minute_of_day at = minute_in_shanghai(t);
+    ck_assert_int_eq(at.date.year, 2026);
+    ck_assert_int_eq(at.date.month, 1);
+    ck_assert_int_eq(at.date.day, 1);
+    ck_assert_int_eq(at.hour, 0);
+    ck_assert_int_eq(at.minute, 30);
+    ck_assert(instant_parse("2026-03-01T15:59:00Z", &t));
+    at = minute_in_shanghai(t);
+    ck_assert_int_eq(at.date.day, 1);
+    ck_assert_int_eq(at.hour, 23);
+    ck_assert_int_eq(at.minute, 59);
+}
+END_TEST
+
 static Suite *calendar_suite(void)
 {
     Suite *suite = suite_create("calendar");
@@ -257,6 +275,7 @@ static Suite *calendar_suite(void)
     tcase_add_test(instants, instant_parse_reads_utc_and_offsets);
     tcase_add_test(instants, instant_parse_rejects_other_layouts);
     tcase_add_test(instants, date_in_shanghai_turns_at_16_utc);
+    tcase_add_test(instants, minute_in_shanghai_is_eight_hours_ahead_without_seconds);
     suite_add_tcase(suite, instants);
     return suite;
 }

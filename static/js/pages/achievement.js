@@ -11,7 +11,7 @@ import { formatInstant } from '../format.js';
 import { field, input, textarea, formAlert, showProblem, showClientErrors, busy } from '../forms.js';
 import { pageTitle, terms, badge, notice } from '../ui.js';
 import { standardTermsOf } from '../terms.js';
-import { achievementTitle } from './cards.js';
+import { achievementTitle, institutionName, keywordLinks } from './cards.js';
 import { termsList } from './terms-view.js';
 import { termsChooser } from './trial-terms.js';
 import { declarationObstacle } from '../open-license.js';
@@ -154,7 +154,7 @@ export async function render(ctx) {
     pageTitle(achievementTitle(a), 'achievement-title'),
     otherTitle && otherTitle !== achievementTitle(a) ? h('p', { class: 'subtitle' }, otherTitle) : null,
     h('p', { class: 'tags' },
-      h('span', { class: 'tag' }, a.institution_name || ''),
+      h('span', { class: 'tag', 'data-test': 'institution-name' }, institutionName(a)),
       h('span', { class: 'tag' }, enumLabel('provinces', a.province)),
       a.status !== 'listed' ? badge('achievement_statuses', a.status) : null,
       a.open_license ? h('span', { class: 'tag tag-accent', 'data-test': 'open-license-tag' }, t('ach.openLicense')) : null),
@@ -162,11 +162,13 @@ export async function render(ctx) {
       h('section', {},
         h('h2', {}, t('ach.abstract')),
         h('p', { class: 'abstract prewrap', 'data-test': 'achievement-abstract' }, a.abstract || ''),
-        h('h2', {}, t('ach.keywords')), list(a.keywords, 'keywords')),
+        h('h2', {}, t('ach.keywords')), keywordLinks(a.keywords) || '—'),
       h('section', { 'data-test': 'terms' },
         h('h2', {}, t('terms.standard')),
         termsList(standardTermsOf(a), { testName: 'standard-terms' }),
         terms([
+          [t('ach.institution'), institutionName(a)],
+          [t('ach.contact'), a.institution_contact_name ? h('span', { 'data-test': 'institution-contact' }, a.institution_contact_name) : null],
           [t('ach.openLicense'), a.open_license ? t('common.yes') : t('common.no')],
           [t('ach.field'), enumLabel('fields', a.field)],
           [t('ach.kind'), enumLabel('kinds', a.kind)],

@@ -4,7 +4,7 @@
 // the same filters, and the annual report workbook for a chosen year.
 
 import { h, append } from '../dom.js';
-import { t, enumLabel } from '../i18n.js';
+import { t, enumLabel, getLang } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatYuan, formatYuanCompact, formatCount, formatRatio, formatMonth, isValidDate, todayShanghai } from '../format.js';
 import { field, input, enumSelect, formAlert, showClientErrors } from '../forms.js';
@@ -145,9 +145,11 @@ export async function render(ctx) {
     const qs = q.toString();
     ctx.go(qs ? `#/admin/dashboard?${qs}` : '#/admin/dashboard');
   });
+  // the trial exports for officials, in the page's language
+  const labelled = { ...filters, labels: getLang() };
   const exports = h('p', { class: 'actions', 'data-test': 'exports' },
-    h('a', { href: exportHref('/exports/trials.csv', filters), class: 'btn', download: 'trials.csv', 'data-test': 'export-csv' }, t('stats.exportCsv')),
-    h('a', { href: exportHref('/exports/trials.xlsx', filters), class: 'btn', download: 'trials.xlsx', 'data-test': 'export-xlsx' }, t('stats.exportXlsx')));
+    h('a', { href: exportHref('/exports/trials.csv', labelled), class: 'btn', download: 'trials.csv', 'data-test': 'export-csv' }, t('stats.exportCsv')),
+    h('a', { href: exportHref('/exports/trials.xlsx', labelled), class: 'btn', download: 'trials.xlsx', 'data-test': 'export-xlsx' }, t('stats.exportXlsx')));
   append(ctx.root, pageTitle(t('nav.dashboard')), form, exports, annualReport(ctx.user));
 
   const [sum, flows, monthly, fields, regions, returns] = await Promise.allSettled([
