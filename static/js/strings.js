@@ -146,6 +146,7 @@ const zh = {
   'trial.startedOn': '开始日期', 'trial.endsOn': '结束日期', 'trial.closedAt': '关闭时间', 'trial.closeReason': '关闭原因',
   'trial.daysLeft': '剩余 {n} 天', 'trial.endsToday': '今天到期', 'trial.endedAgo': '已过期 {n} 天',
   'trial.cancel': '取消申请', 'trial.return': '退还成果', 'trial.returnConfirm': '确认退还', 'trial.approve': '同意试用',
+  'trial.cancelSummary': '撤回对“{title}”的试用申请？撤回后可以重新申请。', 'trial.returnSummary': '退还“{title}”后试用即结束，不能恢复，也不产生任何费用。确定退还？',
   'trial.approveSummary': '同意{enterprise}免费试用“{title}”{n} 个月，试用自今天开始。确定同意？', 'trial.approved': '已同意试用，试用已开始；请在“试用中”一栏跟进。',
   'trial.declineSummary': '拒绝{enterprise}对“{title}”的试用申请，拒绝理由将告知企业。确定拒绝？',
   'trial.alreadyRequested': '贵企业已申请试用这项成果，正在等待成果方审批；审批前不能再次申请。', 'trial.alreadyActive': '贵企业正在试用这项成果；试用结束（转为许可或退还）后才能再次申请。',
@@ -207,6 +208,7 @@ const zh = {
   'report.periodOverdue': '{period}（已逾期，应于 {date} 前提交）',
 
   'review.intro': '以下成果已提交审核。核对内容与专利号后同意上架或退回修改。', 'review.approve': '同意上架',
+  'review.approveSummary': '“{title}”将在成果池上架，所有企业都能看到并申请试用。确定同意上架？', 'review.rejectSummary': '退回“{title}”，理由将告知成果方，修改后可再次提交。确定退回？',
   'review.reject': '退回', 'review.empty': '审核队列是空的。',
 
   'comp.intro': '许可违约后按未付金额和本省补偿比例生成的补偿申请。', 'comp.number': '补偿申请 #{id}',
@@ -437,6 +439,7 @@ const en = {
   'trial.startedOn': 'Started', 'trial.endsOn': 'Ends', 'trial.closedAt': 'Closed', 'trial.closeReason': 'Reason closed',
   'trial.daysLeft': '{n} days left', 'trial.endsToday': 'Ends today', 'trial.endedAgo': 'Ended {n} days ago',
   'trial.cancel': 'Cancel request', 'trial.return': 'Give it back', 'trial.returnConfirm': 'Confirm return', 'trial.approve': 'Approve',
+  'trial.cancelSummary': 'Withdraw the request to try “{title}”? You can ask again later.', 'trial.returnSummary': 'Giving back “{title}” ends the trial for good, at no cost. Give it back?',
   'trial.approveSummary': '{enterprise} will try “{title}” free of charge for {n} months, starting today. Approve?', 'trial.approved': 'Approved: the trial has started. Follow it under “Active trials”.',
   'trial.declineSummary': 'The request of {enterprise} to try “{title}” will be declined; the enterprise is told the reason. Decline it?',
   'trial.alreadyRequested': 'Your enterprise has already asked to try this achievement; the institution has not decided yet, so it cannot be asked again.', 'trial.alreadyActive': 'Your enterprise is trying this achievement; a new request is possible once the trial ends (converted or given back).',
@@ -498,6 +501,7 @@ const en = {
   'report.periodOverdue': '{period} (overdue since {date})',
 
   'review.intro': 'These achievements were submitted for review. Check the content and patent numbers, then list or send back.', 'review.approve': 'Approve listing',
+  'review.approveSummary': '“{title}” will be listed in the pool, where every enterprise can see it and ask to try it. Approve the listing?', 'review.rejectSummary': '“{title}” goes back to the institution with the reason, to be changed and submitted again. Send it back?',
   'review.reject': 'Reject', 'review.empty': 'The review queue is empty.',
 
   'comp.intro': 'Claims opened when a license defaults, for the outstanding amount times the province ratio.', 'comp.number': 'Claim #{id}',

@@ -123,7 +123,13 @@ export function reasonAction({ label, submitLabel, onSubmit, testName, danger = 
   const open = h('button', { type: 'button', class: danger ? 'btn btn-danger' : 'btn', 'data-test': testName }, label);
   const reason = input({ name: 'reason', maxlength: '500', 'data-test': `${testName}-reason` });
   const controls = [...extras.map((x) => x.control), reason];
-  const editable = (yes) => { for (const c of controls) c.readOnly = !yes; };
+  // while the summary is shown, what it sums up stays as it is (a <select> has no readOnly)
+  const editable = (yes) => {
+    for (const c of controls) {
+      if (c.tagName === 'SELECT') c.disabled = !yes;
+      else c.readOnly = !yes;
+    }
+  };
   const submit = h('button', { type: 'submit', class: danger ? 'btn btn-danger' : 'btn btn-primary', 'data-test': summary ? `${testName}-next` : `${testName}-confirm` },
     summary ? t('common.next') : submitLabel || label);
   const step = summary ? confirmStep({

@@ -3,6 +3,7 @@
 //   - a sign-up with an e-mail already registered is told under the e-mail field;
 //   - the day paid cannot be after the service's today: the date input says so, and when the page
 //     thinks it is a day later than the service does, the service's refusal is told in words too;
+//   - no trial form where a request cannot succeed (one already open, a large enterprise);
 //   - "mark defaulted" is not offered at 70 days overdue: the page says from which day it will be,
 //     and when the page is made to believe otherwise, the service's refusal is told in words.
 // The server's English detail never appears. The default checks run on the later clock, last:
@@ -77,6 +78,25 @@ before(async () => {
   });
   state.licenseId = (proposed.license || proposed).id;
   await apiAs(entToken, 'POST', `/api/v1/licenses/${state.licenseId}/accept`, {});
+  state.achievementId = a.id;
+
+  // a second achievement the enterprise has asked to try, and a large enterprise
+  const b = await apiAs(instToken, 'POST', '/api/v1/achievements', {
+    title: `提示测试成果乙 ${RUN}`, abstract: '另一种用于提示测试的检测方法。', field: 'new_materials', kind: 'technical_secret',
+    keywords: ['检测'], maturity: 5, trial_months: 6, payment_mode: 'lump_sum', reference_fee_fen: 1000000,
+  });
+  await apiAs(instToken, 'POST', `/api/v1/achievements/${b.id}/submit`, {});
+  await apiAs(adminToken, 'POST', `/api/v1/achievements/${b.id}/approve`, {});
+  await apiAs(entToken, 'POST', `/api/v1/achievements/${b.id}/trials`, { purpose: '在另一条产线上试用。', planned_months: 2 });
+  state.requestedId = b.id;
+  state.large = { email: `e2e-err-large-${RUN}@example.com`, password: PASSWORD };
+  const large = await api.post('/api/v1/enterprises', {
+    data: {
+      name: `E2E 大型企业 ${RUN}`, credit_code: creditCode('91310100'), province: PROVINCE, scale: 'large',
+      contact_name: '孙经理', email: state.large.email, password: PASSWORD,
+    },
+  });
+  assert.equal(large.status(), 201, await large.text());
 });
 
 after(closeAll);
@@ -154,6 +174,33 @@ for (const lang of ['zh', 'en']) {
     await actor.context.close();
   });
 }
+
+test('no trial form where a request cannot succeed: one already open, or a large enterprise', async () => {
+  const actor = await newActor('trial obstacles');
+  const { page } = actor;
+  await signIn(page, state.enterprise);
+  await visit(page, `/#/achievements/${state.requestedId}`);
+  const open = page.locator('[data-test=trial-open]');
+  await open.getByText('贵企业已申请试用这项成果').waitFor();
+  assert.equal(await open.getAttribute('data-status'), 'requested');
+  await open.locator('[data-test=goto-my-trials]').waitFor();
+  assert.equal(await page.locator('[data-test=trial-form]').count(), 0, 'a second request offered');
+  // the license taken after the first trial leaves no trial open: asking again is possible
+  await visit(page, `/#/achievements/${state.achievementId}`);
+  await page.locator('[data-test=trial-form]').waitFor();
+  assertClean(actor);
+  await actor.context.close();
+
+  const large = await newActor('large enterprise');
+  await signIn(large.page, state.large);
+  await toEnglish(large.page);
+  await visit(large.page, `/#/achievements/${state.achievementId}`);
+  await large.page.locator('[data-test=trial-not-sme]').getByText('Free trials are for small and medium enterprises').waitFor();
+  assert.equal(await large.page.locator('[data-test=trial-form]').count(), 0, 'a trial offered to a large enterprise');
+  await shot(large.page, 'errors-en-not-sme');
+  assertClean(large);
+  await large.context.close();
+});
 
 for (const lang of ['zh', 'en']) {
   test(`(${lang}) on the later clock, 70 days overdue, "mark defaulted" waits for its day`, { skip: !LATER && 'no later daemon' }, async () => {

@@ -146,6 +146,7 @@ test('(3) the province admin approves the submitted achievement in the review qu
   await item.waitFor();
   await shot(page, 'admin-review');
   await item.locator('[data-test=review-approve]').click();
+  await item.locator('[data-test=review-approve-confirm]').click();
   await card(page, 'review-queue', CHIP_TITLE).waitFor({ state: 'detached' });
   const listed = await apiAs(state.institutionToken, 'GET', `/api/v1/achievements/${state.achievementId}`);
   assert.equal(listed.status, 'listed');
@@ -437,6 +438,8 @@ test('(6) the enterprise asks for two more months, the institution agrees; the t
   await mine.locator('[data-test=trial-return-code]').selectOption('too_costly');
   await mine.locator('[data-test=trial-return-rating]').selectOption('4');
   await mine.locator('[data-test=trial-return-reason]').fill('改造成本超出预算。');
+  await mine.locator('[data-test=trial-return-next]').click();
+  await mine.locator('[data-test=trial-return-statement]').getByText(title).waitFor();
   await mine.locator('[data-test=trial-return-confirm]').click();
   const returned = ent.locator('[data-test=my-trials] > li[data-status=returned]').filter({ hasText: title });
   await returned.waitFor();
