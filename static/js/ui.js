@@ -176,6 +176,12 @@ export function reasonAction({ label, submitLabel, onSubmit, testName, danger = 
       try {
         await onSubmit(text, values);
       } catch (err) {
+        // refused: back to the form, with the reason why
+        if (step) {
+          step.box.hidden = true;
+          editable(true);
+          submit.hidden = false;
+        }
         showProblem(form, err);
       }
     });
@@ -189,13 +195,16 @@ export function reasonAction({ label, submitLabel, onSubmit, testName, danger = 
 export function actionButton({ label, onClick, testName, kind = 'btn', summary, confirmLabel }) {
   const out = h('span', { class: 'action-error', role: 'alert', 'data-test': `${testName}-error` });
   const btn = h('button', { type: 'button', class: kind, 'data-test': testName }, label);
+  // true when done; when refused, says why next to the button
   const run = async () => {
     btn.disabled = true;
     out.textContent = '';
     try {
       await onClick();
+      return true;
     } catch (err) {
       out.textContent = problemText(err);
+      return false;
     } finally {
       btn.disabled = false;
     }
@@ -216,7 +225,10 @@ export function actionButton({ label, onClick, testName, kind = 'btn', summary, 
   });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    await busy(form, run);
+    if (!(await busy(form, run))) {
+      step.box.hidden = true;
+      btn.hidden = false;
+    }
   });
   return h('span', { class: 'action' }, btn, form, out);
 }

@@ -3,6 +3,7 @@
 //   - a sign-up with an e-mail already registered is told under the e-mail field;
 //   - the day paid cannot be after the service's today: the date input says so, and when the page
 //     thinks it is a day later than the service does, the service's refusal is told in words too;
+//   - a page that cannot reach the service says so and offers to try again;
 //   - no trial form where a request cannot succeed (one already open, a large enterprise);
 //   - "mark defaulted" is not offered at 70 days overdue: the page says from which day it will be,
 //     and when the page is made to believe otherwise, the service's refusal is told in words.
@@ -166,6 +167,7 @@ for (const lang of ['zh', 'en']) {
     await pay.locator('[data-test=payment-statement]').getByText(longDate(tomorrow, lang)).waitFor();
     await pay.locator('[data-test=payment-confirm]').click();
     await error.getByText(L(lang, '不能晚于今天', 'Cannot be after today')).waitFor();
+    assert.ok(await pay.locator('[data-test=payment-confirmation]').isHidden(), 'the refused confirmation still shown');
     await assertNoServerText(page);
     await shot(page, `errors-${lang}-payment-date`);
     const payments = await apiAs(await tokenFor(state.institution), 'GET', `/api/v1/licenses/${state.licenseId}/payments`);
@@ -174,6 +176,28 @@ for (const lang of ['zh', 'en']) {
     await actor.context.close();
   });
 }
+
+test('a page that cannot reach the service says so in words and tries again on request', async () => {
+  const actor = await newActor('network');
+  const { page } = actor;
+  await signIn(page, state.institution);
+  for (const lang of ['zh', 'en']) {
+    if (lang === 'en') await toEnglish(page);
+    const url = `**/api/v1/licenses/${state.licenseId}`;
+    await page.route(url, (route) => route.abort('internetdisconnected'));
+    await visit(page, `/#/licenses/${state.licenseId}`);
+    const failed = page.locator('[data-test=page-error]');
+    await failed.getByText(L(lang, '无法连接服务器', 'Cannot reach the server')).waitFor();
+    await assertNoServerText(page);
+    await shot(page, `errors-${lang}-network`);
+    await page.unroute(url);
+    await failed.locator('[data-test=retry]').click();
+    await page.locator('[data-test=license-title]').waitFor();
+    assert.equal(await page.locator('[data-test=page-error]').count(), 0);
+  }
+  assertClean(actor);
+  await actor.context.close();
+});
 
 test('no trial form where a request cannot succeed: one already open, or a large enterprise', async () => {
   const actor = await newActor('trial obstacles');
@@ -232,6 +256,8 @@ for (const lang of ['zh', 'en']) {
     await page.locator('[data-test=license-default-statement]').getByText('¥20,000.00').waitFor();
     await page.click('[data-test=license-default-confirm]');
     await page.locator('[data-test=form-error]').getByText(L(lang, '尚无逾期满 90 天', 'No payment or royalty report is 90 or more days overdue yet')).waitFor();
+    assert.ok(await page.locator('[data-test=license-default-confirmation]').isHidden(), 'the refused confirmation still shown');
+    await page.locator('[data-test=license-default-next]').waitFor();
     await assertNoServerText(page);
     await shot(page, `errors-${lang}-default-refused`);
     const l = await apiAs(await tokenFor(state.institution, LATER), 'GET', `${LATER}/api/v1/licenses/${state.licenseId}`);
