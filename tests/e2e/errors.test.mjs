@@ -8,7 +8,7 @@
 //   - "mark defaulted" is not offered at 70 days overdue: the page says from which day it will be,
 //     and when the page is made to believe otherwise, the service's refusal is told in words.
 // The server's English detail never appears. The default checks run on the later clock, last:
-// a sign-in there ends every session begun today.
+// a sign-in there signs out everyone who signed in today.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
