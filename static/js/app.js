@@ -4,7 +4,7 @@
 import { h, clear } from './dom.js';
 import { t, initLang, setLang, getLang, onLangChange, enumLabel } from './i18n.js';
 import { currentUser, refreshUser, signOut, loadMeta, isAdmin } from './session.js';
-import { errorBox, loading } from './ui.js';
+import { errorBox, loading, notice } from './ui.js';
 import * as api from './api.js';
 import * as home from './pages/home.js';
 import * as pool from './pages/pool.js';
@@ -55,6 +55,8 @@ const nav = document.getElementById('nav');
 const account = document.getElementById('account');
 const langButton = document.getElementById('lang-switch');
 let renderCount = 0;
+// What the last action achieved, said at the top of the page it leads to (go's message).
+let pendingMessage = null;
 
 function parseHash() {
   const raw = window.location.hash.replace(/^#/, '') || '/';
@@ -64,7 +66,9 @@ function parseHash() {
   return { path, query, raw };
 }
 
-export function go(hash) {
+// Goes to hash; message (text or nodes), when given, says on arrival what has just succeeded.
+export function go(hash, message) {
+  pendingMessage = message || null;
   if (window.location.hash === hash) render(false);
   else window.location.hash = hash;
 }
@@ -129,6 +133,7 @@ function renderChrome() {
     ul.appendChild(h('li', {}, link));
   }
   nav.appendChild(ul);
+  for (const el of document.querySelectorAll('[data-guest]')) el.hidden = Boolean(user);
   nav.setAttribute('aria-label', t('nav.label'));
   clear(account);
   if (user) {
@@ -182,9 +187,11 @@ async function render(moveFocus) {
   root.appendChild(loading());
   try {
     const content = h('div', {});
-    await route.page.render({ root: content, params, query, user, go, rerender: () => render(false), chrome: renderChrome });
+    await route.page.render({ root: content, params, query, user, go, rerender: (message) => { pendingMessage = message || null; render(false); }, chrome: renderChrome });
     if (mine !== renderCount) return;
     clear(root);
+    if (pendingMessage) root.appendChild(notice(pendingMessage));
+    pendingMessage = null;
     root.appendChild(content);
   } catch (err) {
     if (mine !== renderCount) return;
@@ -195,7 +202,7 @@ async function render(moveFocus) {
       return;
     }
     clear(root);
-    root.appendChild(errorBox(err));
+    root.appendChild(errorBox(err, () => render(false)));
   }
   if (moveFocus) {
     const h1 = root.querySelector('h1');

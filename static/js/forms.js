@@ -2,7 +2,8 @@
 // problem+json `errors[].field` onto the field they name.
 
 import { h, uid, clear } from './dom.js';
-import { t, enumOptions, getLang } from './i18n.js';
+import { enumOptions } from './i18n.js';
+import { problemText, fieldProblems } from './problems.js';
 
 // A labelled control: {name, label, control, hint}. The control gets an id, the label points at it,
 // and an error line (aria-live) sits under it.
@@ -83,37 +84,6 @@ function cssEscape(s) {
   return window.CSS && CSS.escape ? CSS.escape(s) : String(s).replace(/["\\]/g, '\\$&');
 }
 
-const SERVER_MESSAGES_ZH = [
-  [/check digit/i, '校验位不正确'],
-  [/required|missing|must be present/i, '必填'],
-  [/already (exists|registered|taken|used)|duplicate/i, '已被使用'],
-  [/too long/i, '太长'],
-  [/too short|at least 10/i, '太短（至少 10 个字符）'],
-  [/must add up|sum/i, '分期金额之和须等于总额'],
-  [/out of range|between|must be/i, '超出允许范围'],
-  [/date/i, '日期无效'],
-  [/unknown field/i, '不认识的字段'],
-  [/email/i, '邮箱格式不正确'],
-];
-
-// The server's English field message, in the current language as far as it is known.
-export function serverFieldMessage(message) {
-  const m = String(message || '');
-  if (getLang() === 'en') return m;
-  for (const [re, zh] of SERVER_MESSAGES_ZH) {
-    if (re.test(m)) return `${zh}（${m}）`;
-  }
-  return `${t('err.field_invalid')}（${m}）`;
-}
-
-// Localised sentence for an ApiError (or any Error).
-export function errorText(err) {
-  const code = err && err.code ? err.code : 'internal';
-  const key = 'err.' + code;
-  const text = t(key);
-  return text === key ? t('err.unknown', { status: err && err.status ? err.status : '?' }) : text;
-}
-
 // "terms.fee_schedule[0].amount_fen" -> itself, "terms.fee_schedule[0]", "terms.fee_schedule",
 // "terms": a problem shows at the closest field the form has.
 function fieldOrParent(name) {
@@ -127,26 +97,21 @@ function fieldOrParent(name) {
   return out;
 }
 
-// Shows err on the form: field errors next to their fields, the rest in the form's alert.
+// Shows err on the form: each field's problem under its field, the rest in the form's alert.
 export function showProblem(form, err) {
   clearErrors(form);
   const alert = form.querySelector('[data-test="form-error"]');
   const leftovers = [];
-  const errors = err && Array.isArray(err.errors) ? err.errors : [];
-  for (const e of errors) {
-    const full = String(e.field || '');
-    const msg = serverFieldMessage(e.message);
-    if (!fieldOrParent(full).some((name) => setFieldError(form, name, msg))) {
-      leftovers.push(full ? `${full}: ${msg}` : msg);
-    }
+  const problems = fieldProblems(err);
+  for (const p of problems) {
+    if (!fieldOrParent(p.field).some((name) => setFieldError(form, name, p.text))) leftovers.push(p.text);
   }
   if (alert) {
     clear(alert);
-    alert.appendChild(h('p', {}, errorText(err)));
-    if (err && err.detail && errors.length === 0) alert.appendChild(h('p', { class: 'muted' }, err.detail));
-    for (const l of leftovers) alert.appendChild(h('p', {}, l));
+    alert.appendChild(h('p', {}, problemText(err)));
+    for (const l of new Set(leftovers)) alert.appendChild(h('p', {}, l));
     alert.hidden = false;
-    if (errors.length === 0 || leftovers.length > 0) alert.focus();
+    if (problems.length === 0 || leftovers.length > 0) alert.focus();
   }
   const firstInvalid = form.querySelector('[aria-invalid="true"]');
   if (firstInvalid) firstInvalid.focus();

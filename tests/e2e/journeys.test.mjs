@@ -146,6 +146,7 @@ test('(3) the province admin approves the submitted achievement in the review qu
   await item.waitFor();
   await shot(page, 'admin-review');
   await item.locator('[data-test=review-approve]').click();
+  await item.locator('[data-test=review-approve-confirm]').click();
   await card(page, 'review-queue', CHIP_TITLE).waitFor({ state: 'detached' });
   const listed = await apiAs(state.institutionToken, 'GET', `/api/v1/achievements/${state.achievementId}`);
   assert.equal(listed.status, 'listed');
@@ -178,7 +179,10 @@ test('(1) an enterprise signs up, searches 芯片, opens the result and requests
   await shot(page, 'signup');
   await page.click('[data-test=signup-submit]');
   await page.waitForSelector('[data-test=signout]');
-  await page.waitForURL(/#\/me\/trials/);
+  // welcomed in the pool, with the way to the trials it will ask for
+  await page.waitForURL(/#\/pool$/);
+  await page.locator('[data-test=notice]').getByText('注册成功').waitFor();
+  await page.locator('[data-test=welcome-next]').waitFor();
 
   await page.click('[data-test=nav-pool]');
   await page.fill('[data-test=pool-search]', '芯片');
@@ -226,6 +230,7 @@ test('(2) the institution approves on the standard terms and proposes a license;
   await req.locator('[data-test=terms-standard-tag]').waitFor();
   assert.equal(await req.locator('[data-test=terms-differ]').count(), 0, 'standard terms shown as differing');
   await req.locator('[data-test=trial-approve]').click();
+  await req.locator('[data-test=trial-approve-confirm]').click();
   const act = card(page, 'active-trials', CHIP_TITLE).filter({ hasText: state.enterprise.name });
   await act.waitFor();
   await act.locator('[data-test=days-left]').waitFor();
@@ -256,6 +261,7 @@ test('(2) the institution approves on the standard terms and proposes a license;
   assert.ok(await form.locator('[data-test=convert-submit]').isEnabled(), 'disabled although the plan adds up');
   await shot(page, 'inst-trials-propose');
   await form.locator('[data-test=convert-submit]').click();
+  await form.locator('[data-test=convert-confirm]').click();
   await page.waitForURL(/#\/licenses\/\d+$/);
   state.licenseId = page.url().match(/#\/licenses\/(\d+)$/)[1];
   await page.locator('[data-test=proposal-waiting]').waitFor();
@@ -277,6 +283,8 @@ test('(2) the institution approves on the standard terms and proposes a license;
   assert.equal(await compare.locator('[data-key=payment_mode]').getAttribute('data-differs'), 'false');
   await shot(ent, 'proposal-enterprise');
   await ent.click('[data-test=license-accept]');
+  await ent.locator('[data-test=license-accept-statement]').getByText('¥1,000.50').waitFor();
+  await ent.click('[data-test=license-accept-confirm]');
   await ent.locator('.tags [data-status=active]').waitFor();
   await ent.locator('[data-test=license-summary] [data-test=outstanding]').getByText('¥1,000.50').waitFor();
   assert.equal(await ent.locator('[data-test=installment]').count(), 2);
@@ -291,6 +299,7 @@ test('(2) the institution approves on the standard terms and proposes a license;
   await pay.locator('[data-test=payment-date]').fill(trial.started_on);
   await pay.getByLabel('付款凭证号').fill(`E2E-${RUN}`);
   await pay.locator('[data-test=payment-submit]').click();
+  await pay.locator('[data-test=payment-confirm]').click();
   await page.locator('[data-test=paid]').getByText('¥500.25').waitFor();
   await page.locator('[data-test=outstanding]').getByText('¥500.25').waitFor();
   assert.equal(await page.locator('[data-test=payment]').count(), 1);
@@ -428,6 +437,8 @@ test('(6) the enterprise asks for two more months, the institution agrees; the t
   await mine.locator('[data-test=trial-return-code]').selectOption('too_costly');
   await mine.locator('[data-test=trial-return-rating]').selectOption('4');
   await mine.locator('[data-test=trial-return-reason]').fill('改造成本超出预算。');
+  await mine.locator('[data-test=trial-return-next]').click();
+  await mine.locator('[data-test=trial-return-statement]').getByText(title).waitFor();
   await mine.locator('[data-test=trial-return-confirm]').click();
   const returned = ent.locator('[data-test=my-trials] > li[data-status=returned]').filter({ hasText: title });
   await returned.waitFor();
@@ -587,6 +598,7 @@ async function agreementJourney(lang) {
     const req = card(ip, 'requested-trials', title);
     await req.locator('[data-test=terms-standard-tag]').waitFor();
     await req.locator('[data-test=trial-approve]').click();
+    await req.locator('[data-test=trial-approve-confirm]').click();
     const act = card(ip, 'active-trials', title);
     await act.locator('[data-test=agreed-terms]').waitFor();
     const trial = await apiAs(instToken, 'GET', `/api/v1/trials/${trialId}`);
@@ -670,6 +682,7 @@ async function agreementJourney(lang) {
     assert.equal(await pay.locator('[data-test=payment-date]').inputValue(), laterToday);
     await pay.locator('[data-test=payment-reference]').fill(`E2E-ROYALTY-${lang}-${RUN}`);
     await pay.locator('[data-test=payment-submit]').click();
+    await pay.locator('[data-test=payment-confirm]').click();
     await jp.locator('[data-test=license-summary] [data-test=paid]').getByText(owed).waitFor();
     await jp.locator('[data-test=license-summary] [data-test=outstanding]').getByText('¥0.00').waitFor();
     await jp.locator('[data-test=installment][data-kind=royalty]').getByText(L('已付清', 'Paid')).first().waitFor();
@@ -738,6 +751,7 @@ test('(9) an enterprise proposes terms of its own, the institution sees how they
     assert.equal(await compare.locator('[data-key=license_years]').getAttribute('data-differs'), 'false');
     await shot(ip, 'inst-trials-differing-terms');
     await req.locator('[data-test=trial-approve]').click();
+    await req.locator('[data-test=trial-approve-confirm]').click();
     const act = card(ip, 'active-trials', title);
     await act.locator('[data-test=agreed-terms]').getByText('仅限电子元器件检测').waitFor();
 
@@ -750,6 +764,7 @@ test('(9) an enterprise proposes terms of its own, the institution sees how they
     await form.locator('[data-test=inst-amount]').nth(0).fill('12000');
     await form.locator('[data-test=inst-amount]').nth(1).fill('24000');
     await form.locator('[data-test=convert-submit]').click();
+    await form.locator('[data-test=convert-confirm]').click();
     await ip.waitForURL(/#\/licenses\/\d+$/);
     const proposalId = ip.url().match(/#\/licenses\/(\d+)$/)[1];
     await ip.locator('[data-test=proposal-waiting]').waitFor();
@@ -760,6 +775,7 @@ test('(9) an enterprise proposes terms of its own, the institution sees how they
     assert.equal(await ep.locator('[data-test=proposal-compare] [data-key=fee_fen]').getAttribute('data-differs'), 'true');
     await ep.click('[data-test=license-decline]');
     await ep.fill('[data-test=license-decline-reason]', '高于约定价格。');
+    await ep.click('[data-test=license-decline-next]');
     await ep.click('[data-test=license-decline-confirm]');
     await ep.locator('[data-test=proposal-declined]').getByText('高于约定价格。').waitFor();
     const after = await apiAs(instToken, 'GET', `/api/v1/trials/${trialId}`);

@@ -1,10 +1,14 @@
-// modules: the UI's pure ES modules (money, percent, dates, terms, open licensing, credit codes, patent numbers) run under
+// modules: the UI's pure ES modules (money, percent, dates, terms, open licensing, credit codes, patent numbers,
+// strings in both languages, refusals in words) run under
 // node's test runner; they touch no DOM, so the browser and these tests share one implementation.
 //
 // Run: cd tests/e2e && node --test modules.test.mjs
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   parseYuanToFen, fenToYuanInput, formatFen, parsePercentToBp, bpToPercentInput, daysBetween, addMonths, isValidDate,
   addDays, formatQuarter, parseSignedYuanToFen, setServiceToday, todayShanghai, formatYuan,
@@ -21,6 +25,11 @@ import { reportYears } from '../../static/js/pages/admin-dashboard.js';
 import {
   aboveGuideline, declarationObstacle, takeCommitment, kindHasFee, kindHasRoyalty, guideRoyaltyBp,
 } from '../../static/js/open-license.js';
+import { STRINGS } from '../../static/js/strings.js';
+import { setLang } from '../../static/js/i18n.js';
+import { ApiError } from '../../static/js/api.js';
+import { problemText, fieldProblems } from '../../static/js/problems.js';
+import { defaultPossibleFrom } from '../../static/js/pages/license-sums.js';
 
 test('yuan text becomes integer fen without floating-point error', () => {
   assert.equal(parseYuanToFen('0.29'), 29);
@@ -223,4 +232,87 @@ test('open licensing: which achievements may be declared, and what taking one co
   assert.equal(pure.fee_fen, 0);
   assert.equal(pure.fee_due_on, null);
   assert.equal(pure.to, '2029-02-28');
+});
+
+// Every sentence the UI can show, in both languages: the string table, the keys the modules ask
+// for, the sentence of every problem code the daemon can send (src/http/problem.c), and what a
+// refusal's English detail or field message becomes (problems.js) — never the English itself.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const placeholders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+
+test('every string has both a Chinese and an English text, with the same placeholders', () => {
+  const { zh, en } = STRINGS;
+  assert.deepEqual(Object.keys(zh).filter((k) => !(k in en)), [], 'keys without English');
+  assert.deepEqual(Object.keys(en).filter((k) => !(k in zh)), [], 'keys without Chinese');
+  for (const k of Object.keys(zh)) {
+    // an English text may be empty where Chinese needs a word English does not (a unit: 项)
+    assert.ok(typeof en[k] === 'string' && zh[k].trim(), `${k} is empty`);
+    assert.equal(placeholders(zh[k]), placeholders(en[k]), `${k}: placeholders differ`);
+  }
+});
+
+test('every key the modules ask for exists in both languages', async () => {
+  const dirs = ['static/js', 'static/js/pages'];
+  const missing = [];
+  for (const dir of dirs) {
+    for (const name of (await readdir(path.join(root, dir))).filter((n) => n.endsWith('.js'))) {
+      const src = await readFile(path.join(root, dir, name), 'utf8');
+      for (const m of src.matchAll(/\bt\('([a-zA-Z]+\.[\w.]+)'/g)) {
+        if (!(m[1] in STRINGS.zh) || !(m[1] in STRINGS.en)) missing.push(`${dir}/${name}: ${m[1]}`);
+      }
+    }
+  }
+  assert.deepEqual(missing, []);
+});
+
+test('every problem code of the daemon has a sentence in both languages', async () => {
+  const src = await readFile(path.join(root, 'src/http/problem.c'), 'utf8');
+  const codes = [...new Set([...src.matchAll(/=\s*\{\s*"([a-z_]+)",\s*\d{3},/g)].map((m) => m[1]))];
+  assert.ok(codes.length >= 19, `only ${codes.length} codes found in problem.c`);
+  for (const code of [...codes, 'network']) {
+    for (const lang of ['zh', 'en']) assert.ok(STRINGS[lang][`err.${code}`], `err.${code} lacks ${lang}`);
+  }
+});
+
+test("a refusal is told in the reader's language, never in the server's English", () => {
+  globalThis.document = { documentElement: { classList: { toggle() {} } } };
+  globalThis.window = {};
+  const refusals = [
+    [{ status: 409, code: 'conflict', detail: 'email: a user with this email is already registered' }, 'email', '该邮箱已注册', 'already registered'],
+    [{ status: 409, code: 'invalid_transition', detail: 'no installment and no report is 90 or more days overdue' }, null, '90 天', '90 or more days overdue yet'],
+    [{ status: 422, code: 'invalid_field', detail: 'must not be in the future', errors: [{ field: 'paid_on', message: 'must not be in the future' }] }, 'paid_on', '不能晚于今天', 'Cannot be after today'],
+    [{ status: 404, code: 'not_found', detail: 'no such achievement' }, null, '找不到', 'Not found'],
+    [{ status: 0, code: 'network', detail: 'Failed to fetch' }, null, '无法连接服务器', 'Cannot reach the server'],
+    [{ status: 422, code: 'invalid_field', errors: [{ field: 'q', message: 'a message no one has seen before' }] }, 'q', '不被接受', 'not accepted'],
+    [{ status: 422, code: 'invalid_field', errors: [{ field: 'limit', message: 'limit must be between 1 and 100' }] }, 'limit', '1 到 100', 'From 1 to 100'],
+    [{ status: 422, code: 'invalid_field', errors: [{ field: 'patent_numbers', message: 'check digit mismatch' }] }, 'patent_numbers', '校验位不正确', 'check digit is wrong'],
+  ];
+  try {
+    for (const [lang, at] of [['zh', 2], ['en', 3]]) {
+      setLang(lang);
+      for (const r of refusals) {
+        const err = new ApiError(r[0].status, r[0]);
+        if (r[0].status === 0) err.code = 'network';
+        const fields = fieldProblems(err);
+        const shown = [problemText(err), ...fields.map((f) => f.text)].join(' ');
+        assert.ok(shown.includes(r[at]), `${lang}: "${shown}" lacks "${r[at]}"`);
+        if (r[1]) assert.equal(fields[0].field, r[1]);
+        const raw = [r[0].detail, ...(r[0].errors || []).map((e) => e.message)].filter(Boolean);
+        for (const text of raw) assert.ok(!shown.includes(text), `${lang}: the server's "${text}" shown`);
+        if (lang === 'zh') assert.doesNotMatch(shown, /[a-z]{4,}/, `English in the Chinese page: ${shown}`);
+      }
+    }
+  } finally {
+    setLang('zh');
+  }
+});
+
+test('a default may be marked 90 days after the first unpaid installment or missing report fell due', () => {
+  const license = {
+    installments: [{ due_on: '2027-03-01', amount_fen: 100, paid_fen: 100 }, { due_on: '2027-04-01', amount_fen: 100, paid_fen: 0 }],
+    reports_due: [{ due_on: '2027-05-15', overdue: true }],
+  };
+  assert.equal(defaultPossibleFrom(license), '2027-06-30');
+  assert.equal(defaultPossibleFrom({ installments: [], reports_due: [{ due_on: '2027-01-30' }] }), '2027-04-30');
+  assert.equal(defaultPossibleFrom({ installments: [{ due_on: '2027-03-01', amount_fen: 5, paid_fen: 5 }] }), null);
 });

@@ -104,7 +104,8 @@ test('the institution follows the count to the request, approves it and the coun
   await item.locator('[data-test=todo-link]').click();
   await page.waitForURL(/#\/inst\/trials$/);
   await card(page, 'requested-trials', state.title).locator('[data-test=trial-approve]').click();
-  await page.locator('[data-test=requested-trials]').getByText(state.title).waitFor({ state: 'detached' });
+  await card(page, 'requested-trials', state.title).locator('[data-test=trial-approve-confirm]').click();
+  await card(page, 'requested-trials', state.title).waitFor({ state: 'detached' });
   await visit(page, '/#/todo');
   assert.equal(await menuCount(page), '');
   await page.locator('[data-test=todo-summary]').getByText('目前没有待办事项。').waitFor();

@@ -153,7 +153,7 @@ export async function render(ctx) {
         } else {
           await api.post('/achievements', body);
         }
-        ctx.go('#/inst/achievements');
+        ctx.go('#/inst/achievements', id ? t('ach.saved') : t('ach.savedDraft'));
       } catch (err) {
         showProblem(form, err);
         if (err.status === 412) {

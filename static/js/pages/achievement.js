@@ -65,7 +65,27 @@ function trialForm(a) {
   return form;
 }
 
-function trialSection(a, ctx) {
+// Why the caller's enterprise cannot ask for a trial of a now, or null: a request or trial of it
+// still open, or a large enterprise (free trials are for SMEs).
+async function trialObstacle(a, user) {
+  const [open, enterprise] = await Promise.all([
+    api.get('/trials', { achievement_id: a.id, limit: 100 })
+      .then((page) => (page.items || []).find((x) => x.status === 'requested' || x.status === 'active') || null)
+      .catch(() => null),
+    user.enterprise_id ? api.get(`/enterprises/${user.enterprise_id}`).catch(() => null) : null,
+  ]);
+  if (open) {
+    return h('div', { class: 'panel', 'data-test': 'trial-open', 'data-status': open.status },
+      h('p', {}, t(open.status === 'active' ? 'trial.alreadyActive' : 'trial.alreadyRequested')),
+      h('p', {}, h('a', { href: '#/me/trials', class: 'btn', 'data-test': 'goto-my-trials' }, t('nav.myTrials'))));
+  }
+  if (enterprise && enterprise.scale === 'large') {
+    return h('div', { class: 'panel', 'data-test': 'trial-not-sme' }, h('p', {}, t('err.not_sme')));
+  }
+  return null;
+}
+
+async function trialSection(a, ctx) {
   const user = ctx.user;
   if (a.status !== 'listed') return null;
   if (!user) {
@@ -76,7 +96,7 @@ function trialSection(a, ctx) {
         h('a', { href: `#/signin?next=${next}`, class: 'btn btn-primary', 'data-test': 'signin-to-request' }, t('nav.signin')),
         h('a', { href: '#/signup', class: 'btn' }, t('nav.signup'))));
   }
-  if (user.role === 'enterprise') return trialForm(a);
+  if (user.role === 'enterprise') return (await trialObstacle(a, user)) || trialForm(a);
   return null;
 }
 
@@ -148,7 +168,7 @@ export async function render(ctx) {
   const a = await api.get(`/achievements/${id}`);
   const otherTitle = getLang() === 'en' ? a.title : a.title_en;
   const owner = ctx.user && ctx.user.role === 'institution' && ctx.user.institution_id === a.institution_id;
-  const openLicense = await openLicenseSection(a, ctx, owner);
+  const [openLicense, trial] = await Promise.all([openLicenseSection(a, ctx, owner), trialSection(a, ctx)]);
   append(ctx.root,
     h('p', {}, h('a', { href: '#/pool' }, '← ', t('nav.pool'))),
     pageTitle(achievementTitle(a), 'achievement-title'),
@@ -178,5 +198,5 @@ export async function render(ctx) {
         ]))),
     owner ? h('p', { class: 'actions' }, h('a', { href: `#/inst/achievements/${a.id}/edit`, class: 'btn' }, t('common.edit'))) : null,
     openLicense,
-    trialSection(a, ctx));
+    trial);
 }

@@ -9,7 +9,7 @@ import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatDate, formatInstant, formatPercentBp, formatQuarter } from '../format.js';
 import { textarea, field, formAlert, showProblem, busy, clearErrors, setFieldError } from '../forms.js';
-import { pageTitle, terms, table, badge, notice } from '../ui.js';
+import { pageTitle, terms, table, badge, notice, confirmStep } from '../ui.js';
 import { partyRows, licenseName } from './parties.js';
 
 // 2500000 -> "25,000.00": the figure the confirmation puts before 元 / yuan.
@@ -45,22 +45,19 @@ function decisionAction(c, kind, ctx) {
   const open = h('button', { type: 'button', class: approve ? 'btn btn-primary' : 'btn btn-danger', 'data-test': testName },
     approve ? t('comp.approve') : t('comp.reject'));
   const opinion = textarea({ name: 'reason', maxlength: '2000', rows: '3', 'data-test': `${testName}-opinion` });
-  const confirmText = h('p', { 'data-test': `${testName}-statement` });
-  const confirmBox = h('div', { class: approve ? 'alert alert-info' : 'alert alert-error', role: 'status', hidden: true, 'data-test': `${testName}-confirmation` },
-    confirmText,
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: approve ? 'btn btn-primary' : 'btn btn-danger', 'data-test': `${testName}-confirm` },
-        approve ? t('comp.approveConfirm') : t('comp.rejectConfirm')),
-      h('button', { type: 'button', class: 'btn', 'data-test': `${testName}-back`, on: { click: () => { confirmBox.hidden = true; next.hidden = false; opinion.readOnly = false; opinion.focus(); } } },
-        t('comp.backToOpinion'))));
   const next = h('button', { type: 'button', class: 'btn', 'data-test': `${testName}-next` }, t('comp.next'));
+  const editOpinion = () => { next.hidden = false; opinion.readOnly = false; };
+  const step = confirmStep({
+    testName, label: approve ? t('comp.approveConfirm') : t('comp.rejectConfirm'), danger: !approve,
+    backLabel: t('comp.backToOpinion'), onBack: () => { editOpinion(); opinion.focus(); },
+  });
   const form = h('form', { class: 'inline-form', hidden: true, novalidate: true, 'data-test': `${testName}-form` },
     field({ name: 'reason', label: t('comp.opinion'), control: opinion, hint: t('comp.opinionHint') }),
     formAlert(),
     h('div', { class: 'actions' }, next,
-      h('button', { type: 'button', class: 'btn', on: { click: () => { form.hidden = true; confirmBox.hidden = true; next.hidden = false; opinion.readOnly = false; open.hidden = false; open.focus(); } } },
+      h('button', { type: 'button', class: 'btn', on: { click: () => { form.hidden = true; step.box.hidden = true; editOpinion(); open.hidden = false; open.focus(); } } },
         t('common.cancel'))),
-    confirmBox);
+    step.box);
   open.addEventListener('click', () => {
     for (const other of ctx.root.querySelectorAll('[data-test=claim-decision] .inline-form')) other.hidden = true;
     for (const other of ctx.root.querySelectorAll('[data-test=claim-decision] .reason-action > button')) other.hidden = false;
@@ -76,15 +73,13 @@ function decisionAction(c, kind, ctx) {
       return;
     }
     const args = { amount: yuanFigure(c.amount_fen), payee: c.institution_name || t('license.institution'), license: licenseName(c) };
-    confirmText.textContent = approve ? t('comp.approveStatement', args) : t('comp.rejectStatement', args);
     opinion.readOnly = true;
     next.hidden = true;
-    confirmBox.hidden = false;
-    confirmBox.querySelector('button[type=submit]').focus();
+    step.show(approve ? t('comp.approveStatement', args) : t('comp.rejectStatement', args));
   });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    if (confirmBox.hidden) return;   // Enter in the opinion goes through the confirmation
+    if (!step.shown()) return;   // Enter in the opinion goes through the confirmation
     await busy(form, async () => {
       try {
         await api.post(`/compensations/${c.id}/${kind}`, { reason: opinion.value.trim() });

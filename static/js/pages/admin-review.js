@@ -5,7 +5,7 @@ import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { pageTitle, pagedList, reasonAction, actionButton, terms } from '../ui.js';
-import { achievementCard } from './cards.js';
+import { achievementCard, achievementTitle } from './cards.js';
 
 function patents(a) {
   const list = Array.isArray(a.patent_numbers) ? a.patent_numbers : [];
@@ -22,10 +22,12 @@ export async function render(ctx) {
         h('div', { class: 'actions' },
           actionButton({
             label: t('review.approve'), testName: 'review-approve', kind: 'btn btn-primary',
+            summary: () => t('review.approveSummary', { title: achievementTitle(a) }),
             onClick: async () => { await api.post(`/achievements/${a.id}/approve`, {}); ctx.rerender(); },
           }),
           reasonAction({
             label: t('review.reject'), testName: 'review-reject',
+            summary: () => t('review.rejectSummary', { title: achievementTitle(a) }),
             onSubmit: async (reason) => { await api.post(`/achievements/${a.id}/reject`, { reason }); ctx.rerender(); },
           })),
       ],

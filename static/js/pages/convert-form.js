@@ -9,6 +9,7 @@ import * as api from '../api.js';
 import { parseYuanToFen, parsePercentToBp, fenToYuanInput, formatFen, isValidDate, todayShanghai, addMonths, bpToPercentInput } from '../format.js';
 import { field, input, enumSelect, formAlert, showProblem, showClientErrors, busy } from '../forms.js';
 import { billsRoyalty, scheduleDates } from '../terms.js';
+import { confirmStep } from '../ui.js';
 
 function markInvalid(el, invalid) {
   if (invalid) el.setAttribute('aria-invalid', 'true');
@@ -34,6 +35,7 @@ export function convertForm(trial, ctx) {
   const tbody = h('tbody', {});
   const sumLine = h('p', { class: 'sum-line', 'aria-live': 'polite', 'data-test': 'installments-sum' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', disabled: true, 'data-test': 'convert-submit' }, t('convert.submit'));
+  const step = confirmStep({ testName: 'convert', label: t('convert.confirm'), onBack: () => { submit.hidden = false; submit.focus(); } });
   let rowCount = 0;
 
   function addRow(dueOn = '', amountText = '') {
@@ -123,7 +125,13 @@ export function convertForm(trial, ctx) {
       sumLine,
       h('p', { class: 'field-error', 'data-field-error': 'installments', 'aria-live': 'polite' })),
     formAlert(),
-    h('div', { class: 'actions' }, submit));
+    h('div', { class: 'actions' }, submit),
+    step.box);
+  // the summary is of what the form holds: a change takes it away
+  form.addEventListener('input', () => {
+    step.box.hidden = true;
+    submit.hidden = false;
+  });
   const start = scheduleDates(agreed.fee_schedule, todayShanghai());
   if (start.length > 0) {
     for (const p of start) addRow(p.due_on, fenToYuanInput(p.amount_fen));
@@ -152,13 +160,20 @@ export function convertForm(trial, ctx) {
     body.license_years = intIn(years.value, 1, 20);
     if (body.license_years === null) problems.license_years = t('v.range', { min: 1, max: 20 });
     if (!showClientErrors(form, problems)) return;
+    if (!step.shown()) {
+      submit.hidden = true;
+      step.show(t('convert.summary', { enterprise: trial.enterprise_name || '—', amount: formatFen(totalFen), n: plan.rows.length }));
+      return;
+    }
     const key = api.newIdempotencyKey();
     await busy(form, async () => {
       try {
         const res = await api.post(`/trials/${trial.id}/convert`, body, { idempotencyKey: key });
         const license = res && (res.license || res);
-        ctx.go(license && license.id ? `#/licenses/${license.id}` : '#/inst/trials');
+        ctx.go(license && license.id ? `#/licenses/${license.id}` : '#/inst/trials', t('convert.sent'));
       } catch (err) {
+        step.box.hidden = true;
+        submit.hidden = false;
         showProblem(form, err);
       }
     });

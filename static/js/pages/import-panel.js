@@ -5,7 +5,7 @@
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
-import { errorText, serverFieldMessage } from '../forms.js';
+import { problemText, fieldText } from '../problems.js';
 import { notice, table } from '../ui.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -44,13 +44,13 @@ function problemsView(errors) {
       if (!here.length) return '';
       return h('div', { class: 'import-error', 'data-test': 'import-error', 'data-column': column },
         here.map((e) => h('p', {},
-          e.value ? h('code', {}, e.value) : null, e.value ? ' ' : null, serverFieldMessage(e.message))));
+          e.value ? h('code', {}, e.value) : null, e.value ? ' ' : null, fieldText(e.message))));
     })],
   }));
   return h('div', { 'data-test': 'import-problems' },
     h('div', { class: 'alert alert-error', role: 'alert' }, t('imp.problems', { n: errors.length })),
     whole.length ? h('ul', {}, whole.map((e) => h('li', { 'data-test': 'import-error' },
-      `${t('imp.wholeFile')}: ${serverFieldMessage(e.message)}`))) : null,
+      `${t('imp.wholeFile')}: ${fieldText(e.message)}`))) : null,
     rows.length ? table([t('imp.row'), ...columns.map((c) => (c ? columnLabel(c) : t('imp.wholeFile')))], grid,
       { 'data-test': 'import-error-grid' }) : null);
 }
@@ -106,7 +106,7 @@ export function importPanel({ onImported }) {
       checked = null;
       out.append(err.code === 'invalid_field' && err.errors.length
         ? problemsView(err.errors)
-        : h('div', { class: 'alert alert-error', role: 'alert' }, errorText(err), err.detail ? ` (${err.detail})` : ''));
+        : h('div', { class: 'alert alert-error', role: 'alert' }, problemText(err)));
     } finally {
       check.disabled = false;
       confirm.disabled = false;

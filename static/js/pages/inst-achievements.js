@@ -30,6 +30,7 @@ export async function render(ctx) {
     if (a.status === 'listed') {
       out.push(actionButton({
         label: t('ach.withdraw'), testName: 'achievement-withdraw', kind: 'btn btn-danger',
+        summary: () => t('ach.withdrawSummary', { title: a.title }),
         onClick: async () => { await api.post(`/achievements/${a.id}/withdraw`, {}); ctx.rerender(); },
       }));
     }

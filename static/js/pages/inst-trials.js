@@ -78,10 +78,12 @@ export async function render(ctx) {
       actions: [
         actionButton({
           label: t('trial.approve'), testName: 'trial-approve', kind: 'btn btn-primary',
-          onClick: async () => { await api.post(`/trials/${trial.id}/approve`, {}); ctx.rerender(); },
+          summary: () => t('trial.approveSummary', { enterprise: trial.enterprise_name || '—', title: trial.achievement_title || '—', n: trial.planned_months }),
+          onClick: async () => { await api.post(`/trials/${trial.id}/approve`, {}); ctx.rerender(t('trial.approved')); },
         }),
         reasonAction({
           label: t('trial.decline'), testName: 'trial-decline',
+          summary: () => t('trial.declineSummary', { enterprise: trial.enterprise_name || '—', title: trial.achievement_title || '—' }),
           onSubmit: async (reason) => { await api.post(`/trials/${trial.id}/decline`, { reason }); ctx.rerender(); },
         }),
       ],

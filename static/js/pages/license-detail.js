@@ -11,13 +11,13 @@ import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatDate, formatInstant, todayShanghai, parseYuanToFen, fenToYuanInput, isValidDate, daysBetween } from '../format.js';
 import { field, input, formAlert, showProblem, showClientErrors, busy } from '../forms.js';
-import { pageTitle, terms, table, badge, reasonAction, actionButton, notice } from '../ui.js';
+import { pageTitle, terms, table, badge, reasonAction, actionButton, notice, confirmStep } from '../ui.js';
 import { billsRoyalty } from '../terms.js';
-import { dueSummary } from './license-sums.js';
+import { dueSummary, defaultPossibleFrom } from './license-sums.js';
 import { termsList, termsCompare } from './terms-view.js';
 import { reportsDueTable, reportForm, reportsTable } from './royalty-reports.js';
 import { recordingSection, registrationSection } from './license-records.js';
-import { partyRows } from './parties.js';
+import { partyRows, licenseName } from './parties.js';
 
 function installmentState(i) {
   const remaining = Number(i.amount_fen) - Number(i.paid_fen || 0);
@@ -46,19 +46,31 @@ function licenseTerms(l) {
   };
 }
 
+// The payment form: the amount and the day paid (at most the service's today), then a summary
+// to confirm; one Idempotency-Key per confirmed submission.
 function paymentForm(l, ctx) {
   const due = dueSummary(l);
+  const today = todayShanghai();
   const suggested = due.overdueFen > 0 ? due.overdueFen : (due.nextDue ? due.nextDue.remaining_fen : l.outstanding_fen);
   const amount = input({ inputmode: 'decimal', value: fenToYuanInput(suggested), 'data-test': 'payment-amount', required: true });
-  const paidOn = input({ type: 'date', value: todayShanghai(), 'data-test': 'payment-date', required: true });
+  const paidOn = input({ type: 'date', value: today, max: today, 'data-test': 'payment-date', required: true });
   const reference = input({ maxlength: '200', 'data-test': 'payment-reference' });
+  const controls = [amount, paidOn, reference];
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-test': 'payment-submit' }, t('license.recordPayment'));
+  const editable = (yes) => {
+    for (const c of controls) c.readOnly = !yes;
+    submit.hidden = !yes;
+  };
+  const step = confirmStep({ testName: 'payment', label: t('license.paymentConfirm'), onBack: () => { editable(true); amount.focus(); } });
   const form = h('form', { class: 'panel', 'data-test': 'payment-form', novalidate: true },
     h('h2', {}, t('license.recordPayment')),
     field({ name: 'amount_fen', label: t('license.amountYuan'), control: amount, hint: t('license.outstandingHint', { amount: formatFen(l.outstanding_fen) }) }),
-    field({ name: 'paid_on', label: t('license.paidOn'), control: paidOn }),
+    field({ name: 'paid_on', label: t('license.paidOn'), control: paidOn, hint: t('license.paidOnHint', { date: formatDate(today) }) }),
     field({ name: 'reference', label: t('license.reference'), control: reference }),
     formAlert(),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', 'data-test': 'payment-submit' }, t('license.recordPayment'))));
+    h('div', { class: 'actions' }, submit),
+    step.box);
+  let key = null;
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const fen = parseYuanToFen(amount.value);
@@ -66,18 +78,50 @@ function paymentForm(l, ctx) {
     if (fen === null || fen <= 0) problems.amount_fen = t('v.money');
     else if (fen > l.outstanding_fen) problems.amount_fen = t('v.overOutstanding', { amount: formatFen(l.outstanding_fen) });
     if (!isValidDate(paidOn.value)) problems.paid_on = t('v.date');
+    else if (paidOn.value > todayShanghai()) problems.paid_on = t('v.notFuture');
     if (!showClientErrors(form, problems)) return;
-    const key = api.newIdempotencyKey();
+    if (!step.shown()) {
+      editable(false);
+      key = api.newIdempotencyKey();
+      step.show(t('license.paymentSummary', { amount: formatFen(fen), date: formatDate(paidOn.value), license: licenseName(l) }));
+      return;
+    }
     await busy(form, async () => {
       try {
         await api.post(`/licenses/${l.id}/payments`, { amount_fen: fen, paid_on: paidOn.value, reference: reference.value.trim() }, { idempotencyKey: key });
-        ctx.rerender();
+        ctx.rerender(t('license.paymentRecorded', { amount: formatFen(fen) }));
       } catch (err) {
+        step.box.hidden = true;
+        editable(true);
         showProblem(form, err);
       }
     });
   });
   return form;
+}
+
+// While something is overdue: "mark defaulted" once it may be (90 days past the due day), before
+// that the day from which it may.
+function defaultSection(l, ctx) {
+  const overdue = dueSummary(l).overdueCount > 0 || (l.reports_due || []).some((d) => d.overdue);
+  const from = defaultPossibleFrom(l);
+  if (!overdue || !from) return null;
+  if (from > todayShanghai()) {
+    return h('div', { class: 'panel', 'data-test': 'default-not-yet', 'data-date': from },
+      h('h2', {}, t('license.default')),
+      h('p', {}, t('license.defaultFrom', { date: formatDate(from) })));
+  }
+  return h('div', { class: 'panel' },
+    h('h2', {}, t('license.default')),
+    h('p', { class: 'muted' }, t('license.defaultHint')),
+    reasonAction({
+      label: t('license.markDefaulted'), testName: 'license-default',
+      summary: () => t('license.defaultSummary', { license: licenseName(l), amount: formatFen(l.outstanding_fen) }),
+      onSubmit: async (reason) => {
+        await api.post(`/licenses/${l.id}/default`, { reason });
+        ctx.rerender(t('license.defaulted'));
+      },
+    }));
 }
 
 // A proposal beside the agreed terms of its trial; the enterprise answers, the institution waits.
@@ -100,10 +144,12 @@ function proposalSection(l, trial, ctx) {
       ? h('div', { class: 'actions' },
         actionButton({
           label: t('license.accept'), testName: 'license-accept', kind: 'btn btn-primary',
-          onClick: async () => { await api.post(`/licenses/${l.id}/accept`, {}); ctx.rerender(); },
+          summary: () => t('license.acceptSummary', { license: licenseName(l), amount: formatFen(l.total_fen) }),
+          onClick: async () => { await api.post(`/licenses/${l.id}/accept`, {}); ctx.rerender(t('license.accepted')); },
         }),
         reasonAction({
           label: t('license.decline'), submitLabel: t('license.declineConfirm'), testName: 'license-decline',
+          summary: () => t('license.declineSummary', { license: licenseName(l) }),
           onSubmit: async (reason) => { await api.post(`/licenses/${l.id}/decline`, { reason }); ctx.rerender(); },
         }))
       : h('p', { class: 'alert alert-info', 'data-test': 'proposal-waiting' }, t('license.proposalWaiting')));
@@ -173,19 +219,7 @@ function signedSections(l, trial, payments, reports, ctx) {
         { 'data-test': 'payments' }));
   if (ctx.user.role === 'institution' && l.status === 'active') {
     if (l.outstanding_fen > 0) out.push(paymentForm(l, ctx));
-    const reportsOverdue = (l.reports_due || []).some((d) => d.overdue);
-    if (due.overdueCount > 0 || reportsOverdue) {
-      out.push(h('div', { class: 'panel' },
-        h('h2', {}, t('license.default')),
-        h('p', { class: 'muted' }, t('license.defaultHint')),
-        reasonAction({
-          label: t('license.markDefaulted'), testName: 'license-default',
-          onSubmit: async (reason) => {
-            await api.post(`/licenses/${l.id}/default`, { reason });
-            ctx.rerender();
-          },
-        })));
-    }
+    out.push(defaultSection(l, ctx));
   }
   if (l.status === 'settled') out.push(notice(t('license.settledNote')));
   return out;

@@ -1,4 +1,20 @@
-// license-sums: what is due and overdue on a license, from its installments (integer fen only).
+// license-sums: what is due and overdue on a license, from its installments (integer fen only),
+// and from when a default may be marked.
+
+import { addDays } from '../format.js';
+
+// A default may be marked once an installment is unpaid or a report missing 90 days after it
+// fell due (api.md, POST /licenses/{id}/default): that first day, or null when nothing is due.
+export function defaultPossibleFrom(license) {
+  const dues = [];
+  for (const i of license.installments || []) {
+    if (Number(i.amount_fen) - Number(i.paid_fen || 0) > 0) dues.push(i.due_on);
+  }
+  for (const r of license.reports_due || []) dues.push(r.due_on);
+  if (dues.length === 0) return null;
+  dues.sort();
+  return addDays(dues[0], 90);
+}
 
 // {nextDue: {due_on, remaining_fen} | null, overdueFen, overdueCount}
 export function dueSummary(license) {

@@ -90,6 +90,7 @@ function returnAction(trial, ctx) {
     [5, 4, 3, 2, 1].map((n) => h('option', { value: String(n) }, t('trial.ratingValue', { n }))));
   return reasonAction({
     label: t('trial.return'), submitLabel: t('trial.returnConfirm'), testName: 'trial-return',
+    summary: () => t('trial.returnSummary', { title: trial.achievement_title || '—' }),
     extras: [
       { name: 'reason_code', label: t('trial.reasonCode'),
         control: enumSelect('return_reason_codes', { 'data-test': 'trial-return-code' }, null, 'other') },
@@ -128,6 +129,7 @@ export async function render(ctx) {
     if (trial.status === 'requested') {
       return [actionButton({
         label: t('trial.cancel'), testName: 'trial-cancel', kind: 'btn',
+        summary: () => t('trial.cancelSummary', { title: trial.achievement_title || '—' }),
         onClick: async () => { await api.post(`/trials/${trial.id}/cancel`, {}); ctx.rerender(); },
       })];
     }

@@ -8,7 +8,7 @@ import { t, enumLabel, getLang } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatPercentBp, formatDate, formatInstant, todayShanghai } from '../format.js';
 import { terms, badge, actionButton } from '../ui.js';
-import { errorText } from '../forms.js';
+import { problemText } from '../problems.js';
 import { kindHasFee, kindHasRoyalty, takeCommitment } from '../open-license.js';
 import { yearsText } from './terms-view.js';
 
@@ -75,8 +75,7 @@ function takePanel(d, ctx, close) {
       const license = res && (res.license || res);
       ctx.go(license && license.id ? `#/licenses/${license.id}` : '#/me/licenses');
     } catch (err) {
-      out.textContent = err.code === 'conflict' ? t('ol.alreadyHeld')
-        : err.code === 'invalid_transition' ? t('ol.noLonger') : errorText(err);
+      out.textContent = problemText(err);
       confirm.disabled = false;
     }
   });

@@ -1,13 +1,13 @@
 // signup: an enterprise registers itself (POST /api/v1/enterprises). The credit code is checked
 // while typed (GB 32100-2015 and the organisation code inside it); server field errors appear
-// next to their fields. On success the new user is signed in.
+// next to their fields. On success the new user is signed in and welcomed in the pool.
 
 import { h, append } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { field, input, enumSelect, formAlert, showProblem, showClientErrors, busy, setFieldError } from '../forms.js';
 import { creditCodeProblem, creditCodeInProvince, normaliseCreditCode } from '../creditcode.js';
-import { signIn, homeFor } from '../session.js';
+import { signIn } from '../session.js';
 import { pageTitle } from '../ui.js';
 
 function creditMessage(problem) {
@@ -85,9 +85,10 @@ export async function render(ctx) {
           name: name.value.trim(), credit_code: code, province: province.value, scale: scale.value,
           contact_name: contact.value.trim(), email: email.value.trim(), password: password.value,
         });
-        const user = await signIn(email.value.trim(), password.value);
+        await signIn(email.value.trim(), password.value);
         ctx.chrome();
-        ctx.go(homeFor(user));
+        ctx.go('#/pool', [t('account.welcome'), ' ',
+          h('a', { href: '#/me/trials', 'data-test': 'welcome-next' }, t('account.welcomeNext'))]);
       } catch (err) {
         showProblem(form, err);
       }
