@@ -28,46 +28,51 @@ static const char *const SORTED_SCOPES[] = { "achievements.newest", NULL, "achie
 static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
 static const char *const BOOLEANS[] = { "true", "false", NULL };
 
-/* The unfiltered list and the lists by province only and by field only have statements of their
+/* A first page (no cursor) asked with ?count=true also counts the matches (the last parameter
+ * says whether): the count is the same on every page, and costs more than a page of a large pool.
+ * The unfiltered list and the lists by province only and by field only have statements of their
  * own: with the absent filters written as NULL, PostgreSQL plans each once and reuses the plan
  * (see the migration). */
 static const struct statement LIST_UNFILTERED = {
     "achievements_list_unfiltered",
-    "SELECT items, next_position, achievements_count($1::bigint, NULL, NULL, NULL, NULL, NULL, "
-    "NULL, NULL) FROM api_achievements_list($1::bigint, NULL, NULL, NULL, NULL, NULL, NULL, "
-    "$2::integer, $3::bigint)"
+    "SELECT items, next_position, CASE WHEN $4::boolean THEN achievements_count($1::bigint, "
+    "NULL, NULL, NULL, NULL, NULL, NULL, NULL) END FROM api_achievements_list($1::bigint, NULL, "
+    "NULL, NULL, NULL, NULL, NULL, $2::integer, $3::bigint)"
 };
 static const struct statement LIST_BY_PROVINCE = {
     "achievements_list_by_province",
-    "SELECT items, next_position, achievements_count($1::bigint, NULL, $2::text, NULL, NULL, "
-    "NULL, NULL, NULL) FROM api_achievements_list($1::bigint, $2::text, NULL, NULL, NULL, NULL, "
-    "NULL, $3::integer, $4::bigint)"
+    "SELECT items, next_position, CASE WHEN $5::boolean THEN achievements_count($1::bigint, "
+    "NULL, $2::text, NULL, NULL, NULL, NULL, NULL) END FROM api_achievements_list($1::bigint, "
+    "$2::text, NULL, NULL, NULL, NULL, NULL, $3::integer, $4::bigint)"
 };
 static const struct statement LIST_BY_FIELD = {
     "achievements_list_by_field",
-    "SELECT items, next_position, achievements_count($1::bigint, NULL, NULL, $2::text, NULL, "
-    "NULL, NULL, NULL) FROM api_achievements_list($1::bigint, NULL, $2::text, NULL, NULL, NULL, "
-    "NULL, $3::integer, $4::bigint)"
+    "SELECT items, next_position, CASE WHEN $5::boolean THEN achievements_count($1::bigint, "
+    "NULL, NULL, $2::text, NULL, NULL, NULL, NULL) END FROM api_achievements_list($1::bigint, "
+    "NULL, $2::text, NULL, NULL, NULL, NULL, $3::integer, $4::bigint)"
 };
 static const struct statement LIST = {
     "achievements_list",
-    "SELECT items, next_position, achievements_count($1::bigint, NULL, $2::text, $3::text, "
-    "$4::text, $5::bigint, $6::boolean, $7::text) FROM api_achievements_list($1::bigint, "
-    "$2::text, $3::text, $4::text, $5::bigint, $6::boolean, $7::text, $8::integer, $9::bigint)"
+    "SELECT items, next_position, CASE WHEN $10::boolean THEN achievements_count($1::bigint, "
+    "NULL, $2::text, $3::text, $4::text, $5::bigint, $6::boolean, $7::text) END "
+    "FROM api_achievements_list($1::bigint, $2::text, $3::text, $4::text, $5::bigint, "
+    "$6::boolean, $7::text, $8::integer, $9::bigint)"
 };
 static const struct statement SEARCH = {
     "achievements_search",
-    "SELECT items, next_position, achievements_count($1::bigint, $2::text, $3::text, $4::text, "
-    "$5::text, $6::bigint, $7::boolean, $8::text) FROM api_achievements_search($1::bigint, "
-    "$2::text, $3::text, $4::text, $5::text, $6::bigint, $7::boolean, $8::text, $9::integer, "
-    "$10::integer, $11::bigint)"
+    "SELECT items, next_position, CASE WHEN $12::boolean THEN "
+    "achievements_count($1::bigint, $2::text, $3::text, $4::text, $5::text, $6::bigint, "
+    "$7::boolean, $8::text) END FROM api_achievements_search($1::bigint, $2::text, $3::text, "
+    "$4::text, $5::text, $6::bigint, $7::boolean, $8::text, $9::integer, $10::integer, "
+    "$11::bigint)"
 };
 static const struct statement SORTED = {
     "achievements_sorted",
-    "SELECT items, next_position, achievements_count($1::bigint, $2::text, $3::text, $4::text, "
-    "$5::text, $6::bigint, $7::boolean, $8::text) FROM api_achievements_sorted($1::bigint, "
-    "$2::text, $3::text, $4::text, $5::text, $6::bigint, $7::boolean, $8::text, $9::text, "
-    "$10::integer, $11::bigint, $12::bigint)"
+    "SELECT items, next_position, CASE WHEN $13::boolean THEN "
+    "achievements_count($1::bigint, $2::text, $3::text, $4::text, $5::text, $6::bigint, "
+    "$7::boolean, $8::text) END FROM api_achievements_sorted($1::bigint, $2::text, $3::text, "
+    "$4::text, $5::text, $6::bigint, $7::boolean, $8::text, $9::text, $10::integer, "
+    "$11::bigint, $12::bigint)"
 };
 
 /* The filters of the list, each NULL when absent (for SQL NULL). */
@@ -80,6 +85,7 @@ struct filters {
     const char *open_license;
     const char *status;
     enum sort sort;
+    bool count; /* ?count=true */
 };
 
 static bool one_of(const char *value, const char *const *allowed)
@@ -130,6 +136,10 @@ static bool filters_parse(const struct request *req, struct filters *f, struct r
             return false;
         }
     }
+    const char *count;
+    if (!enum_param(req, "count", BOOLEANS, &count, rep))
+        return false;
+    f->count = count != NULL && strcmp(count, "true") == 0;
     const char *sort;
     if (!enum_param(req, "sort", SORTS, &sort, rep))
         return false;
@@ -179,22 +189,24 @@ static void list_newest(const struct request *req, const struct filters *f, stru
         return;
     }
     const char *actor = request_actor(req);
+    const char *counting = f->count && after_id == NULL ? "true" : "false";
     bool others = f->kind != NULL || f->institution_id != NULL || f->open_license != NULL ||
                   f->status != NULL;
     if (!others && f->province == NULL && f->field == NULL) {
-        const char *params[] = { actor, page.limit, after_id };
-        list_reply(rep, LIST_SCOPE, &LIST_UNFILTERED, 3, params);
+        const char *params[] = { actor, page.limit, after_id, counting };
+        list_reply(rep, LIST_SCOPE, &LIST_UNFILTERED, 4, params);
     } else if (!others && f->field == NULL) {
-        const char *params[] = { actor, f->province, page.limit, after_id };
-        list_reply(rep, LIST_SCOPE, &LIST_BY_PROVINCE, 4, params);
+        const char *params[] = { actor, f->province, page.limit, after_id, counting };
+        list_reply(rep, LIST_SCOPE, &LIST_BY_PROVINCE, 5, params);
     } else if (!others && f->province == NULL) {
-        const char *params[] = { actor, f->field, page.limit, after_id };
-        list_reply(rep, LIST_SCOPE, &LIST_BY_FIELD, 4, params);
+        const char *params[] = { actor, f->field, page.limit, after_id, counting };
+        list_reply(rep, LIST_SCOPE, &LIST_BY_FIELD, 5, params);
     } else {
         const char *params[] = { actor,     f->province,       f->field,
                                  f->kind,   f->institution_id, f->open_license,
-                                 f->status, page.limit,        after_id };
-        list_reply(rep, LIST_SCOPE, &LIST, 9, params);
+                                 f->status, page.limit,        after_id,
+                                 counting };
+        list_reply(rep, LIST_SCOPE, &LIST, 10, params);
     }
 }
 
@@ -220,8 +232,9 @@ static void list_search(const struct request *req, const struct filters *f, stru
                              f->status,
                              page.limit,
                              after ? rank : NULL,
-                             after ? id : NULL };
-    list_reply(rep, SEARCH_SCOPE, &SEARCH, 11, params);
+                             after ? id : NULL,
+                             f->count && !after ? "true" : "false" };
+    list_reply(rep, SEARCH_SCOPE, &SEARCH, 12, params);
 }
 
 /* The orders the two lists above do not have: by fee, or newest first with q. */
@@ -248,8 +261,9 @@ static void list_sorted(const struct request *req, const struct filters *f, stru
                              SORTS[f->sort],
                              page.limit,
                              after ? key : NULL,
-                             after ? tie : NULL };
-    list_reply(rep, scope, &SORTED, 12, params);
+                             after ? tie : NULL,
+                             f->count && !after ? "true" : "false" };
+    list_reply(rep, scope, &SORTED, 13, params);
 }
 
 void achievements_list(struct request *req, struct reply *rep)

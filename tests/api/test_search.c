@@ -325,6 +325,8 @@ START_TEST(invalid_list_parameters_are_422_naming_the_parameter)
         { "institution_id=99999999999999999999", "institution_id" },
         { "open_license=yes", "open_license" },
         { "open_license=1", "open_license" },
+        { "count=yes", "count" },
+        { "count=", "count" },
         { "status=archived", "status" },
         { "limit=0", "limit" },
         { "limit=101", "limit" },
@@ -735,8 +737,8 @@ START_TEST(list_and_search_count_what_they_show)
     for (size_t i = 0; i < 4; i++) {
         char path[200];
         /* 计数 = %E8%AE%A1%E6%95%B0; a page of one still counts all three */
-        snprintf(path, sizeof path, "/api/v1/achievements?q=%%E8%%AE%%A1%%E6%%95%%B0&limit=1%s",
-                 sorts[i]);
+        snprintf(path, sizeof path,
+                 "/api/v1/achievements?q=%%E8%%AE%%A1%%E6%%95%%B0&limit=1&count=true%s", sorts[i]);
         struct http_reply *r = get(ANONYMOUS, path);
         ck_assert_int_eq(r->status, 200);
         ck_assert_int_eq(json_integer_value(json_object_get(r->json, "total")), 3);
@@ -748,10 +750,16 @@ START_TEST(list_and_search_count_what_they_show)
         http_reply_free(r);
     }
     char path[160];
-    snprintf(path, sizeof path, "/api/v1/achievements?institution_id=%s&status=draft&limit=1",
+    snprintf(path, sizeof path,
+             "/api/v1/achievements?institution_id=%s&status=draft&limit=1&count=true",
              institution_ids[INSTITUTION_C]);
     struct http_reply *r = get(INSTITUTION_C, path);
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "total")), 1);
+    http_reply_free(r);
+    /* without ?count=true nothing is counted */
+    r = get(INSTITUTION_C, "/api/v1/achievements?q=%E8%AE%A1%E6%95%B0&limit=1");
+    ck_assert_int_eq(r->status, 200);
+    ck_assert_ptr_null(json_object_get(r->json, "total"));
     http_reply_free(r);
 }
 END_TEST
@@ -904,15 +912,30 @@ START_TEST(count_of_a_large_pool_stops_at_1000)
     harness_sql(sql);
     harness_sql("UPDATE achievements SET status = 'pending' WHERE status = 'draft'");
     harness_sql("UPDATE achievements SET status = 'listed' WHERE status = 'pending'");
-    struct http_reply *r = get(ENTERPRISE, "/api/v1/achievements?province=AH&limit=1");
+    struct http_reply *r = get(ENTERPRISE, "/api/v1/achievements?province=AH&limit=1&count=true");
     ck_assert_int_eq(r->status, 200);
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "total")), 1000);
     ck_assert(json_is_true(json_object_get(r->json, "total_capped")));
     http_reply_free(r);
     /* 大量成果100, 大量成果1000 and 大量成果1001: below the cap the count is exact */
-    r = get(ENTERPRISE, "/api/v1/achievements?q=%E5%A4%A7%E9%87%8F%E6%88%90%E6%9E%9C100&limit=1");
+    r = get(ENTERPRISE,
+            "/api/v1/achievements?q=%E5%A4%A7%E9%87%8F%E6%88%90%E6%9E%9C100&limit=1&count=true");
     ck_assert_int_eq(json_integer_value(json_object_get(r->json, "total")), 3);
     ck_assert(json_is_false(json_object_get(r->json, "total_capped")));
+    /* the next pages do not count again: the first page said how many there are */
+    const char *cursor = json_string_value(json_object_get(r->json, "next_cursor"));
+    ck_assert_ptr_nonnull(cursor);
+    char next[600];
+    snprintf(next, sizeof next,
+             "/api/v1/achievements?q=%%E5%%A4%%A7%%E9%%87%%8F%%E6%%88%%90%%E6%%9E%%9C100&limit=1"
+             "&count=true&cursor=%s",
+             cursor);
+    struct http_reply *page2 = get(ENTERPRISE, next);
+    ck_assert_int_eq(page2->status, 200);
+    ck_assert_uint_eq(json_array_size(json_object_get(page2->json, "items")), 1);
+    ck_assert_ptr_null(json_object_get(page2->json, "total"));
+    ck_assert_ptr_null(json_object_get(page2->json, "total_capped"));
+    http_reply_free(page2);
     http_reply_free(r);
 }
 END_TEST

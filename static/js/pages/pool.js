@@ -76,7 +76,7 @@ export async function render(ctx) {
   const count = h('p', { class: 'muted', 'data-test': 'pool-count', 'aria-live': 'polite' });
   const results = pagedList({
     fetchPage: async (cursor) => {
-      const page = await api.get('/achievements', { ...cur, limit: 20, cursor });
+      const page = await api.get('/achievements', { ...cur, limit: 20, cursor, count: cursor ? undefined : 'true' });
       if (!cursor) count.textContent = countLine(page);
       return page;
     },
