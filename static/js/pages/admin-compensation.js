@@ -4,12 +4,12 @@
 // rejecting both take an opinion and then a confirmation that states the amount in yuan and who
 // is paid; a claim above the province's cap is approved by a delta administrator only.
 
-import { h, append, clear } from '../dom.js';
+import { h, append } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatDate, formatInstant, formatPercentBp, formatQuarter } from '../format.js';
 import { textarea, field, formAlert, showProblem, busy, clearErrors, setFieldError } from '../forms.js';
-import { pageTitle, terms, table, badge, notice, confirmStep } from '../ui.js';
+import { pageTitle, terms, table, badge, confirmStep } from '../ui.js';
 import { partyRows, licenseName } from './parties.js';
 
 // 2500000 -> "25,000.00": the figure the confirmation puts before 元 / yuan.

@@ -189,7 +189,8 @@ function signedSections(l, trial, payments, reports, ctx) {
       extra: [
         [t('license.signedOn'), l.signed_on ? formatDate(l.signed_on) : formatInstant(l.signed_at)],
         [t('license.endsOn'), l.ends_on ? formatDate(l.ends_on) : undefined],
-        [t('license.nextDue'), due.nextDue ? `${formatDate(due.nextDue.due_on)} · ${formatFen(due.nextDue.remaining_fen)}` : t('license.nothingDue')],
+        [t('license.nextDue'), due.nextDue ? `${formatDate(due.nextDue.due_on)} · ${formatFen(due.nextDue.remaining_fen)}`
+          : (due.overdueFen > 0 ? t('license.overdueAmount', { amount: formatFen(due.overdueFen) }) : t('license.nothingDue'))],
         [t('license.source'), l.source === 'open_license' && l.open_license_id
           ? h('a', { href: `#/achievements/${l.achievement_id}`, 'data-test': 'license-source', 'data-source': 'open_license' },
             t('license.fromOpenLicense', { id: l.open_license_id })) : undefined],
