@@ -176,7 +176,7 @@ export async function render(ctx) {
         title: t('stats.trialsPerMonth'), labels, format: (v) => formatCount(Math.round(v)), testName: 'chart-monthly',
         series: [{ name: t('stats.requested'), values: items.map((i) => i.requested || 0) }, { name: t('stats.converted'), values: items.map((i) => i.converted || 0) }],
       }),
-      barChart({ title: t('stats.paidPerMonth'), name: t('license.paid'), labels, values: items.map((i) => i.paid_fen || 0), format: formatFen, tickFormat: formatYuanCompact, testName: 'chart-paid' }));
+      barChart({ title: t('stats.paidPerMonth'), name: t('license.paid'), labels, values: items.map((i) => i.paid_fen || 0), format: formatFen, tickFormat: formatYuanCompact, minInterval: 100, testName: 'chart-paid' }));
   }));
   ctx.root.appendChild(section('stats.byField', fields, (body) => {
     const rows = fieldRows(body);
