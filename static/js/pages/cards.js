@@ -1,6 +1,6 @@
 // cards: how an achievement appears in lists (pool, review queue, institution's own list).
 
-import { h } from '../dom.js';
+import { h, userText } from '../dom.js';
 import { t, enumLabel, getLang } from '../i18n.js';
 import { formatFen } from '../format.js';
 import { badge } from '../ui.js';
@@ -27,12 +27,12 @@ export function achievementCard(a, { showStatus = false, extra = null } = {}) {
     showStatus ? badge('achievement_statuses', a.status) : null);
   return h('li', { class: 'card', 'data-test': 'achievement', 'data-id': a.id },
     h('h2', { class: 'card-title' },
-      h('a', { href: `#/achievements/${a.id}`, 'data-test': 'achievement-link' }, achievementTitle(a))),
-    h('p', { class: 'muted' }, a.institution_name || ''),
+      h('a', { href: `#/achievements/${a.id}`, 'data-test': 'achievement-link' }, userText(achievementTitle(a)))),
+    userText(a.institution_name, { class: 'muted' }, 'p'),
     tags,
-    a.abstract ? h('p', { class: 'abstract' }, excerpt(a.abstract, 120)) : null,
+    a.abstract ? userText(excerpt(a.abstract, 120), { class: 'abstract' }, 'p') : null,
     showStatus && a.status === 'rejected' && a.reject_reason
-      ? h('p', { class: 'alert alert-error', 'data-test': 'reject-reason' }, t('ach.rejectReason'), ': ', a.reject_reason) : null,
+      ? h('p', { class: 'alert alert-error', 'data-test': 'reject-reason' }, t('ach.rejectReason'), ': ', userText(a.reject_reason)) : null,
     h('p', { class: 'card-figures' },
       h('span', {}, t('ach.trialMonthsShort', { n: a.trial_months })),
       h('span', {}, t('ach.referenceFee'), ' ', formatFen(a.reference_fee_fen))),
