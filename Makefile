@@ -52,10 +52,24 @@ FORMAT_FILES = $(sort $(shell find src tests/unit tests/api tests/fuzz -name '*.
 CLANG_FORMAT ?= $(if $(shell command -v clang-format-14),clang-format-14,clang-format)
 
 .PHONY: all tests run check clean deps bench fuzz fuzz-build valgrind soak schema format \
-        format-check
-all: $(OUT)/techpool
+        format-check vendor
+all: $(OUT)/techpool vendor
 
-tests: $(OUT)/techpool $(UNIT_BIN) $(API_BIN)
+tests: $(OUT)/techpool $(UNIT_BIN) $(API_BIN) vendor
+
+# The browser libraries the daemon serves from static/vendor/ (Apache ECharts, for the dashboard's
+# charts), pinned by vendor/package-lock.json and installed with npm ci. The copies are build
+# output, ignored by git: a 1 MB minified file in every diff says nothing a version number does not.
+VENDOR_OUT := static/vendor
+vendor: $(VENDOR_OUT)/echarts.esm.min.mjs
+
+$(VENDOR_OUT)/echarts.esm.min.mjs: vendor/package.json vendor/package-lock.json
+	cd vendor && npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(VENDOR_OUT)
+	cp vendor/node_modules/echarts/LICENSE $(VENDOR_OUT)/echarts-LICENSE.txt
+	cp vendor/node_modules/echarts/NOTICE $(VENDOR_OUT)/echarts-NOTICE.txt
+	cp vendor/node_modules/zrender/LICENSE $(VENDOR_OUT)/zrender-LICENSE.txt
+	cp vendor/node_modules/echarts/dist/echarts.esm.min.mjs $@
 
 $(OUT)/techpool: $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -131,6 +145,6 @@ bench: deps
 	tests/bench/run.sh
 
 clean:
-	rm -rf build
+	rm -rf build $(VENDOR_OUT)
 
 -include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(API_BIN:=.d) $(API_SUPPORT_OBJ:.o=.d) $(FUZZ_BIN:=.d)

@@ -1,7 +1,7 @@
 // app: starts the single-page UI — language, session, header navigation and the hash router
 // that picks one page module per route (#/pool, #/achievements/42, #/me/trials, ...).
 
-import { h, clear } from './dom.js';
+import { h, clear, userText } from './dom.js';
 import { t, initLang, setLang, getLang, onLangChange, enumLabel } from './i18n.js';
 import { currentUser, refreshUser, signOut, loadMeta, isAdmin } from './session.js';
 import { errorBox, loading, notice } from './ui.js';
@@ -138,7 +138,7 @@ function renderChrome() {
   clear(account);
   if (user) {
     const who = user.contact_name || user.email || '';
-    account.appendChild(h('span', { class: 'who', 'data-test': 'who' }, who, ' · ', enumLabel('roles', user.role)));
+    account.appendChild(h('span', { class: 'who', 'data-test': 'who' }, userText(who), ' · ', enumLabel('roles', user.role)));
     account.appendChild(bell());
     account.appendChild(h('button', {
       type: 'button', class: 'btn btn-small', 'data-test': 'signout',

@@ -83,3 +83,18 @@ export function uid(prefix) {
   idCounter += 1;
   return `${prefix || 'f'}-${idCounter}`;
 }
+
+// The language of a piece of what users wrote (a title, a name, an abstract), from its letters:
+// Chinese when it has Chinese characters, English when it has Latin letters only, else none.
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+export function contentLang(text) {
+  const s = String(text ?? '');
+  if (CJK.test(s)) return 'zh-CN';
+  return /[A-Za-z]/.test(s) ? 'en' : null;
+}
+
+// What users wrote, in an element marked with its language (WCAG 3.1.2): an English title on a
+// Chinese page, a Chinese name on an English page, read by screen readers in their own language.
+export function userText(text, attrs = {}, tag = 'span') {
+  return h(tag, { ...attrs, lang: contentLang(text) }, text ?? '');
+}

@@ -120,6 +120,15 @@ export function t(key, params) {
   return s;
 }
 
+// t() whose parameters may be nodes (a name in an element marked with its language): the
+// sentence as a list of its text pieces and those nodes, in order, for h() or append().
+export function tParts(key, params) {
+  return t(key).split(/(\{\w+\})/).filter(Boolean).map((part) => {
+    const m = /^\{(\w+)\}$/.exec(part);
+    return m && params[m[1]] !== undefined ? params[m[1]] : part;
+  });
+}
+
 export function hasString(key) {
   return STRINGS[lang][key] !== undefined;
 }

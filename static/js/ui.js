@@ -51,12 +51,15 @@ export function terms(rows) {
 }
 
 // headers: [label...]; rows: [[cell...]...]; cells may be nodes or text. The columns listed in
-// `numeric` (indexes) are figures: right-aligned, so that digits line up.
+// `numeric` (indexes) are figures: right-aligned, so that digits line up. On phones each row shows
+// as a card, each cell under its column's name (data-label, see .stack in app.css).
 export function table(headers, rows, attrs = {}, { numeric = [] } = {}) {
   const cls = (i) => (numeric.includes(i) ? 'num' : null);
+  const label = (i) => (typeof headers[i] === 'string' && headers[i] ? headers[i] : null);
   const thead = h('thead', {}, h('tr', {}, headers.map((x, i) => h('th', { scope: 'col', class: cls(i) }, x))));
-  const tbody = h('tbody', {}, rows.map((r) => h('tr', r.attrs || {}, (r.cells || r).map((c, i) => h('td', { class: cls(i) }, c)))));
-  return h('div', { class: 'table-wrap' }, h('table', attrs, thead, tbody));
+  const tbody = h('tbody', {}, rows.map((r) => h('tr', r.attrs || {},
+    (r.cells || r).map((c, i) => h('td', { class: cls(i), 'data-label': label(i) }, c)))));
+  return h('div', { class: 'table-wrap' }, h('table', { ...attrs, class: attrs.class ? `stack ${attrs.class}` : 'stack' }, thead, tbody));
 }
 
 // A list that fetches pages with next_cursor: fetchPage(cursor) -> {items, next_cursor}.

@@ -326,7 +326,7 @@ test('(3) the province admin downloads the trials CSV with a BOM, the Chinese he
   const { page } = state.padmin;
   await page.goto('/#/admin/dashboard');
   await page.locator('[data-test=summary]').waitFor();
-  await page.locator('[data-test=heatmap-trials] svg rect').first().waitFor();
+  await page.locator('[data-test=heatmap-trials][data-ready]').waitFor();
   await shot(page, 'admin-dashboard');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=export-csv]')]);
   const file = await download.path();
@@ -462,7 +462,7 @@ test('(7) the dashboard reports served enterprises, their cities and why trials 
   assert.match(await city.textContent(), /江苏/);
   const costly = page.locator('[data-test=returns-table] tr').filter({ hasText: '成本过高' });
   await costly.getByText('4 / 5').waitFor();
-  await page.locator('[data-test=heatmap-licensed] svg rect').first().waitFor();
+  await page.locator('[data-test=heatmap-licensed][data-ready]').waitFor();
   await shot(page, 'admin-dashboard-upward');
   assertClean(state.padmin);
 });

@@ -4,7 +4,7 @@
 // An open-license declaration shows its terms: enterprises take a license from it, the declaring
 // institution sees the licenses taken and withdraws it, or declares one (open-license-form.js).
 
-import { h, append } from '../dom.js';
+import { h, append, userText } from '../dom.js';
 import { t, enumLabel, getLang } from '../i18n.js';
 import * as api from '../api.js';
 import { formatInstant } from '../format.js';
@@ -20,7 +20,7 @@ import { declareForm } from './open-license-form.js';
 
 function list(items, testName) {
   if (!Array.isArray(items) || items.length === 0) return '—';
-  return h('ul', { class: 'plain-list', 'data-test': testName }, items.map((x) => h('li', {}, String(x))));
+  return h('ul', { class: 'plain-list', 'data-test': testName }, items.map((x) => userText(String(x), {}, 'li')));
 }
 
 function trialForm(a) {
@@ -171,17 +171,17 @@ export async function render(ctx) {
   const [openLicense, trial] = await Promise.all([openLicenseSection(a, ctx, owner), trialSection(a, ctx)]);
   append(ctx.root,
     h('p', {}, h('a', { href: '#/pool' }, '← ', t('nav.pool'))),
-    pageTitle(achievementTitle(a), 'achievement-title'),
-    otherTitle && otherTitle !== achievementTitle(a) ? h('p', { class: 'subtitle' }, otherTitle) : null,
+    pageTitle(userText(achievementTitle(a)), 'achievement-title'),
+    otherTitle && otherTitle !== achievementTitle(a) ? userText(otherTitle, { class: 'subtitle' }, 'p') : null,
     h('p', { class: 'tags' },
-      h('span', { class: 'tag', 'data-test': 'institution-name' }, institutionName(a)),
+      userText(institutionName(a), { class: 'tag', 'data-test': 'institution-name' }),
       h('span', { class: 'tag' }, enumLabel('provinces', a.province)),
       a.status !== 'listed' ? badge('achievement_statuses', a.status) : null,
       a.open_license ? h('span', { class: 'tag tag-accent', 'data-test': 'open-license-tag' }, t('ach.openLicense')) : null),
     h('div', { class: 'two-col' },
       h('section', {},
         h('h2', {}, t('ach.abstract')),
-        h('p', { class: 'abstract prewrap', 'data-test': 'achievement-abstract' }, a.abstract || ''),
+        userText(a.abstract, { class: 'abstract prewrap', 'data-test': 'achievement-abstract' }, 'p'),
         h('h2', {}, t('ach.keywords')), keywordLinks(a.keywords) || '—'),
       h('section', { 'data-test': 'terms' },
         h('h2', {}, t('terms.standard')),

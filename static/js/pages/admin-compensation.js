@@ -4,13 +4,13 @@
 // rejecting both take an opinion and then a confirmation that states the amount in yuan and who
 // is paid; a claim above the province's cap is approved by a delta administrator only.
 
-import { h, append } from '../dom.js';
+import { h, append, userText } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatDate, formatInstant, formatPercentBp, formatQuarter } from '../format.js';
 import { textarea, field, formAlert, showProblem, busy, clearErrors, setFieldError } from '../forms.js';
 import { pageTitle, terms, table, badge, confirmStep } from '../ui.js';
-import { partyRows, licenseName } from './parties.js';
+import { partyRows, licenseName, licenseHeading, numbered } from './parties.js';
 
 // 2500000 -> "25,000.00": the figure the confirmation puts before 元 / yuan.
 function yuanFigure(fen) {
@@ -117,7 +117,7 @@ export async function render(ctx) {
   const l = c.license || {};
   append(ctx.root,
     h('p', {}, h('a', { href: '#/admin/compensations' }, '← ', t('nav.compensations'))),
-    pageTitle(c.achievement_title ? `${t('comp.number', { id: c.id })} · ${c.achievement_title}` : t('comp.number', { id: c.id }), 'claim-title'),
+    pageTitle(numbered(t('comp.number', { id: c.id }), c.achievement_title), 'claim-title'),
     h('p', { class: 'tags' }, badge('compensation_statuses', c.status),
       h('span', { class: 'tag' }, enumLabel('provinces', c.province))),
     h('div', { class: 'summary-tiles', 'data-test': 'claim-summary' },
@@ -126,15 +126,15 @@ export async function render(ctx) {
       h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, t('comp.ratio')), h('span', { class: 'tile-value' }, formatPercentBp(c.ratio_bp)))),
     h('h2', {}, t('comp.defaultedLicense')),
     terms([
-      [t('nav.license'), h('a', { href: `#/licenses/${c.license_id}`, 'data-test': 'claim-license' }, licenseName(c))],
+      [t('nav.license'), h('a', { href: `#/licenses/${c.license_id}`, 'data-test': 'claim-license' }, licenseHeading(c))],
       ...partyRows(c),
-      [t('comp.payee'), h('span', { 'data-test': 'claim-payee' }, c.institution_name || '—')],
+      [t('comp.payee'), c.institution_name ? userText(c.institution_name, { 'data-test': 'claim-payee' }) : '—'],
       [t('ach.paymentMode'), l.payment_mode ? enumLabel('payment_modes', l.payment_mode) : undefined],
       [t('license.issued'), Number.isInteger(l.issued_fen) ? formatFen(l.issued_fen) : undefined],
       [t('license.paid'), Number.isInteger(l.paid_fen) ? formatFen(l.paid_fen) : undefined],
       [t('license.signedOn'), l.signed_on ? formatDate(l.signed_on) : undefined],
       [t('comp.defaultedAt'), l.defaulted_at ? formatInstant(l.defaulted_at) : undefined],
-      [t('comp.defaultReason'), h('span', { 'data-test': 'claim-reason' }, c.reason)],
+      [t('comp.defaultReason'), userText(c.reason, { 'data-test': 'claim-reason' })],
       [t('comp.opened'), formatInstant(c.created_at)],
     ]),
     h('h3', {}, t('comp.overdueInstallments')),

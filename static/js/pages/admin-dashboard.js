@@ -3,7 +3,7 @@
 // the by-field, by-city and return-reason tables, date and province filters, CSV/XLSX exports with
 // the same filters, and the annual report workbook for a chosen year.
 
-import { h, append } from '../dom.js';
+import { h, append, userText } from '../dom.js';
 import { t, enumLabel, getLang } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatYuan, formatYuanCompact, formatCount, formatRatio, formatMonth, isValidDate, todayShanghai } from '../format.js';
@@ -178,7 +178,7 @@ export async function render(ctx) {
         title: t('stats.trialsPerMonth'), labels, format: (v) => formatCount(Math.round(v)), testName: 'chart-monthly',
         series: [{ name: t('stats.requested'), values: items.map((i) => i.requested || 0) }, { name: t('stats.converted'), values: items.map((i) => i.converted || 0) }],
       }),
-      barChart({ title: t('stats.paidPerMonth'), name: t('license.paid'), labels, values: items.map((i) => i.paid_fen || 0), format: formatFen, tickFormat: formatYuanCompact, testName: 'chart-paid' }));
+      barChart({ title: t('stats.paidPerMonth'), name: t('license.paid'), labels, values: items.map((i) => i.paid_fen || 0), format: formatFen, tickFormat: formatYuanCompact, minInterval: 100, testName: 'chart-paid' }));
   }));
   ctx.root.appendChild(section('stats.byField', fields, (body) => {
     const rows = fieldRows(body);
@@ -191,7 +191,7 @@ export async function render(ctx) {
     const rows = Array.isArray(body.items) ? body.items : [];
     if (rows.length === 0) return h('p', { class: 'muted' }, t('common.empty'));
     return table([t('stats.city'), t('ach.province'), t('stats.enterprises'), t('stats.trials'), t('stats.converted'), t('stats.licensedYuan')],
-      rows.map((r) => [r.name || t('stats.otherCity', { code: r.division }), enumLabel('provinces', r.province), formatCount(r.enterprises),
+      rows.map((r) => [r.name ? userText(r.name) : t('stats.otherCity', { code: r.division }), enumLabel('provinces', r.province), formatCount(r.enterprises),
         formatCount(r.trials), formatCount(r.converted), formatYuan(r.licensed_fen)]),
       { 'data-test': 'regions-table' }, { numeric: [2, 3, 4, 5] });
   }));

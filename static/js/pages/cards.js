@@ -2,7 +2,7 @@
 // what the detail page shares with it: the institution's name in the page's language and the
 // keywords as links that search the pool.
 
-import { h, highlight } from '../dom.js';
+import { h, highlight, userText, contentLang } from '../dom.js';
 import { t, enumLabel, getLang } from '../i18n.js';
 import { formatFen } from '../format.js';
 import { badge } from '../ui.js';
@@ -23,6 +23,7 @@ export function keywordLinks(keywords) {
   if (!Array.isArray(keywords) || keywords.length === 0) return null;
   return h('p', { class: 'tags', 'data-test': 'keywords' }, keywords.map((k) => h('a', {
     class: 'tag', href: `#/pool?${new URLSearchParams({ q: String(k) })}`, 'data-test': 'keyword',
+    lang: contentLang(k),
   }, String(k))));
 }
 
@@ -53,13 +54,15 @@ export function achievementCard(a, { showStatus = false, extra = null, query = '
     showStatus ? badge('achievement_statuses', a.status) : null);
   return h('li', { class: 'card', 'data-test': 'achievement', 'data-id': a.id },
     h('h2', { class: 'card-title' },
-      h('a', { href: `#/achievements/${a.id}`, 'data-test': 'achievement-link' }, highlight(achievementTitle(a), query))),
-    h('p', { class: 'muted', 'data-test': 'institution-name' }, institutionName(a)),
+      h('a', { href: `#/achievements/${a.id}`, 'data-test': 'achievement-link' },
+        h('span', { lang: contentLang(achievementTitle(a)) }, highlight(achievementTitle(a), query)))),
+    userText(institutionName(a), { class: 'muted', 'data-test': 'institution-name' }, 'p'),
     tags,
-    a.abstract ? h('p', { class: 'abstract', 'data-test': 'card-abstract' }, highlight(excerpt(a.abstract, 120, query), query)) : null,
+    a.abstract ? h('p', { class: 'abstract', 'data-test': 'card-abstract', lang: contentLang(a.abstract) },
+      highlight(excerpt(a.abstract, 120, query), query)) : null,
     keywords ? keywordLinks(a.keywords) : null,
     showStatus && a.status === 'rejected' && a.reject_reason
-      ? h('p', { class: 'alert alert-error', 'data-test': 'reject-reason' }, t('ach.rejectReason'), ': ', a.reject_reason) : null,
+      ? h('p', { class: 'alert alert-error', 'data-test': 'reject-reason' }, t('ach.rejectReason'), ': ', userText(a.reject_reason)) : null,
     h('p', { class: 'card-figures' },
       h('span', {}, t('ach.trialMonthsShort', { n: a.trial_months })),
       h('span', {}, t('ach.referenceFee'), ' ', formatFen(a.reference_fee_fen))),

@@ -2,7 +2,7 @@
 // checked first (a dry run: what would be created and updated, or every problem in a grid of rows
 // and columns, each beside its cell), then imported on confirmation, with the new drafts listed.
 
-import { h, clear } from '../dom.js';
+import { h, clear, userText } from '../dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { problemText, fieldText } from '../problems.js';
@@ -58,7 +58,7 @@ function problemsView(errors) {
 function itemsView(items) {
   const shown = items.slice(0, PREVIEW_ROWS).map((item) => ({
     attrs: { 'data-test': 'import-item', 'data-action': item.action },
-    cells: [String(item.row), item.external_ref, item.title, t(`imp.action.${item.action}`)],
+    cells: [String(item.row), item.external_ref, userText(item.title), t(`imp.action.${item.action}`)],
   }));
   return h('div', {},
     table([t('imp.row'), t('imp.externalRef'), t('ach.title'), t('imp.action')], shown,
@@ -94,7 +94,7 @@ export function importPanel({ onImported }) {
         if (created.length) {
           out.append(h('h3', {}, t('imp.newDrafts')), h('ul', { 'data-test': 'import-new-drafts' },
             created.slice(0, PREVIEW_ROWS).map((i) => h('li', {},
-              h('a', { href: `#/inst/achievements/${i.id}/edit` }, `${i.external_ref} · ${i.title}`)))));
+              h('a', { href: `#/inst/achievements/${i.id}/edit` }, i.external_ref, ' · ', userText(i.title))))));
         }
         confirm.hidden = true;
         checked = null;

@@ -6,7 +6,7 @@
 // open-license declaration says so; a signed license shows its recording and registration
 // (license-records.js).
 
-import { h, append } from '../dom.js';
+import { h, append, userText } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatDate, formatInstant, todayShanghai, parseYuanToFen, fenToYuanInput, isValidDate, daysBetween } from '../format.js';
@@ -17,7 +17,7 @@ import { dueSummary, defaultPossibleFrom } from './license-sums.js';
 import { termsList, termsCompare } from './terms-view.js';
 import { reportsDueTable, reportForm, reportsTable } from './royalty-reports.js';
 import { recordingSection, registrationSection } from './license-records.js';
-import { partyRows, licenseName } from './parties.js';
+import { partyRows, licenseName, numbered } from './parties.js';
 
 function installmentState(i) {
   const remaining = Number(i.amount_fen) - Number(i.paid_fen || 0);
@@ -241,9 +241,9 @@ export async function render(ctx) {
   const back = ctx.user.role === 'enterprise' ? '#/me/licenses' : (isPayee ? '#/inst/licenses' : null);
   append(ctx.root,
     back ? h('p', {}, h('a', { href: back }, '← ', t(ctx.user.role === 'enterprise' ? 'nav.myLicenses' : 'nav.instLicenses'))) : null,
-    pageTitle(achievementTitle ? `${t('license.number', { id: l.id })} · ${achievementTitle}` : t('license.number', { id: l.id }), 'license-title'),
+    pageTitle(numbered(t('license.number', { id: l.id }), achievementTitle), 'license-title'),
     h('p', { class: 'tags' }, badge('license_statuses', l.status),
-      h('a', { href: `#/achievements/${l.achievement_id}`, class: 'tag' }, achievementTitle || t('license.achievement', { id: l.achievement_id })),
+      h('a', { href: `#/achievements/${l.achievement_id}`, class: 'tag' }, achievementTitle ? userText(achievementTitle) : t('license.achievement', { id: l.achievement_id })),
       l.source === 'open_license' ? h('span', { class: 'tag tag-accent', 'data-test': 'open-license-source' }, t('license.openLicenseTag')) : null),
     h('div', { 'data-test': 'license-parties' }, terms(partyRows(l))),
     l.status === 'proposed' ? proposalSection(l, trial, ctx)

@@ -11,7 +11,7 @@ import { billsRoyalty } from '../terms.js';
 import { enumSelect, field } from '../forms.js';
 import { pageTitle, pagedList, badge, terms } from '../ui.js';
 import { dueSummary } from './license-sums.js';
-import { partyRows } from './parties.js';
+import { partyRows, licenseHeading } from './parties.js';
 
 // Pending or overdue recording with the patent office; nothing once recorded or when there is none.
 function recordingTag(l) {
@@ -27,7 +27,7 @@ function licenseCard(l, role) {
   return h('li', { class: 'card', 'data-test': 'license', 'data-id': l.id, 'data-status': l.status },
     h('h2', { class: 'card-title' },
       h('a', { href: `#/licenses/${l.id}`, 'data-test': 'license-link' },
-        t('license.number', { id: l.id }), l.achievement_title ? ` · ${l.achievement_title}` : '')),
+        licenseHeading(l))),
     h('p', { class: 'tags' }, badge('license_statuses', l.status),
       l.status === 'proposed' ? h('span', { class: 'tag tag-accent', 'data-test': 'awaiting-answer' },
         role === 'enterprise' ? t('license.awaitingYou') : t('license.awaitingThem')) : null,

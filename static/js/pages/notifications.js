@@ -21,9 +21,10 @@ function subjectHref(subject, user) {
   }
 }
 
-function item(n, ctx) {
+// lang: the language the service wrote the notices in (the user's), which may not be the page's.
+function item(n, ctx, lang) {
   const unread = !n.read_at;
-  const open = h('a', { href: subjectHref(n.subject, ctx.user), class: 'notice-title', 'data-test': 'notification-open' }, n.title);
+  const open = h('a', { href: subjectHref(n.subject, ctx.user), class: 'notice-title', 'data-test': 'notification-open', lang }, n.title);
   open.addEventListener('click', async (ev) => {
     if (!unread) return;
     ev.preventDefault();
@@ -32,7 +33,7 @@ function item(n, ctx) {
   });
   return h('li', { class: unread ? 'card notice-item unread' : 'card notice-item', 'data-test': 'notification', 'data-id': n.id, 'data-kind': n.kind, 'data-unread': unread ? 'true' : 'false' },
     h('h2', { class: 'card-title' }, unread ? h('span', { class: 'unread-dot', 'aria-label': t('notif.unread') }) : null, open),
-    h('p', {}, n.body),
+    h('p', { lang }, n.body),
     h('p', { class: 'muted' }, formatInstant(n.created_at)),
     unread ? h('div', { class: 'actions' }, actionButton({
       label: t('notif.markRead'), testName: 'notification-read', kind: 'btn btn-small',
@@ -43,8 +44,8 @@ function item(n, ctx) {
 function preferencesForm(prefs, ctx) {
   const email = h('input', { type: 'checkbox', checked: prefs.email === true, 'data-test': 'pref-email' });
   const language = h('select', { 'data-test': 'pref-language' },
-    h('option', { value: 'zh', selected: prefs.language === 'zh' }, '中文'),
-    h('option', { value: 'en', selected: prefs.language === 'en' }, 'English'));
+    h('option', { value: 'zh', selected: prefs.language === 'zh', lang: 'zh-CN' }, '中文'),
+    h('option', { value: 'en', selected: prefs.language === 'en', lang: 'en' }, 'English'));
   const saved = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'panel', 'data-test': 'preferences-form', novalidate: true },
     h('h2', {}, t('notif.preferences')),
@@ -68,9 +69,11 @@ function preferencesForm(prefs, ctx) {
 }
 
 export async function render(ctx) {
+  const prefs = await api.get('/me/preferences').catch(() => ({ email: true, language: getLang() }));
+  const lang = prefs.language === 'en' ? 'en' : 'zh-CN';
   const list = pagedList({
     fetchPage: (cursor) => api.get('/notifications', { limit: 20, cursor }),
-    renderItem: (n) => item(n, ctx),
+    renderItem: (n) => item(n, ctx, lang),
     empty: t('notif.empty'),
     testName: 'notifications',
   });
@@ -78,7 +81,6 @@ export async function render(ctx) {
     label: t('notif.readAll'), testName: 'notifications-read-all', kind: 'btn',
     onClick: async () => { await api.post('/notifications/read-all', {}); ctx.chrome(); ctx.rerender(); },
   });
-  const prefs = await api.get('/me/preferences').catch(() => ({ email: true, language: getLang() }));
   append(ctx.root, pageTitle(t('nav.notifications')), h('p', { class: 'actions' }, readAll), list, preferencesForm(prefs, ctx));
   await list.ready;
 }

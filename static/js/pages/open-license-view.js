@@ -3,7 +3,7 @@
 // card in the public list, the enterprise's "take a license" that spells out the price before it
 // signs, and the declaring institution's count of licenses taken and its withdrawal.
 
-import { h } from '../dom.js';
+import { h, userText } from '../dom.js';
 import { t, enumLabel, getLang } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatPercentBp, formatDate, formatInstant, todayShanghai } from '../format.js';
@@ -50,8 +50,8 @@ export function declarationTerms(d, { testName = 'ol-terms', omit = [] } = {}) {
 export function declarationCard(d) {
   return h('li', { class: 'card', 'data-test': 'open-license', 'data-id': d.id, 'data-status': d.status },
     h('h2', { class: 'card-title' },
-      h('a', { href: `#/achievements/${d.achievement_id}`, 'data-test': 'open-license-link' }, d.achievement_title || `#${d.achievement_id}`)),
-    h('p', { class: 'muted' }, d.institution_name || '', d.institution_province ? ` · ${enumLabel('provinces', d.institution_province)}` : ''),
+      h('a', { href: `#/achievements/${d.achievement_id}`, 'data-test': 'open-license-link' }, d.achievement_title ? userText(d.achievement_title) : `#${d.achievement_id}`)),
+    h('p', { class: 'muted' }, userText(d.institution_name), d.institution_province ? ` · ${enumLabel('provinces', d.institution_province)}` : ''),
     h('p', { class: 'tags' },
       h('span', { class: 'tag tag-accent' }, enumLabel('fee_kinds', d.fee_kind)),
       badge('open_license_statuses', d.status),

@@ -2,15 +2,15 @@
 // their provinces and contact persons — as replies about trials, licenses, payments and claims
 // carry them, so that no page names a license by its number alone.
 
-import { h } from '../dom.js';
-import { t, enumLabel } from '../i18n.js';
+import { h, userText } from '../dom.js';
+import { t, tParts, enumLabel } from '../i18n.js';
 
 // "Name (Province) · contact: X"; undefined when the reply names no one.
 export function partyLine(name, province, contact, testName) {
   if (!name) return undefined;
   return h('span', { 'data-test': testName },
-    name, province ? ` (${enumLabel('provinces', province)})` : '',
-    contact ? ` · ${t('party.contact', { name: contact })}` : '');
+    userText(name), province ? ` (${enumLabel('provinces', province)})` : '',
+    contact ? [' · ', tParts('party.contact', { name: userText(contact) })] : '');
 }
 
 // Rows for terms(): the institution and the enterprise of a license-like reply.
@@ -21,8 +21,18 @@ export function partyRows(x) {
   ];
 }
 
-// "License #41 · achievement title": how a license is named in a heading or a link.
+// "License #41 · achievement title": how a license is named in a sentence.
 export function licenseName(l) {
   const id = l.license_id || l.id;
   return l.achievement_title ? `${t('license.number', { id })} · ${l.achievement_title}` : t('license.number', { id });
+}
+
+// "Claim #7 · achievement title" for a heading or a link: the title marked with its language.
+export function numbered(label, title) {
+  return title ? [label, ' · ', userText(title)] : [label];
+}
+
+// A license named in a heading or a link.
+export function licenseHeading(l) {
+  return numbered(t('license.number', { id: l.license_id || l.id }), l.achievement_title);
 }

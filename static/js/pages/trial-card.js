@@ -1,12 +1,12 @@
 // trial-card: how a trial appears to either side — parties, state, dates, days left, and the
 // license terms it asks for (while requested) or that were agreed when it was approved.
 
-import { h } from '../dom.js';
+import { h, userText } from '../dom.js';
 import { t, enumLabel } from '../i18n.js';
 import { formatDate, formatInstant, daysBetween } from '../format.js';
 import { badge, terms } from '../ui.js';
 import { termsList } from './terms-view.js';
-import { partyLine, licenseName } from './parties.js';
+import { partyLine, licenseHeading } from './parties.js';
 
 // "12 days left" / "ends today" / "ended 3 days ago" for an active trial; null otherwise.
 export function daysLeftText(trial) {
@@ -51,7 +51,7 @@ export function trialCard(trial, { side, actions = [], notes = [], termsExtra = 
       || enumLabel('provinces', trial.enterprise_province)];
   return h('li', { class: 'card', 'data-test': 'trial', 'data-id': trial.id, 'data-status': trial.status },
     h('h2', { class: 'card-title' },
-      h('a', { href: `#/achievements/${trial.achievement_id}` }, trial.achievement_title || `#${trial.achievement_id}`)),
+      h('a', { href: `#/achievements/${trial.achievement_id}` }, trial.achievement_title ? userText(trial.achievement_title) : `#${trial.achievement_id}`)),
     h('p', { class: 'tags' }, badge('trial_statuses', trial.status),
       left ? h('span', { class: 'tag tag-accent', 'data-test': 'days-left' }, left) : null),
     terms([
@@ -62,8 +62,8 @@ export function trialCard(trial, { side, actions = [], notes = [], termsExtra = 
       [t('trial.extension'), trial.extension
         ? h('span', { 'data-test': 'trial-extension', 'data-status': trial.extension.status },
           t('trial.extensionValue', { n: trial.extension.months, status: t(`ext.${trial.extension.status}`) }),
-          ' — ', trial.extension.reason) : undefined],
-      [t('trial.purpose'), trial.purpose ? h('span', { class: 'prewrap' }, trial.purpose) : undefined],
+          ' — ', userText(trial.extension.reason)) : undefined],
+      [t('trial.purpose'), trial.purpose ? userText(trial.purpose, { class: 'prewrap' }) : undefined],
       [t('trial.requestedAt'), formatInstant(trial.requested_at)],
       [t('trial.startedOn'), trial.started_on ? formatDate(trial.started_on) : undefined],
       [t('trial.endsOn'), trial.ends_on ? formatDate(trial.ends_on) : undefined],
@@ -72,7 +72,7 @@ export function trialCard(trial, { side, actions = [], notes = [], termsExtra = 
       [t('trial.reasonCode'), trial.reason_code ? enumLabel('return_reason_codes', trial.reason_code) : undefined],
       [t('trial.rating'), Number.isInteger(trial.rating) ? t('trial.ratingValue', { n: trial.rating }) : undefined],
       [t('nav.license'), trial.license_id
-        ? h('a', { href: `#/licenses/${trial.license_id}`, 'data-test': 'license-link' }, licenseName({ id: trial.license_id, achievement_title: trial.achievement_title })) : undefined],
+        ? h('a', { href: `#/licenses/${trial.license_id}`, 'data-test': 'license-link' }, licenseHeading({ id: trial.license_id, achievement_title: trial.achievement_title })) : undefined],
     ]),
     termsSection(trial),
     termsExtra,
