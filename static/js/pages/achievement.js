@@ -188,7 +188,7 @@ export async function render(ctx) {
         termsList(standardTermsOf(a), { testName: 'standard-terms' }),
         terms([
           [t('ach.institution'), institutionName(a)],
-          [t('ach.contact'), a.institution_contact_name ? h('span', { 'data-test': 'institution-contact' }, a.institution_contact_name) : null],
+          [t('ach.contact'), a.institution_contact_name ? userText(a.institution_contact_name, { 'data-test': 'institution-contact' }) : null],
           [t('ach.openLicense'), a.open_license ? t('common.yes') : t('common.no')],
           [t('ach.field'), enumLabel('fields', a.field)],
           [t('ach.kind'), enumLabel('kinds', a.kind)],
