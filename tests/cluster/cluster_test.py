@@ -2,7 +2,8 @@
 daemon is SIGKILLed, all are replaced one by one, and the PostgreSQL primary is stopped with an
 immediate shutdown until its standby is promoted; then the proof, printed: every acknowledged
 payment is in the database once, no 5xx outside the failover window, the window's length, a
-change through one daemon seen at once through the others, the old primary back as a standby.
+change through one daemon seen at once through the others, the old primary back as a standby,
+and a base backup with the WAL archive restored to the same state.
 
 Run by tests/cluster/run.sh with the state directory of a running deploy/cluster/cluster.
 """
@@ -316,6 +317,15 @@ def main():
                " AND current_setting('synchronous_commit') = 'on'")
     check(in_recovery == "t" and sync == "t",
           f"node1 in recovery ({in_recovery}); the new primary commits synchronously ({sync})")
+    restore_from = time.monotonic()
+    try:
+        out = shell(f'"{ROOT}/deploy/cluster/restore-check" "$dir"')
+        restored = True
+    except RuntimeError as e:
+        out, restored = str(e), False
+    check(restored, f"a base backup and the WAL archive restore the database as the primary has"
+                    f" it, in {time.monotonic() - restore_from:.1f} s")
+    print("     " + out.replace("\n", "\n     "), flush=True)
     print(f"     cluster test: {time.monotonic() - t_begin:.1f} s", flush=True)
 
 
