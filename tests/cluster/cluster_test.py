@@ -7,6 +7,7 @@ and a base backup with the WAL archive restored to the same state.
 
 Run by tests/cluster/run.sh with the state directory of a running deploy/cluster/cluster.
 """
+import collections
 import http.client
 import json
 import os
@@ -25,6 +26,9 @@ PASSWORD = "techpool-demo-2026"  # the demo data's (deploy/run.sh)
 FAILOVER_TARGET_S = 30
 PAYERS = 3
 READERS = 3
+
+# one answer as a client saw it; status 0: the connection failed
+Op = collections.namedtuple("Op", "start end kind status code retry_after")
 
 
 def read_env():
@@ -95,7 +99,7 @@ class Load:
         self.token = token
         self.license = license_id
         self.today = today
-        self.ops = []  # (start, end, kind, status, code)
+        self.ops = []  # Op
         self.acknowledged = []  # keys with a 2xx, and the payment id it named
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -103,10 +107,11 @@ class Load:
         self.threads = [threading.Thread(target=self.pay) for _ in range(PAYERS)]
         self.threads += [threading.Thread(target=self.read, args=(i,)) for i in range(READERS)]
 
-    def log(self, start, kind, status, body):
+    def log(self, start, kind, answer):
+        status, body, retry_after = answer
         code = body.get("code", "") if isinstance(body, dict) else ""
         with self.lock:
-            self.ops.append((start, time.monotonic(), kind, status, code))
+            self.ops.append(Op(start, time.monotonic(), kind, status, code, retry_after))
 
     def pay(self):
         try:
@@ -121,8 +126,9 @@ class Load:
             body = {"amount_fen": 1, "paid_on": self.today, "reference": key}
             while True:
                 start = time.monotonic()
-                status, reply, _ = call("POST", path, self.token, body, {"Idempotency-Key": key})
-                self.log(start, "pay", status, reply)
+                answer = call("POST", path, self.token, body, {"Idempotency-Key": key})
+                self.log(start, "pay", answer)
+                status, reply, _ = answer
                 if 200 <= status < 300:
                     with self.lock:
                         self.acknowledged.append((key, reply["id"]))
@@ -141,8 +147,7 @@ class Load:
             path = paths[(n + i) % len(paths)]
             n += 1
             start = time.monotonic()
-            status, reply, _ = call("GET", path, self.token if "licenses" in path else None)
-            self.log(start, "read", status, reply)
+            self.log(start, "read", call("GET", path, self.token if "licenses" in path else None))
             time.sleep(0.01)
 
     def count(self):
@@ -222,19 +227,18 @@ def main():
         # 3. the primary stopped dead; the standby promoted; the old primary back as a standby
         failover_from = time.monotonic()
         shell("pg_autoctl_stop node1 --immediate")
+        stopped = time.monotonic()  # the old primary is gone: no write it takes counts now
         wait_until("the promotion of node2", 60, lambda: "node2:wait_primary" in shell("formation"))
-        promoted = [None]
 
-        def writes_again():
+        # the window ends with the first payment that the new primary acknowledged
+        def first_write_after_stop():
             with load.lock:
-                after = [op for op in load.ops if op[2] == "pay" and op[0] > failover_from and
-                         200 <= op[3] < 300]
-            return bool(after)
+                return min((op.end for op in load.ops if op.kind == "pay" and
+                            op.start > stopped and 200 <= op.status < 300), default=None)
 
-        wait_until("a payment acknowledged by the new primary", 60, writes_again)
-        with load.lock:
-            promoted[0] = min(op[1] for op in load.ops
-                              if op[2] == "pay" and op[0] > failover_from and 200 <= op[3] < 300)
+        wait_until("a payment acknowledged by the new primary", 60,
+                   lambda: first_write_after_stop() is not None)
+        failover_to = first_write_after_stop()
         print(f"     formation after the stop: {shell('formation')}", flush=True)
         load.progress(20)
         rejoin_from = time.monotonic()
@@ -248,30 +252,28 @@ def main():
         for error in load.errors:
             print(f"     a payer stopped: {error}", flush=True)
 
-    # the failover window: from the stop to the last 5xx answered around it (or the first write
-    # that the new primary acknowledged, when that came later)
-    failures = [op for op in load.ops if op[3] == 0 or op[3] >= 500]
-    in_failover = [op for op in failures if op[1] >= failover_from]
-    failover_to = max([promoted[0]] + [op[1] for op in in_failover])
+    # the failover window: from the stop to the first payment acknowledged after it; a request
+    # begun after that has no excuse for a 5xx
+    failures = [op for op in load.ops if op.status == 0 or op.status >= 500]
+    in_failover = [op for op in failures if op.end >= failover_from and op.start < failover_to]
+    outside = [op for op in failures if op not in in_failover]
     window = failover_to - failover_from
-    outside = [op for op in failures if op[1] < failover_from]
-    kinds = {}
-    for op in in_failover:
-        kinds[(op[2], op[3], op[4])] = kinds.get((op[2], op[3], op[4]), 0) + 1
+    kinds = collections.Counter((op.kind, op.status, op.code) for op in in_failover)
     print(f"     requests: {len(load.ops)}, acknowledged payments: {load.count()}", flush=True)
     print(f"     in the failover window: {sorted(kinds.items())}", flush=True)
     check(not load.errors, f"every payment was taken ({load.errors[:3]})")
     # 409 idempotency_conflict: a payment sent again (by nginx or the client) while its daemon's
     # database session, whose daemon was killed, still held the key; the next try replays it
-    in_flight = [op for op in load.ops if op[3] == 409 and op[4] == "idempotency_conflict"]
+    in_flight = [op for op in load.ops if op.status == 409 and op.code == "idempotency_conflict"]
     odd = [op for op in load.ops
-           if 0 < op[3] < 500 and not 200 <= op[3] < 300 and op not in in_flight]
+           if 0 < op.status < 500 and not 200 <= op.status < 300 and op not in in_flight]
     check(not odd, f"every other answer is a 2xx ({len(odd)} not: {odd[:5]};"
                    f" {len(in_flight)} payments met their first try still in flight)")
     check(not outside, f"no 5xx or broken connection outside the failover window "
                        f"({len(outside)}: {outside[:5]})")
-    check(all(op[3] == 503 and op[4] == "unavailable" for op in in_failover),
-          "every failure in the failover window is 503 unavailable")
+    check(all(op.status == 503 and op.code == "unavailable" and op.retry_after
+              for op in in_failover),
+          "every failure in the failover window is 503 unavailable with Retry-After")
     check(window < FAILOVER_TARGET_S, f"failover window {window:.1f} s (target under "
                                       f"{FAILOVER_TARGET_S} s)")
 
