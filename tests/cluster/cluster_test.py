@@ -181,6 +181,18 @@ def daemon_pid(i):
         return int(f.read())
 
 
+def metric(port, name):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", "/metrics")
+        for line in conn.getresponse().read().decode().splitlines():
+            if line.startswith(name + " "):
+                return int(line.split()[1])
+    finally:
+        conn.close()
+    raise RuntimeError(f"no {name} in the /metrics of the daemon on port {port}")
+
+
 def title_through(port, achievement):
     status, reply, _ = call("GET", f"/api/v1/achievements/{achievement}", port=port)
     return reply["title"] if status == 200 else None
@@ -293,10 +305,18 @@ def main():
                   f" {license_id} GROUP BY reference HAVING count(*) > 1) d")
     check(doubled == "0", f"no payment recorded twice under one key ({doubled})")
 
-    # the reply caches: the detail read twice through every daemon (kept), changed through one
+    # the reply caches, after the failover: every daemon's change feed listening on the new
+    # primary, the detail read twice through every daemon (the second from its cache), then
+    # changed through one
+    wait_until("every change feed listening", 10,
+               lambda: all(metric(p, "techpool_change_feed_listening") == 1 for p in DAEMON_PORTS))
+    hits = [metric(p, "techpool_reply_cache_hits_total") for p in DAEMON_PORTS]
     for port in DAEMON_PORTS:
         title_through(port, achievement)
         title_through(port, achievement)
+    kept = all(metric(p, "techpool_reply_cache_hits_total") > h for p, h in zip(DAEMON_PORTS, hits))
+    check(kept, "every daemon listens to the new primary and answered the second read from its"
+                " cache")
     title = f"集群标题 {uuid.uuid4().hex[:8]}"
     status, _, _ = call("PATCH", f"/api/v1/achievements/{achievement}", token, {"title": title},
                         port=DAEMON_PORTS[0])
