@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell functions of the loopback cluster, sourced by deploy/cluster/cluster, rolling-restart and
 # tests/cluster/run.sh with $dir set to the cluster's state directory.
 

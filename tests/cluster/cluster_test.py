@@ -55,9 +55,13 @@ def shell(script):
     return done.stdout.strip()
 
 
-def sql(query):
-    return subprocess.run(["psql", "-X", "-qAt", ENV["TECHPOOL_DATABASE_URL"], "-c", query],
-                          capture_output=True, text=True, check=True).stdout.strip()
+def sql(query, **values):
+    """The rows of a query on the primary; values are psql variables (:'name' quotes one)."""
+    args = ["psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", ENV["TECHPOOL_DATABASE_URL"]]
+    for name, value in values.items():
+        args += ["-v", f"{name}={value}"]
+    return subprocess.run(args, input=query, capture_output=True, text=True,
+                          check=True).stdout.strip()
 
 
 def call(method, path, token=None, body=None, headers=None, port=NGINX_PORT):
@@ -207,9 +211,10 @@ def main():
     status, reply, _ = call("GET", "/api/v1/licenses?status=active&limit=100", reply["token"])
     chosen = max(reply["items"], key=lambda item: item["outstanding_fen"])
     license_id, institution = chosen["id"], chosen["institution_id"]
-    email = sql(f"SELECT email FROM users WHERE institution_id = {institution} ORDER BY id LIMIT 1")
-    achievement = sql(f"SELECT id FROM achievements WHERE institution_id = {institution}"
-                      " AND status = 'listed' ORDER BY id LIMIT 1")
+    email = sql("SELECT email FROM users WHERE institution_id = :'i' ORDER BY id LIMIT 1",
+                i=institution)
+    achievement = sql("SELECT id FROM achievements WHERE institution_id = :'i'"
+                      " AND status = 'listed' ORDER BY id LIMIT 1", i=institution)
     today = sql("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date")
     status, reply, _ = call("POST", "/api/v1/session", body={"email": email, "password": PASSWORD})
     if status != 200:
@@ -291,8 +296,9 @@ def main():
 
     keys = [k for k, _ in load.acknowledged]
     rows = sql("SELECT p.reference || ' ' || p.id || ' ' || count(*) OVER (PARTITION BY reference)"
-               f" FROM payments p WHERE p.license_id = {license_id}"
-               f" AND p.reference IN ({','.join(repr(k) for k in keys)})").splitlines()
+               " FROM payments p WHERE p.license_id = :'license'"
+               " AND p.reference = ANY (string_to_array(:'keys', ' '))",
+               license=license_id, keys=" ".join(keys)).splitlines()
     found = {}
     for row in rows:
         ref, pid, n = row.split()
@@ -301,8 +307,8 @@ def main():
              if found.get(k) != (pid, 1)]
     check(not wrong, f"every acknowledged payment ({len(keys)}) is in the database exactly once"
                      f" ({len(wrong)} not: {wrong[:5]})")
-    doubled = sql(f"SELECT count(*) FROM (SELECT reference FROM payments WHERE license_id ="
-                  f" {license_id} GROUP BY reference HAVING count(*) > 1) d")
+    doubled = sql("SELECT count(*) FROM (SELECT reference FROM payments WHERE license_id ="
+                  " :'license' GROUP BY reference HAVING count(*) > 1) d", license=license_id)
     check(doubled == "0", f"no payment recorded twice under one key ({doubled})")
 
     # the reply caches, after the failover: every daemon's change feed listening on the new
