@@ -52,7 +52,7 @@ FORMAT_FILES = $(sort $(shell find src tests/unit tests/api tests/fuzz -name '*.
 CLANG_FORMAT ?= $(if $(shell command -v clang-format-14),clang-format-14,clang-format)
 
 .PHONY: all tests run check clean deps bench fuzz fuzz-build valgrind soak schema format \
-        format-check vendor
+        format-check vendor cluster cluster-test
 all: $(OUT)/techpool vendor
 
 tests: $(OUT)/techpool $(UNIT_BIN) $(API_BIN) vendor
@@ -126,6 +126,16 @@ run: deps
 
 check: deps
 	tests/run-all.sh
+
+# three daemons behind nginx on a pg_auto_failover formation, on loopback, until Ctrl-C
+cluster: deps
+	$(MAKE) BUILD=release all
+	deploy/cluster/cluster
+
+# that cluster under faults (a daemon killed, a rolling restart, a failover); make check runs it
+cluster-test: deps
+	$(MAKE) BUILD=release all
+	tests/cluster/run.sh
 
 # rewrite the C files in the .clang-format style
 format:

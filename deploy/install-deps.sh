@@ -8,7 +8,8 @@ packages=(
   libmicrohttpd-dev libjansson-dev libpq-dev libsodium-dev
   check libsubunit-dev libcurl4-openssl-dev libxlsxwriter-dev libzip-dev libexpat1-dev
   python3 python3-openpyxl python3-aiosmtpd
-  postgresql-15 postgresql-contrib postgresql-15-rum
+  postgresql-15 postgresql-contrib postgresql-15-rum postgresql-15-auto-failover
+  pg-auto-failover-cli
   chromium fonts-wqy-microhei unzip procps curl ca-certificates
   wrk nginx-light
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the format check, the schema checks, unit and API suites in the release and
-# the ASan+UBSan builds against one throwaway PostgreSQL cluster, then the browser tests; ends
-# with one summary line.
+# the ASan+UBSan builds against one throwaway PostgreSQL cluster, then the browser tests and the
+# cluster under faults (tests/cluster); ends with one summary line.
 set -uo pipefail
 
 # Usage: tests/run-all.sh [--kinds "release asan"]   (other kinds run only the C suites)
@@ -157,6 +157,21 @@ if [ "$full" = yes ] && [ -z "${TEST:-}" ]; then
   else
     passed=$((passed + e2e_pass)); failed=$((failed + ${e2e_fail:-0}))
     [ "${e2e_fail:-0}" -gt 0 ] && failures+=("e2e")
+  fi
+fi
+
+if [ "$full" = yes ] && [ -z "${TEST:-}" ]; then
+  echo "== cluster"
+  tests/cluster/run.sh >"$work/logs/cluster.out" 2>&1
+  cat "$work/logs/cluster.out"
+  cluster_line=$(grep -E '^cluster: [0-9]+ passed, [0-9]+ failed' "$work/logs/cluster.out" | tail -1)
+  if [ -z "$cluster_line" ]; then
+    failed=$((failed + 1)); failures+=("cluster (did not run)")
+  else
+    cp=$(echo "$cluster_line" | sed -E 's/cluster: ([0-9]+) passed.*/\1/')
+    cf=$(echo "$cluster_line" | sed -E 's/.*, ([0-9]+) failed/\1/')
+    passed=$((passed + cp)); failed=$((failed + cf))
+    [ "$cf" -gt 0 ] && failures+=("cluster")
   fi
 fi
 

@@ -16,7 +16,7 @@ struct statement {
 enum db_status {
     DB_OK,          /* the statement ran: PGRES_COMMAND_OK or PGRES_TUPLES_OK */
     DB_RETRY,       /* serialization failure or deadlock: run the transaction again */
-    DB_UNAVAILABLE, /* no connection to the database */
+    DB_UNAVAILABLE, /* no connection to the database, or none to its writable primary */
     DB_FAILED,      /* any other error: see the result's SQLSTATE */
 };
 

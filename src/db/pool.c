@@ -124,8 +124,10 @@ enum db_status db_status_of(const PGresult *res)
     const char *state = db_sqlstate(res);
     if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
         return DB_RETRY;
-    /* class 08: connection exception; 57P0x: admin/crash shutdown */
-    if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0 || state[0] == '\0')
+    /* class 08: connection exception; 57P0x: admin/crash shutdown; 25006: a write on a server
+     * that became (or always was) a standby, as after a failover */
+    if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0 ||
+        strcmp(state, "25006") == 0 || state[0] == '\0')
         return DB_UNAVAILABLE;
     return DB_FAILED;
 }
@@ -193,7 +195,9 @@ PGresult *db_exec(const struct statement *st, int nparams, const char *const *pa
         *status = res != NULL ? db_status_of(res) : DB_UNAVAILABLE;
     }
     atomic_fetch_sub(&connections_busy, 1);
-    if (*status == DB_UNAVAILABLE && PQstatus(conn) != CONNECTION_OK)
+    /* broken, or on a server that takes no writes: the next use connects afresh and, with
+     * target_session_attrs=read-write, finds the primary of the moment */
+    if (*status == DB_UNAVAILABLE)
         thread_disconnect();
     return res;
 }
@@ -206,7 +210,7 @@ enum db_status db_command(const char *sql)
     PGresult *res = PQexec(conn, sql);
     enum db_status status = res != NULL ? db_status_of(res) : DB_UNAVAILABLE;
     PQclear(res);
-    if (status == DB_UNAVAILABLE && PQstatus(conn) != CONNECTION_OK)
+    if (status == DB_UNAVAILABLE)
         thread_disconnect();
     return status;
 }

@@ -368,6 +368,54 @@ START_TEST(sigterm_answers_every_request_sent_before_it_in_full_and_exits_zero)
 }
 END_TEST
 
+/* A session on a server that takes no writes — a standby, as when a failover came between
+ * connecting and writing — answers 503 with Retry-After and is dropped, so that the thread's
+ * next connection finds the primary (target_session_attrs=read-write in a cluster). Here the
+ * database's own default_transaction_read_only plays the standby. */
+static long login_status(void)
+{
+    struct http_reply *r = http_post("/api/v1/session", NULL,
+                                     "{\"email\":\"" HARNESS_ADMIN_EMAIL
+                                     "\",\"password\":\"" HARNESS_ADMIN_PASSWORD "\"}");
+    long status = r->status;
+    if (status != 200) {
+        ck_assert_msg(status == 503 && strcmp(problem_code(r), "unavailable") == 0,
+                      "a sign-in on a read-only server: %ld %s", status, r->body);
+        ck_assert_ptr_nonnull(http_header(r, "Retry-After"));
+    }
+    http_reply_free(r);
+    return status;
+}
+
+/* ALTER DATABASE <the test database> setting: for the sessions that begin after it */
+static void set_read_only(const char *setting)
+{
+    harness_sql(fixture_text("DO $$ BEGIN EXECUTE format('ALTER DATABASE %%I %s',"
+                             " current_database()); END $$",
+                             setting));
+}
+
+START_TEST(writes_on_a_read_only_server_get_503_and_the_next_connection_writes_again)
+{
+    start_daemon("faults_read_only");
+    ck_assert_int_eq(login_status(), 200);
+    set_read_only("SET default_transaction_read_only = on");
+    harness_sql("SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
+                " WHERE application_name = 'techpool' AND datname = current_database()");
+    for (int i = 0; i < QUIET_REQUESTS; i++)
+        ck_assert_int_eq(login_status(), 503);
+    assert_status("/readyz", 200);
+    set_read_only("RESET default_transaction_read_only");
+    /* each thread's connection fails once more at most, then is a new one on a writable server */
+    int refused = 0;
+    for (int i = 0; i < 3 * QUIET_REQUESTS; i++)
+        refused += login_status() == 503;
+    ck_assert_int_le(refused, QUIET_REQUESTS);
+    ck_assert_int_eq(login_status(), 200);
+    ck_assert_int_eq(harness_stop(), 0);
+}
+END_TEST
+
 int main(void)
 {
     int rounds = fault_rounds();
@@ -390,5 +438,10 @@ int main(void)
     tcase_set_timeout(drain, 60 + 10 * rounds);
     tcase_add_test(drain, sigterm_answers_every_request_sent_before_it_in_full_and_exits_zero);
     suite_add_tcase(s, drain);
+    TCase *read_only = tcase_create("read-only");
+    tcase_set_timeout(read_only, 60);
+    tcase_add_test(read_only,
+                   writes_on_a_read_only_server_get_503_and_the_next_connection_writes_again);
+    suite_add_tcase(s, read_only);
     return harness_run_suite(s);
 }
