@@ -13,14 +13,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  RUN, PASSWORD, LATER, account, creditCode, openAll, closeAll, tokenFor, apiAs, newActor, shot, signIn,
-  visit, toEnglish, assertClean,
+  RUN, PASSWORD, LATER, creditCode, openAll, closeAll, tokenFor, apiAs, newActor, shot, signIn, visit,
+  toEnglish, assertClean, adminSignedIn, makeInstitution, makeEnterprise, longDate,
 } from './support.mjs';
 import { addDays } from '../../static/js/format.js';
 
 const PROVINCE = 'SH';
 const state = {};
-let api;
 
 const L = (lang, zh, en) => (lang === 'en' ? en : zh);
 
@@ -35,31 +34,17 @@ async function assertNoServerText(page) {
   for (const raw of SERVER_TEXTS) assert.ok(!text.includes(raw), `the server's "${raw}" is shown`);
 }
 
-// "2026-12-05" as the UI writes it: "2026年12月5日" / "Dec 5, 2026".
-function longDate(ymd, lang) {
-  const [y, m, d] = ymd.split('-').map(Number);
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : 'zh-CN', { dateStyle: 'medium', timeZone: 'UTC' })
-    .format(new Date(Date.UTC(y, m - 1, d)));
-}
-
 before(async () => {
-  ({ api } = await openAll());
-  const admin = account('TECHPOOL_E2E_ADMIN');
-  assert.ok(admin, 'TECHPOOL_E2E_ADMIN ("email:password" of an admin) must be set');
-  const adminToken = await tokenFor(admin);
-  state.institution = { email: `e2e-err-inst-${RUN}@example.com`, password: PASSWORD };
-  await apiAs(adminToken, 'POST', '/api/v1/institutions', {
-    name: `E2E 提示大学 ${RUN}`, name_en: `E2E Messages University ${RUN}`, province: PROVINCE, kind: 'university',
-    email: state.institution.email, password: PASSWORD, contact_name: '提示老师',
+  await openAll();
+  const adminToken = (await adminSignedIn()).token;
+  state.institution = await makeInstitution(adminToken, {
+    email: `e2e-err-inst-${RUN}@example.com`, name: `E2E 提示大学 ${RUN}`, nameEn: `E2E Messages University ${RUN}`,
+    province: PROVINCE, contact: '提示老师',
   });
-  state.enterprise = { email: `e2e-err-ent-${RUN}@example.com`, password: PASSWORD };
-  const res = await api.post('/api/v1/enterprises', {
-    data: {
-      name: `E2E 提示企业 ${RUN}`, credit_code: creditCode('91310100'), province: PROVINCE, scale: 'small',
-      contact_name: '赵经理', email: state.enterprise.email, password: PASSWORD,
-    },
+  state.enterprise = await makeEnterprise({
+    email: `e2e-err-ent-${RUN}@example.com`, name: `E2E 提示企业 ${RUN}`, province: PROVINCE, division: '91310100',
+    contact: '赵经理',
   });
-  assert.equal(res.status(), 201, await res.text());
   const instToken = await tokenFor(state.institution);
   const entToken = await tokenFor(state.enterprise);
 
@@ -90,14 +75,10 @@ before(async () => {
   await apiAs(adminToken, 'POST', `/api/v1/achievements/${b.id}/approve`, {});
   await apiAs(entToken, 'POST', `/api/v1/achievements/${b.id}/trials`, { purpose: '在另一条产线上试用。', planned_months: 2 });
   state.requestedId = b.id;
-  state.large = { email: `e2e-err-large-${RUN}@example.com`, password: PASSWORD };
-  const large = await api.post('/api/v1/enterprises', {
-    data: {
-      name: `E2E 大型企业 ${RUN}`, credit_code: creditCode('91310100'), province: PROVINCE, scale: 'large',
-      contact_name: '孙经理', email: state.large.email, password: PASSWORD,
-    },
+  state.large = await makeEnterprise({
+    email: `e2e-err-large-${RUN}@example.com`, name: `E2E 大型企业 ${RUN}`, province: PROVINCE, division: '91310100',
+    scale: 'large', contact: '孙经理',
   });
-  assert.equal(large.status(), 201, await large.text());
 });
 
 after(closeAll);

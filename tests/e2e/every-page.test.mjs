@@ -10,8 +10,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  OUT, RUN, PASSWORD, account, creditCode, patentNumber, openAll, closeAll, tokenFor, apiAs, newActor, shot,
-  signIn, assertClean,
+  OUT, RUN, patentNumber, openAll, closeAll, tokenFor, apiAs, newActor, shot, signIn, assertClean,
+  adminSignedIn, makeInstitution, makeProvinceAdmin, makeEnterprise,
 } from './support.mjs';
 
 const PROVINCE = 'SH';
@@ -22,31 +22,23 @@ const TAG = String(Date.now()).slice(-7);
 // Latin words a Chinese page may show (in capitals): units, file formats and encodings named as such
 const LATIN_ALLOWED = new Set(['TRL', 'CSV', 'XLSX', 'EXCEL', 'UTF']);
 const state = {};
-let api;
 
 before(async () => {
-  ({ api } = await openAll());
-  const admin = account('TECHPOOL_E2E_ADMIN');
-  assert.ok(admin, 'TECHPOOL_E2E_ADMIN ("email:password" of an admin) must be set');
-  state.admin = admin;
-  const adminToken = await tokenFor(admin);
-  state.institution = { email: `e2e-pages-inst-${RUN}@example.com`, password: PASSWORD };
-  await apiAs(adminToken, 'POST', '/api/v1/institutions', {
-    name: `浦江工业大学 ${TAG}`, name_en: `Pujiang University of Technology ${TAG}`, province: PROVINCE, kind: 'university',
-    email: state.institution.email, password: PASSWORD, contact_name: '周老师',
+  await openAll();
+  const admin = await adminSignedIn();
+  state.admin = admin.acct;
+  const adminToken = admin.token;
+  state.institution = await makeInstitution(adminToken, {
+    email: `e2e-pages-inst-${RUN}@example.com`, name: `浦江工业大学 ${TAG}`,
+    nameEn: `Pujiang University of Technology ${TAG}`, province: PROVINCE, contact: '周老师',
   });
-  state.padmin = { email: `e2e-pages-padmin-${RUN}@example.com`, password: PASSWORD };
-  await apiAs(adminToken, 'POST', '/api/v1/users', {
-    email: state.padmin.email, password: PASSWORD, role: 'province_admin', province: PROVINCE, contact_name: '沪审核员',
+  state.padmin = await makeProvinceAdmin(adminToken, {
+    email: `e2e-pages-padmin-${RUN}@example.com`, province: PROVINCE, contact: '沪审核员',
   });
-  state.enterprise = { email: `e2e-pages-ent-${RUN}@example.com`, password: PASSWORD };
-  const res = await api.post('/api/v1/enterprises', {
-    data: {
-      name: `浦东精密制造有限公司 ${TAG}`, credit_code: creditCode('91310115'), province: PROVINCE, scale: 'small',
-      contact_name: '陈经理', email: state.enterprise.email, password: PASSWORD,
-    },
+  state.enterprise = await makeEnterprise({
+    email: `e2e-pages-ent-${RUN}@example.com`, name: `浦东精密制造有限公司 ${TAG}`, province: PROVINCE,
+    division: '91310115', contact: '陈经理',
   });
-  assert.equal(res.status(), 201, await res.text());
   const instToken = await tokenFor(state.institution);
   const padminToken = await tokenFor(state.padmin);
   const entToken = await tokenFor(state.enterprise);

@@ -59,7 +59,7 @@ import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import {
   LATER, RUN, PASSWORD, account, patentNumber, creditCode, openAll, closeAll, tokenFor, apiAs,
-  newActor, shot, signIn, visit, toEnglish, card, assertClean,
+  newActor, shot, signIn, visit, toEnglish, card, assertClean, makeEnterprise, longDate,
 } from './support.mjs';
 
 const PROVINCE = process.env.TECHPOOL_E2E_PROVINCE || 'ZJ';
@@ -814,23 +814,11 @@ async function patentOfInstitution(title) {
   return { id: String(a.id), patents, instToken };
 }
 
-async function enterpriseSignedUp(tag, province, division, scale) {
-  const acct = { email: `e2e-ent-${tag}-${RUN}@example.com`, password: PASSWORD };
-  const res = await api.post('/api/v1/enterprises', {
-    data: {
-      name: `E2E ${tag} 企业 ${RUN}`, credit_code: creditCode(division), province, scale,
-      contact_name: '李经理', email: acct.email, password: PASSWORD,
-    },
+function enterpriseSignedUp(tag, province, division, scale) {
+  return makeEnterprise({
+    email: `e2e-ent-${tag}-${RUN}@example.com`, name: `E2E ${tag} 企业 ${RUN}`, province, division, scale,
+    contact: '李经理',
   });
-  assert.equal(res.status(), 201, `sign-up of ${acct.email}: ${res.status()} ${await res.text()}`);
-  return acct;
-}
-
-// "2026-12-05" as the UI writes it: "2026年12月5日" / "Dec 5, 2026".
-function longDate(ymd, lang) {
-  const [y, m, d] = ymd.split('-').map(Number);
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : 'zh-CN', { dateStyle: 'medium', timeZone: 'UTC' })
-    .format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 const OL_TITLE = `石墨烯散热膜 E2E ${RUN}`;

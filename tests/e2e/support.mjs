@@ -130,3 +130,44 @@ export function card(page, listTest, text) {
 export function assertClean(actor) {
   assert.deepEqual(actor.problems, [], 'script errors or CSP violations');
 }
+
+// The admin of TECHPOOL_E2E_ADMIN signed in over the API: {acct, token}.
+export async function adminSignedIn() {
+  const acct = account('TECHPOOL_E2E_ADMIN');
+  assert.ok(acct, 'TECHPOOL_E2E_ADMIN ("email:password" of an admin) must be set');
+  return { acct, token: await tokenFor(acct) };
+}
+
+// An institution with its first user, added by an admin; the user's account.
+export async function makeInstitution(adminToken, { email, name, nameEn, province, contact }) {
+  await apiAs(adminToken, 'POST', '/api/v1/institutions', {
+    name, name_en: nameEn, province, kind: 'university', email, password: PASSWORD, contact_name: contact,
+  });
+  return { email, password: PASSWORD };
+}
+
+// A province administrator added by an admin; its account.
+export async function makeProvinceAdmin(adminToken, { email, province, contact }) {
+  await apiAs(adminToken, 'POST', '/api/v1/users', {
+    email, password: PASSWORD, role: 'province_admin', province, contact_name: contact,
+  });
+  return { email, password: PASSWORD };
+}
+
+// An enterprise signed up on its own (a valid credit code under division); its account.
+export async function makeEnterprise({ email, name, province, division, scale = 'small', contact }) {
+  const res = await api.post('/api/v1/enterprises', {
+    data: {
+      name, credit_code: creditCode(division), province, scale, contact_name: contact, email, password: PASSWORD,
+    },
+  });
+  assert.equal(res.status(), 201, `sign-up of ${email}: ${res.status()} ${await res.text()}`);
+  return { email, password: PASSWORD };
+}
+
+// "2026-12-05" as the UI writes it: "2026年12月5日" / "Dec 5, 2026".
+export function longDate(ymd, lang) {
+  const [y, m, d] = ymd.split('-').map(Number);
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : 'zh-CN', { dateStyle: 'medium', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+}

@@ -6,13 +6,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  RUN, PASSWORD, account, creditCode, openAll, closeAll, tokenFor, apiAs, newActor, shot, signIn,
-  visit, toEnglish, card, assertClean,
+  RUN, openAll, closeAll, tokenFor, apiAs, newActor, shot, signIn, visit, toEnglish, card, assertClean,
+  adminSignedIn, makeInstitution, makeProvinceAdmin, makeEnterprise,
 } from './support.mjs';
 
 const PROVINCE = 'AH';
 const state = {};
-let api;
 
 // The menu's count as shown ('' when hidden) once the to-do reply has arrived.
 async function menuCount(page) {
@@ -31,27 +30,19 @@ async function todoItem(page, kind) {
 }
 
 before(async () => {
-  ({ api } = await openAll());
-  const admin = account('TECHPOOL_E2E_ADMIN');
-  assert.ok(admin, 'TECHPOOL_E2E_ADMIN ("email:password" of an admin) must be set');
-  const adminToken = await tokenFor(admin);
-  state.institution = { email: `e2e-todo-inst-${RUN}@example.com`, password: PASSWORD };
-  await apiAs(adminToken, 'POST', '/api/v1/institutions', {
-    name: `E2E 待办大学 ${RUN}`, name_en: `E2E To-do University ${RUN}`, province: PROVINCE, kind: 'university',
-    email: state.institution.email, password: PASSWORD, contact_name: '待办老师',
+  await openAll();
+  const admin = await adminSignedIn();
+  state.institution = await makeInstitution(admin.token, {
+    email: `e2e-todo-inst-${RUN}@example.com`, name: `E2E 待办大学 ${RUN}`, nameEn: `E2E To-do University ${RUN}`,
+    province: PROVINCE, contact: '待办老师',
   });
-  state.padmin = { email: `e2e-todo-padmin-${RUN}@example.com`, password: PASSWORD };
-  await apiAs(adminToken, 'POST', '/api/v1/users', {
-    email: state.padmin.email, password: PASSWORD, role: 'province_admin', province: PROVINCE, contact_name: '皖审核员',
+  state.padmin = await makeProvinceAdmin(admin.token, {
+    email: `e2e-todo-padmin-${RUN}@example.com`, province: PROVINCE, contact: '皖审核员',
   });
-  state.enterprise = { email: `e2e-todo-ent-${RUN}@example.com`, password: PASSWORD };
-  const res = await api.post('/api/v1/enterprises', {
-    data: {
-      name: `E2E 待办企业 ${RUN}`, credit_code: creditCode('91340100'), province: PROVINCE, scale: 'small',
-      contact_name: '王经理', email: state.enterprise.email, password: PASSWORD,
-    },
+  state.enterprise = await makeEnterprise({
+    email: `e2e-todo-ent-${RUN}@example.com`, name: `E2E 待办企业 ${RUN}`, province: PROVINCE, division: '91340100',
+    contact: '王经理',
   });
-  assert.equal(res.status(), 201, await res.text());
   state.instToken = await tokenFor(state.institution);
   state.padminToken = await tokenFor(state.padmin);
   state.entToken = await tokenFor(state.enterprise);
