@@ -210,60 +210,31 @@ static void list_newest(const struct request *req, const struct filters *f, stru
     }
 }
 
-static void list_search(const struct request *req, const struct filters *f, struct reply *rep)
+/* A list placed by a position of two integers ('rank|id' of the search, 'sort_key|tie' of the
+ * other orders): the filters, then sort when the statement takes one, the page and the count. */
+static void list_by_pair(const struct request *req, const struct filters *f, const char *scope,
+                         const struct statement *st, const char *sort, struct reply *rep)
 {
-    struct list_page page;
-    if (!list_page_parse(req, SEARCH_SCOPE, &page, rep))
-        return;
-    char rank[ID_TEXT], id[ID_TEXT];
-    bool after = page.position[0] != '\0';
-    if (after && !position_split(page.position, rank, id)) {
-        reply_invalid_field(rep, "cursor", "is not a cursor of this list");
-        return;
-    }
-    const char *actor = request_actor(req);
-    const char *params[] = { actor,
-                             f->q,
-                             f->province,
-                             f->field,
-                             f->kind,
-                             f->institution_id,
-                             f->open_license,
-                             f->status,
-                             page.limit,
-                             after ? rank : NULL,
-                             after ? id : NULL,
-                             f->count && !after ? "true" : "false" };
-    list_reply(rep, SEARCH_SCOPE, &SEARCH, 12, params);
-}
-
-/* The orders the two lists above do not have: by fee, or newest first with q. */
-static void list_sorted(const struct request *req, const struct filters *f, struct reply *rep)
-{
-    const char *scope = SORTED_SCOPES[f->sort];
     struct list_page page;
     if (!list_page_parse(req, scope, &page, rep))
         return;
-    char key[ID_TEXT], tie[ID_TEXT];
+    char first[ID_TEXT], second[ID_TEXT];
     bool after = page.position[0] != '\0';
-    if (after && !position_split(page.position, key, tie)) {
+    if (after && !position_split(page.position, first, second)) {
         reply_invalid_field(rep, "cursor", "is not a cursor of this list");
         return;
     }
-    const char *params[] = { request_actor(req),
-                             f->q,
-                             f->province,
-                             f->field,
-                             f->kind,
-                             f->institution_id,
-                             f->open_license,
-                             f->status,
-                             SORTS[f->sort],
-                             page.limit,
-                             after ? key : NULL,
-                             after ? tie : NULL,
-                             f->count && !after ? "true" : "false" };
-    list_reply(rep, scope, &SORTED, 13, params);
+    const char *params[13] = { request_actor(req), f->q,     f->province,
+                               f->field,           f->kind,  f->institution_id,
+                               f->open_license,    f->status };
+    int n = 8;
+    if (sort != NULL)
+        params[n++] = sort;
+    params[n++] = page.limit;
+    params[n++] = after ? first : NULL;
+    params[n++] = after ? second : NULL;
+    params[n++] = f->count && !after ? "true" : "false";
+    list_reply(rep, scope, st, n, params);
 }
 
 void achievements_list(struct request *req, struct reply *rep)
@@ -272,9 +243,9 @@ void achievements_list(struct request *req, struct reply *rep)
     if (!filters_parse(req, &f, rep))
         return;
     if (f.sort == SORT_RELEVANCE)
-        list_search(req, &f, rep);
+        list_by_pair(req, &f, SEARCH_SCOPE, &SEARCH, NULL, rep);
     else if (f.sort == SORT_NEWEST && f.q == NULL)
         list_newest(req, &f, rep);
-    else
-        list_sorted(req, &f, rep);
+    else /* the orders the two lists do not have: by fee, or newest first with q */
+        list_by_pair(req, &f, SORTED_SCOPES[f.sort], &SORTED, SORTS[f.sort], rep);
 }
