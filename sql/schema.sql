@@ -5313,10 +5313,8 @@ $$;
 CREATE FUNCTION public.search_match(q text, title text, title_en text, abstract text, keywords text[]) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-    SELECT strpos(lower(title), lower(q)) > 0
-        OR strpos(lower(coalesce(title_en, '')), lower(q)) > 0
+    SELECT search_in_titles(q, title, title_en) OR search_in_keywords(q, keywords)
         OR strpos(lower(abstract), lower(q)) > 0
-        OR strpos(lower(array_to_string(keywords, E'\n')), lower(q)) > 0
 $$;
 
 --
@@ -5344,21 +5342,6 @@ CREATE FUNCTION public.search_query(q text) RETURNS tsquery
     SELECT string_agg('''' || replace(replace(g, '\', '\\'), '''', '''''') || '''', ' & '
                       ORDER BY g)::tsquery
       FROM grams
-$$;
-
---
--- Name: search_rank(text, text, text, text[]); Type: FUNCTION
---
-
-CREATE FUNCTION public.search_rank(q text, title text, title_en text, keywords text[]) RETURNS integer
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$
-    SELECT CASE
-        WHEN strpos(lower(title), lower(q)) > 0
-          OR strpos(lower(coalesce(title_en, '')), lower(q)) > 0 THEN 2
-        WHEN strpos(lower(array_to_string(keywords, E'\n')), lower(q)) > 0 THEN 1
-        ELSE 0
-    END
 $$;
 
 --

@@ -11,7 +11,7 @@ const WHERE = {
   trial_requests: '#/inst/trials',
   extension_requests: '#/inst/trials',
   payments_due: { institution: '#/inst/licenses?status=active', enterprise: '#/me/licenses?status=active' },
-  recordings_due: '#/inst/licenses?recording=pending',
+  recordings_due: '#/inst/licenses', // pending and overdue recordings alike: no one filter holds both
   proposals: '#/me/licenses?status=proposed',
   reports_due: '#/me/licenses?status=active',
   listings_to_review: '#/admin/review',
