@@ -19,6 +19,22 @@ CREATE EXTENSION IF NOT EXISTS rum WITH SCHEMA public;
 COMMENT ON EXTENSION rum IS 'RUM index access method';
 
 --
+-- Name: achievement_filter; Type: TYPE
+--
+
+CREATE TYPE public.achievement_filter AS (
+	viewer_role text,
+	viewer_province text,
+	viewer_institution_id bigint,
+	province text,
+	field text,
+	kind text,
+	institution_id bigint,
+	open_license boolean,
+	status text
+);
+
+--
 -- Name: tp_now(); Type: FUNCTION
 --
 
@@ -570,6 +586,26 @@ END
 $$;
 
 --
+-- Name: achievements_gram_counts(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievements_gram_counts() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM search_gram_counts_apply(ARRAY(SELECT n::achievements FROM new_rows n), '{}');
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM search_gram_counts_apply(ARRAY(SELECT n::achievements FROM new_rows n),
+                                         ARRAY(SELECT o::achievements FROM old_rows o));
+    ELSE
+        PERFORM search_gram_counts_apply('{}', ARRAY(SELECT o::achievements FROM old_rows o));
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+--
 -- Name: achievements_notify(); Type: FUNCTION
 --
 
@@ -1044,64 +1080,43 @@ $$;
 --
 
 CREATE FUNCTION public.api_achievements_search(p_actor bigint, p_q text, p_province text, p_field text, p_kind text, p_institution_id bigint, p_open_license boolean, p_status text, p_limit integer, p_after_rank integer, p_after_id bigint) RETURNS TABLE(items json, next_position text)
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
-    WITH viewer AS (
-        SELECT * FROM achievement_viewer(p_actor)
-    ), hits AS (
-        (SELECT a.id, 2 AS rank
-           FROM achievements a
-          WHERE (p_after_rank IS NULL OR p_after_rank >= 2)
-            AND a.title_grams @@ search_query(p_q)
-            AND a.id < CASE WHEN p_after_rank = 2 THEN p_after_id ELSE 4503599627370496 END
-            AND search_in_titles(p_q, a.title, a.title_en)
-            AND achievement_in_list(a, (SELECT v.role FROM viewer v),
-                                    (SELECT v.province FROM viewer v),
-                                    (SELECT v.institution_id FROM viewer v), p_province,
-                                    p_field, p_kind, p_institution_id, p_open_license, p_status)
-          ORDER BY a.id <=| CASE WHEN p_after_rank = 2 THEN p_after_id
-                                 ELSE 4503599627370496 END
-          LIMIT p_limit + 1)
-        UNION ALL
-        (SELECT a.id, 1 AS rank
-           FROM achievements a
-          WHERE (p_after_rank IS NULL OR p_after_rank >= 1)
-            AND a.keyword_grams @@ search_query(p_q)
-            AND a.id < CASE WHEN p_after_rank = 1 THEN p_after_id ELSE 4503599627370496 END
-            AND search_in_keywords(p_q, a.keywords)
-            AND NOT search_in_titles(p_q, a.title, a.title_en)
-            AND achievement_in_list(a, (SELECT v.role FROM viewer v),
-                                    (SELECT v.province FROM viewer v),
-                                    (SELECT v.institution_id FROM viewer v), p_province,
-                                    p_field, p_kind, p_institution_id, p_open_license, p_status)
-          ORDER BY a.id <=| CASE WHEN p_after_rank = 1 THEN p_after_id
-                                 ELSE 4503599627370496 END
-          LIMIT p_limit + 1)
-        UNION ALL
-        (SELECT a.id, 0 AS rank
-           FROM achievements a
-          WHERE a.search_grams @@ search_query(p_q)
-            AND a.id < CASE WHEN p_after_rank = 0 THEN p_after_id ELSE 4503599627370496 END
-            AND strpos(lower(a.abstract), lower(p_q)) > 0
-            AND NOT search_in_titles(p_q, a.title, a.title_en)
-            AND NOT search_in_keywords(p_q, a.keywords)
-            AND achievement_in_list(a, (SELECT v.role FROM viewer v),
-                                    (SELECT v.province FROM viewer v),
-                                    (SELECT v.institution_id FROM viewer v), p_province,
-                                    p_field, p_kind, p_institution_id, p_open_license, p_status)
-          ORDER BY a.id <=| CASE WHEN p_after_rank = 0 THEN p_after_id
-                                 ELSE 4503599627370496 END
-          LIMIT p_limit + 1)
-        LIMIT p_limit + 1
-    ), page AS (
-        SELECT h.id, h.rank, row_number() OVER (ORDER BY h.rank DESC, h.id DESC) AS n
-          FROM hits h
-    )
-    SELECT coalesce(json_agg(r.item ORDER BY p.n) FILTER (WHERE p.n <= p_limit), '[]'::json),
-           CASE WHEN count(*) > p_limit
-                THEN (SELECT l.rank || '|' || l.id FROM page l WHERE l.n = p_limit) END
-      FROM page p
-      JOIN achievement_replies r ON r.id = p.id
+DECLARE
+    grams constant text[] := search_term_grams(p_q);
+    query constant tsquery := search_grams_query(grams);
+    f achievement_filter;
+    ids bigint[] := '{}';
+    ranks integer[] := '{}';
+    found bigint[];
+    r integer;
+BEGIN
+    SELECT v.role, v.province, v.institution_id
+      INTO f.viewer_role, f.viewer_province, f.viewer_institution_id
+      FROM achievement_viewer(p_actor) v;
+    f.province := p_province;
+    f.field := p_field;
+    f.kind := p_kind;
+    f.institution_id := p_institution_id;
+    f.open_license := p_open_license;
+    f.status := p_status;
+    FOREACH r IN ARRAY ARRAY[2, 1, 0] LOOP
+        EXIT WHEN grams IS NULL OR cardinality(ids) > p_limit;
+        CONTINUE WHEN r > p_after_rank;
+        found := search_rank_hits(r, p_q, grams, query, f,
+                                  CASE WHEN r = p_after_rank THEN p_after_id
+                                       ELSE 9223372036854775807 END,
+                                  p_limit + 1 - cardinality(ids));
+        ids := ids || found;
+        ranks := ranks || array_fill(r, ARRAY[cardinality(found)]);
+    END LOOP;
+    RETURN QUERY
+    SELECT coalesce(json_agg(rep.item ORDER BY h.n) FILTER (WHERE h.n <= p_limit), '[]'::json),
+           CASE WHEN count(*) > p_limit THEN ranks[p_limit] || '|' || ids[p_limit] END
+      FROM unnest(ids, ranks) WITH ORDINALITY AS h(id, rank, n)
+      JOIN achievement_replies rep ON rep.id = h.id;
+END
 $$;
 
 --
@@ -5265,6 +5280,68 @@ END
 $$;
 
 --
+-- Name: search_contains(text, text); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_contains(t text, q text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+    SELECT CASE WHEN q ~ '^[\x01-\x40\x5b-\x60\x7b-\x7f\u2e80-\u9fff\uf900-\ufaff]*$'
+                THEN strpos(t, q) > 0
+                ELSE strpos(lower(t), lower(q)) > 0
+           END
+$_$;
+
+--
+-- Name: search_gram_counts_apply(public.achievements[], public.achievements[]); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_gram_counts_apply(added public.achievements[], removed public.achievements[]) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO search_gram_counts AS c (rank, gram, achievements)
+    SELECT g.rank, g.gram, sum(x.sign)
+      FROM (SELECT 1 AS sign, a.title_grams, a.keyword_grams, a.search_grams
+              FROM unnest(added) AS a
+            UNION ALL
+            SELECT -1, r.title_grams, r.keyword_grams, r.search_grams
+              FROM unnest(removed) AS r) AS x,
+           search_grams_by_rank(x.title_grams, x.keyword_grams, x.search_grams) AS g
+     GROUP BY g.rank, g.gram
+    HAVING sum(x.sign) <> 0
+     ORDER BY g.rank, g.gram
+        ON CONFLICT (rank, gram) DO UPDATE SET achievements = c.achievements + excluded.achievements
+$$;
+
+--
+-- Name: search_gram_counts_rebuild(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_gram_counts_rebuild() RETURNS void
+    LANGUAGE sql
+    AS $$
+    DELETE FROM search_gram_counts;
+    INSERT INTO search_gram_counts (rank, gram, achievements)
+    SELECT g.rank, g.gram, count(*)
+      FROM achievements a, search_grams_by_rank(a.title_grams, a.keyword_grams, a.search_grams) AS g
+     GROUP BY g.rank, g.gram;
+$$;
+
+--
+-- Name: search_grams_by_rank(tsvector, tsvector, tsvector); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_grams_by_rank(title_grams tsvector, keyword_grams tsvector, search_grams tsvector) RETURNS TABLE(rank smallint, gram text)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT 2::smallint, g FROM unnest(tsvector_to_array(title_grams)) AS g
+    UNION ALL
+    SELECT 1::smallint, g FROM unnest(tsvector_to_array(keyword_grams)) AS g
+    UNION ALL
+    SELECT 0::smallint, g FROM unnest(tsvector_to_array(search_grams)) AS g
+$$;
+
+--
 -- Name: search_grams_of(text, text, text, text[]); Type: FUNCTION
 --
 
@@ -5287,13 +5364,48 @@ CREATE FUNCTION public.search_grams_of(title text, title_en text, abstract text,
 $$;
 
 --
+-- Name: search_grams_query(text[]); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_grams_query(grams text[]) RETURNS tsquery
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+BEGIN
+    RETURN (SELECT string_agg('''' || replace(replace(g, '\', '\\'), '''', '''''') || '''',
+                              ' & ' ORDER BY g)::tsquery
+              FROM unnest(grams) AS g);
+END
+$$;
+
+--
+-- Name: search_hit(public.achievements, integer, text, public.achievement_filter, bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_hit(a public.achievements, p_rank integer, p_q text, f public.achievement_filter, p_before bigint) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT a.id < p_before
+       AND CASE p_rank
+           WHEN 2 THEN search_in_titles(p_q, a.title, a.title_en)
+           WHEN 1 THEN search_in_keywords(p_q, a.keywords)
+                       AND NOT search_in_titles(p_q, a.title, a.title_en)
+           ELSE search_contains(a.abstract, p_q)
+                AND NOT search_in_titles(p_q, a.title, a.title_en)
+                AND NOT search_in_keywords(p_q, a.keywords)
+           END
+       AND achievement_in_list(a, f.viewer_role, f.viewer_province, f.viewer_institution_id,
+                               f.province, f.field, f.kind, f.institution_id, f.open_license,
+                               f.status)
+$$;
+
+--
 -- Name: search_in_keywords(text, text[]); Type: FUNCTION
 --
 
 CREATE FUNCTION public.search_in_keywords(q text, keywords text[]) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-    SELECT strpos(lower(array_to_string(keywords, E'\n')), lower(q)) > 0
+    SELECT search_contains(array_to_string(keywords, E'\n'), q)
 $$;
 
 --
@@ -5303,7 +5415,7 @@ $$;
 CREATE FUNCTION public.search_in_titles(q text, title text, title_en text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-    SELECT strpos(lower(title), lower(q)) > 0 OR strpos(lower(coalesce(title_en, '')), lower(q)) > 0
+    SELECT search_contains(title, q) OR search_contains(coalesce(title_en, ''), q)
 $$;
 
 --
@@ -5314,7 +5426,7 @@ CREATE FUNCTION public.search_match(q text, title text, title_en text, abstract 
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
     SELECT search_in_titles(q, title, title_en) OR search_in_keywords(q, keywords)
-        OR strpos(lower(abstract), lower(q)) > 0
+        OR search_contains(abstract, q)
 $$;
 
 --
@@ -5322,26 +5434,102 @@ $$;
 --
 
 CREATE FUNCTION public.search_query(q text) RETURNS tsquery
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     AS $$
-    WITH query AS (
-        SELECT lower(q) AS t
-    ), pairs AS (
-        SELECT DISTINCT g FROM (
-            SELECT m[1] AS g FROM query, regexp_matches(query.t, '..', 'g') AS m
-            UNION ALL
-            SELECT m[1] FROM query, regexp_matches(substr(query.t, 2), '..', 'g') AS m
-        ) AS p WHERE g !~ '\s'
-    ), singles AS (
-        SELECT DISTINCT c AS g FROM query, regexp_split_to_table(query.t, '') AS c
-         WHERE c <> '' AND c !~ '\s'
-           AND NOT EXISTS (SELECT 1 FROM pairs WHERE strpos(pairs.g, c) > 0)
-    ), grams AS (
-        SELECT g FROM pairs UNION ALL SELECT g FROM singles
-    )
-    SELECT string_agg('''' || replace(replace(g, '\', '\\'), '''', '''''') || '''', ' & '
-                      ORDER BY g)::tsquery
-      FROM grams
+BEGIN
+    RETURN search_grams_query(search_term_grams(q));
+END
+$$;
+
+--
+-- Name: search_rank_collect(integer, text, tsquery, public.achievement_filter, bigint, integer); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_rank_collect(p_rank integer, p_q text, p_query tsquery, f public.achievement_filter, p_before bigint, p_need integer) RETURNS bigint[]
+    LANGUAGE plpgsql STABLE
+    SET enable_indexscan TO 'off'
+    SET enable_seqscan TO 'off'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    IF p_rank = 2 THEN
+        RETURN ARRAY(SELECT a.id FROM achievements a
+                      WHERE a.title_grams @@ p_query AND search_hit(a, p_rank, p_q, f, p_before)
+                      ORDER BY a.id DESC LIMIT p_need);
+    ELSIF p_rank = 1 THEN
+        RETURN ARRAY(SELECT a.id FROM achievements a
+                      WHERE a.keyword_grams @@ p_query
+                        AND search_hit(a, p_rank, p_q, f, p_before)
+                      ORDER BY a.id DESC LIMIT p_need);
+    END IF;
+    RETURN ARRAY(SELECT a.id FROM achievements a
+                  WHERE a.search_grams @@ p_query AND search_hit(a, p_rank, p_q, f, p_before)
+                  ORDER BY a.id DESC LIMIT p_need);
+END
+$$;
+
+--
+-- Name: search_rank_hits(integer, text, text[], tsquery, public.achievement_filter, bigint, integer); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_rank_hits(p_rank integer, p_q text, p_grams text[], p_query tsquery, f public.achievement_filter, p_before bigint, p_need integer) RETURNS bigint[]
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+DECLARE
+    matches float8;
+    total float8;
+    walk_from bigint;
+    walk_to bigint;
+    hits bigint[];
+BEGIN
+    SELECT min(coalesce(c.achievements, 0)) INTO matches
+      FROM unnest(p_grams) AS g
+      LEFT JOIN search_gram_counts c ON c.rank = p_rank AND c.gram = g;
+    SELECT greatest(reltuples, 1) INTO total FROM pg_class WHERE oid = 'achievements'::regclass;
+    IF matches * matches > p_need * total THEN
+        SELECT least(max(a.id) + 1, p_before),
+               least(max(a.id) + 1, p_before)
+                   - ceil(4 * p_need * total / matches * (max(a.id) - min(a.id) + 1) / total)
+          INTO walk_from, walk_to FROM achievements a;
+        hits := ARRAY(
+            SELECT a.id FROM achievements a
+             WHERE a.id >= walk_to AND search_hit(a, p_rank, p_q, f, walk_from)
+             ORDER BY a.id DESC LIMIT p_need);
+        IF cardinality(hits) >= p_need THEN
+            RETURN hits;
+        END IF;
+    END IF;
+    RETURN search_rank_collect(p_rank, p_q, p_query, f, p_before, p_need);
+END
+$$;
+
+--
+-- Name: search_term_grams(text); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_term_grams(q text) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+DECLARE
+    t constant text := lower(q);
+    grams text[] := '{}';
+    c text;
+BEGIN
+    FOR i IN 1 .. char_length(t) - 1 LOOP
+        c := substr(t, i, 2);
+        IF c !~ '\s' THEN
+            grams := grams || c;
+        END IF;
+    END LOOP;
+    FOR i IN 1 .. char_length(t) LOOP
+        c := substr(t, i, 1);
+        IF c !~ '\s' AND NOT EXISTS (SELECT 1 FROM unnest(grams) AS g WHERE strpos(g, c) > 0) THEN
+            grams := grams || c;
+        END IF;
+    END LOOP;
+    RETURN (SELECT array_agg(DISTINCT g ORDER BY g) FROM unnest(grams) AS g);
+END
 $$;
 
 --
@@ -6448,6 +6636,16 @@ CREATE TABLE public.schema_migrations (
 );
 
 --
+-- Name: search_gram_counts; Type: TABLE
+--
+
+CREATE TABLE public.search_gram_counts (
+    rank smallint NOT NULL,
+    gram text NOT NULL,
+    achievements integer NOT NULL
+);
+
+--
 -- Name: server_secrets; Type: TABLE
 --
 
@@ -6719,6 +6917,13 @@ ALTER TABLE ONLY public.royalty_reports
 
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+--
+-- Name: search_gram_counts search_gram_counts_pkey; Type: CONSTRAINT
+--
+
+ALTER TABLE ONLY public.search_gram_counts
+    ADD CONSTRAINT search_gram_counts_pkey PRIMARY KEY (rank, gram);
 
 --
 -- Name: server_secrets server_secrets_pkey; Type: CONSTRAINT
@@ -7169,6 +7374,24 @@ CREATE TRIGGER achievements_90_pool_changed AFTER INSERT OR DELETE OR UPDATE OR 
 --
 
 CREATE TRIGGER achievements_91_notify AFTER UPDATE OF status ON public.achievements FOR EACH ROW EXECUTE FUNCTION public.achievements_notify();
+
+--
+-- Name: achievements achievements_gram_counts_delete; Type: TRIGGER
+--
+
+CREATE TRIGGER achievements_gram_counts_delete AFTER DELETE ON public.achievements REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.achievements_gram_counts();
+
+--
+-- Name: achievements achievements_gram_counts_insert; Type: TRIGGER
+--
+
+CREATE TRIGGER achievements_gram_counts_insert AFTER INSERT ON public.achievements REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.achievements_gram_counts();
+
+--
+-- Name: achievements achievements_gram_counts_update; Type: TRIGGER
+--
+
+CREATE TRIGGER achievements_gram_counts_update AFTER UPDATE ON public.achievements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.achievements_gram_counts();
 
 --
 -- Name: audit_events audit_events_append_only; Type: TRIGGER

@@ -331,6 +331,9 @@ SELECT count(*) AS wrong_grams, count(*) <> 0 AS grams_wrong
 SELECT 1/0 AS grams_wrong;
 \endif
 
+-- The gram counts that the search plans with (their trigger does not fire under replica).
+SELECT search_gram_counts_rebuild();
+
 -- ---------------------------------------------------------------------------------------------
 -- Trials: trial i is the k-th (k = (i-1) / count) on the j-th achievement that was ever listed
 -- (j = (i-1) % count + 1), requested over the last 900 days in id order.
