@@ -5347,7 +5347,7 @@ $$;
 
 CREATE FUNCTION public.search_grams_of(title text, title_en text, abstract text, keywords text[]) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$
+    AS $_$
     WITH doc AS (
         SELECT lower(concat_ws(E'\n', title, title_en, abstract,
                                array_to_string(keywords, E'\n'))) AS t
@@ -5356,12 +5356,15 @@ CREATE FUNCTION public.search_grams_of(title text, title_en text, abstract text,
     ), grams AS (
         SELECT c AS g FROM runs, unnest(string_to_array(runs.r, NULL)) AS c
         UNION ALL
-        SELECT m[1] FROM runs, regexp_matches(runs.r, '..', 'g') AS m
+        SELECT m[1] FROM runs, generate_series(1, 2) AS k,
+                         regexp_matches(substr(runs.r, k), '..', 'g') AS m
         UNION ALL
-        SELECT m[1] FROM runs, regexp_matches(substr(runs.r, 2), '..', 'g') AS m
+        SELECT m[1] FROM runs, generate_series(1, 3) AS k,
+                         regexp_matches(substr(runs.r, k), '...', 'g') AS m
+         WHERE m[1] ~ '^[a-z0-9]{3}$'
     )
     SELECT coalesce(array_to_tsvector(array_agg(g)), ''::tsvector) FROM grams
-$$;
+$_$;
 
 --
 -- Name: search_grams_query(text[]); Type: FUNCTION
@@ -5378,14 +5381,13 @@ END
 $$;
 
 --
--- Name: search_hit(public.achievements, integer, text, public.achievement_filter, bigint); Type: FUNCTION
+-- Name: search_hit(public.achievements, integer, text, public.achievement_filter); Type: FUNCTION
 --
 
-CREATE FUNCTION public.search_hit(a public.achievements, p_rank integer, p_q text, f public.achievement_filter, p_before bigint) RETURNS boolean
+CREATE FUNCTION public.search_hit(a public.achievements, p_rank integer, p_q text, f public.achievement_filter) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-    SELECT a.id < p_before
-       AND CASE p_rank
+    SELECT CASE p_rank
            WHEN 2 THEN search_in_titles(p_q, a.title, a.title_en)
            WHEN 1 THEN search_in_keywords(p_q, a.keywords)
                        AND NOT search_in_titles(p_q, a.title, a.title_en)
@@ -5454,16 +5456,18 @@ CREATE FUNCTION public.search_rank_collect(p_rank integer, p_q text, p_query tsq
 BEGIN
     IF p_rank = 2 THEN
         RETURN ARRAY(SELECT a.id FROM achievements a
-                      WHERE a.title_grams @@ p_query AND search_hit(a, p_rank, p_q, f, p_before)
+                      WHERE a.title_grams @@ p_query AND (a.id < p_before) IS TRUE
+                        AND search_hit(a, p_rank, p_q, f)
                       ORDER BY a.id DESC LIMIT p_need);
     ELSIF p_rank = 1 THEN
         RETURN ARRAY(SELECT a.id FROM achievements a
-                      WHERE a.keyword_grams @@ p_query
-                        AND search_hit(a, p_rank, p_q, f, p_before)
+                      WHERE a.keyword_grams @@ p_query AND (a.id < p_before) IS TRUE
+                        AND search_hit(a, p_rank, p_q, f)
                       ORDER BY a.id DESC LIMIT p_need);
     END IF;
     RETURN ARRAY(SELECT a.id FROM achievements a
-                  WHERE a.search_grams @@ p_query AND search_hit(a, p_rank, p_q, f, p_before)
+                  WHERE a.search_grams @@ p_query AND (a.id < p_before) IS TRUE
+                    AND search_hit(a, p_rank, p_q, f)
                   ORDER BY a.id DESC LIMIT p_need);
 END
 $$;
@@ -5494,7 +5498,7 @@ BEGIN
           INTO walk_from, walk_to FROM achievements a;
         hits := ARRAY(
             SELECT a.id FROM achievements a
-             WHERE a.id >= walk_to AND search_hit(a, p_rank, p_q, f, walk_from)
+             WHERE a.id >= walk_to AND a.id < walk_from AND search_hit(a, p_rank, p_q, f)
              ORDER BY a.id DESC LIMIT p_need);
         IF cardinality(hits) >= p_need THEN
             RETURN hits;
@@ -5510,15 +5514,21 @@ $$;
 
 CREATE FUNCTION public.search_term_grams(q text) RETURNS text[]
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-    AS $$
+    AS $_$
 DECLARE
     t constant text := lower(q);
     grams text[] := '{}';
     c text;
 BEGIN
+    FOR i IN 1 .. char_length(t) - 2 LOOP
+        c := substr(t, i, 3);
+        IF c ~ '^[a-z0-9]{3}$' THEN
+            grams := grams || c;
+        END IF;
+    END LOOP;
     FOR i IN 1 .. char_length(t) - 1 LOOP
         c := substr(t, i, 2);
-        IF c !~ '\s' THEN
+        IF c !~ '\s' AND NOT EXISTS (SELECT 1 FROM unnest(grams) AS g WHERE strpos(g, c) > 0) THEN
             grams := grams || c;
         END IF;
     END LOOP;
@@ -5530,7 +5540,7 @@ BEGIN
     END LOOP;
     RETURN (SELECT array_agg(DISTINCT g ORDER BY g) FROM unnest(grams) AS g);
 END
-$$;
+$_$;
 
 --
 -- Name: session_end(bytea); Type: FUNCTION
@@ -6986,10 +6996,10 @@ CREATE INDEX achievements_field_status_idx ON public.achievements USING btree (f
 CREATE INDEX achievements_institution_idx ON public.achievements USING btree (institution_id, id);
 
 --
--- Name: achievements_keyword_rum; Type: INDEX
+-- Name: achievements_keyword_grams; Type: INDEX
 --
 
-CREATE INDEX achievements_keyword_rum ON public.achievements USING rum (keyword_grams public.rum_tsvector_addon_ops, id) WITH (attach=id, "to"=keyword_grams);
+CREATE INDEX achievements_keyword_grams ON public.achievements USING gin (keyword_grams);
 
 --
 -- Name: achievements_province_status_idx; Type: INDEX
@@ -6998,10 +7008,10 @@ CREATE INDEX achievements_keyword_rum ON public.achievements USING rum (keyword_
 CREATE INDEX achievements_province_status_idx ON public.achievements USING btree (province, status, id);
 
 --
--- Name: achievements_search_rum; Type: INDEX
+-- Name: achievements_search_grams; Type: INDEX
 --
 
-CREATE INDEX achievements_search_rum ON public.achievements USING rum (search_grams public.rum_tsvector_addon_ops, id) WITH (attach=id, "to"=search_grams);
+CREATE INDEX achievements_search_grams ON public.achievements USING gin (search_grams);
 
 --
 -- Name: achievements_status_idx; Type: INDEX
@@ -7010,10 +7020,10 @@ CREATE INDEX achievements_search_rum ON public.achievements USING rum (search_gr
 CREATE INDEX achievements_status_idx ON public.achievements USING btree (status, id);
 
 --
--- Name: achievements_title_rum; Type: INDEX
+-- Name: achievements_title_grams; Type: INDEX
 --
 
-CREATE INDEX achievements_title_rum ON public.achievements USING rum (title_grams public.rum_tsvector_addon_ops, id) WITH (attach=id, "to"=title_grams);
+CREATE INDEX achievements_title_grams ON public.achievements USING gin (title_grams);
 
 --
 -- Name: audit_events_actor_idx; Type: INDEX

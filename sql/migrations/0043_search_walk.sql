@@ -191,14 +191,12 @@ CREATE TYPE achievement_filter AS (
 );
 
 -- Whether the achievement holds the term at this rank (2 titles, 1 keywords and not the titles,
--- 0 the abstract alone), is before the position and is shown by the filter. Each rank tests
--- its own text first, the one most rows fail.
-CREATE FUNCTION search_hit(a achievements, p_rank integer, p_q text, f achievement_filter,
-                           p_before bigint)
+-- 0 the abstract alone) and is shown by the filter. Each rank tests its own text first, the one
+-- most rows fail.
+CREATE FUNCTION search_hit(a achievements, p_rank integer, p_q text, f achievement_filter)
 RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT a.id < p_before
-       AND CASE p_rank
+    SELECT CASE p_rank
            WHEN 2 THEN search_in_titles(p_q, a.title, a.title_en)
            WHEN 1 THEN search_in_keywords(p_q, a.keywords)
                        AND NOT search_in_titles(p_q, a.title, a.title_en)
@@ -213,7 +211,8 @@ $$;
 
 -- The collect: every hit from the rank's gram index, then the newest p_need. Index and
 -- sequential scans are off so that the plan is the gram index's bitmap, never a walk along
--- another index nor a scan of the table.
+-- another index nor a scan of the table; the position is a filter ("IS TRUE" keeps it out of
+-- the index conditions), since a bitmap of every id below it costs more than it saves.
 --
 -- These functions keep one generic plan for each statement: a custom plan is planned on every
 -- call (0.1-0.2 ms each), and the planner kept choosing it for the gram counts' lookup.
@@ -225,16 +224,18 @@ SET enable_indexscan = off SET enable_seqscan = off SET plan_cache_mode = force_
 BEGIN
     IF p_rank = 2 THEN
         RETURN ARRAY(SELECT a.id FROM achievements a
-                      WHERE a.title_grams @@ p_query AND search_hit(a, p_rank, p_q, f, p_before)
+                      WHERE a.title_grams @@ p_query AND (a.id < p_before) IS TRUE
+                        AND search_hit(a, p_rank, p_q, f)
                       ORDER BY a.id DESC LIMIT p_need);
     ELSIF p_rank = 1 THEN
         RETURN ARRAY(SELECT a.id FROM achievements a
-                      WHERE a.keyword_grams @@ p_query
-                        AND search_hit(a, p_rank, p_q, f, p_before)
+                      WHERE a.keyword_grams @@ p_query AND (a.id < p_before) IS TRUE
+                        AND search_hit(a, p_rank, p_q, f)
                       ORDER BY a.id DESC LIMIT p_need);
     END IF;
     RETURN ARRAY(SELECT a.id FROM achievements a
-                  WHERE a.search_grams @@ p_query AND search_hit(a, p_rank, p_q, f, p_before)
+                  WHERE a.search_grams @@ p_query AND (a.id < p_before) IS TRUE
+                    AND search_hit(a, p_rank, p_q, f)
                   ORDER BY a.id DESC LIMIT p_need);
 END
 $$;
@@ -264,7 +265,7 @@ BEGIN
           INTO walk_from, walk_to FROM achievements a;
         hits := ARRAY(
             SELECT a.id FROM achievements a
-             WHERE a.id >= walk_to AND search_hit(a, p_rank, p_q, f, walk_from)
+             WHERE a.id >= walk_to AND a.id < walk_from AND search_hit(a, p_rank, p_q, f)
              ORDER BY a.id DESC LIMIT p_need);
         IF cardinality(hits) >= p_need THEN
             RETURN hits;

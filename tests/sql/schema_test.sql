@@ -386,6 +386,11 @@ SELECT pg_temp.expect(search_term_grams('Ab ab') = ARRAY['ab']
                       AND search_term_grams('芯 片') = ARRAY['片', '芯']
                       AND search_term_grams(' ') IS NULL,
                       'a term''s grams: lower-case pairs, single characters in no pair');
+SELECT pg_temp.expect(search_term_grams('Trend 5G') = ARRAY['5g', 'end', 'ren', 'tre']
+                      AND search_grams_of('The trend', NULL, NULL, NULL)
+                          @@ search_query('REN')
+                      AND NOT search_grams_of('re-nd', NULL, NULL, NULL) @@ search_query('rend'),
+                      'Latin runs of three are grams, standing for the pairs inside them');
 SELECT pg_temp.expect(search_contains('Ⅻ石墨烯', '石墨') AND search_contains('GRAPHENE', 'phen')
                       AND NOT search_contains('石墨', '石墨烯'),
                       'search_contains ignores case and needs the whole term');
