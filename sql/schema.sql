@@ -2937,8 +2937,10 @@ CREATE TABLE public.audit_events (
     after jsonb,
     prev_hash bytea,
     hash bytea NOT NULL,
+    lane smallint DEFAULT 0 NOT NULL,
     CONSTRAINT audit_events_action_valid CHECK (((action ~ '^[a-z_]+\.[a-z_]+$'::text) AND (length(action) <= 64))),
-    CONSTRAINT audit_events_entity_valid CHECK ((entity = ANY (ARRAY['achievement'::text, 'trial'::text, 'license'::text, 'payment'::text, 'compensation'::text, 'user'::text, 'institution'::text, 'enterprise'::text, 'session'::text, 'open_license'::text])))
+    CONSTRAINT audit_events_entity_valid CHECK ((entity = ANY (ARRAY['achievement'::text, 'trial'::text, 'license'::text, 'payment'::text, 'compensation'::text, 'user'::text, 'institution'::text, 'enterprise'::text, 'session'::text, 'open_license'::text]))),
+    CONSTRAINT audit_events_lane_valid CHECK (((lane >= 0) AND (lane < 32)))
 );
 
 --
@@ -2962,20 +2964,26 @@ CREATE FUNCTION public.audit_events_chain() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    last_hash bytea;
+    taken audit_lanes;
 BEGIN
     IF coalesce(current_setting('techpool.audit_chain_id', true), '') = '' THEN
-        SELECT h.last_hash INTO last_hash FROM audit_head h WHERE only_row FOR UPDATE;
+        SELECT * INTO taken FROM audit_lanes ORDER BY lane LIMIT 1 FOR UPDATE SKIP LOCKED;
+        IF NOT FOUND THEN
+            SELECT * INTO taken FROM audit_lanes WHERE lane = pg_backend_pid() % 32 FOR UPDATE;
+        END IF;
+        NEW.lane := taken.lane;
+        NEW.prev_hash := taken.last_hash;
     ELSE
-        last_hash := decode(current_setting('techpool.audit_chain_hash'), 'hex');
+        NEW.lane := current_setting('techpool.audit_lane')::smallint;
+        NEW.prev_hash := decode(current_setting('techpool.audit_chain_hash'), 'hex');
     END IF;
     NEW.id := nextval('audit_events_id_seq');
     NEW.at := tp_now();
-    NEW.prev_hash := last_hash;
     NEW.hash := audit_event_hash(NEW.prev_hash, NEW.id, NEW.at, NEW.actor_id, NEW.action,
                                  NEW.entity, NEW.entity_id, NEW.before, NEW.after);
     PERFORM set_config('techpool.audit_chain_id', NEW.id::text, true),
-            set_config('techpool.audit_chain_hash', encode(NEW.hash, 'hex'), true);
+            set_config('techpool.audit_chain_hash', encode(NEW.hash, 'hex'), true),
+            set_config('techpool.audit_lane', NEW.lane::text, true);
     RETURN NEW;
 END
 $$;
@@ -2989,10 +2997,10 @@ CREATE FUNCTION public.audit_events_head_write() RETURNS trigger
     AS $$
 BEGIN
     IF coalesce(current_setting('techpool.audit_chain_id', true), '') <> '' THEN
-        UPDATE audit_head
+        UPDATE audit_lanes
            SET last_id = current_setting('techpool.audit_chain_id')::bigint,
                last_hash = decode(current_setting('techpool.audit_chain_hash'), 'hex')
-         WHERE only_row
+         WHERE lane = current_setting('techpool.audit_lane')::smallint
            AND last_id IS DISTINCT FROM current_setting('techpool.audit_chain_id')::bigint;
     END IF;
     RETURN NULL;
@@ -3020,33 +3028,36 @@ CREATE FUNCTION public.audit_verify() RETURNS TABLE(ok boolean, first_bad_id big
     LANGUAGE plpgsql STABLE
     AS $$
 DECLARE
-    head audit_head;
+    head_id bigint[] := array_fill(0::bigint, ARRAY[32], ARRAY[0]);
+    head_hash bytea[] := array_fill(NULL::bytea, ARRAY[32], ARRAY[0]);
+    seen_id bigint[] := array_fill(0::bigint, ARRAY[32], ARRAY[0]);
+    seen_hash bytea[] := array_fill(NULL::bytea, ARRAY[32], ARRAY[0]);
+    l audit_lanes;
     e audit_events;
-    prev bytea := NULL;
-    last_seen bigint := 0;
 BEGIN
-    SELECT * INTO head FROM audit_head WHERE only_row;
+    FOR l IN SELECT * FROM audit_lanes LOOP
+        head_id[l.lane] := l.last_id;
+        head_hash[l.lane] := l.last_hash;
+    END LOOP;
+    ok := true;
     checked := 0;
-    FOR e IN SELECT * FROM audit_events WHERE id <= head.last_id ORDER BY id LOOP
-        IF e.prev_hash IS DISTINCT FROM prev
+    FOR e IN SELECT * FROM audit_events ORDER BY id LOOP
+        IF e.id > head_id[e.lane] OR e.prev_hash IS DISTINCT FROM seen_hash[e.lane]
            OR e.hash IS DISTINCT FROM audit_event_hash(e.prev_hash, e.id, e.at, e.actor_id,
                                        e.action, e.entity, e.entity_id, e.before, e.after) THEN
             ok := false;
             first_bad_id := e.id;
-            RETURN NEXT;
-            RETURN;
+            EXIT;
         END IF;
-        prev := e.hash;
-        last_seen := e.id;
+        seen_id[e.lane] := e.id;
+        seen_hash[e.lane] := e.hash;
         checked := checked + 1;
     END LOOP;
-    IF last_seen <> head.last_id OR prev IS DISTINCT FROM head.last_hash THEN
-        ok := false;
-        first_bad_id := head.last_id;
-    ELSE
-        ok := true;
-        first_bad_id := NULL;
-    END IF;
+    -- a lane whose head names an event that is not the last one read (events gone from its end)
+    SELECT least(first_bad_id, min(head_id[n])) INTO first_bad_id
+      FROM generate_series(0, 31) AS n
+     WHERE seen_id[n] <> head_id[n] OR seen_hash[n] IS DISTINCT FROM head_hash[n];
+    ok := first_bad_id IS NULL;
     RETURN NEXT;
 END
 $$;
@@ -6417,14 +6428,14 @@ CREATE SEQUENCE public.audit_events_id_seq
 ALTER SEQUENCE public.audit_events_id_seq OWNED BY public.audit_events.id;
 
 --
--- Name: audit_head; Type: TABLE
+-- Name: audit_lanes; Type: TABLE
 --
 
-CREATE TABLE public.audit_head (
-    only_row boolean DEFAULT true NOT NULL,
+CREATE TABLE public.audit_lanes (
+    lane smallint NOT NULL,
     last_id bigint DEFAULT 0 NOT NULL,
     last_hash bytea,
-    CONSTRAINT audit_head_single_row CHECK (only_row)
+    CONSTRAINT audit_lanes_lane_valid CHECK (((lane >= 0) AND (lane < 32)))
 );
 
 --
@@ -6761,11 +6772,11 @@ ALTER TABLE ONLY public.audit_events
     ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id);
 
 --
--- Name: audit_head audit_head_pkey; Type: CONSTRAINT
+-- Name: audit_lanes audit_lanes_pkey; Type: CONSTRAINT
 --
 
-ALTER TABLE ONLY public.audit_head
-    ADD CONSTRAINT audit_head_pkey PRIMARY KEY (only_row);
+ALTER TABLE ONLY public.audit_lanes
+    ADD CONSTRAINT audit_lanes_pkey PRIMARY KEY (lane);
 
 --
 -- Name: cities cities_pkey; Type: CONSTRAINT

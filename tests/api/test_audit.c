@@ -1,6 +1,7 @@
 /* test_audit: the audit log list (newest first, keyset pages that neither repeat nor skip, the
  * entity filters, what a province_admin sees, the refusals) and `techpool audit verify`, which
- * must pass an untouched chain and name the first event of one that was edited or cut. */
+ * must pass an untouched chain and name the first event of one that was edited or cut; writers
+ * that overlap take lanes of the chain of their own, and tampering with a lane is seen. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,6 +292,148 @@ START_TEST(audit_verify_without_a_database_says_so_with_exit_2)
 }
 END_TEST
 
+/* ---- lanes: writers that overlap take lanes of their own, and the lanes are verified too */
+
+enum { WRITERS = 8 };
+
+static void lanes_setup(void)
+{
+    harness_start("audit_lanes", NULL);
+}
+
+static void lanes_teardown(void)
+{
+    ck_assert_int_eq(harness_stop(), 0);
+}
+
+/* Runs sql on db and returns its first value (a static buffer) or ""; fails the test on error. */
+static const char *on(PGconn *db, const char *sql)
+{
+    static char value[128];
+    PGresult *res = PQexec(db, sql);
+    ExecStatusType status = PQresultStatus(res);
+    ck_assert_msg(status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK, "%s: %s", sql,
+                  PQresultErrorMessage(res));
+    snprintf(value, sizeof value, "%s",
+             PQntuples(res) > 0 && PQnfields(res) > 0 ? PQgetvalue(res, 0, 0) : "");
+    PQclear(res);
+    return value;
+}
+
+static const char WRITE[] =
+    "SELECT audit_write(NULL, 'user.create', 'user', 1, NULL, '{\"role\": \"enterprise\"}')";
+
+START_TEST(overlapping_writers_take_lanes_of_their_own_and_the_chain_holds)
+{
+    PGconn *db[WRITERS];
+    char lanes[WRITERS][8];
+    for (int round = 0; round < 3; round++) {
+        /* every writer holds its transaction open while the next one writes: with one head row
+         * the second would wait for the first to commit (lock_timeout makes that a failure) */
+        for (int w = 0; w < WRITERS; w++) {
+            if (round == 0) {
+                db[w] = PQconnectdb(harness_conninfo());
+                ck_assert_int_eq(PQstatus(db[w]), CONNECTION_OK);
+                on(db[w], "SET lock_timeout = '5s'");
+            }
+            on(db[w], "BEGIN");
+            on(db[w], WRITE);
+            snprintf(lanes[w], sizeof lanes[w], "%s",
+                     on(db[w], "SELECT current_setting('techpool.audit_lane')"));
+        }
+        for (int w = 0; w < WRITERS; w++) {
+            on(db[w], WRITE); /* the transaction's second event: the same lane */
+            ck_assert_str_eq(on(db[w], "SELECT current_setting('techpool.audit_lane')"), lanes[w]);
+            for (int other = 0; other < w; other++)
+                ck_assert_str_ne(lanes[w], lanes[other]);
+        }
+        for (int w = WRITERS - 1; w >= 0; w--)
+            on(db[w], "COMMIT");
+    }
+    for (int w = 0; w < WRITERS; w++)
+        PQfinish(db[w]);
+    ck_assert_str_eq(harness_sql("SELECT count(DISTINCT lane) FROM audit_events"), "8");
+    char out[512];
+    char want[64];
+    snprintf(want, sizeof want, "audit chain intact: %s events\n",
+             harness_sql("SELECT count(*) FROM audit_events"));
+    ck_assert_int_eq(audit_verify(out, sizeof out), 0);
+    ck_assert_str_eq(out, want);
+}
+END_TEST
+
+/* Asserts that audit verify fails and names the event; then runs the repair, which must make
+ * the chain verify again. */
+static void assert_broken_at(const char *event, const char *repair)
+{
+    char out[512];
+    char want[64];
+    ck_assert_int_eq(audit_verify(out, sizeof out), 1);
+    snprintf(want, sizeof want, "broken at event %s ", event);
+    ck_assert_msg(strstr(out, want) != NULL, "want %s, got %s", want, out);
+    harness_sql_script(repair);
+    ck_assert_int_eq(audit_verify(out, sizeof out), 0);
+}
+
+START_TEST(tampering_with_a_lane_is_seen)
+{
+    /* the newest event of the busiest lane but lane 0, and that lane */
+    char id[24], lane[8], before[24], before_hash[80];
+    snprintf(lane, sizeof lane, "%s",
+             harness_sql("SELECT lane FROM audit_events WHERE lane <> 0 "
+                         "GROUP BY lane ORDER BY count(*) DESC, lane LIMIT 1"));
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT max(id) FROM audit_events WHERE lane = %s", lane);
+    snprintf(id, sizeof id, "%s", harness_sql(sql));
+    snprintf(sql, sizeof sql,
+             "SELECT id FROM audit_events WHERE lane = %s AND id < %s ORDER BY id DESC LIMIT 1",
+             lane, id);
+    snprintf(before, sizeof before, "%s", harness_sql(sql));
+    snprintf(sql, sizeof sql, "SELECT encode(hash, 'hex') FROM audit_events WHERE id = %s", before);
+    snprintf(before_hash, sizeof before_hash, "%s", harness_sql(sql));
+
+    /* an event moved to another lane */
+    char tamper[512], repair[512];
+    snprintf(tamper, sizeof tamper,
+             "ALTER TABLE audit_events DISABLE TRIGGER ALL;"
+             "UPDATE audit_events SET lane = 0 WHERE id = %s;"
+             "ALTER TABLE audit_events ENABLE TRIGGER ALL;",
+             id);
+    harness_sql_script(tamper);
+    snprintf(repair, sizeof repair,
+             "ALTER TABLE audit_events DISABLE TRIGGER ALL;"
+             "UPDATE audit_events SET lane = %s WHERE id = %s;"
+             "ALTER TABLE audit_events ENABLE TRIGGER ALL;",
+             lane, id);
+    assert_broken_at(id, repair);
+
+    /* the lane's head set back one event: the last event lies beyond its head */
+    snprintf(tamper, sizeof tamper,
+             "UPDATE audit_lanes SET last_id = %s, last_hash = decode('%s', 'hex') "
+             "WHERE lane = %s",
+             before, before_hash, lane);
+    harness_sql(tamper);
+    snprintf(repair, sizeof repair,
+             "UPDATE audit_lanes SET last_id = e.id, last_hash = e.hash FROM audit_events e "
+             "WHERE e.id = %s AND audit_lanes.lane = %s",
+             id, lane);
+    assert_broken_at(id, repair);
+
+    /* the lane's last event deleted: its head names an event that is not there */
+    snprintf(tamper, sizeof tamper,
+             "CREATE TABLE audit_saved AS SELECT * FROM audit_events WHERE id = %s;"
+             "ALTER TABLE audit_events DISABLE TRIGGER ALL;"
+             "DELETE FROM audit_events WHERE id = %s;"
+             "ALTER TABLE audit_events ENABLE TRIGGER ALL;",
+             id, id);
+    harness_sql_script(tamper);
+    assert_broken_at(id, "ALTER TABLE audit_events DISABLE TRIGGER ALL;"
+                         "INSERT INTO audit_events SELECT * FROM audit_saved;"
+                         "ALTER TABLE audit_events ENABLE TRIGGER ALL;"
+                         "DROP TABLE audit_saved;");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("audit");
@@ -309,5 +452,11 @@ int main(void)
     tcase_add_test(tc, audit_verify_notices_the_newest_event_missing);
     tcase_add_test(tc, audit_verify_without_a_database_says_so_with_exit_2);
     suite_add_tcase(s, tc);
+    TCase *lanes = tcase_create("lanes");
+    tcase_add_unchecked_fixture(lanes, lanes_setup, lanes_teardown);
+    tcase_set_timeout(lanes, 60);
+    tcase_add_test(lanes, overlapping_writers_take_lanes_of_their_own_and_the_chain_holds);
+    tcase_add_test(lanes, tampering_with_a_lane_is_seen);
+    suite_add_tcase(s, lanes);
     return harness_run_suite(s);
 }
