@@ -3067,10 +3067,12 @@ $$;
 --
 
 CREATE FUNCTION public.audit_write(actor bigint, action text, entity text, entity_id bigint, before jsonb, after jsonb) RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $_$
+BEGIN
     INSERT INTO audit_events (actor_id, action, entity, entity_id, before, after, hash)
-    VALUES ($1, $2, $3, $4, $5, $6, '\x')
+    VALUES ($1, $2, $3, $4, $5, $6, '\x');
+END
 $_$;
 
 --
@@ -4855,8 +4857,9 @@ $$;
 --
 
 CREATE FUNCTION public.notify_organisation(p_kind text, p_subject_type text, p_subject_id bigint, p_institution_id bigint, p_enterprise_id bigint, p jsonb, p_dedupe text DEFAULT NULL::text) RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
+BEGIN
     WITH made AS (
         INSERT INTO notifications (user_id, kind, subject_type, subject_id, title, body,
                                    dedupe_key)
@@ -4870,7 +4873,8 @@ CREATE FUNCTION public.notify_organisation(p_kind text, p_subject_type text, p_s
     INSERT INTO mail_outbox (notification_id, recipient)
     SELECT made.id, u.email
       FROM made JOIN users u ON u.id = made.user_id
-     WHERE u.email_notifications AND current_setting('techpool.mail', true) = 'on'
+     WHERE u.email_notifications AND current_setting('techpool.mail', true) = 'on';
+END
 $$;
 
 --
@@ -5864,14 +5868,17 @@ $$;
 --
 
 CREATE FUNCTION public.trial_extension_json(p_trial_id bigint) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-    SELECT jsonb_build_object('months', x.months, 'reason', x.reason, 'status', x.status,
-                              'requested_at', tp_instant(x.requested_at),
-                              'decided_at', tp_instant(x.decided_at),
-                              'decision_reason', x.decision_reason)
-      FROM trial_extensions x WHERE x.trial_id = p_trial_id
-     ORDER BY x.id DESC LIMIT 1
+BEGIN
+    RETURN (SELECT jsonb_build_object('months', x.months, 'reason', x.reason,
+                                      'status', x.status,
+                                      'requested_at', tp_instant(x.requested_at),
+                                      'decided_at', tp_instant(x.decided_at),
+                                      'decision_reason', x.decision_reason)
+              FROM trial_extensions x WHERE x.trial_id = p_trial_id
+             ORDER BY x.id DESC LIMIT 1);
+END
 $$;
 
 --
@@ -6034,9 +6041,11 @@ $$;
 --
 
 CREATE FUNCTION public.trial_reply(p_id bigint) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-    SELECT trial_json(t) FROM trials_effective t WHERE t.id = p_id
+BEGIN
+    RETURN (SELECT trial_json(t) FROM trials_effective t WHERE t.id = p_id);
+END
 $$;
 
 --
@@ -6318,14 +6327,16 @@ $$;
 --
 
 CREATE FUNCTION public.trials_sweep_expired_on(p_achievement_id bigint) RETURNS integer
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
-    SELECT trials_expire_locked(ARRAY(
+BEGIN
+    RETURN trials_expire_locked(ARRAY(
         SELECT s.id FROM trials s
          WHERE s.achievement_id = p_achievement_id AND s.status = 'active'
            AND s.ends_on < tp_today()
          ORDER BY s.id
-           FOR UPDATE))
+           FOR UPDATE));
+END
 $$;
 
 --

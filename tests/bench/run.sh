@@ -212,6 +212,21 @@ say "signing in $BENCH_ENTERPRISES enterprise and $BENCH_INSTITUTIONS institutio
   echo '  },'
   echo '}'
 } > "$OUT/write_data.lua"
+# The same pairs for pgbench's run of the write cycle (sql/write.sql), numbered from 0.
+psql "$PG_URL" -XqAt -v ON_ERROR_STOP=1 <<SQL
+DROP TABLE IF EXISTS bench_write_pairs;
+CREATE TABLE bench_write_pairs AS
+SELECT row_number() OVER (ORDER BY a.id, e.n) - 1 AS n, eu.id AS enterprise_user,
+       iu.id AS institution_user, a.id AS achievement_id
+  FROM (SELECT id, institution_id FROM achievements
+         WHERE status = 'listed' AND NOT exclusive AND institution_id <= $BENCH_INSTITUTIONS
+         ORDER BY id LIMIT 400) AS a
+  JOIN users iu ON iu.email = 'inst' || a.institution_id || '@bench.techpool.cn',
+       generate_series(1, $BENCH_ENTERPRISES) AS e (n)
+  JOIN users eu ON eu.email = 'ent' || e.n || '@bench.techpool.cn';
+CREATE UNIQUE INDEX ON bench_write_pairs (n);
+SQL
+WRITE_PAIRS=$(psql "$PG_URL" -XAt -c "SELECT count(*) FROM bench_write_pairs")
 ADMIN_TOKEN=$(login "$ADMIN_EMAIL")
 [ -n "$ADMIN_TOKEN" ] || die "the admin could not sign in"
 IMPORT_TOKEN=$(login "inst1@bench.techpool.cn")
@@ -282,12 +297,14 @@ wrk_run() {
   fi
 }
 
-# pgbench_run ENDPOINT FILE CONNECTIONS: the endpoint's own statement, prepared.
+# pgbench_run ENDPOINT FILE CONNECTIONS [REQUESTS]: the endpoint's own statements, prepared;
+# REQUESTS: how many of the daemon's requests one transaction of the file stands for (1).
 pgbench_run() {
-  local endpoint=$1 file=$2 c=$3 output tps processed failed
+  local endpoint=$1 file=$2 c=$3 per=${4:-1} output tps processed failed
   say "pgbench $endpoint at $c connections"
   output=$(pgbench -n -M prepared -c "$c" -j "$WRK_THREADS" -T "$DURATION" \
     -D province=ZJ -D limit=20 -D q=芯片 -D listed="$LISTED" -D terms="$TERMS" \
+    -D clients="$c" -D pairs="$WRITE_PAIRS" \
     -f "$BENCH/sql/$file" "$PG_URL" 2>&1) \
     || { echo "$output" >&2; die "pgbench $endpoint failed"; }
   echo "$output" > "$OUT/pgbench-$endpoint-$c.txt"
@@ -295,7 +312,8 @@ pgbench_run() {
   processed=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<< "$output")
   failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<< "$output")
   printf '{"kind":"sql","server":"pgbench","endpoint":"%s","connections":%d,"seconds":%s,"requests":%s,"rps":%s,"errors":%s}\n' \
-    "$endpoint" "$c" "$DURATION" "${processed:-0}" "${tps:-0}" "${failed:-0}" >> "$RESULTS"
+    "$endpoint" "$c" "$DURATION" "$(( ${processed:-0} * per ))" \
+    "$(awk -v t="${tps:-0}" -v p="$per" 'BEGIN { print t * p }')" "${failed:-0}" >> "$RESULTS"
 }
 
 # The baselines run beside the daemon (idle while they are not measured): nginx on the same
@@ -366,6 +384,8 @@ done
 wrk_warmup techpool write write.lua "$DAEMON_URL"
 for c in $CONNECTIONS; do
   wrk_run techpool write write.lua "$DAEMON_URL" "$c"
+  close_open_trials
+  pgbench_run write write.sql "$c" 3
 done
 stop_pid "$NGINX_PID"
 NGINX_PID=""
