@@ -29,9 +29,9 @@
 
 -- The grams of a search term, sorted and without repeats (NULL for none, and for no term): its
 -- runs of three letters or digits, its two-character pairs in no such run, and its characters
--- in no pair (one-character terms); search_query ANDs them. These are PL/pgSQL so that a session plans
--- their statements once: a SQL function that cannot be inlined is planned again in every
--- statement that calls it.
+-- in no pair (one-character terms); search_query ANDs them. These are PL/pgSQL so that a
+-- session plans their statements once: a SQL function that cannot be inlined is planned again
+-- in every statement that calls it.
 CREATE FUNCTION search_term_grams(q text)
 RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
