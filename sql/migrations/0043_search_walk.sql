@@ -139,6 +139,19 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT coalesce(array_to_tsvector(array_agg(g)), ''::tsvector) FROM grams
 $$;
 
+-- The fields are apart in search_grams_of (no gram spans two), so all the text's grams are the
+-- titles', the keywords' and the abstract's together: the abstract alone is read again.
+CREATE OR REPLACE FUNCTION achievements_search() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.title_grams := search_grams_of(NEW.title, NEW.title_en, NULL, NULL);
+    NEW.keyword_grams := search_grams_of(NULL, NULL, NULL, NEW.keywords);
+    NEW.search_grams := NEW.title_grams || NEW.keyword_grams
+                        || search_grams_of(NULL, NULL, NEW.abstract, NULL);
+    RETURN NEW;
+END
+$$;
+
 -- The number of achievements holding each gram in each rank's text: title_grams (rank 2),
 -- keyword_grams (1), search_grams (0, all the text). A planning figure, kept by a statement
 -- trigger; nothing is refused on it.
