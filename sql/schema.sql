@@ -19,6 +19,21 @@ CREATE EXTENSION IF NOT EXISTS rum WITH SCHEMA public;
 COMMENT ON EXTENSION rum IS 'RUM index access method';
 
 --
+-- Name: achievement_fields(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievement_fields() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['integrated_circuits'::text, 'biomedicine'::text, 'artificial_intelligence'::text, 'advanced_manufacturing'::text, 'new_energy'::text, 'new_materials'::text, 'information_technology'::text, 'agriculture'::text, 'environment'::text, 'other'::text];
+
+--
+-- Name: achievement_field; Type: DOMAIN
+--
+
+CREATE DOMAIN public.achievement_field AS text
+	CONSTRAINT achievement_field_valid CHECK ((VALUE = ANY (public.achievement_fields())));
+
+--
 -- Name: achievement_filter; Type: TYPE
 --
 
@@ -33,6 +48,246 @@ CREATE TYPE public.achievement_filter AS (
 	open_license boolean,
 	status text
 );
+
+--
+-- Name: achievement_kinds(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievement_kinds() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['invention_patent'::text, 'utility_model'::text, 'design_patent'::text, 'software_copyright'::text, 'ic_layout'::text, 'plant_variety'::text, 'technical_secret'::text, 'other'::text];
+
+--
+-- Name: achievement_kind; Type: DOMAIN
+--
+
+CREATE DOMAIN public.achievement_kind AS text
+	CONSTRAINT achievement_kind_valid CHECK ((VALUE = ANY (public.achievement_kinds())));
+
+--
+-- Name: achievement_statuses(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievement_statuses() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['draft'::text, 'pending'::text, 'listed'::text, 'rejected'::text, 'withdrawn'::text, 'licensed'::text];
+
+--
+-- Name: achievement_status; Type: DOMAIN
+--
+
+CREATE DOMAIN public.achievement_status AS text
+	CONSTRAINT achievement_status_valid CHECK ((VALUE = ANY (public.achievement_statuses())));
+
+--
+-- Name: audit_entities(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.audit_entities() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['achievement'::text, 'trial'::text, 'license'::text, 'payment'::text, 'compensation'::text, 'user'::text, 'institution'::text, 'enterprise'::text, 'session'::text, 'open_license'::text];
+
+--
+-- Name: audit_entity; Type: DOMAIN
+--
+
+CREATE DOMAIN public.audit_entity AS text
+	CONSTRAINT audit_entity_valid CHECK ((VALUE = ANY (public.audit_entities())));
+
+--
+-- Name: compensation_statuses(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.compensation_statuses() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['pending'::text, 'approved'::text, 'rejected'::text];
+
+--
+-- Name: compensation_status; Type: DOMAIN
+--
+
+CREATE DOMAIN public.compensation_status AS text
+	CONSTRAINT compensation_status_valid CHECK ((VALUE = ANY (public.compensation_statuses())));
+
+--
+-- Name: enterprise_scales(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.enterprise_scales() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['micro'::text, 'small'::text, 'medium'::text, 'large'::text];
+
+--
+-- Name: enterprise_scale; Type: DOMAIN
+--
+
+CREATE DOMAIN public.enterprise_scale AS text
+	CONSTRAINT enterprise_scale_valid CHECK ((VALUE = ANY (public.enterprise_scales())));
+
+--
+-- Name: fee_kinds(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.fee_kinds() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['lump_sum'::text, 'royalty'::text, 'entry_plus_royalty'::text];
+
+--
+-- Name: fee_kind; Type: DOMAIN
+--
+
+CREATE DOMAIN public.fee_kind AS text
+	CONSTRAINT fee_kind_valid CHECK ((VALUE = ANY (public.fee_kinds())));
+
+--
+-- Name: institution_kinds(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.institution_kinds() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['university'::text, 'institute'::text, 'hospital'::text, 'other'::text];
+
+--
+-- Name: institution_kind; Type: DOMAIN
+--
+
+CREATE DOMAIN public.institution_kind AS text
+	CONSTRAINT institution_kind_valid CHECK ((VALUE = ANY (public.institution_kinds())));
+
+--
+-- Name: license_statuses(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.license_statuses() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['proposed'::text, 'declined'::text, 'active'::text, 'settled'::text, 'defaulted'::text];
+
+--
+-- Name: license_status; Type: DOMAIN
+--
+
+CREATE DOMAIN public.license_status AS text
+	CONSTRAINT license_status_valid CHECK ((VALUE = ANY (public.license_statuses())));
+
+--
+-- Name: open_license_statuses(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.open_license_statuses() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['active'::text, 'withdrawn'::text];
+
+--
+-- Name: open_license_status; Type: DOMAIN
+--
+
+CREATE DOMAIN public.open_license_status AS text
+	CONSTRAINT open_license_status_valid CHECK ((VALUE = ANY (public.open_license_statuses())));
+
+--
+-- Name: payment_modes(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.payment_modes() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['lump_sum'::text, 'installments'::text, 'royalty'::text, 'lump_sum_plus_royalty'::text, 'equity'::text];
+
+--
+-- Name: payment_mode; Type: DOMAIN
+--
+
+CREATE DOMAIN public.payment_mode AS text
+	CONSTRAINT payment_mode_valid CHECK ((VALUE = ANY (public.payment_modes())));
+
+--
+-- Name: provinces(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.provinces() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['SH'::text, 'JS'::text, 'ZJ'::text, 'AH'::text];
+
+--
+-- Name: province; Type: DOMAIN
+--
+
+CREATE DOMAIN public.province AS text
+	CONSTRAINT province_valid CHECK ((VALUE = ANY (public.provinces())));
+
+--
+-- Name: return_reason_codes(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.return_reason_codes() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['technical_failure'::text, 'not_mature'::text, 'too_costly'::text, 'market_changed'::text, 'other'::text];
+
+--
+-- Name: return_reason_code; Type: DOMAIN
+--
+
+CREATE DOMAIN public.return_reason_code AS text
+	CONSTRAINT return_reason_code_valid CHECK ((VALUE = ANY (public.return_reason_codes())));
+
+--
+-- Name: royalty_bases(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.royalty_bases() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['net_sales'::text, 'profit'::text];
+
+--
+-- Name: royalty_base; Type: DOMAIN
+--
+
+CREATE DOMAIN public.royalty_base AS text
+	CONSTRAINT royalty_base_valid CHECK ((VALUE = ANY (public.royalty_bases())));
+
+--
+-- Name: trial_statuses(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.trial_statuses() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['requested'::text, 'active'::text, 'declined'::text, 'cancelled'::text, 'converted'::text, 'returned'::text, 'expired'::text];
+
+--
+-- Name: trial_status; Type: DOMAIN
+--
+
+CREATE DOMAIN public.trial_status AS text
+	CONSTRAINT trial_status_valid CHECK ((VALUE = ANY (public.trial_statuses())));
+
+--
+-- Name: user_languages(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.user_languages() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['zh'::text, 'en'::text];
+
+--
+-- Name: user_language; Type: DOMAIN
+--
+
+CREATE DOMAIN public.user_language AS text
+	CONSTRAINT user_language_valid CHECK ((VALUE = ANY (public.user_languages())));
+
+--
+-- Name: user_roles(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.user_roles() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY['admin'::text, 'province_admin'::text, 'institution'::text, 'enterprise'::text];
+
+--
+-- Name: user_role; Type: DOMAIN
+--
+
+CREATE DOMAIN public.user_role AS text
+	CONSTRAINT user_role_valid CHECK ((VALUE = ANY (public.user_roles())));
 
 --
 -- Name: tp_now(); Type: FUNCTION
@@ -76,22 +331,20 @@ CREATE TABLE public.users (
     id bigint NOT NULL,
     email text NOT NULL,
     password_hash text NOT NULL,
-    role text NOT NULL,
-    province text,
+    role public.user_role NOT NULL,
+    province public.province,
     institution_id bigint,
     enterprise_id bigint,
     contact_name text NOT NULL,
     created_at timestamp with time zone DEFAULT public.tp_now() NOT NULL,
     disabled boolean DEFAULT false NOT NULL,
-    language text DEFAULT 'zh'::text NOT NULL,
+    language public.user_language DEFAULT 'zh'::text NOT NULL,
     email_notifications boolean DEFAULT true NOT NULL,
     CONSTRAINT users_contact_name_not_blank CHECK ((NOT public.tp_text_blank(contact_name))),
     CONSTRAINT users_contact_name_valid CHECK (((btrim(contact_name) <> ''::text) AND (length(contact_name) <= 100))),
     CONSTRAINT users_email_lower CHECK ((email = lower(email))),
     CONSTRAINT users_email_valid CHECK ((((length(email) >= 3) AND (length(email) <= 254)) AND (email ~ '^[^@\s]+@[^@\s]+$'::text))),
-    CONSTRAINT users_language_valid CHECK ((language = ANY (ARRAY['zh'::text, 'en'::text]))),
     CONSTRAINT users_password_argon2id CHECK (((password_hash ~~ '$argon2id$%'::text) AND (length(password_hash) <= 512))),
-    CONSTRAINT users_province_valid CHECK ((province = ANY (ARRAY['SH'::text, 'JS'::text, 'ZJ'::text, 'AH'::text]))),
     CONSTRAINT users_role_scope CHECK (
 CASE role
     WHEN 'admin'::text THEN ((province IS NULL) AND (institution_id IS NULL) AND (enterprise_id IS NULL))
@@ -99,8 +352,7 @@ CASE role
     WHEN 'institution'::text THEN ((province IS NULL) AND (institution_id IS NOT NULL) AND (enterprise_id IS NULL))
     WHEN 'enterprise'::text THEN ((province IS NULL) AND (institution_id IS NULL) AND (enterprise_id IS NOT NULL))
     ELSE NULL::boolean
-END),
-    CONSTRAINT users_role_valid CHECK ((role = ANY (ARRAY['admin'::text, 'province_admin'::text, 'institution'::text, 'enterprise'::text])))
+END)
 );
 
 --
@@ -223,25 +475,25 @@ CREATE TABLE public.achievements (
     title text NOT NULL,
     title_en text,
     abstract text NOT NULL,
-    field text NOT NULL,
-    kind text NOT NULL,
+    field public.achievement_field NOT NULL,
+    kind public.achievement_kind NOT NULL,
     patent_numbers text[] DEFAULT '{}'::text[] NOT NULL,
     keywords text[] DEFAULT '{}'::text[] NOT NULL,
     maturity smallint NOT NULL,
     trial_months smallint NOT NULL,
-    payment_mode text NOT NULL,
+    payment_mode public.payment_mode NOT NULL,
     reference_fee_fen bigint DEFAULT 0 NOT NULL,
     royalty_bp integer DEFAULT 0 NOT NULL,
     exclusive boolean DEFAULT false NOT NULL,
     open_license boolean DEFAULT false NOT NULL,
-    status text DEFAULT 'draft'::text NOT NULL,
+    status public.achievement_status DEFAULT 'draft'::text NOT NULL,
     reject_reason text,
     created_at timestamp with time zone DEFAULT public.tp_now() NOT NULL,
     updated_at timestamp with time zone DEFAULT public.tp_now() NOT NULL,
     version integer DEFAULT 1 NOT NULL,
     search_grams tsvector DEFAULT ''::tsvector NOT NULL,
     external_ref text,
-    royalty_base text DEFAULT 'net_sales'::text NOT NULL,
+    royalty_base public.royalty_base DEFAULT 'net_sales'::text NOT NULL,
     license_years smallint DEFAULT 5 NOT NULL,
     fee_schedule jsonb DEFAULT '[]'::jsonb NOT NULL,
     title_grams tsvector DEFAULT ''::tsvector NOT NULL,
@@ -251,22 +503,17 @@ CREATE TABLE public.achievements (
     CONSTRAINT achievements_exclusive_or_open CHECK ((NOT (exclusive AND open_license))),
     CONSTRAINT achievements_external_ref_valid CHECK (((external_ref IS NULL) OR ((btrim(external_ref) <> ''::text) AND (length(external_ref) <= 100)))),
     CONSTRAINT achievements_fee_schedule_valid CHECK ((public.fee_schedule_problem(fee_schedule, reference_fee_fen) IS NULL)),
-    CONSTRAINT achievements_field_valid CHECK ((field = ANY (ARRAY['integrated_circuits'::text, 'biomedicine'::text, 'artificial_intelligence'::text, 'advanced_manufacturing'::text, 'new_energy'::text, 'new_materials'::text, 'information_technology'::text, 'agriculture'::text, 'environment'::text, 'other'::text]))),
     CONSTRAINT achievements_keywords_valid CHECK (public.tp_text_array_ok(keywords, 30, 100)),
-    CONSTRAINT achievements_kind_valid CHECK ((kind = ANY (ARRAY['invention_patent'::text, 'utility_model'::text, 'design_patent'::text, 'software_copyright'::text, 'ic_layout'::text, 'plant_variety'::text, 'technical_secret'::text, 'other'::text]))),
     CONSTRAINT achievements_license_years_valid CHECK (((license_years >= 1) AND (license_years <= 20))),
-    CONSTRAINT achievements_licensed_exclusive CHECK (((status <> 'licensed'::text) OR exclusive)),
+    CONSTRAINT achievements_licensed_exclusive CHECK ((((status)::text <> 'licensed'::text) OR exclusive)),
     CONSTRAINT achievements_maturity_valid CHECK (((maturity >= 1) AND (maturity <= 9))),
     CONSTRAINT achievements_patent_numbers_valid CHECK (public.tp_text_array_ok(patent_numbers, 100, 40)),
-    CONSTRAINT achievements_payment_mode_valid CHECK ((payment_mode = ANY (ARRAY['lump_sum'::text, 'installments'::text, 'royalty'::text, 'lump_sum_plus_royalty'::text, 'equity'::text]))),
     CONSTRAINT achievements_reference_fee_nonnegative CHECK ((reference_fee_fen >= 0)),
     CONSTRAINT achievements_reject_reason_not_blank CHECK ((NOT public.tp_text_blank(reject_reason))),
     CONSTRAINT achievements_reject_reason_valid CHECK (((reject_reason IS NULL) OR ((btrim(reject_reason) <> ''::text) AND (length(reject_reason) <= 2000)))),
-    CONSTRAINT achievements_royalty_base_valid CHECK ((royalty_base = ANY (ARRAY['net_sales'::text, 'profit'::text]))),
-    CONSTRAINT achievements_royalty_bp_for_royalty_modes CHECK (((payment_mode <> ALL (ARRAY['royalty'::text, 'lump_sum_plus_royalty'::text])) OR (royalty_bp > 0))),
-    CONSTRAINT achievements_royalty_bp_only_for_royalty_modes CHECK (((payment_mode = ANY (ARRAY['royalty'::text, 'lump_sum_plus_royalty'::text])) OR (royalty_bp = 0))),
+    CONSTRAINT achievements_royalty_bp_for_royalty_modes CHECK ((((payment_mode)::text <> ALL (ARRAY['royalty'::text, 'lump_sum_plus_royalty'::text])) OR (royalty_bp > 0))),
+    CONSTRAINT achievements_royalty_bp_only_for_royalty_modes CHECK ((((payment_mode)::text = ANY (ARRAY['royalty'::text, 'lump_sum_plus_royalty'::text])) OR (royalty_bp = 0))),
     CONSTRAINT achievements_royalty_bp_valid CHECK (((royalty_bp >= 0) AND (royalty_bp <= 10000))),
-    CONSTRAINT achievements_status_valid CHECK ((status = ANY (ARRAY['draft'::text, 'pending'::text, 'listed'::text, 'rejected'::text, 'withdrawn'::text, 'licensed'::text]))),
     CONSTRAINT achievements_title_en_not_blank CHECK ((NOT public.tp_text_blank(title_en))),
     CONSTRAINT achievements_title_en_valid CHECK (((title_en IS NULL) OR ((btrim(title_en) <> ''::text) AND (length(title_en) <= 500)))),
     CONSTRAINT achievements_title_not_blank CHECK ((NOT public.tp_text_blank(title))),
@@ -1208,7 +1455,7 @@ BEGIN
            AND (v_province IS NULL OR t.institution_province = v_province)
          GROUP BY 1
     )
-    SELECT i.province, i.id, i.name,
+    SELECT i.province::text, i.id, i.name,
            coalesce(s.from_trials, 0), coalesce(s.from_open, 0), coalesce(s.contract_fen, 0)::bigint,
            coalesce(r.fen, 0)::bigint, coalesce(g.contracts, 0), coalesce(g.fen, 0)::bigint,
            coalesce(st.trials, 0), coalesce(c.returned, 0), coalesce(c.converted, 0)
@@ -1219,7 +1466,7 @@ BEGIN
       LEFT JOIN started st ON st.id = i.id
       LEFT JOIN closed c ON c.id = i.id
      WHERE v_province IS NULL OR i.province = v_province
-     ORDER BY array_position(ARRAY['SH', 'JS', 'ZJ', 'AH'], i.province), i.id;
+     ORDER BY array_position(provinces(), i.province::text), i.id;
 END
 $$;
 
@@ -2226,10 +2473,7 @@ DECLARE
 BEGIN
     RETURN QUERY
     WITH fields AS (
-        SELECT f, n FROM unnest(ARRAY[
-            'integrated_circuits', 'biomedicine', 'artificial_intelligence',
-            'advanced_manufacturing', 'new_energy', 'new_materials', 'information_technology',
-            'agriculture', 'environment', 'other']) WITH ORDINALITY AS x (f, n)
+        SELECT f, n FROM unnest(achievement_fields()) WITH ORDINALITY AS x (f, n)
     ), listed AS (
         SELECT a.field, count(*) AS listed
           FROM achievements a
@@ -2278,7 +2522,7 @@ BEGIN
                                      t.enterprise_province, p_from, p_to, v_province)
          GROUP BY 1, 2
     ), provinces AS (
-        SELECT p, n FROM unnest(ARRAY['SH', 'JS', 'ZJ', 'AH']) WITH ORDINALITY AS x (p, n)
+        SELECT p, n FROM unnest(provinces()) WITH ORDINALITY AS x (p, n)
     ), matrix_rows AS (
         SELECT r.n,
                json_agg(coalesce(pairs.trials, 0) ORDER BY c.n) AS trials,
@@ -2291,7 +2535,8 @@ BEGIN
          GROUP BY r.n
     )
     SELECT json_build_object(
-               'provinces', json_build_array('SH', 'JS', 'ZJ', 'AH'),
+               'provinces', (SELECT json_agg(p ORDER BY n)
+                              FROM unnest(provinces()) WITH ORDINALITY AS x (p, n)),
                'trials', json_agg(matrix_rows.trials ORDER BY matrix_rows.n),
                'conversions', json_agg(matrix_rows.conversions ORDER BY matrix_rows.n),
                'licensed_fen', json_agg(matrix_rows.licensed_fen ORDER BY matrix_rows.n),
@@ -2405,8 +2650,7 @@ BEGIN
                                      t.enterprise_province, p_from, p_to, v_province)
          GROUP BY 1
     ), codes AS (
-        SELECT code, n FROM unnest(ARRAY['technical_failure', 'not_mature', 'too_costly',
-                                         'market_changed', 'other']) WITH ORDINALITY AS x (code, n)
+        SELECT code, n FROM unnest(return_reason_codes()) WITH ORDINALITY AS x (code, n)
     )
     SELECT json_build_object('items', json_agg(json_build_object(
                'reason_code', codes.code, 'returned', coalesce(r.returned, 0),
@@ -2931,7 +3175,7 @@ CREATE TABLE public.audit_events (
     at timestamp with time zone DEFAULT public.tp_now() NOT NULL,
     actor_id bigint,
     action text NOT NULL,
-    entity text NOT NULL,
+    entity public.audit_entity NOT NULL,
     entity_id bigint,
     before jsonb,
     after jsonb,
@@ -2939,7 +3183,6 @@ CREATE TABLE public.audit_events (
     hash bytea NOT NULL,
     lane smallint DEFAULT 0 NOT NULL,
     CONSTRAINT audit_events_action_valid CHECK (((action ~ '^[a-z_]+\.[a-z_]+$'::text) AND (length(action) <= 64))),
-    CONSTRAINT audit_events_entity_valid CHECK ((entity = ANY (ARRAY['achievement'::text, 'trial'::text, 'license'::text, 'payment'::text, 'compensation'::text, 'user'::text, 'institution'::text, 'enterprise'::text, 'session'::text, 'open_license'::text]))),
     CONSTRAINT audit_events_lane_valid CHECK (((lane >= 0) AND (lane < 32)))
 );
 
@@ -3131,7 +3374,7 @@ CREATE TABLE public.compensations (
     outstanding_fen bigint NOT NULL,
     ratio_bp integer NOT NULL,
     amount_fen bigint NOT NULL,
-    status text DEFAULT 'pending'::text NOT NULL,
+    status public.compensation_status DEFAULT 'pending'::text NOT NULL,
     reason text NOT NULL,
     decided_by bigint,
     decided_at timestamp with time zone,
@@ -3141,12 +3384,11 @@ CREATE TABLE public.compensations (
     CONSTRAINT compensations_amount_by_ratio CHECK ((amount_fen = public.compensation_amount_fen(outstanding_fen, ratio_bp))),
     CONSTRAINT compensations_decision_reason_not_blank CHECK ((NOT public.tp_text_blank(decision_reason))),
     CONSTRAINT compensations_decision_reason_valid CHECK (((decision_reason IS NULL) OR ((btrim(decision_reason) <> ''::text) AND (length(decision_reason) <= 2000)))),
-    CONSTRAINT compensations_decision_set CHECK ((((status = 'pending'::text) = (decided_at IS NULL)) AND ((status = 'pending'::text) = (decided_by IS NULL)))),
+    CONSTRAINT compensations_decision_set CHECK (((((status)::text = 'pending'::text) = (decided_at IS NULL)) AND (((status)::text = 'pending'::text) = (decided_by IS NULL)))),
     CONSTRAINT compensations_outstanding_nonnegative CHECK ((outstanding_fen >= 0)),
     CONSTRAINT compensations_ratio_valid CHECK (((ratio_bp >= 0) AND (ratio_bp <= 10000))),
     CONSTRAINT compensations_reason_not_blank CHECK ((NOT public.tp_text_blank(reason))),
-    CONSTRAINT compensations_reason_valid CHECK (((btrim(reason) <> ''::text) AND (length(reason) <= 2000))),
-    CONSTRAINT compensations_status_valid CHECK ((status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text])))
+    CONSTRAINT compensations_reason_valid CHECK (((btrim(reason) <> ''::text) AND (length(reason) <= 2000)))
 );
 
 --
@@ -3190,17 +3432,17 @@ CREATE TABLE public.licenses (
     institution_province text NOT NULL,
     enterprise_id bigint NOT NULL,
     enterprise_province text NOT NULL,
-    payment_mode text NOT NULL,
+    payment_mode public.payment_mode NOT NULL,
     total_fen bigint NOT NULL,
     royalty_bp integer DEFAULT 0 NOT NULL,
     paid_fen bigint DEFAULT 0 NOT NULL,
-    status text DEFAULT 'active'::text NOT NULL,
+    status public.license_status DEFAULT 'active'::text NOT NULL,
     signed_at timestamp with time zone,
     defaulted_at timestamp with time zone,
     exclusive boolean DEFAULT false NOT NULL,
     source text DEFAULT 'trial'::text NOT NULL,
     terms jsonb,
-    royalty_base text DEFAULT 'net_sales'::text NOT NULL,
+    royalty_base public.royalty_base DEFAULT 'net_sales'::text NOT NULL,
     license_years smallint DEFAULT 5 NOT NULL,
     issued_fen bigint DEFAULT 0 NOT NULL,
     signed_on date GENERATED ALWAYS AS (public.tp_date(signed_at)) STORED,
@@ -3217,23 +3459,20 @@ CREATE TABLE public.licenses (
     registry_province text,
     contract_amount_fen bigint,
     CONSTRAINT licenses_decline_reason_valid CHECK (((decline_reason IS NULL) OR ((NOT public.tp_text_blank(decline_reason)) AND (length(decline_reason) <= 2000)))),
-    CONSTRAINT licenses_declined_set CHECK ((((status = 'declined'::text) = (declined_at IS NOT NULL)) AND ((declined_at IS NULL) = (decline_reason IS NULL)))),
-    CONSTRAINT licenses_defaulted_at_set CHECK (((status = 'defaulted'::text) = (defaulted_at IS NOT NULL))),
+    CONSTRAINT licenses_declined_set CHECK (((((status)::text = 'declined'::text) = (declined_at IS NOT NULL)) AND ((declined_at IS NULL) = (decline_reason IS NULL)))),
+    CONSTRAINT licenses_defaulted_at_set CHECK ((((status)::text = 'defaulted'::text) = (defaulted_at IS NOT NULL))),
     CONSTRAINT licenses_fen_nonnegative CHECK (((total_fen >= 0) AND (paid_fen >= 0))),
     CONSTRAINT licenses_license_years_valid CHECK (((license_years >= 1) AND (license_years <= 20))),
     CONSTRAINT licenses_paid_within_issued CHECK ((paid_fen <= issued_fen)),
-    CONSTRAINT licenses_payment_mode_valid CHECK ((payment_mode = ANY (ARRAY['lump_sum'::text, 'installments'::text, 'royalty'::text, 'lump_sum_plus_royalty'::text, 'equity'::text]))),
     CONSTRAINT licenses_recorded_set CHECK ((((record_number IS NULL) = (recorded_on IS NULL)) AND ((record_number IS NULL) OR ((NOT public.tp_text_blank(record_number)) AND (length(record_number) <= 100))))),
     CONSTRAINT licenses_registered_set CHECK ((((registration_number IS NULL) = (registered_on IS NULL)) AND ((registration_number IS NULL) = (registry_province IS NULL)) AND ((registration_number IS NULL) = (contract_amount_fen IS NULL)) AND ((registration_number IS NULL) OR ((NOT public.tp_text_blank(registration_number)) AND (length(registration_number) <= 100) AND (registry_province = ANY (ARRAY['SH'::text, 'JS'::text, 'ZJ'::text, 'AH'::text])) AND ((contract_amount_fen >= 0) AND (contract_amount_fen <= '10000000000000'::bigint)))))),
-    CONSTRAINT licenses_royalty_base_valid CHECK ((royalty_base = ANY (ARRAY['net_sales'::text, 'profit'::text]))),
-    CONSTRAINT licenses_royalty_bp_for_royalty_modes CHECK (((payment_mode <> ALL (ARRAY['royalty'::text, 'lump_sum_plus_royalty'::text])) OR (royalty_bp > 0))),
+    CONSTRAINT licenses_royalty_bp_for_royalty_modes CHECK ((((payment_mode)::text <> ALL (ARRAY['royalty'::text, 'lump_sum_plus_royalty'::text])) OR (royalty_bp > 0))),
     CONSTRAINT licenses_royalty_bp_valid CHECK (((royalty_bp >= 0) AND (royalty_bp <= 10000))),
-    CONSTRAINT licenses_settled_paid CHECK (((status <> 'settled'::text) OR (paid_fen = issued_fen))),
-    CONSTRAINT licenses_signed_when_in_force CHECK (((status = ANY (ARRAY['proposed'::text, 'declined'::text])) = (signed_at IS NULL))),
+    CONSTRAINT licenses_settled_paid CHECK ((((status)::text <> 'settled'::text) OR (paid_fen = issued_fen))),
+    CONSTRAINT licenses_signed_when_in_force CHECK ((((status)::text = ANY (ARRAY['proposed'::text, 'declined'::text])) = (signed_at IS NULL))),
     CONSTRAINT licenses_source_matches CHECK ((((source = 'trial'::text) = (trial_id IS NOT NULL)) AND ((source = 'open_license'::text) = (open_license_id IS NOT NULL)))),
     CONSTRAINT licenses_source_valid CHECK ((source = ANY (ARRAY['trial'::text, 'open_license'::text]))),
-    CONSTRAINT licenses_status_valid CHECK ((status = ANY (ARRAY['proposed'::text, 'declined'::text, 'active'::text, 'settled'::text, 'defaulted'::text]))),
-    CONSTRAINT licenses_total_positive CHECK (((total_fen > 0) OR (payment_mode = ANY (ARRAY['royalty'::text, 'equity'::text]))))
+    CONSTRAINT licenses_total_positive CHECK (((total_fen > 0) OR ((payment_mode)::text = ANY (ARRAY['royalty'::text, 'equity'::text]))))
 );
 
 --
@@ -3412,17 +3651,15 @@ CREATE TABLE public.enterprises (
     id bigint NOT NULL,
     name text NOT NULL,
     credit_code text NOT NULL,
-    province text NOT NULL,
+    province public.province NOT NULL,
     contact_name text NOT NULL,
     created_at timestamp with time zone DEFAULT public.tp_now() NOT NULL,
-    scale text,
+    scale public.enterprise_scale,
     CONSTRAINT enterprises_contact_name_not_blank CHECK ((NOT public.tp_text_blank(contact_name))),
     CONSTRAINT enterprises_contact_name_valid CHECK (((btrim(contact_name) <> ''::text) AND (length(contact_name) <= 100))),
     CONSTRAINT enterprises_credit_code_valid CHECK ((credit_code ~ '^[0-9A-HJ-NP-RTUWXY]{18}$'::text)),
     CONSTRAINT enterprises_name_not_blank CHECK ((NOT public.tp_text_blank(name))),
-    CONSTRAINT enterprises_name_valid CHECK (((btrim(name) <> ''::text) AND (length(name) <= 200))),
-    CONSTRAINT enterprises_province_valid CHECK ((province = ANY (ARRAY['SH'::text, 'JS'::text, 'ZJ'::text, 'AH'::text]))),
-    CONSTRAINT enterprises_scale_valid CHECK (((scale IS NULL) OR (scale = ANY (ARRAY['micro'::text, 'small'::text, 'medium'::text, 'large'::text]))))
+    CONSTRAINT enterprises_name_valid CHECK (((btrim(name) <> ''::text) AND (length(name) <= 200)))
 );
 
 --
@@ -3610,18 +3847,16 @@ CREATE TABLE public.institutions (
     id bigint NOT NULL,
     name text NOT NULL,
     name_en text,
-    province text NOT NULL,
-    kind text NOT NULL,
+    province public.province NOT NULL,
+    kind public.institution_kind NOT NULL,
     contact_name text NOT NULL,
     created_at timestamp with time zone DEFAULT public.tp_now() NOT NULL,
     CONSTRAINT institutions_contact_name_not_blank CHECK ((NOT public.tp_text_blank(contact_name))),
     CONSTRAINT institutions_contact_name_valid CHECK (((btrim(contact_name) <> ''::text) AND (length(contact_name) <= 100))),
-    CONSTRAINT institutions_kind_valid CHECK ((kind = ANY (ARRAY['university'::text, 'institute'::text, 'hospital'::text, 'other'::text]))),
     CONSTRAINT institutions_name_en_not_blank CHECK ((NOT public.tp_text_blank(name_en))),
     CONSTRAINT institutions_name_en_valid CHECK (((name_en IS NULL) OR ((btrim(name_en) <> ''::text) AND (length(name_en) <= 300)))),
     CONSTRAINT institutions_name_not_blank CHECK ((NOT public.tp_text_blank(name))),
-    CONSTRAINT institutions_name_valid CHECK (((btrim(name) <> ''::text) AND (length(name) <= 200))),
-    CONSTRAINT institutions_province_valid CHECK ((province = ANY (ARRAY['SH'::text, 'JS'::text, 'ZJ'::text, 'AH'::text])))
+    CONSTRAINT institutions_name_valid CHECK (((btrim(name) <> ''::text) AND (length(name) <= 200)))
 );
 
 --
@@ -3864,8 +4099,7 @@ BEGIN
     IF jsonb_typeof(t) IS DISTINCT FROM 'object' THEN
         RETURN ARRAY['terms', 'must be an object'];
     END IF;
-    IF mode IS NULL OR mode NOT IN ('lump_sum', 'installments', 'royalty',
-                                    'lump_sum_plus_royalty', 'equity') THEN
+    IF mode IS NULL OR mode <> ALL (payment_modes()) THEN
         RETURN ARRAY['terms.payment_mode', 'is not one of the allowed values'];
     END IF;
     IF jsonb_typeof(t->'fee_fen') IS DISTINCT FROM 'number'
@@ -3888,7 +4122,7 @@ BEGIN
         RETURN ARRAY['terms.royalty_bp',
                      'must be above 0 exactly for the royalty modes'];
     END IF;
-    IF t->>'royalty_base' IS NULL OR t->>'royalty_base' NOT IN ('net_sales', 'profit') THEN
+    IF t->>'royalty_base' IS NULL OR t->>'royalty_base' <> ALL (royalty_bases()) THEN
         RETURN ARRAY['terms.royalty_base', 'is not one of the allowed values'];
     END IF;
     IF jsonb_typeof(t->'license_years') IS DISTINCT FROM 'number'
@@ -3934,7 +4168,7 @@ CREATE TABLE public.trials (
     exclusive boolean NOT NULL,
     purpose text NOT NULL,
     planned_months smallint NOT NULL,
-    status text DEFAULT 'requested'::text NOT NULL,
+    status public.trial_status DEFAULT 'requested'::text NOT NULL,
     requested_at timestamp with time zone DEFAULT public.tp_now() NOT NULL,
     started_on date,
     ends_on date,
@@ -3942,7 +4176,7 @@ CREATE TABLE public.trials (
     close_reason text,
     license_id bigint,
     max_trial_months smallint DEFAULT 36 NOT NULL,
-    reason_code text,
+    reason_code public.return_reason_code,
     rating smallint,
     terms jsonb,
     terms_agreed_on date,
@@ -3951,27 +4185,25 @@ CREATE TABLE public.trials (
     decision_days integer GENERATED ALWAYS AS (
 CASE
     WHEN (started_on IS NOT NULL) THEN (started_on - public.tp_date(requested_at))
-    WHEN (status = 'declined'::text) THEN (public.tp_date(closed_at) - public.tp_date(requested_at))
+    WHEN ((status)::text = 'declined'::text) THEN (public.tp_date(closed_at) - public.tp_date(requested_at))
     ELSE NULL::integer
 END) STORED,
     CONSTRAINT trials_close_reason_not_blank CHECK ((NOT public.tp_text_blank(close_reason))),
     CONSTRAINT trials_close_reason_valid CHECK (((close_reason IS NULL) OR ((btrim(close_reason) <> ''::text) AND (length(close_reason) <= 2000)))),
-    CONSTRAINT trials_closed_at_set CHECK (((status = ANY (ARRAY['requested'::text, 'active'::text])) = (closed_at IS NULL))),
-    CONSTRAINT trials_converted_license CHECK (((status = 'converted'::text) = (license_id IS NOT NULL))),
+    CONSTRAINT trials_closed_at_set CHECK ((((status)::text = ANY (ARRAY['requested'::text, 'active'::text])) = (closed_at IS NULL))),
+    CONSTRAINT trials_converted_license CHECK ((((status)::text = 'converted'::text) = (license_id IS NOT NULL))),
     CONSTRAINT trials_ends_on_planned CHECK (((ends_on IS NULL) OR (ends_on = ((started_on + make_interval(months => (planned_months)::integer)))::date))),
     CONSTRAINT trials_planned_months_valid CHECK (((planned_months >= 1) AND (planned_months <= 36))),
     CONSTRAINT trials_planned_within_max CHECK ((planned_months <= max_trial_months)),
     CONSTRAINT trials_purpose_not_blank CHECK ((NOT public.tp_text_blank(purpose))),
     CONSTRAINT trials_purpose_valid CHECK (((btrim(purpose) <> ''::text) AND (length(purpose) <= 4000))),
     CONSTRAINT trials_rating_valid CHECK (((rating IS NULL) OR ((rating >= 1) AND (rating <= 5)))),
-    CONSTRAINT trials_reason_code_valid CHECK (((reason_code IS NULL) OR (reason_code = ANY (ARRAY['technical_failure'::text, 'not_mature'::text, 'too_costly'::text, 'market_changed'::text, 'other'::text])))),
-    CONSTRAINT trials_return_details CHECK (((status = 'returned'::text) OR ((reason_code IS NULL) AND (rating IS NULL)))),
+    CONSTRAINT trials_return_details CHECK ((((status)::text = 'returned'::text) OR ((reason_code IS NULL) AND (rating IS NULL)))),
     CONSTRAINT trials_started_dates CHECK (
 CASE
-    WHEN (status = ANY (ARRAY['active'::text, 'converted'::text, 'returned'::text, 'expired'::text])) THEN ((started_on IS NOT NULL) AND (ends_on IS NOT NULL))
+    WHEN ((status)::text = ANY (ARRAY['active'::text, 'converted'::text, 'returned'::text, 'expired'::text])) THEN ((started_on IS NOT NULL) AND (ends_on IS NOT NULL))
     ELSE ((started_on IS NULL) AND (ends_on IS NULL))
 END),
-    CONSTRAINT trials_status_valid CHECK ((status = ANY (ARRAY['requested'::text, 'active'::text, 'declined'::text, 'cancelled'::text, 'converted'::text, 'returned'::text, 'expired'::text]))),
     CONSTRAINT trials_terms_agreed_on_start CHECK (((terms_agreed_on IS NULL) OR (terms_agreed_on = started_on))),
     CONSTRAINT trials_terms_agreed_when_started CHECK (((terms IS NULL) OR ((terms_agreed_on IS NOT NULL) = (started_on IS NOT NULL)))),
     CONSTRAINT trials_terms_exclusive CHECK (((terms IS NULL) OR (((terms ->> 'exclusive'::text))::boolean = exclusive))),
@@ -4973,27 +5205,24 @@ CREATE TABLE public.open_license_declarations (
     institution_id bigint NOT NULL,
     institution_province text NOT NULL,
     patent_numbers text[] NOT NULL,
-    fee_kind text NOT NULL,
+    fee_kind public.fee_kind NOT NULL,
     fee_fen bigint DEFAULT 0 NOT NULL,
     royalty_bp integer DEFAULT 0 NOT NULL,
-    royalty_base text DEFAULT 'net_sales'::text NOT NULL,
+    royalty_base public.royalty_base DEFAULT 'net_sales'::text NOT NULL,
     years smallint NOT NULL,
     announcement_number text,
     announced_on date,
     guideline_exception text,
-    status text DEFAULT 'active'::text NOT NULL,
+    status public.open_license_status DEFAULT 'active'::text NOT NULL,
     declared_on date DEFAULT public.tp_today() NOT NULL,
     declared_by bigint NOT NULL,
     withdrawn_at timestamp with time zone,
     CONSTRAINT open_license_declarations_announcement_valid CHECK (((announcement_number IS NULL) OR ((NOT public.tp_text_blank(announcement_number)) AND (length(announcement_number) <= 100)))),
     CONSTRAINT open_license_declarations_exception_valid CHECK (((guideline_exception IS NULL) OR ((length(btrim(guideline_exception)) >= 10) AND (length(guideline_exception) <= 2000)))),
-    CONSTRAINT open_license_declarations_fee_kind_valid CHECK ((fee_kind = ANY (ARRAY['lump_sum'::text, 'royalty'::text, 'entry_plus_royalty'::text]))),
-    CONSTRAINT open_license_declarations_fee_valid CHECK ((((fee_fen >= 0) AND (fee_fen <= '10000000000000'::bigint)) AND ((fee_fen > 0) = (fee_kind = ANY (ARRAY['lump_sum'::text, 'entry_plus_royalty'::text]))))),
+    CONSTRAINT open_license_declarations_fee_valid CHECK (((fee_fen >= 0) AND (fee_fen <= '10000000000000'::bigint) AND ((fee_fen > 0) = ((fee_kind)::text = ANY (ARRAY['lump_sum'::text, 'entry_plus_royalty'::text]))))),
     CONSTRAINT open_license_declarations_patent_numbers_valid CHECK (((cardinality(patent_numbers) >= 1) AND public.tp_text_array_ok(patent_numbers, 100, 40))),
-    CONSTRAINT open_license_declarations_royalty_base_valid CHECK ((royalty_base = ANY (ARRAY['net_sales'::text, 'profit'::text]))),
-    CONSTRAINT open_license_declarations_royalty_valid CHECK ((((royalty_bp >= 0) AND (royalty_bp <= 10000)) AND ((royalty_bp > 0) = (fee_kind = ANY (ARRAY['royalty'::text, 'entry_plus_royalty'::text]))))),
-    CONSTRAINT open_license_declarations_status_valid CHECK ((status = ANY (ARRAY['active'::text, 'withdrawn'::text]))),
-    CONSTRAINT open_license_declarations_withdrawn_set CHECK (((status = 'withdrawn'::text) = (withdrawn_at IS NOT NULL))),
+    CONSTRAINT open_license_declarations_royalty_valid CHECK (((royalty_bp >= 0) AND (royalty_bp <= 10000) AND ((royalty_bp > 0) = ((fee_kind)::text = ANY (ARRAY['royalty'::text, 'entry_plus_royalty'::text]))))),
+    CONSTRAINT open_license_declarations_withdrawn_set CHECK ((((status)::text = 'withdrawn'::text) = (withdrawn_at IS NOT NULL))),
     CONSTRAINT open_license_declarations_within_guideline CHECK (((guideline_exception IS NOT NULL) OR ((fee_fen <= 2000000000) AND (royalty_bp <=
 CASE royalty_base
     WHEN 'profit'::text THEN 4000
@@ -5590,7 +5819,8 @@ BEGIN
         UPDATE sessions SET last_seen_at = tp_now() WHERE sessions.token_hash = $1;
     END IF;
     RETURN QUERY
-        SELECT u.id, u.role, coalesce(u.province, i.province, e.province), u.institution_id,
+        SELECT u.id, u.role::text, coalesce(u.province, i.province, e.province)::text,
+               u.institution_id,
                u.enterprise_id
           FROM users u
           LEFT JOIN institutions i ON i.id = u.institution_id
@@ -5658,7 +5888,7 @@ BEGIN
     IF NOT FOUND THEN
         PERFORM tp_raise('TP401', 'sign in to see statistics');
     END IF;
-    IF p_province IS NOT NULL AND p_province NOT IN ('SH', 'JS', 'ZJ', 'AH') THEN
+    IF p_province IS NOT NULL AND p_province <> ALL (provinces()) THEN
         PERFORM tp_raise('TP422', 'must be one of SH, JS, ZJ, AH', 'province');
     END IF;
     IF u.role = 'admin' THEN
@@ -5941,12 +6171,12 @@ CREATE VIEW public.trials_effective AS
     t.exclusive,
     t.purpose,
     t.planned_months,
-    public.trial_effective_status(t.status, t.ends_on, public.tp_today()) AS status,
+    public.trial_effective_status((t.status)::text, t.ends_on, public.tp_today()) AS status,
     t.requested_at,
     t.started_on,
     t.ends_on,
         CASE
-            WHEN ((t.status = 'active'::text) AND (t.ends_on < public.tp_today())) THEN public.trial_expired_at(t.ends_on)
+            WHEN (((t.status)::text = 'active'::text) AND (t.ends_on < public.tp_today())) THEN public.trial_expired_at(t.ends_on)
             ELSE t.closed_at
         END AS closed_at,
     t.close_reason,
@@ -5959,7 +6189,7 @@ CREATE VIEW public.trials_effective AS
     e.credit_code AS enterprise_credit_code,
     t.max_trial_months,
         CASE
-            WHEN (t.status = 'returned'::text) THEN COALESCE(t.reason_code, 'other'::text)
+            WHEN ((t.status)::text = 'returned'::text) THEN COALESCE((t.reason_code)::text, 'other'::text)
             ELSE NULL::text
         END AS reason_code,
     t.rating,
@@ -5967,7 +6197,7 @@ CREATE VIEW public.trials_effective AS
     t.terms_agreed_on,
     t.terms_standard,
         CASE
-            WHEN ((t.status = 'active'::text) AND (t.ends_on >= public.tp_today())) THEN pl.id
+            WHEN (((t.status)::text = 'active'::text) AND (t.ends_on >= public.tp_today())) THEN pl.id
             ELSE NULL::bigint
         END AS proposed_license_id,
     i.contact_name AS institution_contact_name,
@@ -5976,7 +6206,7 @@ CREATE VIEW public.trials_effective AS
      JOIN public.achievements a ON ((a.id = t.achievement_id)))
      JOIN public.institutions i ON ((i.id = t.institution_id)))
      JOIN public.enterprises e ON ((e.id = t.enterprise_id)))
-     LEFT JOIN public.licenses pl ON (((pl.trial_id = t.id) AND (pl.status = 'proposed'::text))));
+     LEFT JOIN public.licenses pl ON (((pl.trial_id = t.id) AND ((pl.status)::text = 'proposed'::text))));
 
 --
 -- Name: trial_json(public.trials_effective); Type: FUNCTION
@@ -6455,9 +6685,8 @@ CREATE TABLE public.audit_lanes (
 
 CREATE TABLE public.cities (
     division character(4) NOT NULL,
-    province text NOT NULL,
-    name text NOT NULL,
-    CONSTRAINT cities_province_valid CHECK ((province = ANY (ARRAY['SH'::text, 'JS'::text, 'ZJ'::text, 'AH'::text])))
+    province public.province NOT NULL,
+    name text NOT NULL
 );
 
 --
@@ -6635,11 +6864,10 @@ ALTER TABLE public.payments ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 --
 
 CREATE TABLE public.province_compensation_ratios (
-    province text NOT NULL,
+    province public.province NOT NULL,
     ratio_bp integer DEFAULT 5000 NOT NULL,
     claim_cap_fen bigint DEFAULT 500000000 NOT NULL,
     CONSTRAINT province_compensation_ratios_claim_cap_positive CHECK ((claim_cap_fen > 0)),
-    CONSTRAINT province_compensation_ratios_province_valid CHECK ((province = ANY (ARRAY['SH'::text, 'JS'::text, 'ZJ'::text, 'AH'::text]))),
     CONSTRAINT province_compensation_ratios_ratio_valid CHECK (((ratio_bp >= 0) AND (ratio_bp <= 10000)))
 );
 
@@ -7129,25 +7357,25 @@ CREATE INDEX licenses_institution_province_idx ON public.licenses USING btree (i
 -- Name: licenses_one_active_per_taker; Type: INDEX
 --
 
-CREATE UNIQUE INDEX licenses_one_active_per_taker ON public.licenses USING btree (open_license_id, enterprise_id) WHERE (status = 'active'::text);
+CREATE UNIQUE INDEX licenses_one_active_per_taker ON public.licenses USING btree (open_license_id, enterprise_id) WHERE ((status)::text = 'active'::text);
 
 --
 -- Name: licenses_one_in_force_on_exclusive; Type: INDEX
 --
 
-CREATE UNIQUE INDEX licenses_one_in_force_on_exclusive ON public.licenses USING btree (achievement_id) WHERE (exclusive AND (status = ANY (ARRAY['active'::text, 'settled'::text])));
+CREATE UNIQUE INDEX licenses_one_in_force_on_exclusive ON public.licenses USING btree (achievement_id) WHERE (exclusive AND ((status)::text = ANY (ARRAY['active'::text, 'settled'::text])));
 
 --
 -- Name: licenses_one_proposal_per_trial; Type: INDEX
 --
 
-CREATE UNIQUE INDEX licenses_one_proposal_per_trial ON public.licenses USING btree (trial_id) WHERE (status = 'proposed'::text);
+CREATE UNIQUE INDEX licenses_one_proposal_per_trial ON public.licenses USING btree (trial_id) WHERE ((status)::text = 'proposed'::text);
 
 --
 -- Name: licenses_one_signed_per_trial; Type: INDEX
 --
 
-CREATE UNIQUE INDEX licenses_one_signed_per_trial ON public.licenses USING btree (trial_id) WHERE (status <> ALL (ARRAY['proposed'::text, 'declined'::text]));
+CREATE UNIQUE INDEX licenses_one_signed_per_trial ON public.licenses USING btree (trial_id) WHERE ((status)::text <> ALL (ARRAY['proposed'::text, 'declined'::text]));
 
 --
 -- Name: licenses_recording_due_idx; Type: INDEX
@@ -7219,7 +7447,7 @@ CREATE INDEX open_license_declarations_declared_on_idx ON public.open_license_de
 -- Name: open_license_declarations_one_active; Type: INDEX
 --
 
-CREATE UNIQUE INDEX open_license_declarations_one_active ON public.open_license_declarations USING btree (achievement_id) WHERE (status = 'active'::text);
+CREATE UNIQUE INDEX open_license_declarations_one_active ON public.open_license_declarations USING btree (achievement_id) WHERE ((status)::text = 'active'::text);
 
 --
 -- Name: open_license_declarations_status_idx; Type: INDEX
@@ -7279,7 +7507,7 @@ CREATE INDEX trials_achievement_idx ON public.trials USING btree (achievement_id
 -- Name: trials_active_ends_on_idx; Type: INDEX
 --
 
-CREATE INDEX trials_active_ends_on_idx ON public.trials USING btree (ends_on) WHERE (status = 'active'::text);
+CREATE INDEX trials_active_ends_on_idx ON public.trials USING btree (ends_on) WHERE ((status)::text = 'active'::text);
 
 --
 -- Name: trials_converted_report_idx; Type: INDEX
@@ -7315,13 +7543,13 @@ CREATE INDEX trials_institution_province_idx ON public.trials USING btree (insti
 -- Name: trials_one_active_on_exclusive; Type: INDEX
 --
 
-CREATE UNIQUE INDEX trials_one_active_on_exclusive ON public.trials USING btree (achievement_id) WHERE ((status = 'active'::text) AND exclusive);
+CREATE UNIQUE INDEX trials_one_active_on_exclusive ON public.trials USING btree (achievement_id) WHERE (((status)::text = 'active'::text) AND exclusive);
 
 --
 -- Name: trials_one_open_per_enterprise; Type: INDEX
 --
 
-CREATE UNIQUE INDEX trials_one_open_per_enterprise ON public.trials USING btree (enterprise_id, achievement_id) WHERE (status = ANY (ARRAY['requested'::text, 'active'::text]));
+CREATE UNIQUE INDEX trials_one_open_per_enterprise ON public.trials USING btree (enterprise_id, achievement_id) WHERE ((status)::text = ANY (ARRAY['requested'::text, 'active'::text]));
 
 --
 -- Name: trials_report_idx; Type: INDEX
@@ -7663,7 +7891,7 @@ CREATE TRIGGER trials_21_terms_fixed BEFORE UPDATE ON public.trials FOR EACH ROW
 -- Name: trials trials_30_proposal_lapse; Type: TRIGGER
 --
 
-CREATE TRIGGER trials_30_proposal_lapse AFTER UPDATE OF status ON public.trials FOR EACH ROW WHEN (((old.status = 'active'::text) AND (new.status <> 'active'::text))) EXECUTE FUNCTION public.trials_proposal_lapse();
+CREATE TRIGGER trials_30_proposal_lapse AFTER UPDATE OF status ON public.trials FOR EACH ROW WHEN ((((old.status)::text = 'active'::text) AND ((new.status)::text <> 'active'::text))) EXECUTE FUNCTION public.trials_proposal_lapse();
 
 --
 -- Name: trials trials_30_start_within_terms; Type: TRIGGER

@@ -15,20 +15,12 @@
 #include "domain/credit_code.h"
 #include "domain/password.h"
 #include "domain/text.h"
+#include "domain/vocabulary.h"
 #include "http/client.h"
 #include "http/deferred.h"
 #include "http/fields.h"
 
 static const char LIST_SCOPE[] = "institutions";
-
-static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
-static const char *const ENTERPRISE_SCALES[] = { "micro", "small", "medium", "large", NULL };
-static const char *const INSTITUTION_KINDS[] = {
-    "university", "institute", "hospital", "other", NULL,
-};
-static const char *const ROLES[] = {
-    "admin", "province_admin", "institution", "enterprise", NULL,
-};
 
 static const struct statement ENTERPRISE_CREATE = {
     "accounts_enterprise_create", "SELECT api_enterprise_create($1::bigint, $2::jsonb, $3::text)"

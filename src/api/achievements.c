@@ -12,28 +12,6 @@
 #include "domain/text.h"
 #include "http/fields.h"
 
-const char *const ACHIEVEMENT_FIELDS[] = {
-    "integrated_circuits",
-    "biomedicine",
-    "artificial_intelligence",
-    "advanced_manufacturing",
-    "new_energy",
-    "new_materials",
-    "information_technology",
-    "agriculture",
-    "environment",
-    "other",
-    NULL,
-};
-const char *const ACHIEVEMENT_KINDS[] = {
-    "invention_patent",   "utility_model", "design_patent",
-    "software_copyright", "ic_layout",     "plant_variety",
-    "technical_secret",   "other",         NULL,
-};
-const char *const ACHIEVEMENT_STATUSES[] = {
-    "draft", "pending", "listed", "rejected", "withdrawn", "licensed", NULL,
-};
-
 /* A version that no achievement has: an If-Match naming it never matches. */
 static const char NO_VERSION[] = "0";
 #define VERSION_DIGITS_MAX 9

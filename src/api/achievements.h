@@ -5,14 +5,13 @@
 
 #include <stddef.h>
 
+#include "domain/vocabulary.h"
 #include "http/fields.h"
 #include "http/reply.h"
 #include "http/request.h"
 
-/* The contract's enums, NULL-terminated. */
-extern const char *const ACHIEVEMENT_FIELDS[];
-extern const char *const ACHIEVEMENT_KINDS[];
-extern const char *const ACHIEVEMENT_STATUSES[];
+/* The contract's enums (ACHIEVEMENT_FIELDS, ACHIEVEMENT_KINDS, ACHIEVEMENT_STATUSES, ...) are
+ * those of the vocabulary. */
 
 /* The rules of a new achievement's fields (POST /api/v1/achievements), for every way in. */
 extern const struct field_spec *const ACHIEVEMENT_CREATE_SPECS;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/listing.h"
+#include "domain/vocabulary.h"
 #include "http/fields.h"
 
 #define QUERY_MAX_CHARS 100
@@ -25,7 +26,6 @@ static const char *const SORTS[] = { "newest", "relevance", "fee_asc", "fee_desc
 static const char *const SORTED_SCOPES[] = { "achievements.newest", NULL, "achievements.fee_asc",
                                              "achievements.fee_desc" };
 
-static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
 static const char *const BOOLEANS[] = { "true", "false", NULL };
 
 /* A first page (no cursor) asked with ?count=true also counts the matches (the last parameter
@@ -88,14 +88,6 @@ struct filters {
     bool count; /* ?count=true */
 };
 
-static bool one_of(const char *value, const char *const *allowed)
-{
-    for (const char *const *a = allowed; *a != NULL; a++)
-        if (strcmp(*a, value) == 0)
-            return true;
-    return false;
-}
-
 /* A positive decimal integer of at most 18 digits (fits bigint), without sign or leading 0. */
 static bool positive_integer(const char *text)
 {
@@ -108,7 +100,7 @@ static bool enum_param(const struct request *req, const char *name, const char *
                        const char **out, struct reply *rep)
 {
     *out = request_query(req, name);
-    if (*out != NULL && !one_of(*out, allowed)) {
+    if (*out != NULL && !vocabulary_has(allowed, *out)) {
         reply_invalid_field(rep, name, "is not one of the allowed values");
         return false;
     }

@@ -26,12 +26,5 @@ void ops_healthz(struct request *req, struct reply *rep);
 void ops_readyz(struct request *req, struct reply *rep);
 void ops_metrics(struct request *req, struct reply *rep);
 void ops_meta(struct request *req, struct reply *rep);
-/* meta.c: the enums and their labels as GET /api/v1/meta serves them (without "today"). */
-const char *meta_labels_json(void);
-/* The labels of one enum of that document ("fields", "trial_statuses", ...), as
- * {"value","zh","en"} objects (borrowed, lives as long as the process; NULL for no such enum). */
-const json_t *meta_enum_labels(const char *name);
-/* The label of value in enum name in language ("zh" or "en"); value itself when it has none. */
-const char *meta_enum_label(const char *name, const char *value, const char *language);
 
 #endif

@@ -6,25 +6,13 @@
 #include <string.h>
 
 #include "api/listing.h"
+#include "domain/vocabulary.h"
 #include "http/router.h"
 
 static const struct statement LIST = {
     "audit_list", "SELECT items, next_position "
                   "FROM api_audit_list($1::bigint, $2::text, $3::bigint, $4::integer, $5::text)"
 };
-
-static const char *const ENTITIES[] = {
-    "achievement", "trial",       "license",    "payment", "compensation",
-    "user",        "institution", "enterprise", "session", "open_license",
-};
-
-static bool entity_known(const char *entity)
-{
-    for (size_t i = 0; i < sizeof ENTITIES / sizeof ENTITIES[0]; i++)
-        if (strcmp(entity, ENTITIES[i]) == 0)
-            return true;
-    return false;
-}
 
 void audit_list(struct request *req, struct reply *rep)
 {
@@ -36,7 +24,7 @@ void audit_list(struct request *req, struct reply *rep)
         entity = NULL;
     if (entity_id != NULL && entity_id[0] == '\0')
         entity_id = NULL;
-    if (entity != NULL && !entity_known(entity)) {
+    if (entity != NULL && !vocabulary_has(AUDIT_ENTITIES, entity)) {
         reply_invalid_field(rep, "entity",
                             "must be one of achievement, trial, license, payment, "
                             "compensation, user, institution, enterprise, session");

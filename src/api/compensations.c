@@ -7,9 +7,8 @@
 #include "api/dbcall.h"
 #include "api/listing.h"
 #include "domain/text.h"
+#include "domain/vocabulary.h"
 #include "http/fields.h"
-
-static const char *const COMPENSATION_STATUSES[] = { "pending", "approved", "rejected", NULL };
 
 /* An approval may carry a note; a rejection must say why. */
 /* clang-format off */
@@ -38,10 +37,7 @@ static const struct statement REJECT = {
 void compensations_list(struct request *req, struct reply *rep)
 {
     const char *status = request_query(req, "status");
-    bool known = status == NULL;
-    for (const char *const *v = COMPENSATION_STATUSES; !known && *v != NULL; v++)
-        known = strcmp(*v, status) == 0;
-    if (!known) {
+    if (status != NULL && !vocabulary_has(COMPENSATION_STATUSES, status)) {
         reply_invalid_field(rep, "status", "is not one of the allowed values");
         return;
     }

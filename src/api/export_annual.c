@@ -14,14 +14,9 @@
 #include "api/stats.h"
 #include "api/workbook_file.h"
 #include "db/dedicated.h"
+#include "domain/vocabulary.h"
 
 static const char REPORT_SQL[] = "SELECT * FROM api_annual_report($1::bigint, $2::integer)";
-
-static const struct {
-    const char *code;
-    const char *name;
-} PROVINCES[] = { { "SH", "上海" }, { "JS", "江苏" }, { "ZJ", "浙江" }, { "AH", "安徽" } };
-#define PROVINCE_COUNT (sizeof PROVINCES / sizeof PROVINCES[0])
 
 /* The report's columns after province and institution id (0, 1): heading, width, and whether
  * the figure is money (fen, shown in yuan). */
@@ -126,11 +121,14 @@ static bool workbook_write(const struct workbook_file *file, const PGresult *res
     }
     struct sheet_formats formats;
     lxw_error err = formats_add(book, &formats) ? LXW_NO_ERROR : LXW_ERROR_MEMORY_MALLOC_FAILED;
-    for (size_t p = 0; p < PROVINCE_COUNT && err == LXW_NO_ERROR; p++) {
-        if (!has_province(res, PROVINCES[p].code))
+    /* a sheet per province, named in Chinese, in the vocabulary's order */
+    const struct vocabulary *provinces = vocabulary_find("provinces");
+    for (size_t p = 0; p < provinces->count && err == LXW_NO_ERROR; p++) {
+        const struct vocabulary_term *province = &provinces->terms[p];
+        if (!has_province(res, province->value))
             continue;
-        lxw_worksheet *sheet = workbook_add_worksheet(book, PROVINCES[p].name);
-        err = sheet != NULL ? sheet_write(sheet, &formats, res, PROVINCES[p].code, year)
+        lxw_worksheet *sheet = workbook_add_worksheet(book, province->zh);
+        err = sheet != NULL ? sheet_write(sheet, &formats, res, province->value, year)
                             : LXW_ERROR_MEMORY_MALLOC_FAILED;
     }
     lxw_worksheet *total = err == LXW_NO_ERROR ? workbook_add_worksheet(book, "合计") : NULL;

@@ -1,14 +1,14 @@
 /* export_columns: the trials exports' columns, and their cells as officials read them. The enum
- * labels are those of GET /api/v1/meta (src/api/meta.c). */
+ * labels are those of the vocabulary, as GET /api/v1/meta serves them. */
 #include "api/export_columns.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "api/api.h"
 #include "api/listing.h"
 #include "domain/calendar.h"
+#include "domain/vocabulary.h"
 
 const struct export_column EXPORT_COLUMNS[EXPORT_COLUMN_COUNT] = {
     { "trial_id", "试用编号", "Trial ID", EXPORT_NUMBER, NULL, 10 },
@@ -34,7 +34,6 @@ const struct export_column EXPORT_COLUMNS[EXPORT_COLUMN_COUNT] = {
 bool export_labels_parse(const struct request *req, enum export_labels fallback,
                          enum export_labels *out, struct reply *rep)
 {
-    static const char *const LANGUAGES[] = { "zh", "en", NULL };
     const char *language;
     if (!list_query_enum(req, "labels", LANGUAGES, &language, rep))
         return false;
@@ -82,6 +81,15 @@ static const char *shanghai_text(const char *value, char *buf, size_t size)
     return buf;
 }
 
+/* The label of an enum's value, or NULL when the value is not one of the enum's. */
+static const char *enum_text(const char *name, const char *value, enum export_labels labels)
+{
+    const struct vocabulary_term *term = vocabulary_term(vocabulary_find(name), value);
+    if (term == NULL)
+        return NULL;
+    return labels == EXPORT_LABELS_ZH ? term->zh : term->en;
+}
+
 const char *export_cell_text(size_t col, const char *value, enum export_labels labels, char *buf,
                              size_t size)
 {
@@ -90,8 +98,7 @@ const char *export_cell_text(size_t col, const char *value, enum export_labels l
     const char *text = NULL;
     switch (EXPORT_COLUMNS[col].kind) {
     case EXPORT_ENUM:
-        text = meta_enum_label(EXPORT_COLUMNS[col].labels, value,
-                               labels == EXPORT_LABELS_ZH ? "zh" : "en");
+        text = enum_text(EXPORT_COLUMNS[col].labels, value, labels);
         break;
     case EXPORT_MONEY:
         text = yuan_text(value, buf, size);

@@ -28,7 +28,7 @@ struct export_column {
     const char *zh;
     const char *en;
     enum export_cell kind;
-    const char *labels; /* EXPORT_ENUM: its enum in GET /api/v1/meta */
+    const char *labels; /* EXPORT_ENUM: its enum in the vocabulary (its GET /api/v1/meta key) */
     double width;       /* in the workbook, in characters */
 };
 

@@ -19,6 +19,7 @@
 #include "api/stats.h"
 #include "api/workbook_file.h"
 #include "domain/calendar.h"
+#include "domain/vocabulary.h"
 #include "http/deferred.h"
 
 #define FETCH_ROWS 1000
@@ -142,13 +143,17 @@ static const struct {
     { "compensated_fen", "已补偿（元）Compensated (yuan)", FIGURE_MONEY },
 };
 
-static const char *const PROVINCE_LABELS[] = {
-    "上海 Shanghai (SH)",
-    "江苏 Jiangsu (JS)",
-    "浙江 Zhejiang (ZJ)",
-    "安徽 Anhui (AH)",
-};
-#define PROVINCE_COUNT 4
+/* The flow matrices have one row and one column per province, in the vocabulary's order. */
+#define PROVINCE_COUNT ((lxw_col_t)vocabulary_find("provinces")->count)
+#define PROVINCE_LABEL_SIZE 64
+
+/* "上海 Shanghai (SH)": a province as a heading of the matrices. */
+static const char *province_label(size_t index, char *buf, size_t size)
+{
+    const struct vocabulary_term *term = &vocabulary_find("provinces")->terms[index];
+    snprintf(buf, size, "%s %s (%s)", term->zh, term->en, term->value);
+    return buf;
+}
 
 /* A 4×4 matrix under its title: rows the institution's province, columns the enterprise's.
  * Returns the row after it. */
@@ -162,12 +167,15 @@ static lxw_row_t write_matrix(lxw_worksheet *sheet, const struct workbook_format
     if (*err == LXW_NO_ERROR)
         *err = worksheet_write_string(sheet, row, 0, "成果方 \\ 企业 Institution \\ Enterprise",
                                       formats->heading);
+    char label[PROVINCE_LABEL_SIZE];
     for (lxw_col_t c = 0; *err == LXW_NO_ERROR && c < PROVINCE_COUNT; c++)
-        *err = worksheet_write_string(sheet, row, c + 1, PROVINCE_LABELS[c], formats->heading);
+        *err = worksheet_write_string(sheet, row, c + 1, province_label(c, label, sizeof label),
+                                      formats->heading);
     row++;
     for (size_t r = 0; r < PROVINCE_COUNT; r++, row++) {
         if (*err == LXW_NO_ERROR)
-            *err = worksheet_write_string(sheet, row, 0, PROVINCE_LABELS[r], formats->heading);
+            *err = worksheet_write_string(sheet, row, 0, province_label(r, label, sizeof label),
+                                          formats->heading);
         const json_t *cells = json_array_get(matrix, r);
         for (lxw_col_t c = 0; *err == LXW_NO_ERROR && c < PROVINCE_COUNT; c++)
             *err = worksheet_write_number(sheet, row, c + 1,

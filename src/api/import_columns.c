@@ -1,6 +1,7 @@
 /* import_columns: the columns of an import file — name, Chinese header, kind of cell, and the
- * explanations the templates carry — and the labels of their enums, taken from the document that
- * GET /api/v1/meta serves so that the UI, the templates and the import name them alike. */
+ * explanations the templates carry — and the labels of their enums, taken from the vocabulary
+ * that GET /api/v1/meta also serves, so that the UI, the templates and the import name them
+ * alike. */
 #include "api/import_rows.h"
 
 const struct import_column IMPORT_COLUMNS[] = {

@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "api/achievements.h"
-#include "api/api.h"
+#include "domain/vocabulary.h"
 
 #define EXTERNAL_REF_MAX 100
 /* Problems kept; a file with more gets one closing problem that says how many were left out. */
@@ -36,15 +36,12 @@ struct import_rows {
  * case), or NULL. */
 static const char *enum_value(const char *labels_key, const char *text)
 {
-    size_t index;
-    const json_t *item;
-    json_array_foreach((json_t *)meta_enum_labels(labels_key), index, item) {
-        const char *value = json_string_value(json_object_get(item, "value"));
-        const char *zh = json_string_value(json_object_get(item, "zh"));
-        const char *en = json_string_value(json_object_get(item, "en"));
-        if (value != NULL && ((strcmp(value, text) == 0 || (zh != NULL && strcmp(zh, text) == 0) ||
-                               (en != NULL && strcasecmp(en, text) == 0))))
-            return value;
+    const struct vocabulary *vocabulary = vocabulary_find(labels_key);
+    for (size_t i = 0; vocabulary != NULL && i < vocabulary->count; i++) {
+        const struct vocabulary_term *term = &vocabulary->terms[i];
+        if (strcmp(term->value, text) == 0 || strcmp(term->zh, text) == 0 ||
+            strcasecmp(term->en, text) == 0)
+            return term->value;
     }
     return NULL;
 }

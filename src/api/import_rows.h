@@ -22,7 +22,7 @@ struct import_column {
     const char *name; /* the field's name (the English header) */
     const char *zh;   /* the Chinese header */
     enum import_cell kind;
-    const char *labels; /* CELL_ENUM: the key of its labels in GET /api/v1/meta */
+    const char *labels; /* CELL_ENUM: its enum in the vocabulary (its GET /api/v1/meta key) */
     bool required;
     const char *example; /* the template's example row */
     const char *help_zh; /* the template's explanation of the column */

@@ -16,6 +16,7 @@
 #include "api/api.h"
 #include "api/import_rows.h"
 #include "domain/csv.h"
+#include "domain/vocabulary.h"
 
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #define ENUM_LABELS_MAX 16
@@ -90,9 +91,9 @@ static lxw_error column_validation(lxw_worksheet *sheet, lxw_col_t col,
         labels[0] = "是";
         labels[1] = "否";
     } else if (column->kind == CELL_ENUM) {
-        const json_t *items = meta_enum_labels(column->labels);
-        for (size_t i = 0; i < json_array_size(items) && i < ENUM_LABELS_MAX; i++)
-            labels[i] = json_string_value(json_object_get(json_array_get(items, i), "zh"));
+        const struct vocabulary *vocabulary = vocabulary_find(column->labels);
+        for (size_t i = 0; vocabulary != NULL && i < vocabulary->count && i < ENUM_LABELS_MAX; i++)
+            labels[i] = vocabulary->terms[i].zh;
     } else {
         return LXW_NO_ERROR;
     }

@@ -8,13 +8,10 @@
 #include "api/listing.h"
 #include "domain/calendar.h"
 #include "domain/text.h"
+#include "domain/vocabulary.h"
 #include "http/fields.h"
 
 #define MONEY_MAX_FEN 10000000000000LL /* as for the license terms */
-
-static const char *const LICENSE_STATUSES[] = {
-    "proposed", "declined", "active", "settled", "defaulted", NULL,
-};
 
 /* clang-format off */
 static const struct field_spec PAYMENT_SPECS[] = {
@@ -32,8 +29,6 @@ static const struct field_spec REPORT_SPECS[] = {
     { .name = "note", .type = FIELD_STRING, .min = 1, .max = 2000, .check = text_not_blank },
 };
 /* clang-format on */
-static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
-static const char *const RECORDING_STATUSES[] = { "pending", "overdue", "done", NULL };
 /* clang-format off */
 static const struct field_spec RECORDING_SPECS[] = {
     { .name = "record_number", .type = FIELD_STRING, .required = true, .min = 1, .max = 100,

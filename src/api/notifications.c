@@ -6,10 +6,10 @@
 
 #include "api/dbcall.h"
 #include "api/listing.h"
+#include "domain/vocabulary.h"
 #include "http/fields.h"
 
 static const char LIST_SCOPE[] = "notifications";
-static const char *const LANGUAGES[] = { "zh", "en", NULL };
 
 /* clang-format off */
 static const struct field_spec PREFERENCE_SPECS[] = {

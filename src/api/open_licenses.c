@@ -12,10 +12,8 @@
 #include "domain/patent_number.h"
 #include "domain/payment_mode.h"
 #include "domain/text.h"
+#include "domain/vocabulary.h"
 #include "http/fields.h"
-
-static const char *const FEE_KINDS[] = { "lump_sum", "royalty", "entry_plus_royalty", NULL };
-static const char *const STATUSES[] = { "active", "withdrawn", NULL };
 
 /* clang-format off */
 static const struct field_spec DECLARE_SPECS[] = {
@@ -85,7 +83,7 @@ void open_licenses_list(struct request *req, struct reply *rep)
     const char *status;
     const char *achievement_id;
     struct list_page page;
-    if (!list_query_enum(req, "status", STATUSES, &status, rep) ||
+    if (!list_query_enum(req, "status", OPEN_LICENSE_STATUSES, &status, rep) ||
         !list_query_id(req, "achievement_id", &achievement_id, rep) ||
         !list_page_parse(req, "open_licenses", &page, rep))
         return;

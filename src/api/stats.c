@@ -8,6 +8,7 @@
 
 #include "api/dbcall.h"
 #include "domain/calendar.h"
+#include "domain/vocabulary.h"
 
 static const struct statement SUMMARY = {
     "stats_summary", "SELECT api_stats_summary($1::bigint, $2::date, $3::date, $4::text)"
@@ -28,21 +29,11 @@ static const struct statement RETURNS = {
     "stats_returns", "SELECT api_stats_returns($1::bigint, $2::date, $3::date, $4::text)"
 };
 
-static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH" };
-
 /* The parameter's value, NULL when absent or empty. */
 static const char *query_value(const struct request *req, const char *name)
 {
     const char *value = request_query(req, name);
     return value != NULL && value[0] != '\0' ? value : NULL;
-}
-
-static bool province_known(const char *province)
-{
-    for (size_t i = 0; i < sizeof PROVINCES / sizeof PROVINCES[0]; i++)
-        if (strcmp(province, PROVINCES[i]) == 0)
-            return true;
-    return false;
 }
 
 bool stats_filter_parse(const struct request *req, struct stats_filter *filter, struct reply *rep)
@@ -66,7 +57,7 @@ bool stats_filter_parse(const struct request *req, struct stats_filter *filter, 
         reply_invalid_field(rep, "to", "must not be before from");
         return false;
     }
-    if (province != NULL && !province_known(province)) {
+    if (province != NULL && !vocabulary_has(PROVINCES, province)) {
         reply_invalid_field(rep, "province", "must be one of SH, JS, ZJ, AH");
         return false;
     }

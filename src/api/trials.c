@@ -12,18 +12,11 @@
 #include "api/listing.h"
 #include "domain/payment_mode.h"
 #include "domain/text.h"
+#include "domain/vocabulary.h"
 #include "http/fields.h"
 
 #define MONEY_MAX_FEN 10000000000000LL /* 100 billion yuan: far above any license */
 #define INSTALLMENTS_MAX 120
-
-static const char *const TRIAL_STATUSES[] = {
-    "requested", "active", "declined", "cancelled", "converted", "returned", "expired", NULL,
-};
-static const char *const PROVINCES[] = { "SH", "JS", "ZJ", "AH", NULL };
-static const char *const RETURN_REASON_CODES[] = {
-    "technical_failure", "not_mature", "too_costly", "market_changed", "other", NULL,
-};
 
 /* Terms a request proposes: each field optional, laid over the achievement's standard terms;
  * how they fit together (the schedule adds up to the fee, a rate exactly for the royalty

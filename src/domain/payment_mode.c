@@ -4,17 +4,11 @@
 #include <stddef.h>
 #include <string.h>
 
-const char *const PAYMENT_MODES[] = {
-    "lump_sum", "installments", "royalty", "lump_sum_plus_royalty", "equity", NULL,
-};
-
 bool payment_mode_royalty(const char *mode)
 {
     return mode != NULL &&
            (strcmp(mode, "royalty") == 0 || strcmp(mode, "lump_sum_plus_royalty") == 0);
 }
-
-const char *const ROYALTY_BASES[] = { "net_sales", "profit", NULL };
 
 const char *payment_royalty_problem(const char *mode, long long royalty_bp)
 {

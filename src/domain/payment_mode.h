@@ -7,11 +7,8 @@
 
 #include <stdbool.h>
 
-/* Every payment mode, NULL-terminated (a FIELD_ENUM's values). */
-extern const char *const PAYMENT_MODES[];
-
-/* What a royalty is a share of: net_sales or profit, NULL-terminated. */
-extern const char *const ROYALTY_BASES[];
+/* PAYMENT_MODES and ROYALTY_BASES, the value lists, are in the vocabulary. */
+#include "domain/vocabulary.h"
 
 /* True for the modes billed from royalty reports: royalty and lump_sum_plus_royalty. */
 bool payment_mode_royalty(const char *mode);

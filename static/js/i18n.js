@@ -1,5 +1,5 @@
 // i18n: the current language (zh by default, en at a switch, remembered), UI strings and enum labels.
-// Enum labels come from GET /api/v1/meta; the built-in table below fills any key the server lacks.
+// Enum labels come from GET /api/v1/meta; the built-in table below holds the enums it does not list.
 
 import { STRINGS } from './strings.js';
 
@@ -8,68 +8,11 @@ let lang = 'zh';
 let meta = {};
 const listeners = new Set();
 
+// Enums that GET /api/v1/meta does not carry; every other enum's values and labels come only from
+// the server (the service's vocabulary), so that the UI cannot drift from it.
 const FALLBACK_ENUMS = {
-  provinces: [['SH', '上海', 'Shanghai'], ['JS', '江苏', 'Jiangsu'], ['ZJ', '浙江', 'Zhejiang'], ['AH', '安徽', 'Anhui']],
-  fields: [
-    ['integrated_circuits', '集成电路', 'Integrated circuits'], ['biomedicine', '生物医药', 'Biomedicine'],
-    ['artificial_intelligence', '人工智能', 'Artificial intelligence'],
-    ['advanced_manufacturing', '高端装备制造', 'Advanced manufacturing'], ['new_energy', '新能源', 'New energy'],
-    ['new_materials', '新材料', 'New materials'], ['information_technology', '信息技术', 'Information technology'],
-    ['agriculture', '现代农业', 'Agriculture'], ['environment', '节能环保', 'Environment'], ['other', '其他', 'Other'],
-  ],
-  kinds: [
-    ['invention_patent', '发明专利', 'Invention patent'], ['utility_model', '实用新型', 'Utility model'],
-    ['design_patent', '外观设计', 'Design patent'], ['software_copyright', '软件著作权', 'Software copyright'],
-    ['ic_layout', '集成电路布图设计', 'IC layout design'], ['plant_variety', '植物新品种', 'Plant variety'],
-    ['technical_secret', '技术秘密', 'Technical secret'], ['other', '其他', 'Other'],
-  ],
-  payment_modes: [
-    ['lump_sum', '一次性付款', 'Lump sum'], ['installments', '分期付款', 'Installments'],
-    ['royalty', '提成支付', 'Royalty'], ['lump_sum_plus_royalty', '入门费加提成', 'Lump sum plus royalty'],
-    ['equity', '作价入股', 'Equity'],
-  ],
-  achievement_statuses: [
-    ['draft', '草稿', 'Draft'], ['pending', '待审核', 'Pending review'], ['listed', '已上架', 'Listed'],
-    ['rejected', '已退回', 'Rejected'], ['withdrawn', '已撤回', 'Withdrawn'], ['licensed', '已许可', 'Licensed'],
-  ],
-  trial_statuses: [
-    ['requested', '待审批', 'Requested'], ['active', '试用中', 'Active'], ['declined', '已拒绝', 'Declined'],
-    ['cancelled', '已取消', 'Cancelled'], ['converted', '已转许可', 'Converted'], ['returned', '已退还', 'Returned'],
-    ['expired', '已到期', 'Expired'],
-  ],
-  enterprise_scales: [
-    ['micro', '微型企业', 'Micro enterprise'], ['small', '小型企业', 'Small enterprise'],
-    ['medium', '中型企业', 'Medium-sized enterprise'], ['large', '大型企业', 'Large enterprise'],
-  ],
-  return_reason_codes: [
-    ['technical_failure', '技术未达预期', 'Did not work technically'], ['not_mature', '成果尚不成熟', 'Not mature enough'],
-    ['too_costly', '成本过高', 'Too costly'], ['market_changed', '市场变化', 'Market changed'], ['other', '其他原因', 'Other'],
-  ],
-  license_statuses: [
-    ['proposed', '待企业确认', 'Proposed'], ['declined', '未接受', 'Declined'], ['active', '履行中', 'Active'],
-    ['settled', '已结清', 'Settled'], ['defaulted', '已违约', 'Defaulted'],
-  ],
-  royalty_bases: [['net_sales', '净销售额', 'Net sales'], ['profit', '利润', 'Profit']],
   installment_kinds: [['fixed', '固定费用', 'Fixed fee'], ['royalty', '提成', 'Royalty']],
-  institution_kinds: [
-    ['university', '高校', 'University'], ['institute', '科研院所', 'Research institute'],
-    ['hospital', '医院', 'Hospital'], ['other', '其他', 'Other'],
-  ],
-  roles: [
-    ['admin', '管理员', 'Administrator'], ['province_admin', '省级管理员', 'Province administrator'],
-    ['institution', '高校院所', 'Institution staff'], ['enterprise', '企业', 'Enterprise staff'],
-  ],
-  compensation_statuses: [
-    ['pending', '待审批', 'Pending'], ['approved', '已批准', 'Approved'], ['rejected', '已驳回', 'Rejected'],
-  ],
-  fee_kinds: [
-    ['lump_sum', '一次性许可费', 'Lump sum'], ['royalty', '提成', 'Royalty'],
-    ['entry_plus_royalty', '入门费加提成', 'Entry fee plus royalty'],
-  ],
   open_license_statuses: [['active', '有效', 'Active'], ['withdrawn', '已撤回', 'Withdrawn']],
-  recording_statuses: [
-    ['pending', '待备案', 'To be recorded'], ['overdue', '备案逾期', 'Recording overdue'], ['done', '已备案', 'Recorded'],
-  ],
 };
 
 export function getLang() {

@@ -99,7 +99,7 @@ WITH e AS (INSERT INTO enterprises (name, credit_code, province, scale, contact_
 INSERT INTO ids SELECT 'ent2', id FROM e;
 
 SELECT pg_temp.refused($$INSERT INTO institutions (name, province, kind, contact_name)
-                         VALUES ('x', 'BJ', 'university', 'y')$$, '23514', 'institutions_province_valid');
+                         VALUES ('x', 'BJ', 'university', 'y')$$, '23514', 'province_valid');
 SELECT pg_temp.refused($$INSERT INTO institutions (name, province, kind, contact_name)
                          VALUES ('  ', 'SH', 'university', 'y')$$, '23514', 'institutions_name_not_blank');
 SELECT pg_temp.refused($$INSERT INTO institutions (name, province, kind, contact_name)
@@ -119,7 +119,7 @@ SELECT pg_temp.refused($$INSERT INTO enterprises (name, credit_code, province, c
                        '23514', 'enterprises_scale_declared');
 SELECT pg_temp.refused($$INSERT INTO enterprises (name, credit_code, province, scale, contact_name)
                          VALUES ('x', '91320500MA1MXXXX9A', 'JS', 'giant', 'y')$$,
-                       '23514', 'enterprises_scale_valid');
+                       '23514', 'enterprise_scale_valid');
 SELECT pg_temp.expect(credit_code_in_province('91320500MA1MXXXX1A', 'JS')
                       AND credit_code_in_province('91100000MA1MXXXX1A', 'AH')
                       AND NOT credit_code_in_province('91350100MA1MXXXX1A', 'ZJ')
@@ -230,7 +230,7 @@ SELECT pg_temp.refused($$UPDATE achievements SET payment_mode = 'lump_sum_plus_r
                           WHERE id = pg_temp.id('excl')$$,
                        '23514', 'achievements_royalty_bp_for_royalty_modes');
 SELECT pg_temp.refused($$UPDATE achievements SET field = 'alchemy' WHERE id = pg_temp.id('excl')$$,
-                       '23514', 'achievements_field_valid');
+                       '23514', 'achievement_field_valid');
 SELECT pg_temp.refused($$INSERT INTO achievements (institution_id, title, abstract, field, kind,
                            maturity, trial_months, payment_mode, status)
                          VALUES (pg_temp.id('inst'), 't', 'a', 'other', 'other', 1, 1,
@@ -555,7 +555,7 @@ SELECT pg_temp.refused($$UPDATE trials SET reason_code = 'other' WHERE id = pg_t
                        '23514', 'trials_fixed_columns');
 SELECT pg_temp.refused($$UPDATE trials SET status = 'returned', closed_at = tp_now(),
                                 reason_code = 'too_cheap' WHERE id = pg_temp.id('t3')$$,
-                       '23514', 'trials_reason_code_valid');
+                       '23514', 'return_reason_code_valid');
 SELECT pg_temp.refused($$UPDATE trials SET status = 'returned', closed_at = tp_now(),
                                 rating = 6 WHERE id = pg_temp.id('t3')$$,
                        '23514', 'trials_rating_valid');

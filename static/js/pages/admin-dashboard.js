@@ -4,7 +4,7 @@
 // the same filters, and the annual report workbook for a chosen year.
 
 import { h, append, userText } from '../dom.js';
-import { t, enumLabel, getLang } from '../i18n.js';
+import { t, enumLabel, enumOptions, getLang } from '../i18n.js';
 import * as api from '../api.js';
 import { formatFen, formatYuan, formatYuanCompact, formatCount, formatRatio, formatMonth, isValidDate, todayShanghai } from '../format.js';
 import { field, input, enumSelect, formAlert, showClientErrors } from '../forms.js';
@@ -162,7 +162,7 @@ export async function render(ctx) {
 
   ctx.root.appendChild(section('stats.summary', sum, summaryTiles));
   ctx.root.appendChild(section('stats.flows', flows, (f) => {
-    const codes = Array.isArray(f.provinces) ? f.provinces : ['SH', 'JS', 'ZJ', 'AH'];
+    const codes = Array.isArray(f.provinces) ? f.provinces : enumOptions('provinces').map((o) => o.value);
     const labels = codes.map((c) => enumLabel('provinces', c));
     return h('div', { class: 'chart-row' },
       heatMap({ title: t('stats.flowTrials'), rowLabels: labels, colLabels: labels, values: f.trials || [], rowAxis: t('stats.instSide'), colAxis: t('stats.entSide'), format: formatCount, testName: 'heatmap-trials' }),
