@@ -902,9 +902,10 @@ CREATE FUNCTION public.achievements_search() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-    NEW.search_grams := search_grams_of(NEW.title, NEW.title_en, NEW.abstract, NEW.keywords);
     NEW.title_grams := search_grams_of(NEW.title, NEW.title_en, NULL, NULL);
     NEW.keyword_grams := search_grams_of(NULL, NULL, NULL, NEW.keywords);
+    NEW.search_grams := NEW.title_grams || NEW.keyword_grams
+                        || search_grams_of(NULL, NULL, NEW.abstract, NULL);
     RETURN NEW;
 END
 $$;
