@@ -230,14 +230,9 @@ void institutions_list(struct request *req, struct reply *rep)
     struct list_page page;
     if (!list_page_parse(req, LIST_SCOPE, &page, rep))
         return;
-    const char *province = request_query(req, "province");
-    bool known = province == NULL;
-    for (const char *const *p = PROVINCES; *p != NULL && !known; p++)
-        known = strcmp(*p, province) == 0;
-    if (!known) {
-        reply_invalid_field(rep, "province", "is not one of the allowed values");
+    const char *province;
+    if (!list_query_enum(req, "province", PROVINCES, &province, rep))
         return;
-    }
     const char *params[] = { province, page.limit,
                              page.position[0] != '\0' ? page.position : NULL };
     list_reply(rep, LIST_SCOPE, &INSTITUTIONS_LIST, 3, params);

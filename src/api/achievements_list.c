@@ -95,25 +95,13 @@ static bool positive_integer(const char *text)
     return len >= 1 && len <= 18 && text[0] != '0' && strspn(text, "0123456789") == len;
 }
 
-/* Reads one enum parameter; false with 422 naming it when present but not allowed. */
-static bool enum_param(const struct request *req, const char *name, const char *const *allowed,
-                       const char **out, struct reply *rep)
-{
-    *out = request_query(req, name);
-    if (*out != NULL && !vocabulary_has(allowed, *out)) {
-        reply_invalid_field(rep, name, "is not one of the allowed values");
-        return false;
-    }
-    return true;
-}
-
 static bool filters_parse(const struct request *req, struct filters *f, struct reply *rep)
 {
-    if (!enum_param(req, "province", PROVINCES, &f->province, rep) ||
-        !enum_param(req, "field", ACHIEVEMENT_FIELDS, &f->field, rep) ||
-        !enum_param(req, "kind", ACHIEVEMENT_KINDS, &f->kind, rep) ||
-        !enum_param(req, "open_license", BOOLEANS, &f->open_license, rep) ||
-        !enum_param(req, "status", ACHIEVEMENT_STATUSES, &f->status, rep))
+    if (!list_query_enum(req, "province", PROVINCES, &f->province, rep) ||
+        !list_query_enum(req, "field", ACHIEVEMENT_FIELDS, &f->field, rep) ||
+        !list_query_enum(req, "kind", ACHIEVEMENT_KINDS, &f->kind, rep) ||
+        !list_query_enum(req, "open_license", BOOLEANS, &f->open_license, rep) ||
+        !list_query_enum(req, "status", ACHIEVEMENT_STATUSES, &f->status, rep))
         return false;
     f->institution_id = request_query(req, "institution_id");
     if (f->institution_id != NULL && !positive_integer(f->institution_id)) {
@@ -129,11 +117,11 @@ static bool filters_parse(const struct request *req, struct filters *f, struct r
         }
     }
     const char *count;
-    if (!enum_param(req, "count", BOOLEANS, &count, rep))
+    if (!list_query_enum(req, "count", BOOLEANS, &count, rep))
         return false;
     f->count = count != NULL && strcmp(count, "true") == 0;
     const char *sort;
-    if (!enum_param(req, "sort", SORTS, &sort, rep))
+    if (!list_query_enum(req, "sort", SORTS, &sort, rep))
         return false;
     f->sort = f->q != NULL ? SORT_RELEVANCE : SORT_NEWEST;
     for (size_t i = 0; sort != NULL && SORTS[i] != NULL; i++)

@@ -25,9 +25,7 @@ void audit_list(struct request *req, struct reply *rep)
     if (entity_id != NULL && entity_id[0] == '\0')
         entity_id = NULL;
     if (entity != NULL && !vocabulary_has(AUDIT_ENTITIES, entity)) {
-        reply_invalid_field(rep, "entity",
-                            "must be one of achievement, trial, license, payment, "
-                            "compensation, user, institution, enterprise, session");
+        reply_invalid_field(rep, "entity", "is not one of the allowed values");
         return;
     }
     if (entity_id != NULL && !router_parse_id(entity_id, strlen(entity_id), &id)) {

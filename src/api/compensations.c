@@ -36,11 +36,9 @@ static const struct statement REJECT = {
 
 void compensations_list(struct request *req, struct reply *rep)
 {
-    const char *status = request_query(req, "status");
-    if (status != NULL && !vocabulary_has(COMPENSATION_STATUSES, status)) {
-        reply_invalid_field(rep, "status", "is not one of the allowed values");
+    const char *status;
+    if (!list_query_enum(req, "status", COMPENSATION_STATUSES, &status, rep))
         return;
-    }
     struct list_page page;
     if (!list_page_parse(req, "compensations", &page, rep))
         return;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/dbcall.h"
+#include "domain/vocabulary.h"
 #include "http/router.h"
 
 bool list_page_parse(const struct request *req, const char *scope, struct list_page *page,
@@ -38,9 +39,8 @@ bool list_query_enum(const struct request *req, const char *name, const char *co
     *out = request_query(req, name);
     if (*out == NULL)
         return true;
-    for (const char *const *v = values; *v != NULL; v++)
-        if (strcmp(*v, *out) == 0)
-            return true;
+    if (vocabulary_has(values, *out))
+        return true;
     reply_invalid_field(rep, name, "is not one of the allowed values");
     return false;
 }

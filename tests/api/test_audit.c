@@ -435,6 +435,42 @@ START_TEST(tampering_with_a_lane_is_seen)
 }
 END_TEST
 
+START_TEST(a_writer_finding_every_lane_held_waits_for_one)
+{
+    enum { LANES = 32 };
+    PGconn *holder[LANES];
+    for (int i = 0; i < LANES; i++) {
+        holder[i] = PQconnectdb(harness_conninfo());
+        ck_assert_int_eq(PQstatus(holder[i]), CONNECTION_OK);
+        on(holder[i], "BEGIN");
+        on(holder[i], WRITE);
+    }
+    PGconn *late = PQconnectdb(harness_conninfo());
+    ck_assert_int_eq(PQstatus(late), CONNECTION_OK);
+    char pid[16];
+    snprintf(pid, sizeof pid, "%s", on(late, "SELECT pg_backend_pid()"));
+    ck_assert_int_eq(PQsendQuery(late, WRITE), 1);
+    /* the 33rd writer waits on a lane's row lock (not an error, not a lane of its own) */
+    char waiting[160];
+    snprintf(waiting, sizeof waiting,
+             "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s", pid);
+    double deadline = harness_clock() + 10;
+    while (strcmp(on(holder[0], waiting), "t") != 0)
+        ck_assert_msg(harness_clock() < deadline, "the 33rd writer never waited for a lane");
+    for (int i = 0; i < LANES; i++) {
+        on(holder[i], "COMMIT");
+        PQfinish(holder[i]);
+    }
+    PGresult *res;
+    while ((res = PQgetResult(late)) != NULL) {
+        ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQresultErrorMessage(res));
+        PQclear(res);
+    }
+    PQfinish(late);
+    assert_chain_intact();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("audit");
@@ -458,6 +494,7 @@ int main(void)
     tcase_set_timeout(lanes, 60);
     tcase_add_test(lanes, overlapping_writers_take_lanes_of_their_own_and_the_chain_holds);
     tcase_add_test(lanes, tampering_with_a_lane_is_seen);
+    tcase_add_test(lanes, a_writer_finding_every_lane_held_waits_for_one);
     suite_add_tcase(s, lanes);
     return harness_run_suite(s);
 }
