@@ -1,7 +1,9 @@
 /* fields: walks a field spec table over a JSON body and collects every problem by field name. */
 #include "http/fields.h"
 
+#include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/calendar.h"
@@ -211,4 +213,94 @@ bool fields_check(const json_t *body, const struct field_spec *specs, size_t cou
     json_decref(errors);
     json_decref(unknown);
     return ok;
+}
+
+static struct field_value *value_at(void *out, const struct field_spec *spec)
+{
+    return (struct field_value *)((char *)out + spec->offset);
+}
+
+/* Two specs writing one member is a table written wrong: every output must be its own. */
+static bool offsets_distinct(const struct field_spec *specs, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        for (size_t j = i + 1; j < count; j++)
+            if (specs[i].offset == specs[j].offset)
+                return false;
+    return true;
+}
+
+/* Fills out from a checked object (NULL: an absent object, every field absent). Returns false
+ * only when out of memory. */
+static bool fill_object(const json_t *object, const struct field_spec *specs, size_t count,
+                        void *out)
+{
+    assert(offsets_distinct(specs, count));
+    bool ok = true;
+    for (size_t i = 0; i < count; i++) {
+        const struct field_spec *spec = &specs[i];
+        struct field_value *v = value_at(out, spec);
+        memset(v, 0, sizeof *v);
+        const json_t *value = object != NULL ? json_object_get(object, spec->name) : NULL;
+        v->present = value != NULL;
+        if (json_is_null(value))
+            value = NULL;
+        switch (spec->type) {
+        case FIELD_STRING:
+        case FIELD_ENUM:
+        case FIELD_DATE:
+            v->text = json_string_value(value);
+            break;
+        case FIELD_INT:
+            if (value != NULL) {
+                v->number = json_integer_value(value);
+                snprintf(v->buffer, sizeof v->buffer, "%lld", (long long)v->number);
+                v->text = v->buffer;
+            }
+            break;
+        case FIELD_BOOL:
+            if (value != NULL) {
+                v->number = json_is_true(value);
+                v->text = v->number ? "true" : "false";
+            }
+            break;
+        case FIELD_STRING_ARRAY:
+        case FIELD_ARRAY:
+            if (value != NULL) {
+                v->json = json_dumps(value, JSON_COMPACT);
+                v->text = v->json;
+                ok = ok && v->json != NULL;
+            }
+            break;
+        case FIELD_OBJECT:
+            v->text = value != NULL ? "true" : NULL;
+            ok = fill_object(value, spec->items, spec->item_count, out) && ok;
+            break;
+        }
+    }
+    return ok;
+}
+
+bool fields_parse(const json_t *body, const struct field_spec *specs, size_t count, void *out,
+                  struct reply *rep)
+{
+    if (!fields_check(body, specs, count, rep))
+        return false;
+    if (!fill_object(body, specs, count, out)) {
+        fields_release(specs, count, out);
+        reply_error(rep, ERR_INTERNAL, "out of memory");
+        return false;
+    }
+    return true;
+}
+
+void fields_release(const struct field_spec *specs, size_t count, void *out)
+{
+    for (size_t i = 0; i < count; i++) {
+        struct field_value *v = value_at(out, &specs[i]);
+        free(v->json);
+        v->json = NULL;
+        if (specs[i].type == FIELD_OBJECT)
+            fields_release(specs[i].items, specs[i].item_count, out);
+    }
 }

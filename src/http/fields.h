@@ -34,7 +34,22 @@ struct field_spec {
     int64_t item_max;               /* FIELD_STRING_ARRAY: max characters per element */
     const struct field_spec *items; /* FIELD_ARRAY: spec of each element; FIELD_OBJECT: fields */
     size_t item_count;
+    size_t offset; /* fields_parse: where the field's struct field_value goes in the caller's
+                    * struct; a FIELD_OBJECT's items write into the same struct, a FIELD_ARRAY's
+                    * items nowhere (the array goes whole, as JSON text) */
 };
+
+/* A field as fields_parse decoded it, ready to be a SQL parameter in text form. */
+struct field_value {
+    const char *text; /* NULL when absent or JSON null; strings and dates point into the body,
+                       * numbers and booleans into buffer, arrays to json, objects to "true" */
+    bool present;     /* the body named the field, JSON null included (null clears on update) */
+    int64_t number;   /* FIELD_INT: the value; FIELD_BOOL: 0 or 1 */
+    char buffer[24];
+    char *json; /* FIELD_ARRAY and FIELD_STRING_ARRAY: the array as compact JSON, owned */
+};
+
+#define FIELD_AT(type, member) .offset = offsetof(type, member)
 
 #define FIELD_COUNT(specs) (sizeof(specs) / sizeof((specs)[0]))
 
@@ -44,6 +59,15 @@ struct field_spec {
  * counts as an empty object; JSON null counts as an absent field. */
 bool fields_check(const json_t *body, const struct field_spec *specs, size_t count,
                   struct reply *rep);
+
+/* fields_check, then writes each field's struct field_value into out (see field_spec.offset).
+ * Strings point into body, which must outlive out. Returns false with the problem in rep (out
+ * untouched); on true the caller ends with fields_release. */
+bool fields_parse(const json_t *body, const struct field_spec *specs, size_t count, void *out,
+                  struct reply *rep);
+
+/* Frees what fields_parse allocated in out (the arrays' JSON text). */
+void fields_release(const struct field_spec *specs, size_t count, void *out);
 
 /* Appends every problem of object (a JSON object) to errors as {"field", "message"}, and each
  * unknown field to unknown likewise: fields_check without the reply, for callers that report

@@ -408,6 +408,117 @@ START_TEST(utf8_length_counts_code_points)
 }
 END_TEST
 
+
+/* What fields_parse fills: the same shapes as SPECS, each into its own member. */
+struct parsed {
+    struct field_value title, note, months, exclusive, mode, starts_on, keywords, installments,
+        first, due_on, amount_fen;
+};
+
+/* clang-format off */
+static const struct field_spec FIRST_SPECS[] = {
+    { .name = "due_on", .type = FIELD_DATE, .required = true, FIELD_AT(struct parsed, due_on) },
+    { .name = "amount_fen", .type = FIELD_INT, .required = true, .min = 1, .max = 1000,
+      FIELD_AT(struct parsed, amount_fen) },
+};
+static const struct field_spec PARSE_SPECS[] = {
+    { .name = "title", .type = FIELD_STRING, .required = true, .min = 1, .max = 4,
+      FIELD_AT(struct parsed, title) },
+    { .name = "note", .type = FIELD_STRING, .max = 10, FIELD_AT(struct parsed, note) },
+    { .name = "months", .type = FIELD_INT, .min = -5, .max = 36,
+      FIELD_AT(struct parsed, months) },
+    { .name = "exclusive", .type = FIELD_BOOL, FIELD_AT(struct parsed, exclusive) },
+    { .name = "mode", .type = FIELD_ENUM, .values = MODES, FIELD_AT(struct parsed, mode) },
+    { .name = "starts_on", .type = FIELD_DATE, FIELD_AT(struct parsed, starts_on) },
+    { .name = "keywords", .type = FIELD_STRING_ARRAY, .min = 0, .max = 3, .item_max = 4,
+      FIELD_AT(struct parsed, keywords) },
+    { .name = "installments", .type = FIELD_ARRAY, .min = 0, .max = 3,
+      .items = INSTALLMENT_SPECS, .item_count = FIELD_COUNT(INSTALLMENT_SPECS),
+      FIELD_AT(struct parsed, installments) },
+    { .name = "first", .type = FIELD_OBJECT, .items = FIRST_SPECS,
+      .item_count = FIELD_COUNT(FIRST_SPECS), FIELD_AT(struct parsed, first) },
+};
+/* clang-format on */
+
+/* The strings of out point into the body: the test frees it (parsed_body) when done. */
+static json_t *parsed_body;
+
+static bool parse(const char *text, struct parsed *out, struct reply *rep)
+{
+    json_decref(parsed_body);
+    parsed_body = load(text);
+    memset(rep, 0, sizeof *rep);
+    return fields_parse(parsed_body, PARSE_SPECS, FIELD_COUNT(PARSE_SPECS), out, rep);
+}
+
+static void parse_done(void)
+{
+    json_decref(parsed_body);
+    parsed_body = NULL;
+}
+
+START_TEST(parse_fills_each_member_as_sql_text)
+{
+    struct parsed in;
+    struct reply rep;
+    ck_assert(parse("{\"title\": \"芯片\", \"months\": -3, \"exclusive\": false, "
+                    "\"mode\": \"upfront\", \"starts_on\": \"2026-02-28\", "
+                    "\"keywords\": [\"a\", \"b\"], "
+                    "\"installments\": [{\"due_on\": \"2026-03-01\", \"amount_fen\": 5}], "
+                    "\"first\": {\"due_on\": \"2027-01-01\", \"amount_fen\": 1000}}",
+                    &in, &rep));
+    ck_assert_str_eq(in.title.text, "芯片");
+    ck_assert_str_eq(in.months.text, "-3");
+    ck_assert_int_eq(in.months.number, -3);
+    ck_assert_str_eq(in.exclusive.text, "false");
+    ck_assert_int_eq(in.exclusive.number, 0);
+    ck_assert_str_eq(in.mode.text, "upfront");
+    ck_assert_str_eq(in.starts_on.text, "2026-02-28");
+    ck_assert_str_eq(in.keywords.text, "[\"a\",\"b\"]");
+    ck_assert_str_eq(in.installments.text, "[{\"due_on\":\"2026-03-01\",\"amount_fen\":5}]");
+    ck_assert_str_eq(in.first.text, "true");
+    ck_assert_str_eq(in.due_on.text, "2027-01-01");
+    ck_assert_str_eq(in.amount_fen.text, "1000");
+    ck_assert(in.note.text == NULL && !in.note.present);
+    fields_release(PARSE_SPECS, FIELD_COUNT(PARSE_SPECS), &in);
+    ck_assert_ptr_null(in.keywords.json);
+    ck_assert_ptr_null(in.installments.json);
+    parse_done();
+}
+END_TEST
+
+START_TEST(parse_tells_null_from_absent)
+{
+    struct parsed in;
+    struct reply rep;
+    ck_assert(parse("{\"title\": \"t\", \"note\": null, \"first\": null}", &in, &rep));
+    ck_assert(in.note.present && in.note.text == NULL);
+    ck_assert(!in.months.present && in.months.text == NULL);
+    ck_assert(in.first.present && in.first.text == NULL);
+    ck_assert(!in.due_on.present && in.due_on.text == NULL);
+    ck_assert(!in.amount_fen.present && in.amount_fen.text == NULL);
+    fields_release(PARSE_SPECS, FIELD_COUNT(PARSE_SPECS), &in);
+    parse_done();
+}
+END_TEST
+
+START_TEST(parse_refuses_like_check_and_fills_nothing)
+{
+    struct parsed in;
+    memset(&in, 0x5A, sizeof in);
+    struct reply rep;
+    ck_assert(!parse("{\"title\": \"t\", \"first\": {\"due_on\": \"2027-02-30\"}}", &in,
+                     &rep));
+    ck_assert_int_eq(rep.status, 422);
+    ck_assert_int_eq(in.title.buffer[0], 0x5A);
+    reply_release(&rep);
+    ck_assert(!parse("{\"title\": \"t\", \"extra\": 1}", &in, &rep));
+    ck_assert_int_eq(rep.status, 400);
+    reply_release(&rep);
+    parse_done();
+}
+END_TEST
+
 static Suite *fields_suite(void)
 {
     Suite *suite = suite_create("fields");
@@ -435,6 +546,12 @@ static Suite *fields_suite(void)
     tcase_add_test(types, object_names_its_fields);
     tcase_add_test(types, utf8_length_counts_code_points);
     suite_add_tcase(suite, types);
+
+    TCase *parsing = tcase_create("parse");
+    tcase_add_test(parsing, parse_fills_each_member_as_sql_text);
+    tcase_add_test(parsing, parse_tells_null_from_absent);
+    tcase_add_test(parsing, parse_refuses_like_check_and_fills_nothing);
+    suite_add_tcase(suite, parsing);
 
     return suite;
 }
