@@ -408,6 +408,9 @@ START_TEST(trial_convert_refuses_terms_that_do_not_add_up)
     ck_assert_str_eq(json_string_value(json_object_get(
                          json_array_get(json_object_get(r->json, "errors"), 0), "field")),
                      "installments");
+    ck_assert_str_eq(json_string_value(json_object_get(
+                         json_array_get(json_object_get(r->json, "errors"), 0), "message")),
+                     "amounts add up to 900 fen, not total_fen 1000");
     http_reply_free(r);
     fixture_check(&inst, "POST", path,
                   "{\"payment_mode\":\"lump_sum\",\"total_fen\":0,"

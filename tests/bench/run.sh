@@ -261,7 +261,7 @@ close_open_trials() {
   sleep 0.5
   psql "$PG_URL" -XqAt -v ON_ERROR_STOP=1 > /dev/null <<SQL
 SELECT format('SELECT count(CASE o.status WHEN %L THEN api_trial_cancel(o.actor, o.id)
-                 WHEN %L THEN api_trial_return(o.actor, o.id, jsonb_build_object(''reason'', %L)) END)
+                 WHEN %L THEN api_trial_return(o.actor, o.id, %L, NULL, NULL) END)
                  FROM (SELECT t.id, t.status, u.id AS actor
                          FROM trials t JOIN users u ON u.enterprise_id = t.enterprise_id
                         WHERE t.id = %s FOR UPDATE OF t) AS o',

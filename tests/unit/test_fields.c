@@ -408,7 +408,6 @@ START_TEST(utf8_length_counts_code_points)
 }
 END_TEST
 
-
 /* What fields_parse fills: the same shapes as SPECS, each into its own member. */
 struct parsed {
     struct field_value title, note, months, exclusive, mode, starts_on, keywords, installments,
@@ -507,8 +506,7 @@ START_TEST(parse_refuses_like_check_and_fills_nothing)
     struct parsed in;
     memset(&in, 0x5A, sizeof in);
     struct reply rep;
-    ck_assert(!parse("{\"title\": \"t\", \"first\": {\"due_on\": \"2027-02-30\"}}", &in,
-                     &rep));
+    ck_assert(!parse("{\"title\": \"t\", \"first\": {\"due_on\": \"2027-02-30\"}}", &in, &rep));
     ck_assert_int_eq(rep.status, 422);
     ck_assert_int_eq(in.title.buffer[0], 0x5A);
     reply_release(&rep);

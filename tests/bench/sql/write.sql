@@ -6,6 +6,6 @@
 -- of the daemon's requests; run.sh counts it so.
 \set n :client_id + :clients * random(0, :pairs / :clients - 1)
 SELECT enterprise_user, institution_user, achievement_id FROM bench_write_pairs WHERE n = :n \gset
-SELECT api_trial_request(:enterprise_user, :achievement_id, '{"purpose": "在自有产线上验证该成果的关键指标", "planned_months": 1}') ->> 'id' AS trial \gset
+SELECT api_trial_request(:enterprise_user, :achievement_id, '在自有产线上验证该成果的关键指标', 1, false, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) ->> 'id' AS trial \gset
 SELECT api_trial_approve(:institution_user, :trial::bigint);
-SELECT api_trial_return(:enterprise_user, :trial::bigint, '{"reason": "技术指标未达到预期"}');
+SELECT api_trial_return(:enterprise_user, :trial::bigint, '技术指标未达到预期', NULL, NULL);
