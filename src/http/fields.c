@@ -98,6 +98,20 @@ static void check_object(const json_t *object, const struct field_spec *specs, s
     }
 }
 
+/* An object checked by spec->items (a FIELD_OBJECT, or an item of a FIELD_ARRAY), its fields
+ * named "name.field". */
+static void check_items(const struct field_spec *spec, const char *name, const json_t *value,
+                        json_t *errors, json_t *unknown)
+{
+    if (!json_is_object(value)) {
+        add_error(errors, name, "must be an object");
+        return;
+    }
+    char prefix[170];
+    snprintf(prefix, sizeof prefix, "%s.", name);
+    check_object(value, spec->items, spec->item_count, prefix, errors, unknown);
+}
+
 /* Unknown fields, nested ones too, go to unknown: the contract answers them with 400. */
 static void check_value(const struct field_spec *spec, const char *name, const json_t *value,
                         json_t *errors, json_t *unknown)
@@ -151,26 +165,15 @@ static void check_value(const struct field_spec *spec, const char *name, const j
         json_array_foreach((json_t *)value, index, item) {
             char item_name[160];
             snprintf(item_name, sizeof item_name, "%s[%zu]", name, index);
-            if (spec->type == FIELD_STRING_ARRAY) {
+            if (spec->type == FIELD_STRING_ARRAY)
                 check_string(spec, item_name, item, spec->item_max, errors);
-            } else if (!json_is_object(item)) {
-                add_error(errors, item_name, "must be an object");
-            } else {
-                char prefix[170];
-                snprintf(prefix, sizeof prefix, "%s.", item_name);
-                check_object(item, spec->items, spec->item_count, prefix, errors, unknown);
-            }
+            else
+                check_items(spec, item_name, item, errors, unknown);
         }
         break;
     }
     case FIELD_OBJECT:
-        if (!json_is_object(value)) {
-            add_error(errors, name, "must be an object");
-        } else {
-            char prefix[170];
-            snprintf(prefix, sizeof prefix, "%s.", name);
-            check_object(value, spec->items, spec->item_count, prefix, errors, unknown);
-        }
+        check_items(spec, name, value, errors, unknown);
         break;
     }
 }
