@@ -4,36 +4,46 @@
  * queries are checked so that a bad value gets a message naming its field. */
 #include "api/open_licenses.h"
 
-#include <string.h>
-
 #include "api/dbcall.h"
 #include "api/idempotency.h"
 #include "api/listing.h"
 #include "domain/patent_number.h"
-#include "domain/payment_mode.h"
 #include "domain/text.h"
 #include "domain/vocabulary.h"
 #include "http/fields.h"
 
+/* A declaration. How its fee kind, fee and rate fit together is the database's rule
+ * (api_open_license_declare, 0048). */
+struct declare_body {
+    struct field_value patent_numbers, fee_kind, fee_fen, royalty_bp, royalty_base, years,
+        announcement_number, announced_on, guideline_exception;
+};
+#define DECLARE_AT(member) FIELD_AT(struct declare_body, member)
 /* clang-format off */
 static const struct field_spec DECLARE_SPECS[] = {
     { .name = "patent_numbers", .type = FIELD_STRING_ARRAY, .required = true, .min = 1,
-      .max = 100, .item_max = 40, .check = patent_number_problem },
-    { .name = "fee_kind", .type = FIELD_ENUM, .required = true, .values = FEE_KINDS },
-    { .name = "fee_fen", .type = FIELD_INT, .min = 0, .max = 10000000000000 },
-    { .name = "royalty_bp", .type = FIELD_INT, .min = 0, .max = 10000 },
-    { .name = "royalty_base", .type = FIELD_ENUM, .values = ROYALTY_BASES },
-    { .name = "years", .type = FIELD_INT, .required = true, .min = 1, .max = 20 },
+      .max = 100, .item_max = 40, .check = patent_number_problem, DECLARE_AT(patent_numbers) },
+    { .name = "fee_kind", .type = FIELD_ENUM, .required = true, .values = FEE_KINDS,
+      DECLARE_AT(fee_kind) },
+    { .name = "fee_fen", .type = FIELD_INT, .min = 0, .max = 10000000000000,
+      DECLARE_AT(fee_fen) },
+    { .name = "royalty_bp", .type = FIELD_INT, .min = 0, .max = 10000, DECLARE_AT(royalty_bp) },
+    { .name = "royalty_base", .type = FIELD_ENUM, .values = ROYALTY_BASES,
+      DECLARE_AT(royalty_base) },
+    { .name = "years", .type = FIELD_INT, .required = true, .min = 1, .max = 20,
+      DECLARE_AT(years) },
     { .name = "announcement_number", .type = FIELD_STRING, .min = 1, .max = 100,
-      .check = text_not_blank },
-    { .name = "announced_on", .type = FIELD_DATE },
+      .check = text_not_blank, DECLARE_AT(announcement_number) },
+    { .name = "announced_on", .type = FIELD_DATE, DECLARE_AT(announced_on) },
     { .name = "guideline_exception", .type = FIELD_STRING, .min = 10, .max = 2000,
-      .check = text_not_blank },
+      .check = text_not_blank, DECLARE_AT(guideline_exception) },
 };
 /* clang-format on */
 
 static const struct statement DECLARE = {
-    "open_license_declare", "SELECT api_open_license_declare($1::bigint, $2::bigint, $3::jsonb)"
+    "open_license_declare",
+    "SELECT api_open_license_declare($1::bigint, $2::bigint, $3::jsonb, $4::fee_kind, $5::bigint, "
+    "$6::integer, $7::royalty_base, $8::integer, $9::text, $10::date, $11::text)"
 };
 static const struct statement LIST = {
     "open_licenses_list",
@@ -47,35 +57,24 @@ static const struct statement WITHDRAW = {
 static const struct statement TAKE = { "open_license_take",
                                        "SELECT api_open_license_take($1::bigint, $2::bigint)" };
 
-/* A fee exactly for the kinds with a fixed part, a rate exactly for those with a royalty. */
-static bool declared_terms_valid(const json_t *body, struct reply *rep)
-{
-    const char *kind = json_string_value(json_object_get(body, "fee_kind"));
-    bool fixed = strcmp(kind, "royalty") != 0;
-    bool royalty = strcmp(kind, "lump_sum") != 0;
-    json_int_t fee = json_integer_value(json_object_get(body, "fee_fen"));
-    json_int_t rate = json_integer_value(json_object_get(body, "royalty_bp"));
-    if ((fee > 0) != fixed) {
-        reply_invalid_field(rep, "fee_fen",
-                            fixed ? "must be positive for this fee kind"
-                                  : "must be 0 for a pure royalty");
-        return false;
-    }
-    if ((rate > 0) != royalty) {
-        reply_invalid_field(rep, "royalty_bp",
-                            royalty ? "must be positive for this fee kind"
-                                    : "must be 0 for a lump sum");
-        return false;
-    }
-    return true;
-}
-
 void open_license_declare(struct request *req, struct reply *rep)
 {
-    if (!fields_check(req->body, DECLARE_SPECS, FIELD_COUNT(DECLARE_SPECS), rep) ||
-        !declared_terms_valid(req->body, rep))
+    struct declare_body in;
+    if (!fields_parse(req->body, DECLARE_SPECS, FIELD_COUNT(DECLARE_SPECS), &in, rep))
         return;
-    api_db_body_json(req, rep, 201, &DECLARE, false);
+    const char *params[] = { request_actor(req),
+                             req->id_text[0],
+                             in.patent_numbers.text,
+                             in.fee_kind.text,
+                             in.fee_fen.text,
+                             in.royalty_bp.text,
+                             in.royalty_base.text,
+                             in.years.text,
+                             in.announcement_number.text,
+                             in.announced_on.text,
+                             in.guideline_exception.text };
+    api_db_json(rep, 201, &DECLARE, 11, params);
+    fields_release(DECLARE_SPECS, FIELD_COUNT(DECLARE_SPECS), &in);
 }
 
 void open_licenses_list(struct request *req, struct reply *rep)

@@ -91,6 +91,14 @@ START_TEST(a_declaration_follows_the_law_and_the_guidance)
                    "{\"patent_numbers\":[\"" PATENT "\"],\"fee_kind\":\"royalty\","
                    "\"fee_fen\":100,\"royalty_bp\":300,\"years\":5}",
                    422, "invalid_field", "fee_fen");
+    expect_refused(&inst, path,
+                   "{\"patent_numbers\":[\"" PATENT "\"],\"fee_kind\":\"lump_sum\","
+                   "\"fee_fen\":100,\"royalty_bp\":300,\"years\":5}",
+                   422, "invalid_field", "royalty_bp");
+    expect_refused(&inst, path,
+                   "{\"patent_numbers\":[\"" PATENT "\"],\"fee_kind\":\"entry_plus_royalty\","
+                   "\"fee_fen\":100,\"years\":5}",
+                   422, "invalid_field", "royalty_bp");
     /* above the national guidance only with a public reason */
     expect_refused(&inst, path,
                    "{\"patent_numbers\":[\"" PATENT "\"],\"fee_kind\":\"lump_sum\","
