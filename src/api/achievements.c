@@ -3,12 +3,10 @@
 #include "api/achievements.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "api/dbcall.h"
 #include "domain/patent_number.h"
-#include "domain/payment_mode.h"
 #include "domain/text.h"
 #include "http/fields.h"
 
@@ -25,38 +23,61 @@ static const struct field_spec FEE_SCHEDULE_SPECS[] = {
 /* clang-format on */
 
 /* Create requires what an offer cannot do without; the rest has defaults (see the migration).
- * An edit takes the same fields, each optional. */
+ * An edit takes the same fields, each optional; JSON null clears title_en and keeps the rest.
+ * How the payment mode, fee, rate and schedule fit together is the database's rule
+ * (achievement_royalty_require_valid, achievement_terms_require_valid, 0049). */
+struct achievement_body {
+    struct field_value title, title_en, abstract, field, kind, patent_numbers, keywords, maturity,
+        trial_months, payment_mode, reference_fee_fen, royalty_bp, exclusive, open_license,
+        royalty_base, license_years, fee_schedule;
+};
+#define ACHIEVEMENT_AT(member) FIELD_AT(struct achievement_body, member)
+#define ACHIEVEMENT_FIELD_PARAMS(in)                                                              \
+    (in).title.text, (in).title_en.text, (in).abstract.text, (in).field.text, (in).kind.text,     \
+        (in).patent_numbers.text, (in).keywords.text, (in).maturity.text, (in).trial_months.text, \
+        (in).payment_mode.text, (in).reference_fee_fen.text, (in).royalty_bp.text,                \
+        (in).exclusive.text, (in).open_license.text, (in).royalty_base.text,                      \
+        (in).license_years.text, (in).fee_schedule.text
+#define ACHIEVEMENT_FIELD_CASTS                                                              \
+    "$1::text, $2::text, $3::text, $4::achievement_field, $5::achievement_kind, $6::jsonb, " \
+    "$7::jsonb, $8::integer, $9::integer, $10::payment_mode, $11::bigint, $12::integer, "    \
+    "$13::boolean, $14::boolean, $15::royalty_base, $16::integer, $17::jsonb"
 /* clang-format off */
-#define ACHIEVEMENT_SPECS(REQUIRED)                                                           \
-    {                                                                                         \
-        { .name = "title", .type = FIELD_STRING, .required = REQUIRED, .min = 1, .max = 300,  \
-          .check = text_not_blank },                                                          \
-        { .name = "title_en", .type = FIELD_STRING, .min = 1, .max = 300,                     \
-          .check = text_not_blank },                                                          \
-        { .name = "abstract", .type = FIELD_STRING, .required = REQUIRED, .min = 1,           \
-          .max = 5000, .check = text_not_blank },                                             \
-        { .name = "field", .type = FIELD_ENUM, .required = REQUIRED,                          \
-          .values = ACHIEVEMENT_FIELDS },                                                     \
-        { .name = "kind", .type = FIELD_ENUM, .required = REQUIRED,                           \
-          .values = ACHIEVEMENT_KINDS },                                                      \
-        { .name = "patent_numbers", .type = FIELD_STRING_ARRAY, .min = 0, .max = 100,         \
-          .item_max = 40, .check = patent_number_problem },                                   \
-        { .name = "keywords", .type = FIELD_STRING_ARRAY, .min = 0, .max = 30,                \
-          .item_max = 100, .check = text_not_blank },                                         \
-        { .name = "maturity", .type = FIELD_INT, .required = REQUIRED, .min = 1, .max = 9 },  \
-        { .name = "trial_months", .type = FIELD_INT, .required = REQUIRED, .min = 1,          \
-          .max = 36 },                                                                        \
-        { .name = "payment_mode", .type = FIELD_ENUM, .required = REQUIRED,                   \
-          .values = PAYMENT_MODES },                                              \
-        { .name = "reference_fee_fen", .type = FIELD_INT, .min = 0,                           \
-          .max = 10000000000000 },                                                            \
-        { .name = "royalty_bp", .type = FIELD_INT, .min = 0, .max = 10000 },                  \
-        { .name = "exclusive", .type = FIELD_BOOL },                                          \
-        { .name = "open_license", .type = FIELD_BOOL },                                       \
-        { .name = "royalty_base", .type = FIELD_ENUM, .values = ROYALTY_BASES },              \
-        { .name = "license_years", .type = FIELD_INT, .min = 1, .max = 20 },                  \
-        { .name = "fee_schedule", .type = FIELD_ARRAY, .min = 0, .max = 120,                  \
-          .items = FEE_SCHEDULE_SPECS, .item_count = FIELD_COUNT(FEE_SCHEDULE_SPECS) },       \
+#define ACHIEVEMENT_SPECS(REQUIRED)                                                               \
+    {                                                                                             \
+        { .name = "title", .type = FIELD_STRING, .required = REQUIRED, .min = 1, .max = 300,      \
+          .check = text_not_blank, ACHIEVEMENT_AT(title) },                                       \
+        { .name = "title_en", .type = FIELD_STRING, .min = 1, .max = 300,                         \
+          .check = text_not_blank, ACHIEVEMENT_AT(title_en) },                                    \
+        { .name = "abstract", .type = FIELD_STRING, .required = REQUIRED, .min = 1,               \
+          .max = 5000, .check = text_not_blank, ACHIEVEMENT_AT(abstract) },                       \
+        { .name = "field", .type = FIELD_ENUM, .required = REQUIRED,                              \
+          .values = ACHIEVEMENT_FIELDS, ACHIEVEMENT_AT(field) },                                  \
+        { .name = "kind", .type = FIELD_ENUM, .required = REQUIRED,                               \
+          .values = ACHIEVEMENT_KINDS, ACHIEVEMENT_AT(kind) },                                    \
+        { .name = "patent_numbers", .type = FIELD_STRING_ARRAY, .min = 0, .max = 100,             \
+          .item_max = 40, .check = patent_number_problem, ACHIEVEMENT_AT(patent_numbers) },       \
+        { .name = "keywords", .type = FIELD_STRING_ARRAY, .min = 0, .max = 30,                    \
+          .item_max = 100, .check = text_not_blank, ACHIEVEMENT_AT(keywords) },                   \
+        { .name = "maturity", .type = FIELD_INT, .required = REQUIRED, .min = 1, .max = 9,        \
+          ACHIEVEMENT_AT(maturity) },                                                             \
+        { .name = "trial_months", .type = FIELD_INT, .required = REQUIRED, .min = 1,              \
+          .max = 36, ACHIEVEMENT_AT(trial_months) },                                              \
+        { .name = "payment_mode", .type = FIELD_ENUM, .required = REQUIRED,                       \
+          .values = PAYMENT_MODES, ACHIEVEMENT_AT(payment_mode) },                                \
+        { .name = "reference_fee_fen", .type = FIELD_INT, .min = 0,                               \
+          .max = 10000000000000, ACHIEVEMENT_AT(reference_fee_fen) },                             \
+        { .name = "royalty_bp", .type = FIELD_INT, .min = 0, .max = 10000,                        \
+          ACHIEVEMENT_AT(royalty_bp) },                                                           \
+        { .name = "exclusive", .type = FIELD_BOOL, ACHIEVEMENT_AT(exclusive) },                   \
+        { .name = "open_license", .type = FIELD_BOOL, ACHIEVEMENT_AT(open_license) },             \
+        { .name = "royalty_base", .type = FIELD_ENUM, .values = ROYALTY_BASES,                    \
+          ACHIEVEMENT_AT(royalty_base) },                                                         \
+        { .name = "license_years", .type = FIELD_INT, .min = 1, .max = 20,                        \
+          ACHIEVEMENT_AT(license_years) },                                                        \
+        { .name = "fee_schedule", .type = FIELD_ARRAY, .min = 0, .max = 120,                      \
+          .items = FEE_SCHEDULE_SPECS, .item_count = FIELD_COUNT(FEE_SCHEDULE_SPECS),             \
+          ACHIEVEMENT_AT(fee_schedule) },                                                         \
     }
 /* clang-format on */
 
@@ -65,21 +86,26 @@ static const struct field_spec UPDATE_SPECS[] = ACHIEVEMENT_SPECS(false);
 const struct field_spec *const ACHIEVEMENT_CREATE_SPECS = CREATE_SPECS;
 const size_t ACHIEVEMENT_CREATE_SPEC_COUNT = FIELD_COUNT(CREATE_SPECS);
 /* clang-format off */
+struct reason_body {
+    struct field_value reason;
+};
 static const struct field_spec REJECT_SPECS[] = {
     { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 500,
-      .check = text_not_blank },
+      .check = text_not_blank, FIELD_AT(struct reason_body, reason) },
 };
 /* clang-format on */
 
 static const struct statement GET = { "achievement_get",
                                       "SELECT * FROM api_achievement_get($1::bigint, $2::bigint)" };
+/* The fields are $1 to $17 (ACHIEVEMENT_FIELD_CASTS), the caller and the path after them. */
 static const struct statement CREATE = {
-    "achievement_create", "SELECT * FROM api_achievement_create($1::bigint, $2::jsonb)"
+    "achievement_create",
+    "SELECT * FROM api_achievement_create($18::bigint, " ACHIEVEMENT_FIELD_CASTS ")"
 };
-static const struct statement UPDATE = {
-    "achievement_update",
-    "SELECT * FROM api_achievement_update($1::bigint, $2::bigint, $3::integer, $4::jsonb)"
-};
+static const struct statement UPDATE = { "achievement_update",
+                                         "SELECT * FROM api_achievement_update($18::bigint, "
+                                         "$19::bigint, $20::integer, " ACHIEVEMENT_FIELD_CASTS
+                                         ", $21::boolean)" };
 static const struct statement SUBMIT = {
     "achievement_submit", "SELECT * FROM api_achievement_submit($1::bigint, $2::bigint)"
 };
@@ -143,53 +169,27 @@ void achievement_get(struct request *req, struct reply *rep)
     achievement_reply(rep, 200, &GET, 2, params);
 }
 
-/* A royalty mode needs a royalty rate. Checked here when the body names the mode and the rate
- * (a create always has both: the rate defaults to 0); a change of only one of them meets the
- * stored other in the database (achievements_royalty_bp_for_royalty_modes, also 422). */
-static bool royalty_terms_valid(const json_t *body, bool creating, struct reply *rep)
-{
-    const char *mode = json_string_value(json_object_get(body, "payment_mode"));
-    const json_t *royalty_bp = json_object_get(body, "royalty_bp");
-    if (!creating && (mode == NULL || !json_is_integer(royalty_bp)))
-        return true;
-    const char *problem = payment_royalty_problem(mode, json_integer_value(royalty_bp));
-    if (problem != NULL) {
-        reply_invalid_field(rep, "royalty_bp", problem);
-        return false;
-    }
-    return true;
-}
-
 void achievement_create(struct request *req, struct reply *rep)
 {
-    if (!fields_check(req->body, CREATE_SPECS, FIELD_COUNT(CREATE_SPECS), rep) ||
-        !royalty_terms_valid(req->body, true, rep))
+    struct achievement_body in;
+    if (!fields_parse(req->body, CREATE_SPECS, FIELD_COUNT(CREATE_SPECS), &in, rep))
         return;
-    char *body = json_dumps(req->body, JSON_COMPACT);
-    if (body == NULL) {
-        reply_error(rep, ERR_INTERNAL, "out of memory");
-        return;
-    }
-    const char *params[] = { request_actor(req), body };
-    achievement_reply(rep, 201, &CREATE, 2, params);
-    free(body);
+    const char *params[] = { ACHIEVEMENT_FIELD_PARAMS(in), request_actor(req) };
+    achievement_reply(rep, 201, &CREATE, 18, params);
+    fields_release(CREATE_SPECS, FIELD_COUNT(CREATE_SPECS), &in);
 }
 
 void achievement_update(struct request *req, struct reply *rep)
 {
-    if (!fields_check(req->body, UPDATE_SPECS, FIELD_COUNT(UPDATE_SPECS), rep) ||
-        !royalty_terms_valid(req->body, false, rep))
+    struct achievement_body in;
+    if (!fields_parse(req->body, UPDATE_SPECS, FIELD_COUNT(UPDATE_SPECS), &in, rep))
         return;
-    char *body = req->body != NULL ? json_dumps(req->body, JSON_COMPACT) : strdup("{}");
-    if (body == NULL) {
-        reply_error(rep, ERR_INTERNAL, "out of memory");
-        return;
-    }
     char version[VERSION_DIGITS_MAX + 1];
-    const char *params[] = { request_actor(req), req->id_text[0],
-                             if_match_version(req->if_match, version), body };
-    achievement_reply(rep, 200, &UPDATE, 4, params);
-    free(body);
+    const char *params[] = { ACHIEVEMENT_FIELD_PARAMS(in), request_actor(req), req->id_text[0],
+                             if_match_version(req->if_match, version),
+                             in.title_en.present ? "true" : "false" };
+    achievement_reply(rep, 200, &UPDATE, 21, params);
+    fields_release(UPDATE_SPECS, FIELD_COUNT(UPDATE_SPECS), &in);
 }
 
 /* submit, withdraw and approve take no fields (an empty object or no body). */
@@ -218,9 +218,9 @@ void achievement_approve(struct request *req, struct reply *rep)
 
 void achievement_reject(struct request *req, struct reply *rep)
 {
-    if (!fields_check(req->body, REJECT_SPECS, FIELD_COUNT(REJECT_SPECS), rep))
+    struct reason_body in;
+    if (!fields_parse(req->body, REJECT_SPECS, FIELD_COUNT(REJECT_SPECS), &in, rep))
         return;
-    const char *params[] = { request_actor(req), req->id_text[0],
-                             json_string_value(json_object_get(req->body, "reason")) };
+    const char *params[] = { request_actor(req), req->id_text[0], in.reason.text };
     achievement_reply(rep, 200, &REJECT, 3, params);
 }
