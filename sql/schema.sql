@@ -380,20 +380,20 @@ END
 $$;
 
 --
--- Name: account_user_insert(bigint, jsonb, text, text, text, bigint, bigint); Type: FUNCTION
+-- Name: account_user_insert(bigint, text, text, text, text, text, bigint, bigint); Type: FUNCTION
 --
 
-CREATE FUNCTION public.account_user_insert(p_actor bigint, p_body jsonb, p_password_hash text, p_role text, p_province text, p_institution_id bigint, p_enterprise_id bigint) RETURNS public.users
+CREATE FUNCTION public.account_user_insert(p_actor bigint, p_email text, p_contact_name text, p_password_hash text, p_role text, p_province text, p_institution_id bigint, p_enterprise_id bigint) RETURNS public.users
     LANGUAGE plpgsql
     AS $$
 DECLARE
     u users;
 BEGIN
-    PERFORM account_email_free(p_body->>'email');
+    PERFORM account_email_free(p_email);
     INSERT INTO users (email, password_hash, role, province, institution_id, enterprise_id,
                        contact_name)
-    VALUES (lower(btrim(p_body->>'email')), p_password_hash, p_role, p_province,
-            p_institution_id, p_enterprise_id, btrim(p_body->>'contact_name'))
+    VALUES (lower(btrim(p_email)), p_password_hash, p_role, p_province,
+            p_institution_id, p_enterprise_id, btrim(p_contact_name))
     RETURNING * INTO u;
     PERFORM audit_write(p_actor, 'user.create', 'user', u.id, NULL, user_json(u));
     RETURN u;
@@ -662,6 +662,22 @@ CREATE FUNCTION public.achievement_reply(p_id bigint) RETURNS TABLE(reply json, 
 $$;
 
 --
+-- Name: achievement_royalty_require_valid(public.payment_mode, integer); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievement_royalty_require_valid(p_payment_mode public.payment_mode, p_royalty_bp integer) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    problem text := payment_royalty_problem(p_payment_mode, p_royalty_bp);
+BEGIN
+    IF p_payment_mode IS NOT NULL AND p_royalty_bp IS NOT NULL AND problem IS NOT NULL THEN
+        PERFORM tp_raise('TP422', problem, 'royalty_bp');
+    END IF;
+END
+$$;
+
+--
 -- Name: achievement_standard_terms(public.achievements); Type: FUNCTION
 --
 
@@ -677,26 +693,25 @@ CREATE FUNCTION public.achievement_standard_terms(a public.achievements) RETURNS
 $$;
 
 --
--- Name: achievement_terms_require_valid(jsonb, public.achievements); Type: FUNCTION
+-- Name: achievement_terms_require_valid(boolean, bigint, jsonb, public.achievements); Type: FUNCTION
 --
 
-CREATE FUNCTION public.achievement_terms_require_valid(p_body jsonb, p_stored public.achievements) RETURNS void
+CREATE FUNCTION public.achievement_terms_require_valid(p_open_license boolean, p_reference_fee_fen bigint, p_fee_schedule jsonb, p_stored public.achievements) RETURNS void
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    fee bigint := coalesce((p_body->>'reference_fee_fen')::bigint, p_stored.reference_fee_fen, 0);
+    fee bigint := coalesce(p_reference_fee_fen, p_stored.reference_fee_fen, 0);
     problem text;
 BEGIN
-    IF p_body ? 'open_license'
-       AND (p_body->>'open_license')::boolean IS DISTINCT FROM coalesce(p_stored.open_license,
-                                                                         false) THEN
+    IF p_open_license IS DISTINCT FROM coalesce(p_stored.open_license, false)
+       AND p_open_license IS NOT NULL THEN
         PERFORM tp_raise('TP422', 'is read-only: declare an open license of the achievement',
                          'open_license');
     END IF;
-    IF jsonb_typeof(p_body->'fee_schedule') IS DISTINCT FROM 'array' THEN
+    IF p_fee_schedule IS NULL THEN
         RETURN;
     END IF;
-    problem := fee_schedule_problem(p_body->'fee_schedule', fee);
+    problem := fee_schedule_problem(p_fee_schedule, fee);
     IF problem IS NOT NULL THEN
         PERFORM tp_raise('TP422', problem, 'fee_schedule');
     END IF;
@@ -1028,10 +1043,10 @@ CREATE FUNCTION public.api_achievement_approve(p_actor bigint, p_id bigint) RETU
 $$;
 
 --
--- Name: api_achievement_create(bigint, jsonb); Type: FUNCTION
+-- Name: api_achievement_create(bigint, text, text, text, public.achievement_field, public.achievement_kind, jsonb, jsonb, integer, integer, public.payment_mode, bigint, integer, boolean, boolean, public.royalty_base, integer, jsonb); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_achievement_create(p_actor bigint, p_body jsonb) RETURNS TABLE(reply json, reply_version integer)
+CREATE FUNCTION public.api_achievement_create(p_actor bigint, p_title text, p_title_en text, p_abstract text, p_field public.achievement_field, p_kind public.achievement_kind, p_patent_numbers jsonb, p_keywords jsonb, p_maturity integer, p_trial_months integer, p_payment_mode public.payment_mode, p_reference_fee_fen bigint, p_royalty_bp integer, p_exclusive boolean, p_open_license boolean, p_royalty_base public.royalty_base, p_license_years integer, p_fee_schedule jsonb) RETURNS TABLE(reply json, reply_version integer)
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -1039,27 +1054,23 @@ DECLARE
     new_id bigint;
     created jsonb;
 BEGIN
+    PERFORM achievement_royalty_require_valid(p_payment_mode, coalesce(p_royalty_bp, 0));
     SELECT * INTO viewer FROM achievement_viewer(p_actor);
     IF NOT FOUND OR viewer.role <> 'institution' THEN
         PERFORM tp_raise('TP403', 'only institution staff register achievements');
     END IF;
-    PERFORM achievement_terms_require_valid(p_body, NULL);
+    PERFORM achievement_terms_require_valid(p_open_license, p_reference_fee_fen, p_fee_schedule,
+                                            NULL);
     INSERT INTO achievements (institution_id, province, title, title_en, abstract, field, kind,
                               patent_numbers, keywords, maturity, trial_months, payment_mode,
                               reference_fee_fen, royalty_bp, exclusive, open_license,
                               royalty_base, license_years, fee_schedule)
-    SELECT viewer.institution_id, i.province, p_body->>'title', p_body->>'title_en',
-           p_body->>'abstract', p_body->>'field', p_body->>'kind',
-           achievement_text_array(coalesce(p_body->'patent_numbers', '[]')),
-           achievement_text_array(coalesce(p_body->'keywords', '[]')),
-           (p_body->>'maturity')::smallint, (p_body->>'trial_months')::smallint,
-           p_body->>'payment_mode',
-           coalesce((p_body->>'reference_fee_fen')::bigint, 0),
-           coalesce((p_body->>'royalty_bp')::int, 0),
-           coalesce((p_body->>'exclusive')::boolean, false), false,
-           coalesce(p_body->>'royalty_base', 'net_sales'),
-           coalesce((p_body->>'license_years')::smallint, 5),
-           p_body->'fee_schedule'
+    SELECT viewer.institution_id, i.province, p_title, p_title_en, p_abstract, p_field, p_kind,
+           achievement_text_array(coalesce(p_patent_numbers, '[]')),
+           achievement_text_array(coalesce(p_keywords, '[]')), p_maturity, p_trial_months,
+           p_payment_mode, coalesce(p_reference_fee_fen, 0), coalesce(p_royalty_bp, 0),
+           coalesce(p_exclusive, false), false, coalesce(p_royalty_base, 'net_sales'),
+           coalesce(p_license_years, 5), p_fee_schedule
       FROM institutions i WHERE i.id = viewer.institution_id
     RETURNING id INTO new_id;
     SELECT achievement_json(a) INTO created FROM achievements a WHERE a.id = new_id;
@@ -1104,19 +1115,19 @@ CREATE FUNCTION public.api_achievement_submit(p_actor bigint, p_id bigint) RETUR
 $$;
 
 --
--- Name: api_achievement_update(bigint, bigint, integer, jsonb); Type: FUNCTION
+-- Name: api_achievement_update(bigint, bigint, integer, text, text, text, public.achievement_field, public.achievement_kind, jsonb, jsonb, integer, integer, public.payment_mode, bigint, integer, boolean, boolean, public.royalty_base, integer, jsonb, boolean); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_achievement_update(p_actor bigint, p_id bigint, p_if_version integer, p_body jsonb) RETURNS TABLE(reply json, reply_version integer)
+CREATE FUNCTION public.api_achievement_update(p_actor bigint, p_id bigint, p_if_version integer, p_title text, p_title_en text, p_abstract text, p_field public.achievement_field, p_kind public.achievement_kind, p_patent_numbers jsonb, p_keywords jsonb, p_maturity integer, p_trial_months integer, p_payment_mode public.payment_mode, p_reference_fee_fen bigint, p_royalty_bp integer, p_exclusive boolean, p_open_license boolean, p_royalty_base public.royalty_base, p_license_years integer, p_fee_schedule jsonb, p_title_en_sent boolean) RETURNS TABLE(reply json, reply_version integer)
     LANGUAGE plpgsql
     AS $$
 DECLARE
     a achievements;
-    body jsonb := jsonb_strip_nulls(p_body);
     old_item jsonb;
     new_item jsonb;
     change record;
 BEGIN
+    PERFORM achievement_royalty_require_valid(p_payment_mode, p_royalty_bp);
     a := achievement_lock_for(p_actor, p_id, 'institution',
                               'only its institution edits an achievement');
     IF p_if_version IS NOT NULL AND p_if_version <> a.version THEN
@@ -1126,28 +1137,29 @@ BEGIN
     IF a.status NOT IN ('draft', 'rejected', 'listed') THEN
         PERFORM tp_raise('TP409', format('a %s achievement cannot be edited', a.status));
     END IF;
-    PERFORM achievement_terms_require_valid(body, a);
+    PERFORM achievement_terms_require_valid(p_open_license, p_reference_fee_fen, p_fee_schedule,
+                                            a);
     old_item := achievement_json(a);
     UPDATE achievements SET
-        title = coalesce(body->>'title', title),
-        title_en = CASE WHEN p_body ? 'title_en' THEN p_body->>'title_en' ELSE title_en END,
-        abstract = coalesce(body->>'abstract', abstract),
-        field = coalesce(body->>'field', field),
-        kind = coalesce(body->>'kind', kind),
-        patent_numbers = CASE WHEN body ? 'patent_numbers'
-                              THEN achievement_text_array(body->'patent_numbers')
+        title = coalesce(p_title, title),
+        title_en = CASE WHEN p_title_en_sent THEN p_title_en ELSE title_en END,
+        abstract = coalesce(p_abstract, abstract),
+        field = coalesce(p_field, field),
+        kind = coalesce(p_kind, kind),
+        patent_numbers = CASE WHEN p_patent_numbers IS NOT NULL
+                              THEN achievement_text_array(p_patent_numbers)
                               ELSE patent_numbers END,
-        keywords = CASE WHEN body ? 'keywords' THEN achievement_text_array(body->'keywords')
+        keywords = CASE WHEN p_keywords IS NOT NULL THEN achievement_text_array(p_keywords)
                         ELSE keywords END,
-        maturity = coalesce((body->>'maturity')::smallint, maturity),
-        trial_months = coalesce((body->>'trial_months')::smallint, trial_months),
-        payment_mode = coalesce(body->>'payment_mode', payment_mode),
-        reference_fee_fen = coalesce((body->>'reference_fee_fen')::bigint, reference_fee_fen),
-        royalty_bp = coalesce((body->>'royalty_bp')::int, royalty_bp),
-        exclusive = coalesce((body->>'exclusive')::boolean, exclusive),
-        royalty_base = coalesce(body->>'royalty_base', royalty_base),
-        license_years = coalesce((body->>'license_years')::smallint, license_years),
-        fee_schedule = coalesce(body->'fee_schedule', fee_schedule)
+        maturity = coalesce(p_maturity, maturity),
+        trial_months = coalesce(p_trial_months, trial_months),
+        payment_mode = coalesce(p_payment_mode, payment_mode),
+        reference_fee_fen = coalesce(p_reference_fee_fen, reference_fee_fen),
+        royalty_bp = coalesce(p_royalty_bp, royalty_bp),
+        exclusive = coalesce(p_exclusive, exclusive),
+        royalty_base = coalesce(p_royalty_base, royalty_base),
+        license_years = coalesce(p_license_years, license_years),
+        fee_schedule = coalesce(p_fee_schedule, fee_schedule)
      WHERE id = p_id
     RETURNING * INTO a;
     new_item := achievement_json(a);
@@ -1569,33 +1581,33 @@ END
 $_$;
 
 --
--- Name: api_enterprise_create(bigint, jsonb, text); Type: FUNCTION
+-- Name: api_enterprise_create(bigint, text, text, public.province, public.enterprise_scale, text, text, text); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_enterprise_create(p_actor bigint, p_body jsonb, p_password_hash text) RETURNS json
+CREATE FUNCTION public.api_enterprise_create(p_actor bigint, p_name text, p_credit_code text, p_province public.province, p_scale public.enterprise_scale, p_contact_name text, p_email text, p_password_hash text) RETURNS json
     LANGUAGE plpgsql
     AS $$
 DECLARE
     e enterprises;
     u users;
 BEGIN
-    IF NOT credit_code_in_province(p_body->>'credit_code', p_body->>'province') THEN
+    IF NOT credit_code_in_province(p_credit_code, p_province) THEN
         PERFORM tp_raise('TP422', format('is registered in division %s, outside the province %s',
-                                         substring(p_body->>'credit_code' FROM 3 FOR 6),
-                                         p_body->>'province'), 'credit_code');
+                                         substring(p_credit_code FROM 3 FOR 6), p_province),
+                         'credit_code');
     END IF;
-    IF EXISTS (SELECT 1 FROM enterprises WHERE credit_code = p_body->>'credit_code') THEN
+    IF EXISTS (SELECT 1 FROM enterprises WHERE credit_code = p_credit_code) THEN
         PERFORM tp_raise('TP410',
                          'credit_code: an enterprise with this credit code is already registered');
     END IF;
-    PERFORM account_email_free(p_body->>'email');
+    PERFORM account_email_free(p_email);
     INSERT INTO enterprises (name, credit_code, province, scale, contact_name)
-    VALUES (btrim(p_body->>'name'), p_body->>'credit_code', p_body->>'province',
-            p_body->>'scale', btrim(p_body->>'contact_name'))
+    VALUES (btrim(p_name), p_credit_code, p_province, p_scale, btrim(p_contact_name))
     RETURNING * INTO e;
     PERFORM audit_write(p_actor, 'enterprise.create', 'enterprise', e.id, NULL,
                         enterprise_json(e));
-    u := account_user_insert(p_actor, p_body, p_password_hash, 'enterprise', NULL, NULL, e.id);
+    u := account_user_insert(p_actor, p_email, p_contact_name, p_password_hash, 'enterprise',
+                             NULL, NULL, e.id);
     RETURN json_build_object('enterprise', enterprise_json(e), 'user', user_json(u));
 END
 $$;
@@ -1631,10 +1643,10 @@ END
 $$;
 
 --
--- Name: api_institution_create(bigint, jsonb, text); Type: FUNCTION
+-- Name: api_institution_create(bigint, text, text, public.province, public.institution_kind, text, text, text); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_institution_create(p_actor bigint, p_body jsonb, p_password_hash text) RETURNS json
+CREATE FUNCTION public.api_institution_create(p_actor bigint, p_name text, p_name_en text, p_province public.province, p_kind public.institution_kind, p_contact_name text, p_email text, p_password_hash text) RETURNS json
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -1645,17 +1657,17 @@ BEGIN
     IF a.role IS DISTINCT FROM 'admin' AND a.role IS DISTINCT FROM 'province_admin' THEN
         PERFORM tp_raise('TP403', 'only administrators register institutions');
     END IF;
-    IF a.role = 'province_admin' AND a.province <> p_body->>'province' THEN
+    IF a.role = 'province_admin' AND a.province <> p_province THEN
         PERFORM tp_raise('TP403', 'a province admin registers institutions of its own province');
     END IF;
-    PERFORM account_email_free(p_body->>'email');
+    PERFORM account_email_free(p_email);
     INSERT INTO institutions (name, name_en, province, kind, contact_name)
-    VALUES (btrim(p_body->>'name'), btrim(p_body->>'name_en'), p_body->>'province',
-            p_body->>'kind', btrim(p_body->>'contact_name'))
+    VALUES (btrim(p_name), btrim(p_name_en), p_province, p_kind, btrim(p_contact_name))
     RETURNING * INTO i;
     PERFORM audit_write(p_actor, 'institution.create', 'institution', i.id, NULL,
                         institution_json(i));
-    u := account_user_insert(p_actor, p_body, p_password_hash, 'institution', NULL, i.id, NULL);
+    u := account_user_insert(p_actor, p_email, p_contact_name, p_password_hash, 'institution',
+                             NULL, i.id, NULL);
     RETURN json_build_object('institution', institution_json(i), 'user', user_json(u));
 END
 $$;
@@ -1783,36 +1795,31 @@ CREATE FUNCTION public.api_license_get(p_actor bigint, p_id bigint) RETURNS json
 $$;
 
 --
--- Name: api_license_payment(bigint, bigint, jsonb); Type: FUNCTION
+-- Name: api_license_payment(bigint, bigint, bigint, date, text); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_license_payment(p_actor bigint, p_id bigint, p_body jsonb) RETURNS jsonb
+CREATE FUNCTION public.api_license_payment(p_actor bigint, p_id bigint, p_amount_fen bigint, p_paid_on date, p_reference text) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
 DECLARE
     l licenses;
-    amount bigint := (p_body->>'amount_fen')::bigint;
-    paid_on date := (p_body->>'paid_on')::date;
     remaining bigint;
     share bigint;
     i installments;
     p payments;
 BEGIN
     l := license_lock_active(p_actor, p_id, 'record payments', 'a %s license takes no payments');
-    IF amount IS NULL OR amount <= 0 THEN
-        PERFORM tp_raise('TP422', 'must be a positive number of fen', 'amount_fen');
-    END IF;
-    IF paid_on > tp_today() THEN
+    IF p_paid_on > tp_today() THEN
         PERFORM tp_raise('TP422', 'must not be in the future', 'paid_on');
     END IF;
-    IF amount > l.issued_fen - l.paid_fen THEN
+    IF p_amount_fen > l.issued_fen - l.paid_fen THEN
         PERFORM tp_raise('TP410', format('%s fen is more than the %s fen issued and unpaid',
-                                         amount, l.issued_fen - l.paid_fen));
+                                         p_amount_fen, l.issued_fen - l.paid_fen));
     END IF;
     INSERT INTO payments (license_id, amount_fen, paid_on, reference, recorded_by)
-    VALUES (p_id, amount, paid_on, p_body->>'reference', p_actor)
+    VALUES (p_id, p_amount_fen, p_paid_on, p_reference, p_actor)
     RETURNING * INTO p;
-    remaining := amount;
+    remaining := p_amount_fen;
     FOR i IN SELECT * FROM installments
               WHERE license_id = p_id AND paid_fen < amount_fen
               ORDER BY due_on, seq
@@ -1823,7 +1830,7 @@ BEGIN
         remaining := remaining - share;
         EXIT WHEN remaining = 0;
     END LOOP;
-    UPDATE licenses SET paid_fen = paid_fen + amount WHERE id = p_id;
+    UPDATE licenses SET paid_fen = paid_fen + p_amount_fen WHERE id = p_id;
     PERFORM audit_write(p_actor, 'payment.record', 'payment', p.id, NULL, payment_json(p));
     PERFORM license_settle_if_done(p_actor, p_id);
     SET CONSTRAINTS license_books_balance IMMEDIATE;
@@ -1857,15 +1864,14 @@ END
 $$;
 
 --
--- Name: api_license_recording(bigint, bigint, jsonb); Type: FUNCTION
+-- Name: api_license_recording(bigint, bigint, text, date); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_license_recording(p_actor bigint, p_id bigint, p_body jsonb) RETURNS jsonb
+CREATE FUNCTION public.api_license_recording(p_actor bigint, p_id bigint, p_record_number text, p_recorded_on date) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
 DECLARE
     l licenses;
-    recorded date := (p_body->>'recorded_on')::date;
 BEGIN
     SELECT * INTO l FROM licenses WHERE id = p_id FOR UPDATE;
     PERFORM party_require_staff(p_actor, l, 'license', 'institution',
@@ -1876,11 +1882,11 @@ BEGIN
     IF l.recording_due_on IS NULL THEN
         PERFORM tp_raise('TP409', 'a license of no patent is not recorded with the patent office');
     END IF;
-    IF recorded < l.signed_on OR recorded > tp_today() THEN
+    IF p_recorded_on < l.signed_on OR p_recorded_on > tp_today() THEN
         PERFORM tp_raise('TP422', format('must be from the signing (%s) to today', l.signed_on),
                          'recorded_on');
     END IF;
-    UPDATE licenses SET record_number = p_body->>'record_number', recorded_on = recorded
+    UPDATE licenses SET record_number = p_record_number, recorded_on = p_recorded_on
      WHERE id = p_id
     RETURNING * INTO l;
     PERFORM audit_write(p_actor, 'license.record', 'license', p_id, NULL,
@@ -1890,16 +1896,15 @@ END
 $$;
 
 --
--- Name: api_license_registration(bigint, bigint, jsonb); Type: FUNCTION
+-- Name: api_license_registration(bigint, bigint, text, date, public.province, bigint); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_license_registration(p_actor bigint, p_id bigint, p_body jsonb) RETURNS jsonb
+CREATE FUNCTION public.api_license_registration(p_actor bigint, p_id bigint, p_registration_number text, p_registered_on date, p_registry_province public.province, p_contract_amount_fen bigint) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
 DECLARE
     viewer record;
     l licenses;
-    registered date := (p_body->>'registered_on')::date;
 BEGIN
     SELECT * INTO viewer FROM party_viewer(p_actor);
     SELECT * INTO l FROM licenses WHERE id = p_id FOR UPDATE;
@@ -1913,14 +1918,13 @@ BEGIN
     IF l.signed_on IS NULL THEN
         PERFORM tp_raise('TP409', 'a license is registered once signed');
     END IF;
-    IF registered < l.signed_on OR registered > tp_today() THEN
+    IF p_registered_on < l.signed_on OR p_registered_on > tp_today() THEN
         PERFORM tp_raise('TP422', format('must be from the signing (%s) to today', l.signed_on),
                          'registered_on');
     END IF;
     UPDATE licenses
-       SET registration_number = p_body->>'registration_number', registered_on = registered,
-           registry_province = p_body->>'registry_province',
-           contract_amount_fen = (p_body->>'contract_amount_fen')::bigint
+       SET registration_number = p_registration_number, registered_on = p_registered_on,
+           registry_province = p_registry_province, contract_amount_fen = p_contract_amount_fen
      WHERE id = p_id
     RETURNING * INTO l;
     PERFORM audit_write(p_actor, 'license.register', 'license', p_id, NULL,
@@ -1933,15 +1937,15 @@ END
 $$;
 
 --
--- Name: api_license_report(bigint, bigint, jsonb); Type: FUNCTION
+-- Name: api_license_report(bigint, bigint, text, bigint, bigint, text); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_license_report(p_actor bigint, p_id bigint, p_body jsonb) RETURNS jsonb
+CREATE FUNCTION public.api_license_report(p_actor bigint, p_id bigint, p_period text, p_net_sales_fen bigint, p_profit_fen bigint, p_note text) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
 DECLARE
     l licenses;
-    q date := quarter_start(p_body->>'period');
+    q date := quarter_start(p_period);
     base bigint;
     royalty bigint;
     seq_no int;
@@ -1960,21 +1964,20 @@ BEGIN
     IF q IS NULL THEN
         PERFORM tp_raise('TP422', 'must be a quarter such as 2027-Q1', 'period');
     END IF;
-    IF l.royalty_base = 'profit' AND NOT p_body ? 'profit_fen' THEN
+    IF l.royalty_base = 'profit' AND p_profit_fen IS NULL THEN
         PERFORM tp_raise('TP422', 'this license''s royalty is on profit: report it', 'profit_fen');
     END IF;
     IF (q + interval '3 months')::date > tp_today() THEN
-        PERFORM tp_raise('TP410', format('%s has not ended yet', p_body->>'period'));
+        PERFORM tp_raise('TP410', format('%s has not ended yet', p_period));
     END IF;
     IF NOT EXISTS (SELECT 1 FROM license_quarters(l) x WHERE x = q) THEN
         PERFORM tp_raise('TP410', format('%s lies outside the license''s term (%s to %s)',
-                                         p_body->>'period', l.signed_on, l.ends_on));
+                                         p_period, l.signed_on, l.ends_on));
     END IF;
     IF EXISTS (SELECT 1 FROM royalty_reports x WHERE x.license_id = p_id AND x.period_start = q) THEN
-        PERFORM tp_raise('TP410', format('%s is already reported', p_body->>'period'));
+        PERFORM tp_raise('TP410', format('%s is already reported', p_period));
     END IF;
-    base := CASE WHEN l.royalty_base = 'profit' THEN (p_body->>'profit_fen')::bigint
-                 ELSE (p_body->>'net_sales_fen')::bigint END;
+    base := CASE WHEN l.royalty_base = 'profit' THEN p_profit_fen ELSE p_net_sales_fen END;
     royalty := CASE WHEN base > 0 THEN round(base::numeric * l.royalty_bp / 10000)::bigint
                     ELSE 0 END;
     IF royalty > 0 THEN
@@ -1987,8 +1990,7 @@ BEGIN
     END IF;
     INSERT INTO royalty_reports (license_id, period_start, net_sales_fen, profit_fen, note,
                                  royalty_fen, installment_seq, reported_by)
-    VALUES (p_id, q, (p_body->>'net_sales_fen')::bigint, (p_body->>'profit_fen')::bigint,
-            p_body->>'note', royalty, seq_no, p_actor)
+    VALUES (p_id, q, p_net_sales_fen, p_profit_fen, p_note, royalty, seq_no, p_actor)
     RETURNING * INTO r;
     PERFORM audit_write(p_actor, 'license.report', 'license', p_id, NULL, royalty_report_json(r));
     PERFORM license_settle_if_done(p_actor, p_id);
@@ -2192,25 +2194,36 @@ CREATE FUNCTION public.api_notifications_read_all(p_actor bigint) RETURNS jsonb
 $$;
 
 --
--- Name: api_open_license_declare(bigint, bigint, jsonb); Type: FUNCTION
+-- Name: api_open_license_declare(bigint, bigint, jsonb, public.fee_kind, bigint, integer, public.royalty_base, integer, text, date, text); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_open_license_declare(p_actor bigint, p_achievement_id bigint, p_body jsonb) RETURNS jsonb
+CREATE FUNCTION public.api_open_license_declare(p_actor bigint, p_achievement_id bigint, p_patent_numbers jsonb, p_fee_kind public.fee_kind, p_fee_fen bigint, p_royalty_bp integer, p_royalty_base public.royalty_base, p_years integer, p_announcement_number text, p_announced_on date, p_guideline_exception text) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
 DECLARE
     a achievements;
     d open_license_declarations;
-    fee bigint := coalesce((p_body->>'fee_fen')::bigint, 0);
-    rate int := coalesce((p_body->>'royalty_bp')::int, 0);
-    base text := coalesce(p_body->>'royalty_base', 'net_sales');
+    fee bigint := coalesce(p_fee_fen, 0);
+    rate int := coalesce(p_royalty_bp, 0);
+    base text := coalesce(p_royalty_base, 'net_sales');
+    fixed boolean := p_fee_kind <> 'royalty';
+    royalty boolean := p_fee_kind <> 'lump_sum';
 BEGIN
+    -- a fee exactly for the kinds with a fixed part, a rate exactly for those with a royalty
+    IF (fee > 0) <> fixed THEN
+        PERFORM tp_raise('TP422', CASE WHEN fixed THEN 'must be positive for this fee kind'
+                                       ELSE 'must be 0 for a pure royalty' END, 'fee_fen');
+    END IF;
+    IF (rate > 0) <> royalty THEN
+        PERFORM tp_raise('TP422', CASE WHEN royalty THEN 'must be positive for this fee kind'
+                                       ELSE 'must be 0 for a lump sum' END, 'royalty_bp');
+    END IF;
     a := achievement_lock_for(p_actor, p_achievement_id, 'institution',
                               'only its institution declares an open license');
     IF a.status <> 'listed' THEN
         PERFORM tp_raise('TP409', format('a %s achievement cannot be declared open', a.status));
     END IF;
-    IF p_body->>'guideline_exception' IS NULL
+    IF p_guideline_exception IS NULL
        AND (fee > 2000000000 OR rate > CASE base WHEN 'profit' THEN 4000 ELSE 2000 END) THEN
         PERFORM tp_raise('TP4AG', CASE WHEN fee > 2000000000
                 THEN 'the national guidance puts a fixed fee at 20,000,000 yuan at most: give a guideline_exception'
@@ -2224,9 +2237,8 @@ BEGIN
     INSERT INTO open_license_declarations (achievement_id, patent_numbers, fee_kind, fee_fen,
                                            royalty_bp, royalty_base, years, announcement_number,
                                            announced_on, guideline_exception, declared_by)
-    VALUES (a.id, achievement_text_array(p_body->'patent_numbers'), p_body->>'fee_kind', fee,
-            rate, base, (p_body->>'years')::smallint, p_body->>'announcement_number',
-            (p_body->>'announced_on')::date, p_body->>'guideline_exception', p_actor)
+    VALUES (a.id, achievement_text_array(p_patent_numbers), p_fee_kind, fee, rate, base,
+            p_years, p_announcement_number, p_announced_on, p_guideline_exception, p_actor)
     RETURNING * INTO d;
     PERFORM audit_write(p_actor, 'open_license.declare', 'open_license', d.id, NULL,
                         open_license_json(d));
@@ -2836,10 +2848,10 @@ CREATE FUNCTION public.api_trial_cancel(p_actor bigint, p_id bigint) RETURNS jso
 $$;
 
 --
--- Name: api_trial_convert(bigint, bigint, jsonb); Type: FUNCTION
+-- Name: api_trial_convert(bigint, bigint, public.payment_mode, bigint, integer, public.royalty_base, integer, jsonb); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_trial_convert(p_actor bigint, p_id bigint, p_body jsonb) RETURNS jsonb
+CREATE FUNCTION public.api_trial_convert(p_actor bigint, p_id bigint, p_payment_mode public.payment_mode, p_total_fen bigint, p_royalty_bp integer, p_royalty_base public.royalty_base, p_license_years integer, p_installments jsonb) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -2854,9 +2866,12 @@ BEGIN
         lic := license_sign_agreed(t);
         PERFORM trial_converted(p_actor, t, lic);
     ELSE
+        PERFORM license_proposal_require_valid(p_payment_mode, p_total_fen, p_royalty_bp,
+                                               p_installments);
         t := trial_lock_for(p_actor, p_id, 'institution', 'convert');
         PERFORM trial_require_status(t, 'active', 'converted');
-        lic := license_propose(t, p_body);
+        lic := license_propose(t, p_payment_mode, p_total_fen, p_royalty_bp, p_royalty_base,
+                               p_license_years, p_installments);
         SET CONSTRAINTS license_books_balance IMMEDIATE;
         PERFORM audit_write(p_actor, 'license.propose', 'license', lic.id, NULL,
                             license_json(lic));
@@ -2897,30 +2912,29 @@ CREATE FUNCTION public.api_trial_extension_decline(p_actor bigint, p_id bigint, 
 $$;
 
 --
--- Name: api_trial_extension_request(bigint, bigint, jsonb); Type: FUNCTION
+-- Name: api_trial_extension_request(bigint, bigint, integer, text); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_trial_extension_request(p_actor bigint, p_id bigint, p_body jsonb) RETURNS jsonb
+CREATE FUNCTION public.api_trial_extension_request(p_actor bigint, p_id bigint, p_months integer, p_reason text) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
 DECLARE
     t trials;
-    months smallint := (p_body->>'months')::smallint;
 BEGIN
     t := trial_lock_for(p_actor, p_id, 'enterprise', 'extend');
     PERFORM trial_require_status(t, 'active', 'extended');
     IF EXISTS (SELECT 1 FROM trial_extensions x WHERE x.trial_id = t.id AND x.status = 'pending') THEN
         PERFORM tp_raise('TP410', 'an extension request of this trial is already pending');
     END IF;
-    IF t.planned_months + months > t.max_trial_months THEN
+    IF t.planned_months + p_months > t.max_trial_months THEN
         PERFORM tp_raise('TP422', format('at most %s more months: the trial is planned for %s of '
                                          'at most %s', t.max_trial_months - t.planned_months,
                                          t.planned_months, t.max_trial_months), 'months');
     END IF;
     INSERT INTO trial_extensions (trial_id, months, reason, requested_by)
-    VALUES (t.id, months, p_body->>'reason', p_actor);
+    VALUES (t.id, p_months, p_reason, p_actor);
     PERFORM audit_write(p_actor, 'trial.extension_request', 'trial', t.id, NULL,
-                        jsonb_build_object('months', months, 'reason', p_body->>'reason'));
+                        jsonb_build_object('months', p_months, 'reason', p_reason));
     RETURN trial_reply(t.id);
 END
 $$;
@@ -2937,17 +2951,23 @@ CREATE FUNCTION public.api_trial_get(p_actor bigint, p_id bigint) RETURNS jsonb
 $$;
 
 --
--- Name: api_trial_request(bigint, bigint, jsonb); Type: FUNCTION
+-- Name: api_trial_request(bigint, bigint, text, integer, boolean, public.payment_mode, bigint, jsonb, integer, public.royalty_base, integer, boolean, text, text); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_trial_request(p_actor bigint, p_achievement_id bigint, p_body jsonb) RETURNS jsonb
+CREATE FUNCTION public.api_trial_request(p_actor bigint, p_achievement_id bigint, p_purpose text, p_planned_months integer, p_terms boolean, p_payment_mode public.payment_mode, p_fee_fen bigint, p_fee_schedule jsonb, p_royalty_bp integer, p_royalty_base public.royalty_base, p_license_years integer, p_exclusive boolean, p_field_of_use text, p_territory text) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
 DECLARE
     viewer record;
     a achievements;
-    planned integer := (p_body->>'planned_months')::integer;
-    asked jsonb := p_body->'terms';
+    -- the terms the enterprise asked for, laid over the standard ones; NULL when it sent none
+    asked jsonb := CASE WHEN p_terms THEN jsonb_strip_nulls(jsonb_build_object(
+        'payment_mode', p_payment_mode, 'fee_fen', p_fee_fen,
+        'fee_schedule', CASE WHEN p_fee_schedule IS NULL AND p_fee_fen IS NOT NULL
+                             THEN fee_schedule_default(p_fee_fen) ELSE p_fee_schedule END,
+        'royalty_bp', p_royalty_bp, 'royalty_base', p_royalty_base,
+        'license_years', p_license_years, 'exclusive', p_exclusive,
+        'field_of_use', p_field_of_use, 'territory', p_territory)) END;
     terms jsonb;
     new_id bigint;
 BEGIN
@@ -2959,18 +2979,14 @@ BEGIN
     IF viewer.role IS DISTINCT FROM 'enterprise' THEN
         PERFORM tp_raise('TP403', 'only enterprise staff request trials');
     END IF;
-    IF planned > a.trial_months THEN
+    IF p_planned_months > a.trial_months THEN
         PERFORM tp_raise('TP422', format('at most %s months for this achievement',
                                          a.trial_months), 'planned_months');
     END IF;
-    IF asked ? 'exclusive' AND (asked->>'exclusive')::boolean <> a.exclusive THEN
+    IF p_exclusive <> a.exclusive THEN
         PERFORM tp_raise('TP422', format('this achievement is offered %s',
                                          CASE WHEN a.exclusive THEN 'exclusively'
                                               ELSE 'non-exclusively' END), 'terms.exclusive');
-    END IF;
-    IF asked ? 'fee_fen' AND NOT asked ? 'fee_schedule' THEN
-        asked := asked || jsonb_build_object('fee_schedule',
-                                             fee_schedule_default((asked->>'fee_fen')::bigint));
     END IF;
     terms := achievement_standard_terms(a) || coalesce(asked, '{}'::jsonb);
     IF asked IS NULL AND terms_problem(terms) IS NOT NULL THEN
@@ -2987,21 +3003,21 @@ BEGIN
     END IF;
     -- the parties' provinces, the exclusivity and the limit are set by the birth triggers
     INSERT INTO trials (achievement_id, enterprise_id, purpose, planned_months, terms)
-    VALUES (p_achievement_id, viewer.enterprise_id, p_body->>'purpose', planned, terms)
+    VALUES (p_achievement_id, viewer.enterprise_id, p_purpose, p_planned_months, terms)
     RETURNING id, trials.terms INTO new_id, terms;
     PERFORM audit_write(p_actor, 'trial.request', 'trial', new_id, NULL,
                         jsonb_build_object('status', 'requested', 'achievement_id',
-                                           p_achievement_id, 'planned_months', planned,
+                                           p_achievement_id, 'planned_months', p_planned_months,
                                            'terms', terms));
     RETURN trial_reply(new_id);
 END
 $$;
 
 --
--- Name: api_trial_return(bigint, bigint, jsonb); Type: FUNCTION
+-- Name: api_trial_return(bigint, bigint, text, public.return_reason_code, integer); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_trial_return(p_actor bigint, p_id bigint, p_body jsonb) RETURNS jsonb
+CREATE FUNCTION public.api_trial_return(p_actor bigint, p_id bigint, p_reason text, p_reason_code public.return_reason_code, p_rating integer) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -3010,9 +3026,8 @@ BEGIN
     t := trial_lock_for(p_actor, p_id, 'enterprise', 'return');
     PERFORM trial_require_status(t, 'active', 'returned');
     UPDATE trials
-       SET status = 'returned', closed_at = tp_now(), close_reason = p_body->>'reason',
-           reason_code = coalesce(p_body->>'reason_code', 'other'),
-           rating = (p_body->>'rating')::smallint
+       SET status = 'returned', closed_at = tp_now(), close_reason = p_reason,
+           reason_code = coalesce(p_reason_code, 'other'), rating = p_rating
      WHERE id = t.id
     RETURNING * INTO t;
     PERFORM audit_write(p_actor, 'trial.return', 'trial', t.id, '{"status": "active"}',
@@ -3060,18 +3075,18 @@ END
 $_$;
 
 --
--- Name: api_user_create(bigint, jsonb, text); Type: FUNCTION
+-- Name: api_user_create(bigint, text, public.user_role, public.province, text, bigint, bigint, text); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_user_create(p_actor bigint, p_body jsonb, p_password_hash text) RETURNS json
+CREATE FUNCTION public.api_user_create(p_actor bigint, p_email text, p_role public.user_role, p_province public.province, p_contact_name text, p_institution_id bigint, p_enterprise_id bigint, p_password_hash text) RETURNS json
     LANGUAGE plpgsql
     AS $$
 DECLARE
     a users := account_actor(p_actor);
-    new_role text := p_body->>'role';
-    new_province text := p_body->>'province';
-    new_institution_id bigint := (p_body->>'institution_id')::bigint;
-    new_enterprise_id bigint := (p_body->>'enterprise_id')::bigint;
+    new_role text := p_role;
+    new_province text := p_province;
+    new_institution_id bigint := p_institution_id;
+    new_enterprise_id bigint := p_enterprise_id;
     u users;
 BEGIN
     IF a.role = 'institution' THEN
@@ -3114,8 +3129,8 @@ BEGIN
         PERFORM tp_raise('TP422', 'no such enterprise', 'enterprise_id');
     END IF;
 
-    u := account_user_insert(p_actor, p_body, p_password_hash, new_role, new_province,
-                             new_institution_id, new_enterprise_id);
+    u := account_user_insert(p_actor, p_email, p_contact_name, p_password_hash, new_role,
+                             new_province, new_institution_id, new_enterprise_id);
     RETURN json_build_object('user', user_json(u));
 END
 $$;
@@ -4086,6 +4101,32 @@ CREATE FUNCTION public.license_notice_facts(p_license_id bigint) RETURNS jsonb
 $$;
 
 --
+-- Name: license_proposal_require_valid(text, bigint, integer, jsonb); Type: FUNCTION
+--
+
+CREATE FUNCTION public.license_proposal_require_valid(p_payment_mode text, p_total_fen bigint, p_royalty_bp integer, p_installments jsonb) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    problem text := payment_royalty_problem(p_payment_mode, p_royalty_bp);
+    sum_fen numeric;
+BEGIN
+    IF p_total_fen = 0 AND p_payment_mode NOT IN ('royalty', 'equity') THEN
+        PERFORM tp_raise('TP422', 'must be positive for this payment mode', 'total_fen');
+    END IF;
+    IF p_royalty_bp IS NOT NULL AND problem IS NOT NULL THEN
+        PERFORM tp_raise('TP422', problem, 'royalty_bp');
+    END IF;
+    SELECT coalesce(sum((e->>'amount_fen')::numeric), 0) INTO sum_fen
+      FROM jsonb_array_elements(p_installments) e;
+    IF sum_fen <> p_total_fen THEN
+        PERFORM tp_raise('TP422', format('amounts add up to %s fen, not total_fen %s', sum_fen,
+                                         p_total_fen), 'installments');
+    END IF;
+END
+$$;
+
+--
 -- Name: terms_problem(jsonb); Type: FUNCTION
 --
 
@@ -4213,14 +4254,13 @@ END),
 );
 
 --
--- Name: license_propose(public.trials, jsonb); Type: FUNCTION
+-- Name: license_propose(public.trials, public.payment_mode, bigint, integer, public.royalty_base, integer, jsonb); Type: FUNCTION
 --
 
-CREATE FUNCTION public.license_propose(t public.trials, p_body jsonb) RETURNS public.licenses
+CREATE FUNCTION public.license_propose(t public.trials, p_payment_mode public.payment_mode, p_total_fen bigint, p_royalty_bp integer, p_royalty_base public.royalty_base, p_license_years integer, p_installments jsonb) RETURNS public.licenses
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    mode text := p_body->>'payment_mode';
     base jsonb := coalesce(t.terms, (SELECT achievement_standard_terms(a) FROM achievements a
                                        WHERE a.id = t.achievement_id));
     terms jsonb;
@@ -4230,29 +4270,29 @@ BEGIN
         PERFORM tp_raise('TP410', 'this trial already has an open proposal');
     END IF;
     terms := jsonb_build_object(
-        'payment_mode', mode, 'fee_fen', (p_body->>'total_fen')::bigint,
+        'payment_mode', p_payment_mode, 'fee_fen', p_total_fen,
         'fee_schedule', coalesce((
             SELECT jsonb_agg(jsonb_build_object('after_days', (x.e->>'due_on')::date - tp_today(),
                                                 'amount_fen', (x.e->>'amount_fen')::bigint)
                              ORDER BY (x.e->>'due_on')::date, x.n)
-              FROM jsonb_array_elements(coalesce(p_body->'installments', '[]'))
-                   WITH ORDINALITY AS x(e, n)), '[]'::jsonb),
-        'royalty_bp', coalesce((p_body->>'royalty_bp')::int,
-                               CASE WHEN mode IN ('royalty', 'lump_sum_plus_royalty')
+              FROM jsonb_array_elements(p_installments) WITH ORDINALITY AS x(e, n)), '[]'::jsonb),
+        'royalty_bp', coalesce(p_royalty_bp,
+                               CASE WHEN p_payment_mode IN ('royalty', 'lump_sum_plus_royalty')
                                     THEN (base->>'royalty_bp')::int END, 0),
-        'royalty_base', coalesce(p_body->>'royalty_base', base->>'royalty_base'),
-        'license_years', coalesce((p_body->>'license_years')::int, (base->>'license_years')::int),
+        'royalty_base', coalesce(p_royalty_base, base->>'royalty_base'),
+        'license_years', coalesce(p_license_years, (base->>'license_years')::int),
         'exclusive', t.exclusive, 'field_of_use', base->'field_of_use',
         'territory', base->'territory', 'max_trial_months', t.max_trial_months);
     INSERT INTO licenses (trial_id, status, payment_mode, total_fen, royalty_bp, royalty_base,
                           license_years, issued_fen, terms)
-    VALUES (t.id, 'proposed', mode, (terms->>'fee_fen')::bigint, (terms->>'royalty_bp')::int,
-            terms->>'royalty_base', (terms->>'license_years')::smallint, 0, terms)
+    VALUES (t.id, 'proposed', p_payment_mode, (terms->>'fee_fen')::bigint,
+            (terms->>'royalty_bp')::int, terms->>'royalty_base',
+            (terms->>'license_years')::smallint, 0, terms)
     RETURNING * INTO lic;
     INSERT INTO installments (license_id, seq, kind, due_on, amount_fen)
     SELECT lic.id, row_number() OVER (ORDER BY (x.e->>'due_on')::date, x.n), 'fixed',
            (x.e->>'due_on')::date, (x.e->>'amount_fen')::bigint
-      FROM jsonb_array_elements(coalesce(p_body->'installments', '[]')) WITH ORDINALITY AS x(e, n);
+      FROM jsonb_array_elements(p_installments) WITH ORDINALITY AS x(e, n);
     SELECT * INTO lic FROM licenses WHERE id = lic.id;
     RETURN lic;
 END
@@ -5366,6 +5406,20 @@ CREATE FUNCTION public.payment_json(p public.payments) RETURNS jsonb
         'recorded_at', tp_instant(p.recorded_at))
         || coalesce((SELECT party_names_json(l.achievement_id, l.institution_id, l.enterprise_id)
                        FROM licenses l WHERE l.id = p.license_id), '{}'::jsonb)
+$$;
+
+--
+-- Name: payment_royalty_problem(text, integer); Type: FUNCTION
+--
+
+CREATE FUNCTION public.payment_royalty_problem(p_mode text, p_royalty_bp integer) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE
+        WHEN coalesce(p_mode IN ('royalty', 'lump_sum_plus_royalty'), false)
+            THEN CASE WHEN p_royalty_bp <= 0 THEN 'must be positive for a royalty payment mode' END
+        WHEN p_royalty_bp <> 0 THEN 'must be 0 for a payment mode without royalty'
+    END
 $$;
 
 --

@@ -23,13 +23,17 @@
 static const char LIST_SCOPE[] = "institutions";
 
 static const struct statement ENTERPRISE_CREATE = {
-    "accounts_enterprise_create", "SELECT api_enterprise_create($1::bigint, $2::jsonb, $3::text)"
+    "accounts_enterprise_create",
+    "SELECT api_enterprise_create($1::bigint, $2::text, $3::text, $4::province, "
+    "$5::enterprise_scale, $6::text, $7::text, $8::text)"
 };
 static const struct statement ENTERPRISE_GET = {
     "accounts_enterprise_get", "SELECT api_enterprise_get($1::bigint, $2::bigint)"
 };
 static const struct statement INSTITUTION_CREATE = {
-    "accounts_institution_create", "SELECT api_institution_create($1::bigint, $2::jsonb, $3::text)"
+    "accounts_institution_create",
+    "SELECT api_institution_create($1::bigint, $2::text, $3::text, $4::province, "
+    "$5::institution_kind, $6::text, $7::text, $8::text)"
 };
 static const struct statement INSTITUTION_GET = { "accounts_institution_get",
                                                   "SELECT api_institution_get($1::bigint)" };
@@ -41,7 +45,9 @@ static const struct statement ACCOUNT_ADMIT = {
     "accounts_admit", "SELECT api_account_admit($1::bigint, $2::text, $3::text, $4::text)"
 };
 static const struct statement USER_CREATE = {
-    "accounts_user_create", "SELECT api_user_create($1::bigint, $2::jsonb, $3::text)"
+    "accounts_user_create",
+    "SELECT api_user_create($1::bigint, $2::text, $3::user_role, $4::province, $5::text, "
+    "$6::bigint, $7::bigint, $8::text)"
 };
 
 /* name@domain in printable ASCII: one @, something on both sides, a dot inside the domain, no
@@ -60,37 +66,46 @@ static const char *email_problem(const char *email)
     return NULL;
 }
 
+/* Every field of the three kinds of account; each kind's specs fill those it has. */
+struct account_body {
+    struct field_value email, password, contact_name, name, name_en, credit_code, province, scale,
+        kind, role, institution_id, enterprise_id;
+};
+#define ACCOUNT_AT(member) FIELD_AT(struct account_body, member)
+
 #define EMAIL_SPEC                                                                     \
     {                                                                                  \
         .name = "email", .type = FIELD_STRING, .required = true, .min = 3, .max = 254, \
-        .check = email_problem                                                         \
+        .check = email_problem, ACCOUNT_AT(email)                                      \
     }
 #define PASSWORD_SPEC                                                                      \
     {                                                                                      \
         .name = "password", .type = FIELD_STRING, .required = true, .min = 1, .max = 1024, \
-        .check = password_problem                                                          \
+        .check = password_problem, ACCOUNT_AT(password)                                    \
     }
 #define CONTACT_NAME_SPEC                                                                     \
     {                                                                                         \
         .name = "contact_name", .type = FIELD_STRING, .required = true, .min = 1, .max = 100, \
-        .check = text_not_blank                                                               \
+        .check = text_not_blank, ACCOUNT_AT(contact_name)                                     \
     }
-#define PROVINCE_SPEC(REQUIRED)                                                           \
-    {                                                                                     \
-        .name = "province", .type = FIELD_ENUM, .required = REQUIRED, .values = PROVINCES \
+#define PROVINCE_SPEC(REQUIRED)                                                            \
+    {                                                                                      \
+        .name = "province", .type = FIELD_ENUM, .required = REQUIRED, .values = PROVINCES, \
+        ACCOUNT_AT(province)                                                               \
     }
 
 /* clang-format off */
 static const struct field_spec ENTERPRISE_SPECS[] = {
     { .name = "name", .type = FIELD_STRING, .required = true, .min = 1, .max = 200,
-      .check = text_not_blank },
+      .check = text_not_blank, ACCOUNT_AT(name) },
     /* the length is the check's to explain: "must be 18 characters" */
     { .name = "credit_code", .type = FIELD_STRING, .required = true, .min = 1, .max = 64,
-      .check = credit_code_problem },
+      .check = credit_code_problem, ACCOUNT_AT(credit_code) },
     PROVINCE_SPEC(true),
     /* the national SME classification; whether the credit code lies in the province is the
      * database's to say (api_enterprise_create) */
-    { .name = "scale", .type = FIELD_ENUM, .required = true, .values = ENTERPRISE_SCALES },
+    { .name = "scale", .type = FIELD_ENUM, .required = true, .values = ENTERPRISE_SCALES,
+      ACCOUNT_AT(scale) },
     CONTACT_NAME_SPEC,
     EMAIL_SPEC,
     PASSWORD_SPEC,
@@ -100,10 +115,12 @@ static const struct field_spec ENTERPRISE_SPECS[] = {
 /* clang-format off */
 static const struct field_spec INSTITUTION_SPECS[] = {
     { .name = "name", .type = FIELD_STRING, .required = true, .min = 1, .max = 200,
-      .check = text_not_blank },
-    { .name = "name_en", .type = FIELD_STRING, .min = 1, .max = 300, .check = text_not_blank },
+      .check = text_not_blank, ACCOUNT_AT(name) },
+    { .name = "name_en", .type = FIELD_STRING, .min = 1, .max = 300, .check = text_not_blank,
+      ACCOUNT_AT(name_en) },
     PROVINCE_SPEC(true),
-    { .name = "kind", .type = FIELD_ENUM, .required = true, .values = INSTITUTION_KINDS },
+    { .name = "kind", .type = FIELD_ENUM, .required = true, .values = INSTITUTION_KINDS,
+      ACCOUNT_AT(kind) },
     EMAIL_SPEC,
     PASSWORD_SPEC,
     CONTACT_NAME_SPEC,
@@ -116,19 +133,60 @@ static const struct field_spec INSTITUTION_SPECS[] = {
 static const struct field_spec USER_SPECS[] = {
     EMAIL_SPEC,
     PASSWORD_SPEC,
-    { .name = "role", .type = FIELD_ENUM, .required = true, .values = ROLES },
+    { .name = "role", .type = FIELD_ENUM, .required = true, .values = ROLES, ACCOUNT_AT(role) },
     PROVINCE_SPEC(false),
     CONTACT_NAME_SPEC,
-    { .name = "institution_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX },
-    { .name = "enterprise_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX },
+    { .name = "institution_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX,
+      ACCOUNT_AT(institution_id) },
+    { .name = "enterprise_id", .type = FIELD_INT, .min = 1, .max = INT64_MAX,
+      ACCOUNT_AT(enterprise_id) },
 };
 /* clang-format on */
 
-/* A new account waiting for its password hash, off the worker thread. */
+/* A kind of account: its fields, its statement, and the members it passes, in order, between
+ * the caller ($1) and the password hash (last). */
+#define ACCOUNT_FIELDS_MAX 6
+struct account_kind {
+    const struct field_spec *specs;
+    size_t count;
+    const struct statement *st;
+    size_t fields[ACCOUNT_FIELDS_MAX];
+    size_t field_count;
+};
+#define ACCOUNT_FIELD(member) offsetof(struct account_body, member)
+
+static const struct account_kind ENTERPRISE = {
+    ENTERPRISE_SPECS,
+    FIELD_COUNT(ENTERPRISE_SPECS),
+    &ENTERPRISE_CREATE,
+    { ACCOUNT_FIELD(name), ACCOUNT_FIELD(credit_code), ACCOUNT_FIELD(province),
+      ACCOUNT_FIELD(scale), ACCOUNT_FIELD(contact_name), ACCOUNT_FIELD(email) },
+    6,
+};
+static const struct account_kind INSTITUTION = {
+    INSTITUTION_SPECS,
+    FIELD_COUNT(INSTITUTION_SPECS),
+    &INSTITUTION_CREATE,
+    { ACCOUNT_FIELD(name), ACCOUNT_FIELD(name_en), ACCOUNT_FIELD(province), ACCOUNT_FIELD(kind),
+      ACCOUNT_FIELD(contact_name), ACCOUNT_FIELD(email) },
+    6,
+};
+static const struct account_kind USER = {
+    USER_SPECS,
+    FIELD_COUNT(USER_SPECS),
+    &USER_CREATE,
+    { ACCOUNT_FIELD(email), ACCOUNT_FIELD(role), ACCOUNT_FIELD(province),
+      ACCOUNT_FIELD(contact_name), ACCOUNT_FIELD(institution_id), ACCOUNT_FIELD(enterprise_id) },
+    6,
+};
+
+/* A new account waiting for its password hash, off the worker thread: it outlives the
+ * request, so it owns copies of what it passes. */
 struct account_job {
     const struct statement *st;
-    char *actor;       /* all owned */
-    char *stored_text; /* the body without the password */
+    char
+        *params[1 + ACCOUNT_FIELDS_MAX]; /* the caller, then the kind's fields; NULL for SQL NULL */
+    size_t param_count;
     char *password;
 };
 
@@ -138,12 +196,12 @@ static void account_job_free(void *arg)
     if (job->password != NULL)
         sodium_memzero(job->password, strlen(job->password));
     free(job->password);
-    free(job->stored_text);
-    free(job->actor);
+    for (size_t i = 0; i < job->param_count; i++)
+        free(job->params[i]);
     free(job);
 }
 
-/* Hashes the password and runs the statement (actor, body without the password, hash). */
+/* Hashes the password and runs the statement (the params, then the hash). */
 static void account_job_run(void *arg, struct reply *rep)
 {
     struct account_job *job = arg;
@@ -152,21 +210,53 @@ static void account_job_run(void *arg, struct reply *rep)
         reply_error(rep, ERR_INTERNAL, "could not hash the password");
         return;
     }
-    const char *params[] = { job->actor, job->stored_text, hash };
-    api_db_json(rep, 201, job->st, 3, params);
+    const char *params[2 + ACCOUNT_FIELDS_MAX];
+    for (size_t i = 0; i < job->param_count; i++)
+        params[i] = job->params[i];
+    params[job->param_count] = hash;
+    api_db_json(rep, 201, job->st, (int)job->param_count + 1, params);
 }
 
-/* Checks the body against specs; on the worker, refuses a taken e-mail or credit code and an
- * address making too many accounts (api_account_admit, before any hash is spent); then defers
- * the hash and st to a password job, answering 201 with what st returns. */
-static void account_create(struct request *req, struct reply *rep, const struct field_spec *specs,
-                           size_t count, const struct statement *st)
+/* A copy of text that may be NULL; false when out of memory. */
+static bool copy_text(const char *text, char **out)
 {
-    json_t *stored = NULL;
-    struct account_job *job = NULL;
+    *out = text != NULL ? strdup(text) : NULL;
+    return text == NULL || *out != NULL;
+}
+
+/* The job for kind with copies of the caller, the kind's fields and the password; NULL when out
+ * of memory. */
+static struct account_job *account_job_new(const struct account_kind *kind, const char *actor,
+                                           const struct account_body *in)
+{
+    struct account_job *job = calloc(1, sizeof *job);
+    if (job == NULL)
+        return NULL;
+    job->st = kind->st;
+    job->param_count = 1 + kind->field_count;
+    bool ok = copy_text(actor, &job->params[0]) && copy_text(in->password.text, &job->password);
+    for (size_t i = 0; i < kind->field_count && ok; i++) {
+        const struct field_value *v = (const struct field_value *)((const char *)in +
+                                                                   kind->fields[i]);
+        ok = copy_text(v->text, &job->params[1 + i]);
+    }
+    if (!ok) {
+        account_job_free(job);
+        return NULL;
+    }
+    return job;
+}
+
+/* Parses the body by kind; on the worker, refuses a taken e-mail or credit code and an
+ * address making too many accounts (api_account_admit, before any hash is spent); then defers
+ * the hash and the kind's statement to a password job, answering 201 with what it returns. */
+static void account_create(struct request *req, struct reply *rep, const struct account_kind *kind)
+{
+    struct account_body in;
+    memset(&in, 0, sizeof in);
+    if (!fields_parse(req->body, kind->specs, kind->count, &in, rep))
+        return;
     PGresult *admitted = NULL;
-    if (!fields_check(req->body, specs, count, rep))
-        goto cleanup;
     /* no room for the hash: refuse before spending the database on the checks */
     if (!deferred_has_room(REPLY_JOB_PASSWORD)) {
         deferred_refuse_busy(rep, REPLY_JOB_PASSWORD);
@@ -175,36 +265,25 @@ static void account_create(struct request *req, struct reply *rep, const struct 
     char address[CLIENT_ADDRESS_MAX];
     if (!request_client_address(req, address, sizeof address))
         snprintf(address, sizeof address, "unknown");
-    const char *admit[] = { request_actor(req), address,
-                            json_string_value(json_object_get(req->body, "email")),
-                            json_string_value(json_object_get(req->body, "credit_code")) };
+    const char *admit[] = { request_actor(req), address, in.email.text, in.credit_code.text };
     admitted = api_db_exec(rep, &ACCOUNT_ADMIT, 4, admit);
     if (admitted == NULL)
         goto cleanup;
     /* the password in clear stays here: not in statement logs, not in the database */
-    stored = json_copy(req->body);
-    job = calloc(1, sizeof *job);
-    if (stored == NULL || job == NULL || json_object_del(stored, "password") != 0 ||
-        (job->stored_text = json_dumps(stored, JSON_COMPACT)) == NULL ||
-        (job->password = strdup(json_string_value(json_object_get(req->body, "password")))) ==
-            NULL ||
-        (request_actor(req) != NULL && (job->actor = strdup(request_actor(req))) == NULL)) {
+    struct account_job *job = account_job_new(kind, request_actor(req), &in);
+    if (job == NULL) {
         reply_error(rep, ERR_INTERNAL, "out of memory");
         goto cleanup;
     }
-    job->st = st;
     reply_defer_kind(rep, REPLY_JOB_PASSWORD, account_job_run, account_job_free, job);
-    job = NULL;
 cleanup:
-    if (job != NULL)
-        account_job_free(job);
     PQclear(admitted);
-    json_decref(stored);
+    fields_release(kind->specs, kind->count, &in);
 }
 
 void enterprise_signup(struct request *req, struct reply *rep)
 {
-    account_create(req, rep, ENTERPRISE_SPECS, FIELD_COUNT(ENTERPRISE_SPECS), &ENTERPRISE_CREATE);
+    account_create(req, rep, &ENTERPRISE);
 }
 
 void enterprise_get(struct request *req, struct reply *rep)
@@ -215,8 +294,7 @@ void enterprise_get(struct request *req, struct reply *rep)
 
 void institution_create(struct request *req, struct reply *rep)
 {
-    account_create(req, rep, INSTITUTION_SPECS, FIELD_COUNT(INSTITUTION_SPECS),
-                   &INSTITUTION_CREATE);
+    account_create(req, rep, &INSTITUTION);
 }
 
 void institution_get(struct request *req, struct reply *rep)
@@ -240,5 +318,5 @@ void institutions_list(struct request *req, struct reply *rep)
 
 void user_create(struct request *req, struct reply *rep)
 {
-    account_create(req, rep, USER_SPECS, FIELD_COUNT(USER_SPECS), &USER_CREATE);
+    account_create(req, rep, &USER);
 }

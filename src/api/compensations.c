@@ -11,13 +11,17 @@
 #include "http/fields.h"
 
 /* An approval may carry a note; a rejection must say why. */
+struct decision_body {
+    struct field_value reason;
+};
 /* clang-format off */
 static const struct field_spec APPROVE_SPECS[] = {
-    { .name = "reason", .type = FIELD_STRING, .min = 1, .max = 2000, .check = text_not_blank },
+    { .name = "reason", .type = FIELD_STRING, .min = 1, .max = 2000, .check = text_not_blank,
+      FIELD_AT(struct decision_body, reason) },
 };
 static const struct field_spec REJECT_SPECS[] = {
     { .name = "reason", .type = FIELD_STRING, .required = true, .min = 1, .max = 2000,
-      .check = text_not_blank },
+      .check = text_not_blank, FIELD_AT(struct decision_body, reason) },
 };
 /* clang-format on */
 
@@ -58,10 +62,10 @@ static void compensation_decide(struct request *req, struct reply *rep,
                                 const struct field_spec *specs, size_t count,
                                 const struct statement *st)
 {
-    if (!fields_check(req->body, specs, count, rep))
+    struct decision_body in;
+    if (!fields_parse(req->body, specs, count, &in, rep))
         return;
-    const char *params[] = { req->caller.user_id_text, req->id_text[0],
-                             json_string_value(json_object_get(req->body, "reason")) };
+    const char *params[] = { req->caller.user_id_text, req->id_text[0], in.reason.text };
     api_db_json(rep, 200, st, 3, params);
 }
 

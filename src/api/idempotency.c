@@ -207,19 +207,3 @@ void idempotent_db_json(const struct request *req, struct reply *rep, int ok_sta
     }
     run_clear(&run);
 }
-
-void api_db_body_json(const struct request *req, struct reply *rep, int ok_status,
-                      const struct statement *st, bool idempotent)
-{
-    char *body = req->body != NULL ? json_dumps(req->body, JSON_COMPACT) : strdup("{}");
-    if (body == NULL) {
-        reply_error(rep, ERR_INTERNAL, "out of memory");
-        return;
-    }
-    const char *params[] = { request_actor(req), req->id_text[0], body };
-    if (idempotent)
-        idempotent_db_json(req, rep, ok_status, st, 3, params);
-    else
-        api_db_json(rep, ok_status, st, 3, params);
-    free(body);
-}

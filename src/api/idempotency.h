@@ -18,10 +18,4 @@
 void idempotent_db_json(const struct request *req, struct reply *rep, int ok_status,
                         const struct statement *st, int nparams, const char *const *params);
 
-/* Runs st with (the caller, the path's id, the request body as JSON text: {} without one) and
- * answers ok_status with its JSON; as an (idem) endpoint when idempotent. The handler has
- * checked the body. */
-void api_db_body_json(const struct request *req, struct reply *rep, int ok_status,
-                      const struct statement *st, bool idempotent);
-
 #endif

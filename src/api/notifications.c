@@ -12,9 +12,14 @@
 static const char LIST_SCOPE[] = "notifications";
 
 /* clang-format off */
+struct preference_body {
+    struct field_value email, language;
+};
 static const struct field_spec PREFERENCE_SPECS[] = {
-    { .name = "email", .type = FIELD_BOOL, .required = true },
-    { .name = "language", .type = FIELD_ENUM, .required = true, .values = LANGUAGES },
+    { .name = "email", .type = FIELD_BOOL, .required = true,
+      FIELD_AT(struct preference_body, email) },
+    { .name = "language", .type = FIELD_ENUM, .required = true, .values = LANGUAGES,
+      FIELD_AT(struct preference_body, language) },
 };
 /* clang-format on */
 
@@ -71,12 +76,9 @@ void preferences_get(struct request *req, struct reply *rep)
 
 void preferences_put(struct request *req, struct reply *rep)
 {
-    if (!fields_check(req->body, PREFERENCE_SPECS, FIELD_COUNT(PREFERENCE_SPECS), rep))
+    struct preference_body in;
+    if (!fields_parse(req->body, PREFERENCE_SPECS, FIELD_COUNT(PREFERENCE_SPECS), &in, rep))
         return;
-    const char *params[] = {
-        req->caller.user_id_text,
-        json_is_true(json_object_get(req->body, "email")) ? "true" : "false",
-        json_string_value(json_object_get(req->body, "language")),
-    };
+    const char *params[] = { req->caller.user_id_text, in.email.text, in.language.text };
     api_db_json(rep, 200, &PREFERENCES_PUT, 3, params);
 }

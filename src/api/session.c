@@ -38,9 +38,14 @@ static const struct statement ME = { "session_me", "SELECT api_me($1::bigint)" }
 
 /* Login takes any text: the policy applies when a password is set, not when it is tried. */
 /* clang-format off */
+struct login_body {
+    struct field_value email, password;
+};
 static const struct field_spec LOGIN_SPECS[] = {
-    { .name = "email", .type = FIELD_STRING, .required = true, .min = 1, .max = 254 },
-    { .name = "password", .type = FIELD_STRING, .required = true, .min = 1, .max = 1024 },
+    { .name = "email", .type = FIELD_STRING, .required = true, .min = 1, .max = 254,
+      FIELD_AT(struct login_body, email) },
+    { .name = "password", .type = FIELD_STRING, .required = true, .min = 1, .max = 1024,
+      FIELD_AT(struct login_body, password) },
 };
 /* clang-format on */
 
@@ -183,7 +188,8 @@ void session_create(struct request *req, struct reply *rep)
 {
     PGresult *account = NULL;
     struct sign_in *job = NULL;
-    if (!fields_check(req->body, LOGIN_SPECS, FIELD_COUNT(LOGIN_SPECS), rep))
+    struct login_body in;
+    if (!fields_parse(req->body, LOGIN_SPECS, FIELD_COUNT(LOGIN_SPECS), &in, rep))
         goto cleanup;
     /* no room for the check: refuse before spending the database on it */
     if (!deferred_has_room(REPLY_JOB_PASSWORD)) {
@@ -192,8 +198,8 @@ void session_create(struct request *req, struct reply *rep)
     }
     job = calloc(1, sizeof *job);
     if (job != NULL) {
-        job->email = strdup(json_string_value(json_object_get(req->body, "email")));
-        job->password = strdup(json_string_value(json_object_get(req->body, "password")));
+        job->email = strdup(in.email.text);
+        job->password = strdup(in.password.text);
     }
     if (job == NULL || job->email == NULL || job->password == NULL) {
         reply_error(rep, ERR_INTERNAL, "out of memory");
