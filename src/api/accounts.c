@@ -1,8 +1,8 @@
 /* accounts: enterprise sign-up, institutions and users — bodies checked here (credit code check
  * digits, password policy, email shape); duplicates and too many accounts refused before any
  * hash; passwords hashed off the worker threads (a password job) and never sent to the
- * database; the SQL functions (0004_accounts.sql) decide who may do what and write the audit
- * events. */
+ * database; the SQL functions (0004_accounts.sql, with typed parameters since 0050) decide
+ * who may do what and write the audit events. */
 #include "api/accounts.h"
 
 #include <sodium.h>

@@ -1,5 +1,6 @@
 /* achievements: one achievement — detail with its ETag, create, partial edit under If-Match,
- * and the review workflow. The SQL functions (0005_achievements.sql) decide who may do what. */
+ * and the review workflow. The SQL functions (0005_achievements.sql, with typed
+ * parameters since 0049) decide who may do what. */
 #include "api/achievements.h"
 
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* licenses: read licenses, their payments and royalty reports; accept or decline a proposal;
  * file a report; record a payment; mark a default. The SQL functions (0007_licenses.sql,
- * 0026_trial_agreement.sql) decide who may see and do what and keep the books. */
+ * 0026_trial_agreement.sql, with typed parameters since 0048) decide who may see and do what
+ * and keep the books. */
 #include "api/licenses.h"
 
 #include "api/dbcall.h"

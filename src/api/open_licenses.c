@@ -1,7 +1,8 @@
 /* open_licenses: declarations of patent open licensing and the licenses taken from them. The
- * SQL functions of 0028_open_licensing.sql hold the rules (patent kinds, the national fee
- * guidance, one active declaration, exclusivity, one license per taker); here bodies and
- * queries are checked so that a bad value gets a message naming its field. */
+ * SQL functions of 0028_open_licensing.sql (the declaration typed in 0048) hold the rules
+ * (patent kinds, the national fee guidance, one active declaration, exclusivity, one license
+ * per taker); here bodies and queries are checked so that a bad value gets a message naming
+ * its field. */
 #include "api/open_licenses.h"
 
 #include "api/dbcall.h"

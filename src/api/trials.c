@@ -1,7 +1,7 @@
 /* trials: request (with terms), approve, decline, cancel, return, extend and convert a trial, and
- * read trials. The SQL functions (0006_trials.sql, 0026_trial_agreement.sql) decide who may see
- * and do what; here bodies and queries are checked so that a bad value gets a message naming its
- * field. */
+ * read trials. The SQL functions (0006_trials.sql, 0026_trial_agreement.sql, with typed
+ * parameters since 0047) decide who may see and do what; here bodies and queries are checked so
+ * that a bad value gets a message naming its field. */
 #include "api/trials.h"
 
 #include <string.h>

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain/calendar.h"
+#include "domain/vocabulary.h"
 
 size_t utf8_length(const char *s)
 {
@@ -133,15 +134,10 @@ static void check_value(const struct field_spec *spec, const char *name, const j
         if (!json_is_boolean(value))
             add_error(errors, name, "must be true or false");
         break;
-    case FIELD_ENUM: {
-        bool found = false;
-        if (json_is_string(value))
-            for (const char *const *v = spec->values; *v != NULL && !found; v++)
-                found = strcmp(*v, json_string_value(value)) == 0;
-        if (!found)
+    case FIELD_ENUM:
+        if (!json_is_string(value) || !vocabulary_has(spec->values, json_string_value(value)))
             add_error(errors, name, "is not one of the allowed values");
         break;
-    }
     case FIELD_DATE: {
         const char *problem = json_is_string(value) ? date_problem(json_string_value(value))
                                                     : "must be a date YYYY-MM-DD";

@@ -62,7 +62,8 @@ bool fields_check(const json_t *body, const struct field_spec *specs, size_t cou
 
 /* fields_check, then writes each field's struct field_value into out (see field_spec.offset).
  * Strings point into body, which must outlive out. Returns false with the problem in rep (out
- * untouched); on true the caller ends with fields_release. */
+ * untouched); on true, specs with a FIELD_ARRAY or FIELD_STRING_ARRAY own memory in out, which
+ * the caller frees with fields_release (for other specs it frees nothing). */
 bool fields_parse(const json_t *body, const struct field_spec *specs, size_t count, void *out,
                   struct reply *rep);
 

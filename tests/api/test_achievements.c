@@ -225,6 +225,23 @@ START_TEST(create_by_institution_is_201_draft_with_defaults_etag_and_audit)
 }
 END_TEST
 
+START_TEST(create_takes_json_null_as_an_absent_field)
+{
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:n, s:n, s:n, s:n, s:n}",
+                             "title", "空值即未填", "abstract", "各可选字段为 null", "field",
+                             "integrated_circuits", "kind", "invention_patent", "maturity", 4,
+                             "trial_months", 6, "payment_mode", "lump_sum", "title_en",
+                             "patent_numbers", "keywords", "open_license", "fee_schedule");
+    struct http_reply *r = post_json(INSTITUTION_A, "/api/v1/achievements", body);
+    ck_assert_msg(r->status == 201, "%ld %s", r->status, r->body);
+    ck_assert(json_is_null(json_object_get(r->json, "title_en")));
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "patent_numbers")), 0);
+    ck_assert_int_eq(json_array_size(json_object_get(r->json, "keywords")), 0);
+    ck_assert(json_is_false(json_object_get(r->json, "open_license")));
+    http_reply_free(r);
+}
+END_TEST
+
 START_TEST(create_keeps_every_given_field)
 {
     json_t *body = valid_body("全部字段");
@@ -817,6 +834,7 @@ int main(void)
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, create_by_institution_is_201_draft_with_defaults_etag_and_audit);
+    tcase_add_test(tc, create_takes_json_null_as_an_absent_field);
     tcase_add_test(tc, create_keeps_every_given_field);
     tcase_add_test(tc, create_by_any_other_caller_is_refused_and_inserts_nothing);
     tcase_add_test(tc, create_without_required_fields_names_each_one);

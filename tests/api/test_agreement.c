@@ -265,6 +265,41 @@ START_TEST(a_royalty_license_is_billed_from_reports_through_default_and_claim)
 }
 END_TEST
 
+START_TEST(a_royalty_on_profit_needs_the_profit_reported)
+{
+    struct fixture_user inst = fixture_institution("ZJ");
+    struct fixture_user ent = fixture_enterprise("ZJ");
+    int64_t achievement = fixture_listed_royalty_achievement(inst.org_id, 500);
+    fixture_sql("UPDATE achievements SET royalty_base = 'profit' WHERE id = %lld",
+                (long long)achievement);
+    int64_t trial = fixture_trial_active(&ent, &inst, achievement, 6);
+    struct http_reply *r = fixture_expect(&ent, "POST",
+                                          fixture_text("/api/v1/trials/%lld/convert",
+                                                       (long long)trial),
+                                          "{}", 201, NULL);
+    int64_t license = number_at(json_object_get(r->json, "license"), "id");
+    http_reply_free(r);
+    const char *reports = license_path(license, "/reports");
+    struct fixture_user parties[] = { inst, ent };
+    fixture_restart_on("TECHPOOL_TODAY=2026-04-15", parties, 2);
+    /* absent or JSON null, the profit is missing: nothing is billed */
+    expect_invalid(&parties[1], "POST", reports, "{\"period\":\"2026-Q1\",\"net_sales_fen\":100}",
+                   "profit_fen");
+    expect_invalid(&parties[1], "POST", reports,
+                   "{\"period\":\"2026-Q1\",\"net_sales_fen\":100,\"profit_fen\":null}",
+                   "profit_fen");
+    ck_assert_str_eq(fixture_sql("SELECT count(*) FROM royalty_reports WHERE license_id = %lld",
+                                 (long long)license),
+                     "0");
+    /* 5 % of a profit of 10,000 fen */
+    r = fixture_expect(&parties[1], "POST", reports,
+                       "{\"period\":\"2026-Q1\",\"net_sales_fen\":100,\"profit_fen\":10000}", 201,
+                       NULL);
+    ck_assert_int_eq(number_at(json_object_get(r->json, "report"), "royalty_fen"), 500);
+    http_reply_free(r);
+}
+END_TEST
+
 START_TEST(a_report_ninety_days_overdue_allows_a_default)
 {
     struct fixture_user inst = fixture_institution("AH");
@@ -362,6 +397,7 @@ int main(void)
     tcase_add_test(tc, a_request_takes_the_standard_terms_or_proposes_its_own);
     tcase_add_test(tc, agreed_terms_outlast_any_edit_of_the_achievement);
     tcase_add_test(tc, a_royalty_license_is_billed_from_reports_through_default_and_claim);
+    tcase_add_test(tc, a_royalty_on_profit_needs_the_profit_reported);
     tcase_add_test(tc, a_report_ninety_days_overdue_allows_a_default);
     tcase_add_test(tc, licenses_refuse_the_wrong_party_state_and_input);
     suite_add_tcase(s, tc);
