@@ -245,6 +245,27 @@ CREATE DOMAIN public.royalty_base AS text
 	CONSTRAINT royalty_base_valid CHECK ((VALUE = ANY (public.royalty_bases())));
 
 --
+-- Name: search_extent; Type: TYPE
+--
+
+CREATE TYPE public.search_extent AS (
+	total double precision,
+	first_id bigint,
+	last_id bigint
+);
+
+--
+-- Name: search_term; Type: TYPE
+--
+
+CREATE TYPE public.search_term AS (
+	needle text,
+	cased boolean,
+	matches double precision[],
+	queries tsquery[]
+);
+
+--
 -- Name: trial_statuses(); Type: FUNCTION
 --
 
@@ -520,7 +541,15 @@ CREATE TABLE public.achievements (
     CONSTRAINT achievements_title_valid CHECK (((btrim(title) <> ''::text) AND (length(title) <= 300))),
     CONSTRAINT achievements_trial_months_valid CHECK (((trial_months >= 1) AND (trial_months <= 36))),
     CONSTRAINT achievements_version_positive CHECK ((version >= 1))
-);
+)
+WITH (toast_tuple_target='1024');
+ALTER TABLE ONLY public.achievements ALTER COLUMN title SET STORAGE MAIN;
+ALTER TABLE ONLY public.achievements ALTER COLUMN title_en SET STORAGE MAIN;
+ALTER TABLE ONLY public.achievements ALTER COLUMN abstract SET STORAGE MAIN;
+ALTER TABLE ONLY public.achievements ALTER COLUMN keywords SET STORAGE MAIN;
+ALTER TABLE ONLY public.achievements ALTER COLUMN search_grams SET STORAGE EXTERNAL;
+ALTER TABLE ONLY public.achievements ALTER COLUMN title_grams SET STORAGE EXTERNAL;
+ALTER TABLE ONLY public.achievements ALTER COLUMN keyword_grams SET STORAGE EXTERNAL;
 
 --
 -- Name: achievement_in_list(public.achievements, text, text, bigint, text, text, text, bigint, boolean, text); Type: FUNCTION
@@ -537,6 +566,80 @@ CREATE FUNCTION public.achievement_in_list(a public.achievements, viewer_role te
        AND (p_institution_id IS NULL OR a.institution_id = p_institution_id)
        AND (p_open_license IS NULL OR a.open_license = p_open_license)
        AND (p_status IS NULL OR a.status = p_status)
+$$;
+
+--
+-- Name: institutions; Type: TABLE
+--
+
+CREATE TABLE public.institutions (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    name_en text,
+    province public.province NOT NULL,
+    kind public.institution_kind NOT NULL,
+    contact_name text NOT NULL,
+    created_at timestamp with time zone DEFAULT public.tp_now() NOT NULL,
+    CONSTRAINT institutions_contact_name_not_blank CHECK ((NOT public.tp_text_blank(contact_name))),
+    CONSTRAINT institutions_contact_name_valid CHECK (((btrim(contact_name) <> ''::text) AND (length(contact_name) <= 100))),
+    CONSTRAINT institutions_name_en_not_blank CHECK ((NOT public.tp_text_blank(name_en))),
+    CONSTRAINT institutions_name_en_valid CHECK (((name_en IS NULL) OR ((btrim(name_en) <> ''::text) AND (length(name_en) <= 300)))),
+    CONSTRAINT institutions_name_not_blank CHECK ((NOT public.tp_text_blank(name))),
+    CONSTRAINT institutions_name_valid CHECK (((btrim(name) <> ''::text) AND (length(name) <= 200)))
+);
+
+--
+-- Name: achievement_item(public.achievements, public.institutions); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievement_item(a public.achievements, i public.institutions) RETURNS json
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT json_build_object(
+        'id', a.id, 'institution_id', a.institution_id, 'institution_name', i.name,
+        'institution_name_en', i.name_en, 'institution_contact_name', i.contact_name,
+        'province', a.province, 'title', a.title, 'title_en', a.title_en,
+        'abstract', a.abstract, 'field', a.field, 'kind', a.kind,
+        'patent_numbers', a.patent_numbers, 'keywords', a.keywords, 'maturity', a.maturity,
+        'trial_months', a.trial_months, 'payment_mode', a.payment_mode,
+        'reference_fee_fen', a.reference_fee_fen, 'royalty_bp', a.royalty_bp,
+        'royalty_base', a.royalty_base, 'license_years', a.license_years,
+        'fee_schedule', a.fee_schedule, 'exclusive', a.exclusive,
+        'open_license', a.open_license, 'standard_terms', achievement_standard_terms(a),
+        'status', a.status, 'reject_reason', a.reject_reason,
+        'created_at', tp_instant(a.created_at), 'updated_at', tp_instant(a.updated_at),
+        'version', a.version)
+$$;
+
+--
+-- Name: achievement_items_rebuild(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievement_items_rebuild() RETURNS void
+    LANGUAGE sql
+    AS $$
+    DELETE FROM achievement_items;
+    INSERT INTO achievement_items (id, item)
+    SELECT a.id, achievement_item(a, i)
+      FROM achievements a JOIN institutions i ON i.id = a.institution_id;
+$$;
+
+--
+-- Name: achievement_items_write(bigint[]); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievement_items_write(ids bigint[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO achievement_items AS s (id, item)
+    SELECT a.id, achievement_item(a, i)
+      FROM achievements a
+      JOIN institutions i ON i.id = a.institution_id
+     WHERE a.id = ANY (ids)
+     ORDER BY a.id
+        ON CONFLICT (id) DO UPDATE SET item = excluded.item;
+END
 $$;
 
 --
@@ -863,6 +966,19 @@ BEGIN
     ELSE
         PERFORM search_gram_counts_apply('{}', ARRAY(SELECT o::achievements FROM old_rows o));
     END IF;
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: achievements_items(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievements_items() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM achievement_items_write(ARRAY(SELECT n.id FROM new_rows n));
     RETURN NULL;
 END
 $$;
@@ -1345,7 +1461,8 @@ CREATE FUNCTION public.api_achievements_search(p_actor bigint, p_q text, p_provi
     AS $$
 DECLARE
     grams constant text[] := search_term_grams(p_q);
-    query constant tsquery := search_grams_query(grams);
+    t search_term;
+    e search_extent;
     f achievement_filter;
     ids bigint[] := '{}';
     ranks integer[] := '{}';
@@ -1361,10 +1478,30 @@ BEGIN
     f.institution_id := p_institution_id;
     f.open_license := p_open_license;
     f.status := p_status;
+    IF grams IS NOT NULL THEN
+        t.needle := search_needle(p_q);
+        t.cased := search_cased(p_q);
+        SELECT array_agg(m.matches ORDER BY m.rank),
+               array_agg(search_grams_query(m.selective) ORDER BY m.rank)
+          INTO t.matches, t.queries
+          FROM (SELECT n.rank, min(n.achievements)::float8 AS matches,
+                       array_agg(n.gram ORDER BY n.gram)
+                           FILTER (WHERE n.achievements <= 8 * n.fewest) AS selective
+                  FROM (SELECT k.rank, g AS gram, coalesce(c.achievements, 0) AS achievements,
+                               min(coalesce(c.achievements, 0))
+                                   OVER (PARTITION BY k.rank) AS fewest
+                          FROM generate_series(0, 2) AS k(rank)
+                         CROSS JOIN unnest(grams) AS g
+                          LEFT JOIN search_gram_counts c ON c.rank = k.rank AND c.gram = g) AS n
+                 GROUP BY n.rank) AS m;
+        SELECT greatest(reltuples, 1) INTO e.total
+          FROM pg_class WHERE oid = 'achievements'::regclass;
+        SELECT min(a.id), max(a.id) INTO e.first_id, e.last_id FROM achievements a;
+    END IF;
     FOREACH r IN ARRAY ARRAY[2, 1, 0] LOOP
         EXIT WHEN grams IS NULL OR cardinality(ids) > p_limit;
         CONTINUE WHEN r > p_after_rank;
-        found := search_rank_hits(r, p_q, grams, query, f,
+        found := search_rank_hits(r, t, e, f,
                                   CASE WHEN r = p_after_rank THEN p_after_id
                                        ELSE 9223372036854775807 END,
                                   p_limit + 1 - cardinality(ids));
@@ -1375,7 +1512,7 @@ BEGIN
     SELECT coalesce(json_agg(rep.item ORDER BY h.n) FILTER (WHERE h.n <= p_limit), '[]'::json),
            CASE WHEN count(*) > p_limit THEN ranks[p_limit] || '|' || ids[p_limit] END
       FROM unnest(ids, ranks) WITH ORDINALITY AS h(id, rank, n)
-      JOIN achievement_replies rep ON rep.id = h.id;
+      JOIN achievement_items rep ON rep.id = h.id;
 END
 $$;
 
@@ -3856,26 +3993,6 @@ END
 $$;
 
 --
--- Name: institutions; Type: TABLE
---
-
-CREATE TABLE public.institutions (
-    id bigint NOT NULL,
-    name text NOT NULL,
-    name_en text,
-    province public.province NOT NULL,
-    kind public.institution_kind NOT NULL,
-    contact_name text NOT NULL,
-    created_at timestamp with time zone DEFAULT public.tp_now() NOT NULL,
-    CONSTRAINT institutions_contact_name_not_blank CHECK ((NOT public.tp_text_blank(contact_name))),
-    CONSTRAINT institutions_contact_name_valid CHECK (((btrim(contact_name) <> ''::text) AND (length(contact_name) <= 100))),
-    CONSTRAINT institutions_name_en_not_blank CHECK ((NOT public.tp_text_blank(name_en))),
-    CONSTRAINT institutions_name_en_valid CHECK (((name_en IS NULL) OR ((btrim(name_en) <> ''::text) AND (length(name_en) <= 300)))),
-    CONSTRAINT institutions_name_not_blank CHECK ((NOT public.tp_text_blank(name))),
-    CONSTRAINT institutions_name_valid CHECK (((btrim(name) <> ''::text) AND (length(name) <= 200)))
-);
-
---
 -- Name: institution_json(public.institutions); Type: FUNCTION
 --
 
@@ -3885,6 +4002,24 @@ CREATE FUNCTION public.institution_json(i public.institutions) RETURNS jsonb
     SELECT jsonb_build_object(
         'id', i.id, 'name', i.name, 'name_en', i.name_en, 'province', i.province,
         'kind', i.kind, 'contact_name', i.contact_name, 'created_at', tp_instant(i.created_at))
+$$;
+
+--
+-- Name: institutions_items(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.institutions_items() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM achievement_items_write(ARRAY(
+        SELECT a.id FROM new_rows n
+          JOIN old_rows o ON o.id = n.id
+          JOIN achievements a ON a.institution_id = n.id
+         WHERE (n.name, n.name_en, n.contact_name) IS DISTINCT FROM
+               (o.name, o.name_en, o.contact_name)));
+    RETURN NULL;
+END
 $$;
 
 --
@@ -5579,17 +5714,24 @@ END
 $$;
 
 --
+-- Name: search_cased(text); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_cased(q text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+    SELECT q !~ '^[\x01-\x40\x5b-\x60\x7b-\x7f\u2e80-\u9fff\uf900-\ufaff]*$'
+$_$;
+
+--
 -- Name: search_contains(text, text); Type: FUNCTION
 --
 
 CREATE FUNCTION public.search_contains(t text, q text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $_$
-    SELECT CASE WHEN q ~ '^[\x01-\x40\x5b-\x60\x7b-\x7f\u2e80-\u9fff\uf900-\ufaff]*$'
-                THEN strpos(t, q) > 0
-                ELSE strpos(lower(t), lower(q)) > 0
-           END
-$_$;
+    AS $$
+    SELECT search_has(t, search_needle(q), search_cased(q))
+$$;
 
 --
 -- Name: search_gram_counts_apply(public.achievements[], public.achievements[]); Type: FUNCTION
@@ -5680,19 +5822,29 @@ END
 $$;
 
 --
--- Name: search_hit(public.achievements, integer, text, public.achievement_filter); Type: FUNCTION
+-- Name: search_has(text, text, boolean); Type: FUNCTION
 --
 
-CREATE FUNCTION public.search_hit(a public.achievements, p_rank integer, p_q text, f public.achievement_filter) RETURNS boolean
+CREATE FUNCTION public.search_has(t text, needle text, cased boolean) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN cased THEN strpos(lower(t), needle) > 0 ELSE strpos(t, needle) > 0 END
+$$;
+
+--
+-- Name: search_hit(public.achievements, integer, text, boolean, public.achievement_filter); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_hit(a public.achievements, p_rank integer, p_needle text, p_cased boolean, f public.achievement_filter) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
     SELECT CASE p_rank
-           WHEN 2 THEN search_in_titles(p_q, a.title, a.title_en)
-           WHEN 1 THEN search_in_keywords(p_q, a.keywords)
-                       AND NOT search_in_titles(p_q, a.title, a.title_en)
-           ELSE search_contains(a.abstract, p_q)
-                AND NOT search_in_titles(p_q, a.title, a.title_en)
-                AND NOT search_in_keywords(p_q, a.keywords)
+           WHEN 2 THEN search_titles_have(a.title, a.title_en, p_needle, p_cased)
+           WHEN 1 THEN search_keywords_have(a.keywords, p_needle, p_cased)
+                       AND NOT search_titles_have(a.title, a.title_en, p_needle, p_cased)
+           ELSE search_has(a.abstract, p_needle, p_cased)
+                AND NOT search_titles_have(a.title, a.title_en, p_needle, p_cased)
+                AND NOT search_keywords_have(a.keywords, p_needle, p_cased)
            END
        AND achievement_in_list(a, f.viewer_role, f.viewer_province, f.viewer_institution_id,
                                f.province, f.field, f.kind, f.institution_id, f.open_license,
@@ -5706,7 +5858,7 @@ $$;
 CREATE FUNCTION public.search_in_keywords(q text, keywords text[]) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-    SELECT search_contains(array_to_string(keywords, E'\n'), q)
+    SELECT search_keywords_have(keywords, search_needle(q), search_cased(q))
 $$;
 
 --
@@ -5716,7 +5868,17 @@ $$;
 CREATE FUNCTION public.search_in_titles(q text, title text, title_en text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-    SELECT search_contains(title, q) OR search_contains(coalesce(title_en, ''), q)
+    SELECT search_titles_have(title, title_en, search_needle(q), search_cased(q))
+$$;
+
+--
+-- Name: search_keywords_have(text[], text, boolean); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_keywords_have(keywords text[], needle text, cased boolean) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT search_has(array_to_string(keywords, E'\n'), needle, cased)
 $$;
 
 --
@@ -5728,6 +5890,16 @@ CREATE FUNCTION public.search_match(q text, title text, title_en text, abstract 
     AS $$
     SELECT search_in_titles(q, title, title_en) OR search_in_keywords(q, keywords)
         OR search_contains(abstract, q)
+$$;
+
+--
+-- Name: search_needle(text); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_needle(q text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN search_cased(q) THEN lower(q) ELSE q END
 $$;
 
 --
@@ -5743,67 +5915,63 @@ END
 $$;
 
 --
--- Name: search_rank_collect(integer, text, tsquery, public.achievement_filter, bigint, integer); Type: FUNCTION
+-- Name: search_rank_collect(integer, public.search_term, public.achievement_filter, bigint, integer); Type: FUNCTION
 --
 
-CREATE FUNCTION public.search_rank_collect(p_rank integer, p_q text, p_query tsquery, f public.achievement_filter, p_before bigint, p_need integer) RETURNS bigint[]
+CREATE FUNCTION public.search_rank_collect(p_rank integer, t public.search_term, f public.achievement_filter, p_before bigint, p_need integer) RETURNS bigint[]
     LANGUAGE plpgsql STABLE
     SET enable_indexscan TO 'off'
     SET enable_seqscan TO 'off'
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
+DECLARE
+    query constant tsquery := t.queries[p_rank + 1];
 BEGIN
     IF p_rank = 2 THEN
         RETURN ARRAY(SELECT a.id FROM achievements a
-                      WHERE a.title_grams @@ p_query AND (a.id < p_before) IS TRUE
-                        AND search_hit(a, p_rank, p_q, f)
+                      WHERE a.title_grams @@ query AND (a.id < p_before) IS TRUE
+                        AND search_hit(a, p_rank, t.needle, t.cased, f)
                       ORDER BY a.id DESC LIMIT p_need);
     ELSIF p_rank = 1 THEN
         RETURN ARRAY(SELECT a.id FROM achievements a
-                      WHERE a.keyword_grams @@ p_query AND (a.id < p_before) IS TRUE
-                        AND search_hit(a, p_rank, p_q, f)
+                      WHERE a.keyword_grams @@ query AND (a.id < p_before) IS TRUE
+                        AND search_hit(a, p_rank, t.needle, t.cased, f)
                       ORDER BY a.id DESC LIMIT p_need);
     END IF;
     RETURN ARRAY(SELECT a.id FROM achievements a
-                  WHERE a.search_grams @@ p_query AND (a.id < p_before) IS TRUE
-                    AND search_hit(a, p_rank, p_q, f)
+                  WHERE a.search_grams @@ query AND (a.id < p_before) IS TRUE
+                    AND search_hit(a, p_rank, t.needle, t.cased, f)
                   ORDER BY a.id DESC LIMIT p_need);
 END
 $$;
 
 --
--- Name: search_rank_hits(integer, text, text[], tsquery, public.achievement_filter, bigint, integer); Type: FUNCTION
+-- Name: search_rank_hits(integer, public.search_term, public.search_extent, public.achievement_filter, bigint, integer); Type: FUNCTION
 --
 
-CREATE FUNCTION public.search_rank_hits(p_rank integer, p_q text, p_grams text[], p_query tsquery, f public.achievement_filter, p_before bigint, p_need integer) RETURNS bigint[]
+CREATE FUNCTION public.search_rank_hits(p_rank integer, t public.search_term, e public.search_extent, f public.achievement_filter, p_before bigint, p_need integer) RETURNS bigint[]
     LANGUAGE plpgsql STABLE
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
-    matches float8;
-    total float8;
+    matches constant float8 := t.matches[p_rank + 1];
     walk_from bigint;
     walk_to bigint;
     hits bigint[];
 BEGIN
-    SELECT min(coalesce(c.achievements, 0)) INTO matches
-      FROM unnest(p_grams) AS g
-      LEFT JOIN search_gram_counts c ON c.rank = p_rank AND c.gram = g;
-    SELECT greatest(reltuples, 1) INTO total FROM pg_class WHERE oid = 'achievements'::regclass;
-    IF matches * matches > p_need * total THEN
-        SELECT least(max(a.id) + 1, p_before),
-               least(max(a.id) + 1, p_before)
-                   - ceil(4 * p_need * total / matches * (max(a.id) - min(a.id) + 1) / total)
-          INTO walk_from, walk_to FROM achievements a;
+    IF matches * matches > p_need * e.total THEN
+        walk_from := least(e.last_id + 1, p_before);
+        walk_to := walk_from - ceil(4 * p_need / matches * (e.last_id - e.first_id + 1));
         hits := ARRAY(
             SELECT a.id FROM achievements a
-             WHERE a.id >= walk_to AND a.id < walk_from AND search_hit(a, p_rank, p_q, f)
+             WHERE a.id >= walk_to AND a.id < walk_from
+               AND search_hit(a, p_rank, t.needle, t.cased, f)
              ORDER BY a.id DESC LIMIT p_need);
         IF cardinality(hits) >= p_need THEN
             RETURN hits;
         END IF;
     END IF;
-    RETURN search_rank_collect(p_rank, p_q, p_query, f, p_before, p_need);
+    RETURN search_rank_collect(p_rank, t, f, p_before, p_need);
 END
 $$;
 
@@ -5840,6 +6008,16 @@ BEGIN
     RETURN (SELECT array_agg(DISTINCT g ORDER BY g) FROM unnest(grams) AS g);
 END
 $_$;
+
+--
+-- Name: search_titles_have(text, text, text, boolean); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_titles_have(title text, title_en text, needle text, cased boolean) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT search_has(title, needle, cased) OR search_has(coalesce(title_en, ''), needle, cased)
+$$;
 
 --
 -- Name: session_end(bytea); Type: FUNCTION
@@ -6680,6 +6858,15 @@ CREATE FUNCTION public.user_json(u public.users) RETURNS jsonb
 $$;
 
 --
+-- Name: achievement_items; Type: TABLE
+--
+
+CREATE TABLE public.achievement_items (
+    id bigint NOT NULL,
+    item json NOT NULL
+);
+
+--
 -- Name: achievement_replies; Type: VIEW
 --
 
@@ -6689,9 +6876,9 @@ CREATE VIEW public.achievement_replies AS
     a.status,
     a.province,
     a.institution_id,
-    json_build_object('id', a.id, 'institution_id', a.institution_id, 'institution_name', i.name, 'institution_name_en', i.name_en, 'institution_contact_name', i.contact_name, 'province', a.province, 'title', a.title, 'title_en', a.title_en, 'abstract', a.abstract, 'field', a.field, 'kind', a.kind, 'patent_numbers', a.patent_numbers, 'keywords', a.keywords, 'maturity', a.maturity, 'trial_months', a.trial_months, 'payment_mode', a.payment_mode, 'reference_fee_fen', a.reference_fee_fen, 'royalty_bp', a.royalty_bp, 'royalty_base', a.royalty_base, 'license_years', a.license_years, 'fee_schedule', a.fee_schedule, 'exclusive', a.exclusive, 'open_license', a.open_license, 'standard_terms', public.achievement_standard_terms(a.*), 'status', a.status, 'reject_reason', a.reject_reason, 'created_at', public.tp_instant(a.created_at), 'updated_at', public.tp_instant(a.updated_at), 'version', a.version) AS item
+    s.item
    FROM (public.achievements a
-     JOIN public.institutions i ON ((i.id = a.institution_id)));
+     JOIN public.achievement_items s ON ((s.id = a.id)));
 
 --
 -- Name: achievements_id_seq; Type: SEQUENCE
@@ -7045,6 +7232,13 @@ ALTER TABLE public.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: achievement_items achievement_items_pkey; Type: CONSTRAINT
+--
+
+ALTER TABLE ONLY public.achievement_items
+    ADD CONSTRAINT achievement_items_pkey PRIMARY KEY (id);
+
+--
 -- Name: achievements achievements_owner_key; Type: CONSTRAINT
 --
 
@@ -7304,7 +7498,7 @@ CREATE INDEX achievements_institution_idx ON public.achievements USING btree (in
 -- Name: achievements_keyword_grams; Type: INDEX
 --
 
-CREATE INDEX achievements_keyword_grams ON public.achievements USING gin (keyword_grams);
+CREATE INDEX achievements_keyword_grams ON public.achievements USING gin (keyword_grams) WITH (fastupdate=off);
 
 --
 -- Name: achievements_province_status_idx; Type: INDEX
@@ -7316,7 +7510,7 @@ CREATE INDEX achievements_province_status_idx ON public.achievements USING btree
 -- Name: achievements_search_grams; Type: INDEX
 --
 
-CREATE INDEX achievements_search_grams ON public.achievements USING gin (search_grams);
+CREATE INDEX achievements_search_grams ON public.achievements USING gin (search_grams) WITH (fastupdate=off);
 
 --
 -- Name: achievements_status_idx; Type: INDEX
@@ -7328,7 +7522,7 @@ CREATE INDEX achievements_status_idx ON public.achievements USING btree (status,
 -- Name: achievements_title_grams; Type: INDEX
 --
 
-CREATE INDEX achievements_title_grams ON public.achievements USING gin (title_grams);
+CREATE INDEX achievements_title_grams ON public.achievements USING gin (title_grams) WITH (fastupdate=off);
 
 --
 -- Name: audit_events_actor_idx; Type: INDEX
@@ -7709,6 +7903,22 @@ CREATE TRIGGER achievements_gram_counts_insert AFTER INSERT ON public.achievemen
 CREATE TRIGGER achievements_gram_counts_update AFTER UPDATE ON public.achievements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.achievements_gram_counts();
 
 --
+-- Name: achievements achievements_items_insert; Type: TRIGGER
+--
+
+CREATE TRIGGER achievements_items_insert AFTER INSERT ON public.achievements REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.achievements_items();
+
+ALTER TABLE public.achievements ENABLE ALWAYS TRIGGER achievements_items_insert;
+
+--
+-- Name: achievements achievements_items_update; Type: TRIGGER
+--
+
+CREATE TRIGGER achievements_items_update AFTER UPDATE ON public.achievements REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.achievements_items();
+
+ALTER TABLE public.achievements ENABLE ALWAYS TRIGGER achievements_items_update;
+
+--
 -- Name: audit_events audit_events_append_only; Type: TRIGGER
 --
 
@@ -7785,6 +7995,14 @@ CREATE TRIGGER installments_20_change BEFORE UPDATE ON public.installments FOR E
 --
 
 CREATE TRIGGER institutions_90_pool_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.institutions FOR EACH STATEMENT EXECUTE FUNCTION public.pool_changed();
+
+--
+-- Name: institutions institutions_items_update; Type: TRIGGER
+--
+
+CREATE TRIGGER institutions_items_update AFTER UPDATE ON public.institutions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.institutions_items();
+
+ALTER TABLE public.institutions ENABLE ALWAYS TRIGGER institutions_items_update;
 
 --
 -- Name: installments license_books_balance; Type: TRIGGER
@@ -7959,6 +8177,13 @@ CREATE TRIGGER trials_30_start_within_terms BEFORE UPDATE OF status ON public.tr
 --
 
 CREATE TRIGGER trials_90_notify AFTER INSERT OR UPDATE OF status ON public.trials FOR EACH ROW EXECUTE FUNCTION public.trials_notify();
+
+--
+-- Name: achievement_items achievement_items_id_fkey; Type: FK CONSTRAINT
+--
+
+ALTER TABLE ONLY public.achievement_items
+    ADD CONSTRAINT achievement_items_id_fkey FOREIGN KEY (id) REFERENCES public.achievements(id) ON DELETE CASCADE;
 
 --
 -- Name: achievements achievements_institution_fk; Type: FK CONSTRAINT

@@ -394,6 +394,39 @@ SELECT pg_temp.expect(search_term_grams('Trend 5G') = ARRAY['5g', 'end', 'ren', 
 SELECT pg_temp.expect(search_contains('Ⅻ石墨烯', '石墨') AND search_contains('GRAPHENE', 'phen')
                       AND NOT search_contains('石墨', '石墨烯'),
                       'search_contains ignores case and needs the whole term');
+SELECT pg_temp.expect(search_needle('GRAPHENE 石墨') = 'graphene 石墨' AND search_cased('GRAPHENE')
+                      AND search_cased('石墨 5G-') AND NOT search_cased('石墨 5-')
+                      AND search_has('Graphene', 'graph', true)
+                      AND NOT search_has('Graphene', 'graph', false),
+                      'a term is lowered once, and rows only when it has a letter with a case');
+
+-- The stored replies (0051) are the replies built afresh: after every change above, after an
+-- institution is renamed, and for rows written by a load that skips the trigger guards.
+CREATE FUNCTION pg_temp.stale_items() RETURNS bigint LANGUAGE sql AS $$
+    SELECT count(*)
+      FROM achievements a
+      JOIN institutions i ON i.id = a.institution_id
+      LEFT JOIN achievement_items s ON s.id = a.id
+     WHERE s.item IS NULL OR s.item::text <> achievement_item(a, i)::text
+$$;
+SELECT pg_temp.expect(pg_temp.stale_items() = 0
+                      AND (SELECT count(*) FROM achievement_items) = (SELECT count(*) FROM achievements),
+                      'every achievement has its reply as it is now');
+SAVEPOINT items;
+UPDATE institutions SET name = '上海交通测试大学（更名）' WHERE id = pg_temp.id('inst');
+SELECT pg_temp.expect(pg_temp.stale_items() = 0
+                      AND (SELECT item ->> 'institution_name' FROM achievement_items
+                            WHERE id = pg_temp.id('excl')) = '上海交通测试大学（更名）',
+                      'a renamed institution renames its achievements'' replies');
+SET LOCAL session_replication_role = replica;
+INSERT INTO achievements (institution_id, province, title, abstract, field, kind, maturity,
+                          trial_months, payment_mode, status)
+VALUES (pg_temp.id('inst'), 'SH', '直接载入的成果', '批量载入。', 'other', 'other', 5, 6,
+        'lump_sum', 'listed');
+UPDATE achievements SET title = '缓释药物载体（直接改）' WHERE id = pg_temp.id('open');
+RESET session_replication_role;
+SELECT pg_temp.expect(pg_temp.stale_items() = 0, 'replies follow a load that skips the guards');
+ROLLBACK TO SAVEPOINT items;
 
 -- ---------------------------------------------------------------------------------------------
 -- Trials
