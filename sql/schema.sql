@@ -7498,7 +7498,7 @@ CREATE INDEX achievements_institution_idx ON public.achievements USING btree (in
 -- Name: achievements_keyword_grams; Type: INDEX
 --
 
-CREATE INDEX achievements_keyword_grams ON public.achievements USING gin (keyword_grams) WITH (fastupdate=off);
+CREATE INDEX achievements_keyword_grams ON public.achievements USING gin (keyword_grams) WITH (gin_pending_list_limit='256');
 
 --
 -- Name: achievements_province_status_idx; Type: INDEX
@@ -7510,7 +7510,7 @@ CREATE INDEX achievements_province_status_idx ON public.achievements USING btree
 -- Name: achievements_search_grams; Type: INDEX
 --
 
-CREATE INDEX achievements_search_grams ON public.achievements USING gin (search_grams) WITH (fastupdate=off);
+CREATE INDEX achievements_search_grams ON public.achievements USING gin (search_grams) WITH (gin_pending_list_limit='256');
 
 --
 -- Name: achievements_status_idx; Type: INDEX
@@ -7522,7 +7522,7 @@ CREATE INDEX achievements_status_idx ON public.achievements USING btree (status,
 -- Name: achievements_title_grams; Type: INDEX
 --
 
-CREATE INDEX achievements_title_grams ON public.achievements USING gin (title_grams) WITH (fastupdate=off);
+CREATE INDEX achievements_title_grams ON public.achievements USING gin (title_grams) WITH (gin_pending_list_limit='256');
 
 --
 -- Name: audit_events_actor_idx; Type: INDEX

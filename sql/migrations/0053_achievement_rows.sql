@@ -29,8 +29,8 @@ ALTER TABLE achievements ENABLE TRIGGER USER;
 ALTER TABLE achievements ENABLE ALWAYS TRIGGER achievements_items_insert;
 ALTER TABLE achievements ENABLE ALWAYS TRIGGER achievements_items_update;
 CREATE INDEX achievements_search_grams ON achievements USING gin (search_grams)
-    WITH (fastupdate = off);
+    WITH (gin_pending_list_limit = 256);
 CREATE INDEX achievements_title_grams ON achievements USING gin (title_grams)
-    WITH (fastupdate = off);
+    WITH (gin_pending_list_limit = 256);
 CREATE INDEX achievements_keyword_grams ON achievements USING gin (keyword_grams)
-    WITH (fastupdate = off);
+    WITH (gin_pending_list_limit = 256);
