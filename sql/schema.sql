@@ -5915,33 +5915,42 @@ END
 $$;
 
 --
--- Name: search_rank_collect(integer, public.search_term, public.achievement_filter, bigint, integer); Type: FUNCTION
+-- Name: search_rank_collect(integer, public.search_term, public.search_extent, public.achievement_filter, bigint, integer, boolean); Type: FUNCTION
 --
 
-CREATE FUNCTION public.search_rank_collect(p_rank integer, t public.search_term, f public.achievement_filter, p_before bigint, p_need integer) RETURNS bigint[]
+CREATE FUNCTION public.search_rank_collect(p_rank integer, t public.search_term, e public.search_extent, f public.achievement_filter, p_before bigint, p_need integer, p_window boolean) RETURNS bigint[]
     LANGUAGE plpgsql STABLE
     SET enable_indexscan TO 'off'
     SET enable_seqscan TO 'off'
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
-    query constant tsquery := t.queries[p_rank + 1];
+    matches constant float8 := t.matches[p_rank + 1];
+    in_titles constant tsquery := CASE WHEN p_rank = 2 THEN t.queries[3] END;
+    in_keywords constant tsquery := CASE WHEN p_rank = 1 THEN t.queries[2] END;
+    in_text constant tsquery := CASE WHEN p_rank = 0 THEN t.queries[1] END;
+    window_to constant bigint := least(e.last_id + 1, p_before);
+    window_from bigint := p_before;
+    hits bigint[] := '{}';
 BEGIN
-    IF p_rank = 2 THEN
-        RETURN ARRAY(SELECT a.id FROM achievements a
-                      WHERE a.title_grams @@ query AND (a.id < p_before) IS TRUE
-                        AND search_hit(a, p_rank, t.needle, t.cased, f)
-                      ORDER BY a.id DESC LIMIT p_need);
-    ELSIF p_rank = 1 THEN
-        RETURN ARRAY(SELECT a.id FROM achievements a
-                      WHERE a.keyword_grams @@ query AND (a.id < p_before) IS TRUE
-                        AND search_hit(a, p_rank, t.needle, t.cased, f)
-                      ORDER BY a.id DESC LIMIT p_need);
+    IF p_window AND 40 * matches * matches > p_need * e.total THEN
+        window_from := window_to - ceil(2 * p_need / matches * (e.last_id - e.first_id + 1));
+        hits := ARRAY(SELECT a.id FROM achievements a
+                       WHERE (a.title_grams @@ in_titles OR a.keyword_grams @@ in_keywords
+                              OR a.search_grams @@ in_text)
+                         AND a.id >= window_from AND a.id < window_to
+                         AND search_hit(a, p_rank, t.needle, t.cased, f)
+                       ORDER BY a.id DESC LIMIT p_need);
+        IF cardinality(hits) >= p_need THEN
+            RETURN hits;
+        END IF;
     END IF;
-    RETURN ARRAY(SELECT a.id FROM achievements a
-                  WHERE a.search_grams @@ query AND (a.id < p_before) IS TRUE
-                    AND search_hit(a, p_rank, t.needle, t.cased, f)
-                  ORDER BY a.id DESC LIMIT p_need);
+    RETURN hits || ARRAY(SELECT a.id FROM achievements a
+                          WHERE (a.title_grams @@ in_titles OR a.keyword_grams @@ in_keywords
+                                 OR a.search_grams @@ in_text)
+                            AND (a.id < window_from) IS TRUE
+                            AND search_hit(a, p_rank, t.needle, t.cased, f)
+                          ORDER BY a.id DESC LIMIT p_need - cardinality(hits));
 END
 $$;
 
@@ -5970,8 +5979,10 @@ BEGIN
         IF cardinality(hits) >= p_need THEN
             RETURN hits;
         END IF;
+        RETURN hits || search_rank_collect(p_rank, t, e, f, walk_to,
+                                           p_need - cardinality(hits), false);
     END IF;
-    RETURN search_rank_collect(p_rank, t, f, p_before, p_need);
+    RETURN search_rank_collect(p_rank, t, e, f, p_before, p_need, true);
 END
 $$;
 

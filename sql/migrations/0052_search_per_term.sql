@@ -130,36 +130,59 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
                                f.status)
 $$;
 
--- The collect (0043): every hit from the rank's gram index, then the newest p_need.
-CREATE FUNCTION search_rank_collect(p_rank integer, t search_term, f achievement_filter,
-                                    p_before bigint, p_need integer)
+-- The collect (0043): the hits among the rank's gram-index matches below the position, newest
+-- first. Only the rank's own index is given a query (the others NULL, which match nothing and
+-- cost nothing), so that one statement serves the three ranks.
+--
+-- Collecting reads every match (about 4 microseconds a row) to keep the newest: 8 ms for a
+-- character in 1,000 titles. A term in more than a few hundred achievements is now collected
+-- first in a window of ids just below the position, sized from the ids' mean spacing to hold
+-- about twice p_need matches: the index's matches are ANDed with the window's ids before any
+-- row is read (a bitmap of the window's ids costs about 0.05 microseconds an id), and 0.7 ms
+-- found the same page. Finding fewer hits there (the hits are fewer than the rarest gram's
+-- matches, or lie unevenly), it collects below the window. After a walk that found fewer hits
+-- than the matches promised (below), the window would be placed on the same promise: p_window
+-- false collects at once.
+CREATE FUNCTION search_rank_collect(p_rank integer, t search_term, e search_extent,
+                                    f achievement_filter, p_before bigint, p_need integer,
+                                    p_window boolean)
 RETURNS bigint[]
 LANGUAGE plpgsql STABLE
 SET enable_indexscan = off SET enable_seqscan = off SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-    query constant tsquery := t.queries[p_rank + 1];
+    matches constant float8 := t.matches[p_rank + 1];
+    in_titles constant tsquery := CASE WHEN p_rank = 2 THEN t.queries[3] END;
+    in_keywords constant tsquery := CASE WHEN p_rank = 1 THEN t.queries[2] END;
+    in_text constant tsquery := CASE WHEN p_rank = 0 THEN t.queries[1] END;
+    window_to constant bigint := least(e.last_id + 1, p_before);
+    window_from bigint := p_before;
+    hits bigint[] := '{}';
 BEGIN
-    IF p_rank = 2 THEN
-        RETURN ARRAY(SELECT a.id FROM achievements a
-                      WHERE a.title_grams @@ query AND (a.id < p_before) IS TRUE
-                        AND search_hit(a, p_rank, t.needle, t.cased, f)
-                      ORDER BY a.id DESC LIMIT p_need);
-    ELSIF p_rank = 1 THEN
-        RETURN ARRAY(SELECT a.id FROM achievements a
-                      WHERE a.keyword_grams @@ query AND (a.id < p_before) IS TRUE
-                        AND search_hit(a, p_rank, t.needle, t.cased, f)
-                      ORDER BY a.id DESC LIMIT p_need);
+    IF p_window AND 40 * matches * matches > p_need * e.total THEN
+        window_from := window_to - ceil(2 * p_need / matches * (e.last_id - e.first_id + 1));
+        hits := ARRAY(SELECT a.id FROM achievements a
+                       WHERE (a.title_grams @@ in_titles OR a.keyword_grams @@ in_keywords
+                              OR a.search_grams @@ in_text)
+                         AND a.id >= window_from AND a.id < window_to
+                         AND search_hit(a, p_rank, t.needle, t.cased, f)
+                       ORDER BY a.id DESC LIMIT p_need);
+        IF cardinality(hits) >= p_need THEN
+            RETURN hits;
+        END IF;
     END IF;
-    RETURN ARRAY(SELECT a.id FROM achievements a
-                  WHERE a.search_grams @@ query AND (a.id < p_before) IS TRUE
-                    AND search_hit(a, p_rank, t.needle, t.cased, f)
-                  ORDER BY a.id DESC LIMIT p_need);
+    RETURN hits || ARRAY(SELECT a.id FROM achievements a
+                          WHERE (a.title_grams @@ in_titles OR a.keyword_grams @@ in_keywords
+                                 OR a.search_grams @@ in_text)
+                            AND (a.id < window_from) IS TRUE
+                            AND search_hit(a, p_rank, t.needle, t.cased, f)
+                          ORDER BY a.id DESC LIMIT p_need - cardinality(hits));
 END
 $$;
 
 -- The newest p_need hits of one rank before the position, by the cheaper way (0043): the walk
 -- reads the ids below the position down to a bound placed, from the ids' mean spacing, four
--- times as far as the hits are expected to lie; finding fewer there, it collects instead.
+-- times as far as the hits are expected to lie; finding fewer there, it collects below that
+-- bound.
 CREATE FUNCTION search_rank_hits(p_rank integer, t search_term, e search_extent,
                                  f achievement_filter, p_before bigint, p_need integer)
 RETURNS bigint[]
@@ -181,8 +204,10 @@ BEGIN
         IF cardinality(hits) >= p_need THEN
             RETURN hits;
         END IF;
+        RETURN hits || search_rank_collect(p_rank, t, e, f, walk_to,
+                                           p_need - cardinality(hits), false);
     END IF;
-    RETURN search_rank_collect(p_rank, t, f, p_before, p_need);
+    RETURN search_rank_collect(p_rank, t, e, f, p_before, p_need, true);
 END
 $$;
 

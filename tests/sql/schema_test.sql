@@ -378,6 +378,16 @@ SELECT pg_temp.expect(
                      AND pg_temp.search_pages(q, 100) = pg_temp.search_ranked(q))
        FROM search_terms),
     'search pages follow the ranking when every rank is collected');
+-- Counts between the walk's threshold and the window's (0052): small pages are collected in
+-- windows of ids below the position, and below a window that holds too few.
+ANALYZE achievements;
+UPDATE search_gram_counts
+   SET achievements = ceil(1.2 * sqrt((SELECT reltuples FROM pg_class
+                                        WHERE oid = 'achievements'::regclass)));
+SELECT pg_temp.expect(
+    (SELECT bool_and(pg_temp.search_pages(q, n) = pg_temp.search_ranked(q))
+       FROM search_terms, generate_series(1, 5) AS n),
+    'search pages follow the ranking when ranks are collected in windows');
 SELECT pg_temp.expect(cardinality(pg_temp.search_ranked('测温')) > 30,
                       'the ranking test has enough hits to page');
 SELECT search_gram_counts_rebuild();
