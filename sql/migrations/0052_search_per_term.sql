@@ -19,7 +19,7 @@
 --     "conservation" took 23 ms to intersect, most of them in thousands of titles ("ion",
 --     "ati"). It now asks for the grams held by at most eight times as many achievements as the
 --     rarest in the rank's text: an index entry costs about 0.2 microseconds to read, a row
---     that it lets through about 4 (the row is read and tested for the whole term), so a gram
+--     that it lets through about 2 (the row is read and tested for the whole term), so a gram
 --     is worth reading while it may spare rows, never at many times the rarest's cost.
 -- The page copies the stored replies of 0051.
 
@@ -134,11 +134,11 @@ $$;
 -- first. Only the rank's own index is given a query (the others NULL, which match nothing and
 -- cost nothing), so that one statement serves the three ranks.
 --
--- Collecting reads every match (about 4 microseconds a row) to keep the newest: 8 ms for a
+-- Collecting reads every match (about 2 microseconds a row) to keep the newest: 1.9 ms for a
 -- character in 1,000 titles. A term in more than a few hundred achievements is now collected
 -- first in a window of ids just below the position, sized from the ids' mean spacing to hold
 -- about twice p_need matches: the index's matches are ANDed with the window's ids before any
--- row is read (a bitmap of the window's ids costs about 0.05 microseconds an id), and 0.7 ms
+-- row is read (a bitmap of the window's ids costs about 0.05 microseconds an id), and 0.55 ms
 -- found the same page. Finding fewer hits there (the hits are fewer than the rarest gram's
 -- matches, or lie unevenly), it collects below the window. After a walk that found fewer hits
 -- than the matches promised (below), the window would be placed on the same promise: p_window
