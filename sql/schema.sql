@@ -1299,6 +1299,22 @@ CREATE FUNCTION public.api_achievement_withdraw(p_actor bigint, p_id bigint) RET
 $$;
 
 --
+-- Name: api_achievements_browse(bigint, text, text, integer, bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.api_achievements_browse(p_actor bigint, p_province text, p_field text, p_limit integer, p_after_id bigint) RETURNS TABLE(items json, next_position text)
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT l.items, l.next_position
+      FROM api_achievements_list(p_actor, p_province, p_field, NULL, NULL, NULL, NULL, p_limit,
+                                 p_after_id) AS l;
+END
+$$;
+
+--
 -- Name: api_achievements_import(bigint, jsonb, boolean); Type: FUNCTION
 --
 

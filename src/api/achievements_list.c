@@ -30,26 +30,14 @@ static const char *const BOOLEANS[] = { "true", "false", NULL };
 
 /* A first page (no cursor) asked with ?count=true also counts the matches (the last parameter
  * says whether): the count is the same on every page, and costs more than a page of a large pool.
- * The unfiltered list and the lists by province only and by field only have statements of their
- * own: with the absent filters written as NULL, PostgreSQL plans each once and reuses the plan
- * (see the migration). */
-static const struct statement LIST_UNFILTERED = {
-    "achievements_list_unfiltered",
-    "SELECT items, next_position, CASE WHEN $4::boolean THEN achievements_count($1::bigint, "
-    "NULL, NULL, NULL, NULL, NULL, NULL, NULL) END FROM api_achievements_list($1::bigint, NULL, "
-    "NULL, NULL, NULL, NULL, NULL, $2::integer, $3::bigint)"
-};
-static const struct statement LIST_BY_PROVINCE = {
-    "achievements_list_by_province",
-    "SELECT items, next_position, CASE WHEN $5::boolean THEN achievements_count($1::bigint, "
-    "NULL, $2::text, NULL, NULL, NULL, NULL, NULL) END FROM api_achievements_list($1::bigint, "
-    "$2::text, NULL, NULL, NULL, NULL, NULL, $3::integer, $4::bigint)"
-};
-static const struct statement LIST_BY_FIELD = {
-    "achievements_list_by_field",
-    "SELECT items, next_position, CASE WHEN $5::boolean THEN achievements_count($1::bigint, "
-    "NULL, NULL, $2::text, NULL, NULL, NULL, NULL) END FROM api_achievements_list($1::bigint, "
-    "NULL, $2::text, NULL, NULL, NULL, NULL, $3::integer, $4::bigint)"
+ * The lists visitors browse (newest first, by province, by field) go through
+ * api_achievements_browse, which keeps one plan a session (migration 0054); the others are
+ * planned for their filters. */
+static const struct statement LIST_BROWSED = {
+    "achievements_list_browsed",
+    "SELECT items, next_position, CASE WHEN $6::boolean THEN achievements_count($1::bigint, "
+    "NULL, $2::text, $3::text, NULL, NULL, NULL, NULL) END FROM "
+    "api_achievements_browse($1::bigint, $2::text, $3::text, $4::integer, $5::bigint)"
 };
 static const struct statement LIST = {
     "achievements_list",
@@ -172,15 +160,9 @@ static void list_newest(const struct request *req, const struct filters *f, stru
     const char *counting = f->count && after_id == NULL ? "true" : "false";
     bool others = f->kind != NULL || f->institution_id != NULL || f->open_license != NULL ||
                   f->status != NULL;
-    if (!others && f->province == NULL && f->field == NULL) {
-        const char *params[] = { actor, page.limit, after_id, counting };
-        list_reply(rep, LIST_SCOPE, &LIST_UNFILTERED, 4, params);
-    } else if (!others && f->field == NULL) {
-        const char *params[] = { actor, f->province, page.limit, after_id, counting };
-        list_reply(rep, LIST_SCOPE, &LIST_BY_PROVINCE, 5, params);
-    } else if (!others && f->province == NULL) {
-        const char *params[] = { actor, f->field, page.limit, after_id, counting };
-        list_reply(rep, LIST_SCOPE, &LIST_BY_FIELD, 5, params);
+    if (!others) {
+        const char *params[] = { actor, f->province, f->field, page.limit, after_id, counting };
+        list_reply(rep, LIST_SCOPE, &LIST_BROWSED, 6, params);
     } else {
         const char *params[] = { actor,     f->province,       f->field,
                                  f->kind,   f->institution_id, f->open_license,

@@ -11,8 +11,8 @@ const Fastify = require('fastify');
 const { Pool } = require('pg');
 
 const PROVINCES = new Set(['SH', 'JS', 'ZJ', 'AH']);
-const LIST_SQL = 'SELECT items, next_position FROM api_achievements_list($1::bigint, $2::text, '
-  + '$3::text, $4::text, $5::bigint, $6::boolean, $7::text, $8::integer, $9::bigint)';
+const LIST_SQL = 'SELECT items, next_position FROM api_achievements_browse($1::bigint, $2::text, '
+  + '$3::text, $4::integer, $5::bigint)';
 const GET_SQL = 'SELECT * FROM api_achievement_get($1::bigint, $2::bigint)';
 
 const pool = new Pool({ max: Number(process.env.BENCH_FASTIFY_POOL || 10) });
@@ -44,7 +44,7 @@ app.get('/api/v1/achievements', async (request, reply) => {
     }
   }
   const { rows } = await pool.query(LIST_SQL,
-    [null, province ?? null, null, null, null, null, null, n, after]);
+    [null, province ?? null, null, n, after]);
   const page = rows[0];
   return {
     items: page.items,
