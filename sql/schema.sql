@@ -4240,15 +4240,17 @@ $$;
 --
 
 CREATE FUNCTION public.license_notice_facts(p_license_id bigint) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-    SELECT jsonb_build_object('achievement', a.title, 'party', i.name,
-                              'enterprise', e.name, 'institution', i.name)
-      FROM licenses l
-      JOIN achievements a ON a.id = l.achievement_id
-      JOIN institutions i ON i.id = l.institution_id
-      JOIN enterprises e ON e.id = l.enterprise_id
-     WHERE l.id = p_license_id
+BEGIN
+    RETURN (SELECT jsonb_build_object('achievement', a.title, 'party', i.name,
+                                      'enterprise', e.name, 'institution', i.name)
+              FROM licenses l
+              JOIN achievements a ON a.id = l.achievement_id
+              JOIN institutions i ON i.id = l.institution_id
+              JOIN enterprises e ON e.id = l.enterprise_id
+             WHERE l.id = p_license_id);
+END
 $$;
 
 --
@@ -4930,6 +4932,33 @@ CREATE FUNCTION public.median_of_counts(p_values integer[], p_counts bigint[]) R
 $$;
 
 --
+-- Name: notice_recipients(bigint, bigint); Type: FUNCTION
+--
+
+CREATE FUNCTION public.notice_recipients(p_institution_id bigint, p_enterprise_id bigint) RETURNS SETOF public.users
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT u.* FROM users u
+     WHERE NOT u.disabled
+       AND (u.institution_id = p_institution_id OR u.enterprise_id = p_enterprise_id)
+$$;
+
+--
+-- Name: notice_sent(bigint, bigint, text); Type: FUNCTION
+--
+
+CREATE FUNCTION public.notice_sent(p_institution_id bigint, p_enterprise_id bigint, p_dedupe text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN NOT EXISTS (
+        SELECT 1 FROM notice_recipients(p_institution_id, p_enterprise_id) u
+         WHERE NOT EXISTS (SELECT 1 FROM notifications n
+                            WHERE n.user_id = u.id AND n.dedupe_key = p_dedupe));
+END
+$$;
+
+--
 -- Name: notifications; Type: TABLE
 --
 
@@ -5148,6 +5177,8 @@ CREATE FUNCTION public.notifications_scan_recording_deadlines() RETURNS void
 DECLARE
     today date := tp_today();
     r record;
+    kind text;
+    key text;
 BEGIN
     FOR r IN
         SELECT l.id, l.institution_id, l.recording_due_on
@@ -5155,17 +5186,18 @@ BEGIN
          WHERE l.record_number IS NULL AND l.recording_due_on <= today + 14
            AND l.status IN ('active', 'settled', 'defaulted')
     LOOP
+        kind := CASE WHEN r.recording_due_on >= today THEN 'recording.due_soon'
+                     ELSE 'recording.overdue' END;
+        key := format('%s:%s', kind, r.id);
+        CONTINUE WHEN notice_sent(r.institution_id, NULL, key);
         PERFORM notify_organisation(
-            CASE WHEN r.recording_due_on >= today THEN 'recording.due_soon'
-                 ELSE 'recording.overdue' END,
-            'license', r.id, r.institution_id, NULL,
+            kind, 'license', r.id, r.institution_id, NULL,
             license_notice_facts(r.id)
                 || jsonb_build_object('party', (SELECT e.name FROM licenses l
                                                   JOIN enterprises e ON e.id = l.enterprise_id
                                                  WHERE l.id = r.id),
                                       'date', r.recording_due_on),
-            format('%s:%s', CASE WHEN r.recording_due_on >= today THEN 'recording.due_soon'
-                                 ELSE 'recording.overdue' END, r.id));
+            key);
     END LOOP;
 END
 $$;
@@ -5180,6 +5212,7 @@ CREATE FUNCTION public.notifications_scan_report_deadlines() RETURNS void
 DECLARE
     today date := tp_today();
     r record;
+    key text;
 BEGIN
     FOR r IN
         SELECT l.id, l.institution_id, l.enterprise_id, d.period_start, d.due_on,
@@ -5190,13 +5223,18 @@ BEGIN
            AND d.due_on <= today + 7
     LOOP
         IF r.due_on >= today THEN
+            key := format('report.due_soon:%s:%s', r.id, r.period_start);
+            CONTINUE WHEN notice_sent(NULL, r.enterprise_id, key);
             PERFORM notify_organisation('report.due_soon', 'license', r.id, NULL, r.enterprise_id,
                                         license_notice_facts(r.id)
                                             || jsonb_build_object('period',
                                                                   quarter_label(r.period_start),
                                                                   'date', r.due_on),
-                                        format('report.due_soon:%s:%s', r.id, r.period_start));
+                                        key);
         ELSIF r.days IS NOT NULL THEN
+            key := format('report.overdue:%s:%s:%s', r.id, r.period_start, r.days);
+            CONTINUE WHEN notice_sent(CASE WHEN r.days = 90 THEN r.institution_id END,
+                                      r.enterprise_id, key);
             PERFORM notify_organisation('report.overdue', 'license', r.id,
                                         CASE WHEN r.days = 90 THEN r.institution_id END,
                                         r.enterprise_id,
@@ -5205,8 +5243,7 @@ BEGIN
                                                                   quarter_label(r.period_start),
                                                                   'date', r.due_on,
                                                                   'days', r.days),
-                                        format('report.overdue:%s:%s:%s', r.id, r.period_start,
-                                               r.days));
+                                        key);
         END IF;
     END LOOP;
 END
@@ -5223,6 +5260,7 @@ DECLARE
     today date := tp_today();
     before integer;
     r record;
+    key text;
 BEGIN
     SELECT count(*) INTO before FROM notifications;
     FOR r IN
@@ -5233,13 +5271,15 @@ BEGIN
           FROM trials t
          WHERE t.status = 'active' AND t.ends_on BETWEEN today AND today + 30
     LOOP
+        key := format('trial.ends_soon:%s:%s', r.id, r.threshold);
+        CONTINUE WHEN notice_sent(r.institution_id, r.enterprise_id, key);
         PERFORM notify_organisation('trial.ends_soon', 'trial', r.id, r.institution_id,
                                     r.enterprise_id,
                                     jsonb_build_object('achievement',
                                         (SELECT a.title FROM achievements a
                                           WHERE a.id = r.achievement_id),
                                         'date', r.ends_on, 'days', r.days_left),
-                                    format('trial.ends_soon:%s:%s', r.id, r.threshold));
+                                    key);
     END LOOP;
     FOR r IN
         SELECT i.license_id, i.seq, i.due_on, i.amount_fen - i.paid_fen AS unpaid,
@@ -5248,12 +5288,14 @@ BEGIN
          WHERE i.paid_fen < i.amount_fen AND l.status = 'active'
            AND i.due_on BETWEEN today AND today + 15
     LOOP
+        key := format('installment.due_soon:%s:%s', r.license_id, r.seq);
+        CONTINUE WHEN notice_sent(NULL, r.enterprise_id, key);
         PERFORM notify_organisation('installment.due_soon', 'license', r.license_id, NULL,
                                     r.enterprise_id,
                                     license_notice_facts(r.license_id)
                                         || jsonb_build_object('amount_fen', r.unpaid,
                                                               'date', r.due_on),
-                                    format('installment.due_soon:%s:%s', r.license_id, r.seq));
+                                    key);
     END LOOP;
     FOR r IN
         SELECT i.license_id, i.seq, i.due_on, i.amount_fen - i.paid_fen AS unpaid,
@@ -5263,14 +5305,16 @@ BEGIN
           FROM installments i JOIN licenses l ON l.id = i.license_id
          WHERE i.paid_fen < i.amount_fen AND l.status = 'active' AND i.due_on < today
     LOOP
+        key := format('installment.overdue:%s:%s:%s', r.license_id, r.seq, r.days);
+        CONTINUE WHEN notice_sent(CASE WHEN r.days = 90 THEN r.institution_id END,
+                                  r.enterprise_id, key);
         PERFORM notify_organisation('installment.overdue', 'license', r.license_id,
                                     CASE WHEN r.days = 90 THEN r.institution_id END,
                                     r.enterprise_id,
                                     license_notice_facts(r.license_id)
                                         || jsonb_build_object('amount_fen', r.unpaid,
                                                               'date', r.due_on, 'days', r.days),
-                                    format('installment.overdue:%s:%s:%s', r.license_id, r.seq,
-                                           r.days));
+                                    key);
     END LOOP;
     RETURN (SELECT count(*) FROM notifications) - before;
 END
@@ -5288,9 +5332,8 @@ BEGIN
         INSERT INTO notifications (user_id, kind, subject_type, subject_id, title, body,
                                    dedupe_key)
         SELECT u.id, p_kind, p_subject_type, p_subject_id, x.title, x.body, p_dedupe
-          FROM users u, notification_text(p_kind, u.language, p) x
-         WHERE NOT u.disabled
-           AND (u.institution_id = p_institution_id OR u.enterprise_id = p_enterprise_id)
+          FROM notice_recipients(p_institution_id, p_enterprise_id) u,
+               notification_text(p_kind, u.language, p) x
         ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
         RETURNING id, user_id
     )

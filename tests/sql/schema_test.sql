@@ -882,6 +882,27 @@ SELECT pg_temp.tampered(
 SELECT pg_temp.expect((SELECT ok FROM audit_verify()), 'the chain is intact again after the undo');
 
 -- ---------------------------------------------------------------------------------------------
+-- Notices: a deadline scan passes over a notice only when every recipient already has it (0055)
+
+SAVEPOINT notices;
+SELECT notify_organisation('trial.ends_soon', 'trial', 1, pg_temp.id('inst'), pg_temp.id('ent1'),
+                           '{"achievement": "测温探针", "date": "2026-03-09", "days": 8}',
+                           'trial.ends_soon:1:30');
+SELECT pg_temp.expect(notice_sent(pg_temp.id('inst'), pg_temp.id('ent1'), 'trial.ends_soon:1:30')
+                      AND NOT notice_sent(pg_temp.id('inst'), pg_temp.id('ent1'),
+                                          'trial.ends_soon:1:7'),
+                      'a notice is sent when each of its recipients has it');
+INSERT INTO users (email, password_hash, role, enterprise_id, contact_name)
+VALUES ('late@ent1.test', pg_temp.pw(), 'enterprise', pg_temp.id('ent1'), '赵工');
+SELECT pg_temp.expect(NOT notice_sent(pg_temp.id('inst'), pg_temp.id('ent1'),
+                                      'trial.ends_soon:1:30'),
+                      'a user who joined since has not had the notice');
+UPDATE users SET disabled = true WHERE email = 'late@ent1.test';
+SELECT pg_temp.expect(notice_sent(pg_temp.id('inst'), pg_temp.id('ent1'), 'trial.ends_soon:1:30'),
+                      'a disabled user is no recipient');
+ROLLBACK TO SAVEPOINT notices;
+
+-- ---------------------------------------------------------------------------------------------
 -- Sessions
 
 SELECT session_start(pg_temp.id('buyer'), sha256('token-1'));
