@@ -6,8 +6,9 @@
 -- them). The three gram columns were most of a row, about 3.5 kB of 4.3, kept in the row while
 -- it fitted a page: 2.3 rows to a page, so that each row read was a page read (at the bench's
 -- full size the rows took 43,000 pages, and reading a page was the search's largest single
--- cost). The grams are now always kept apart in the table's TOAST relation once a row passes
--- 1 kB, and the texts the search reads stay in the row: about nine rows to a page.
+-- cost). A row longer than 2 kB (where PostgreSQL starts to shorten rows) now has its grams
+-- moved out to the table's TOAST relation, uncompressed, until it is under 1 kB, before any text
+-- the search reads is touched: about nine rows to a page.
 --
 -- The rows there are written again in the new layout, with the gram indexes built afresh after
 -- (faster than keeping them through the update); their versions and times stay as they are.
