@@ -269,6 +269,8 @@ START_TEST(filters_narrow_the_list_to_matching_items)
     } cases[] = {
         { "province=JS", "province", "JS" },
         { "field=biomedicine", "field", "biomedicine" },
+        { "field=biomedicine&province=JS", "field", "biomedicine" },
+        { "province=JS&field=biomedicine", "province", "JS" },
         { "kind=utility_model", "kind", "utility_model" },
         { "open_license=true", "open_license", "true" },
         { "status=listed", "status", "listed" },

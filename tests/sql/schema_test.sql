@@ -428,6 +428,11 @@ SELECT pg_temp.expect(pg_temp.stale_items() = 0
                       AND (SELECT item ->> 'institution_name' FROM achievement_items
                             WHERE id = pg_temp.id('excl')) = '上海交通测试大学（更名）',
                       'a renamed institution renames its achievements'' replies');
+UPDATE institutions SET contact_name = '周老师' WHERE id = pg_temp.id('inst');
+SELECT pg_temp.expect(pg_temp.stale_items() = 0
+                      AND (SELECT item ->> 'institution_contact_name' FROM achievement_items
+                            WHERE id = pg_temp.id('excl')) = '周老师',
+                      'a new contact of the institution is in its achievements'' replies');
 SET LOCAL session_replication_role = replica;
 INSERT INTO achievements (institution_id, province, title, abstract, field, kind, maturity,
                           trial_months, payment_mode, status)
