@@ -436,6 +436,18 @@ CREATE FUNCTION public.achievement_changes(old_item jsonb, new_item jsonb, OUT b
 $$;
 
 --
+-- Name: achievement_filter_listed_only(text, text, bigint, text); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievement_filter_listed_only(viewer_role text, viewer_province text, viewer_institution_id bigint, p_status text) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT p_status IS NOT DISTINCT FROM 'listed'
+        OR achievement_visible('pending', NULL, NULL, viewer_role, viewer_province,
+                               viewer_institution_id) IS FALSE
+$$;
+
+--
 -- Name: fee_schedule_problem(jsonb, bigint); Type: FUNCTION
 --
 
@@ -664,6 +676,22 @@ CREATE FUNCTION public.achievement_json(a public.achievements) RETURNS jsonb
         'status', a.status, 'reject_reason', a.reject_reason,
         'created_at', tp_instant(a.created_at), 'updated_at', tp_instant(a.updated_at),
         'version', a.version)
+$$;
+
+--
+-- Name: achievement_listed_below(bigint, double precision); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievement_listed_below(p_before bigint, p_count double precision) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN (SELECT a.id FROM achievements a
+             WHERE a.status = 'listed' AND a.id < p_before
+             ORDER BY a.id DESC
+            OFFSET greatest(ceil(p_count), 1) - 1 LIMIT 1);
+END
 $$;
 
 --
@@ -1306,11 +1334,32 @@ CREATE FUNCTION public.api_achievements_browse(p_actor bigint, p_province text, 
     LANGUAGE plpgsql STABLE
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
+DECLARE
+    viewer record;
+    ids bigint[];
 BEGIN
+    SELECT v.role, v.province, v.institution_id INTO viewer FROM achievement_viewer(p_actor) v;
+    IF NOT achievement_filter_listed_only(viewer.role, viewer.province, viewer.institution_id,
+                                          NULL) THEN
+        RETURN QUERY
+        SELECT l.items, l.next_position
+          FROM api_achievements_list(p_actor, p_province, p_field, NULL, NULL, NULL, NULL,
+                                     p_limit, p_after_id) AS l;
+        RETURN;
+    END IF;
+    -- the position as a row of the listed index's columns: only that index can take it, so
+    -- that the plan made once cannot walk the primary key instead
+    ids := ARRAY(SELECT a.id FROM achievements a
+                  WHERE a.status = 'listed'
+                    AND (a.status, a.id) < ('listed', coalesce(p_after_id, 9223372036854775807))
+                    AND (p_province IS NULL OR a.province = p_province)
+                    AND (p_field IS NULL OR a.field = p_field)
+                  ORDER BY a.id DESC LIMIT p_limit + 1);
     RETURN QUERY
-    SELECT l.items, l.next_position
-      FROM api_achievements_list(p_actor, p_province, p_field, NULL, NULL, NULL, NULL, p_limit,
-                                 p_after_id) AS l;
+    SELECT coalesce(json_agg(rep.item ORDER BY h.n) FILTER (WHERE h.n <= p_limit), '[]'::json),
+           CASE WHEN count(*) > p_limit THEN ids[p_limit]::text END
+      FROM unnest(ids) WITH ORDINALITY AS h(id, n)
+      JOIN achievement_items rep ON rep.id = h.id;
 END
 $$;
 
@@ -5981,6 +6030,7 @@ CREATE FUNCTION public.search_rank_collect(p_rank integer, t public.search_term,
     LANGUAGE plpgsql STABLE
     SET enable_indexscan TO 'off'
     SET enable_seqscan TO 'off'
+    SET enable_bitmapscan TO 'on'
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
@@ -5988,21 +6038,36 @@ DECLARE
     in_titles constant tsquery := CASE WHEN p_rank = 2 THEN t.queries[3] END;
     in_keywords constant tsquery := CASE WHEN p_rank = 1 THEN t.queries[2] END;
     in_text constant tsquery := CASE WHEN p_rank = 0 THEN t.queries[1] END;
-    window_to constant bigint := least(e.last_id + 1, p_before);
+    windows integer := 0;
+    window_to bigint := least(e.last_id + 1, p_before);
     window_from bigint := p_before;
     hits bigint[] := '{}';
 BEGIN
     IF p_window AND 40 * matches * matches > p_need * e.total THEN
-        window_from := window_to - ceil(2 * p_need / matches * (e.last_id - e.first_id + 1));
-        hits := ARRAY(SELECT a.id FROM achievements a
-                       WHERE (a.title_grams @@ in_titles OR a.keyword_grams @@ in_keywords
-                              OR a.search_grams @@ in_text)
-                         AND a.id >= window_from AND a.id < window_to
-                         AND search_hit(a, p_rank, t.needle, t.cased, f)
-                       ORDER BY a.id DESC LIMIT p_need);
-        IF cardinality(hits) >= p_need THEN
+        windows := CASE WHEN achievement_filter_listed_only(f.viewer_role, f.viewer_province,
+                                                            f.viewer_institution_id, f.status)
+                        THEN 2 ELSE 1 END;
+    END IF;
+    FOR w IN 1..windows LOOP
+        IF w = 1 THEN
+            window_from := window_to - ceil(2 * p_need / matches * (e.last_id - e.first_id + 1));
+        ELSE
+            window_to := window_from;
+            window_from := achievement_listed_below(window_to, 2 * p_need / matches * e.total);
+        END IF;
+        hits := hits || ARRAY(SELECT a.id FROM achievements a
+                               WHERE (a.title_grams @@ in_titles OR a.keyword_grams @@ in_keywords
+                                      OR a.search_grams @@ in_text)
+                                 AND a.id >= coalesce(window_from, e.first_id)
+                                 AND a.id < window_to
+                                 AND search_hit(a, p_rank, t.needle, t.cased, f)
+                               ORDER BY a.id DESC LIMIT p_need - cardinality(hits));
+        IF cardinality(hits) >= p_need OR window_from IS NULL OR window_from <= e.first_id THEN
             RETURN hits;
         END IF;
+    END LOOP;
+    IF p_before <= e.first_id THEN
+        RETURN hits;
     END IF;
     RETURN hits || ARRAY(SELECT a.id FROM achievements a
                           WHERE (a.title_grams @@ in_titles OR a.keyword_grams @@ in_keywords
@@ -6020,6 +6085,7 @@ $$;
 CREATE FUNCTION public.search_rank_hits(p_rank integer, t public.search_term, e public.search_extent, f public.achievement_filter, p_before bigint, p_need integer) RETURNS bigint[]
     LANGUAGE plpgsql STABLE
     SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_bitmapscan TO 'off'
     AS $$
 DECLARE
     matches constant float8 := t.matches[p_rank + 1];
@@ -6027,21 +6093,36 @@ DECLARE
     walk_to bigint;
     hits bigint[];
 BEGIN
-    IF matches * matches > p_need * e.total THEN
-        walk_from := least(e.last_id + 1, p_before);
+    IF (matches * matches > p_need * e.total) IS NOT TRUE THEN
+        RETURN search_rank_collect(p_rank, t, e, f, p_before, p_need, true);
+    END IF;
+    walk_from := least(e.last_id + 1, p_before);
+    IF NOT achievement_filter_listed_only(f.viewer_role, f.viewer_province,
+                                          f.viewer_institution_id, f.status) THEN
         walk_to := walk_from - ceil(4 * p_need / matches * (e.last_id - e.first_id + 1));
         hits := ARRAY(
             SELECT a.id FROM achievements a
              WHERE a.id >= walk_to AND a.id < walk_from
                AND search_hit(a, p_rank, t.needle, t.cased, f)
              ORDER BY a.id DESC LIMIT p_need);
-        IF cardinality(hits) >= p_need THEN
-            RETURN hits;
+    ELSE
+        walk_to := achievement_listed_below(walk_from, 4 * p_need / matches * e.total);
+        hits := ARRAY(
+            SELECT a.id FROM achievements a
+             WHERE a.status = 'listed'
+               AND (a.status, a.id) < ('listed', walk_from)
+               AND a.id >= coalesce(walk_to, e.first_id)
+               AND search_hit(a, p_rank, t.needle, t.cased, f)
+             ORDER BY a.id DESC LIMIT p_need);
+        IF walk_to IS NULL THEN
+            RETURN hits; /* every listed achievement below the position was walked */
         END IF;
-        RETURN hits || search_rank_collect(p_rank, t, e, f, walk_to,
-                                           p_need - cardinality(hits), false);
     END IF;
-    RETURN search_rank_collect(p_rank, t, e, f, p_before, p_need, true);
+    IF cardinality(hits) >= p_need THEN
+        RETURN hits;
+    END IF;
+    RETURN hits || search_rank_collect(p_rank, t, e, f, walk_to, p_need - cardinality(hits),
+                                       false);
 END
 $$;
 
