@@ -3248,10 +3248,12 @@ CREATE FUNCTION public.api_trials_list(p_actor bigint, p_status text, p_achievem
     AS $_$
 DECLARE
     v record;
+    ids bigint[];
 BEGIN
     SELECT * INTO v FROM party_viewer(p_actor);
-    RETURN QUERY EXECUTE $query$
-        WITH hits AS (
+    -- planned with the viewer's values: the index of the viewer's side of the trials
+    EXECUTE $query$
+        SELECT ARRAY(
             SELECT t.id
               FROM trials t
              WHERE party_visible(t.institution_id, t.institution_province, t.enterprise_id,
@@ -3266,13 +3268,14 @@ BEGIN
                     OR t.enterprise_province = $7)
                AND ($9::bigint IS NULL OR t.id < $9)
              ORDER BY t.id DESC
-             LIMIT $8 + 1
-        )
-        SELECT * FROM keyset_page((SELECT jsonb_agg(trial_json(e) ORDER BY e.id DESC)
-                                     FROM hits JOIN trials_effective e ON e.id = hits.id), $8)
+             LIMIT $8 + 1)
     $query$
+    INTO ids
     USING v.role, v.province, v.institution_id, v.enterprise_id, p_status, p_achievement_id,
           p_province, p_limit, p_after_id;
+    RETURN QUERY
+    SELECT * FROM keyset_page((SELECT jsonb_agg(trial_json(e) ORDER BY e.id DESC)
+                                 FROM trials_effective e WHERE e.id = ANY (ids)), p_limit);
 END
 $_$;
 
