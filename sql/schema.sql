@@ -684,6 +684,7 @@ $$;
 
 CREATE FUNCTION public.achievement_listed_below(p_before bigint, p_count double precision) RETURNS bigint
     LANGUAGE plpgsql STABLE
+    SET enable_indexscan TO 'on'
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 BEGIN
@@ -6033,44 +6034,29 @@ CREATE FUNCTION public.search_rank_collect(p_rank integer, t public.search_term,
     LANGUAGE plpgsql STABLE
     SET enable_indexscan TO 'off'
     SET enable_seqscan TO 'off'
-    SET enable_bitmapscan TO 'on'
     SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_bitmapscan TO 'on'
     AS $$
 DECLARE
     matches constant float8 := t.matches[p_rank + 1];
     in_titles constant tsquery := CASE WHEN p_rank = 2 THEN t.queries[3] END;
     in_keywords constant tsquery := CASE WHEN p_rank = 1 THEN t.queries[2] END;
     in_text constant tsquery := CASE WHEN p_rank = 0 THEN t.queries[1] END;
-    windows integer := 0;
-    window_to bigint := least(e.last_id + 1, p_before);
+    window_to constant bigint := least(e.last_id + 1, p_before);
     window_from bigint := p_before;
     hits bigint[] := '{}';
 BEGIN
     IF p_window AND 40 * matches * matches > p_need * e.total THEN
-        windows := CASE WHEN achievement_filter_listed_only(f.viewer_role, f.viewer_province,
-                                                            f.viewer_institution_id, f.status)
-                        THEN 2 ELSE 1 END;
-    END IF;
-    FOR w IN 1..windows LOOP
-        IF w = 1 THEN
-            window_from := window_to - ceil(2 * p_need / matches * (e.last_id - e.first_id + 1));
-        ELSE
-            window_to := window_from;
-            window_from := achievement_listed_below(window_to, 2 * p_need / matches * e.total);
-        END IF;
-        hits := hits || ARRAY(SELECT a.id FROM achievements a
-                               WHERE (a.title_grams @@ in_titles OR a.keyword_grams @@ in_keywords
-                                      OR a.search_grams @@ in_text)
-                                 AND a.id >= coalesce(window_from, e.first_id)
-                                 AND a.id < window_to
-                                 AND search_hit(a, p_rank, t.needle, t.cased, f)
-                               ORDER BY a.id DESC LIMIT p_need - cardinality(hits));
-        IF cardinality(hits) >= p_need OR window_from IS NULL OR window_from <= e.first_id THEN
+        window_from := window_to - ceil(2 * p_need / matches * (e.last_id - e.first_id + 1));
+        hits := ARRAY(SELECT a.id FROM achievements a
+                       WHERE (a.title_grams @@ in_titles OR a.keyword_grams @@ in_keywords
+                              OR a.search_grams @@ in_text)
+                         AND a.id >= window_from AND a.id < window_to
+                         AND search_hit(a, p_rank, t.needle, t.cased, f)
+                       ORDER BY a.id DESC LIMIT p_need);
+        IF cardinality(hits) >= p_need THEN
             RETURN hits;
         END IF;
-    END LOOP;
-    IF p_before <= e.first_id THEN
-        RETURN hits;
     END IF;
     RETURN hits || ARRAY(SELECT a.id FROM achievements a
                           WHERE (a.title_grams @@ in_titles OR a.keyword_grams @@ in_keywords
@@ -6092,39 +6078,46 @@ CREATE FUNCTION public.search_rank_hits(p_rank integer, t public.search_term, e 
     AS $$
 DECLARE
     matches constant float8 := t.matches[p_rank + 1];
-    walk_from bigint;
+    walk_from constant bigint := least(e.last_id + 1, p_before);
     walk_to bigint;
-    hits bigint[];
+    walked_to bigint := walk_from;
+    hits bigint[] := '{}';
 BEGIN
     IF (matches * matches > p_need * e.total) IS NOT TRUE THEN
         RETURN search_rank_collect(p_rank, t, e, f, p_before, p_need, true);
     END IF;
-    walk_from := least(e.last_id + 1, p_before);
+    walk_to := walk_from - ceil(4 * p_need / matches * (e.last_id - e.first_id + 1));
     IF NOT achievement_filter_listed_only(f.viewer_role, f.viewer_province,
                                           f.viewer_institution_id, f.status) THEN
-        walk_to := walk_from - ceil(4 * p_need / matches * (e.last_id - e.first_id + 1));
         hits := ARRAY(
             SELECT a.id FROM achievements a
              WHERE a.id >= walk_to AND a.id < walk_from
                AND search_hit(a, p_rank, t.needle, t.cased, f)
              ORDER BY a.id DESC LIMIT p_need);
+        walked_to := walk_to;
     ELSE
-        walk_to := achievement_listed_below(walk_from, 4 * p_need / matches * e.total);
-        hits := ARRAY(
-            SELECT a.id FROM achievements a
-             WHERE a.status = 'listed'
-               AND (a.status, a.id) < ('listed', walk_from)
-               AND a.id >= coalesce(walk_to, e.first_id)
-               AND search_hit(a, p_rank, t.needle, t.cased, f)
-             ORDER BY a.id DESC LIMIT p_need);
-        IF walk_to IS NULL THEN
-            RETURN hits; /* every listed achievement below the position was walked */
-        END IF;
+        FOR step IN 1..2 LOOP
+            IF step = 2 THEN
+                walk_to := coalesce(achievement_listed_below(walk_from,
+                                                             4 * p_need / matches * e.total),
+                                    e.first_id);
+                EXIT WHEN walk_to >= walked_to;
+            END IF;
+            hits := hits || ARRAY(
+                SELECT a.id FROM achievements a
+                 WHERE a.status = 'listed'
+                   AND (a.status, a.id) < ('listed', walked_to)
+                   AND a.id >= walk_to
+                   AND search_hit(a, p_rank, t.needle, t.cased, f)
+                 ORDER BY a.id DESC LIMIT p_need - cardinality(hits));
+            walked_to := walk_to;
+            EXIT WHEN cardinality(hits) >= p_need;
+        END LOOP;
     END IF;
-    IF cardinality(hits) >= p_need THEN
+    IF cardinality(hits) >= p_need OR walked_to <= e.first_id THEN
         RETURN hits;
     END IF;
-    RETURN hits || search_rank_collect(p_rank, t, e, f, walk_to, p_need - cardinality(hits),
+    RETURN hits || search_rank_collect(p_rank, t, e, f, walked_to, p_need - cardinality(hits),
                                        false);
 END
 $$;
