@@ -106,7 +106,13 @@ rm -rf "$OUT"
 mkdir -p "$OUT/static" "$OUT/nginx"
 RESULTS=$OUT/results.jsonl
 : > "$RESULTS"
-echo setup > "$OUT/phase"
+# The phase the daemon's memory samples are labelled with, replaced whole: a file rewritten in
+# place can be read empty by the sampler, and a sample taken beside the flood was once labelled
+# "unknown" and counted against the daemon's memory target.
+set_phase() {
+  printf '%s\n' "$1" > "$OUT/phase.next" && mv "$OUT/phase.next" "$OUT/phase"
+}
+set_phase setup
 
 say "building build/bench/techpool"
 make -s -j2 OUT=build/bench BUILD=release build/bench/techpool
@@ -235,7 +241,7 @@ READER_TOKEN=$(login "ent1@bench.techpool.cn")
 [ -n "$READER_TOKEN" ] || die "ent1 could not sign in for the read beside the flood"
 
 # Sampling starts after the sign-ins: each argon2id check takes 64 MiB for a moment, by design.
-echo idle > "$OUT/phase"
+set_phase idle
 sample_rss 2> "$OUT/sampler.log" &
 SAMPLER_PID=$!
 
@@ -275,10 +281,10 @@ SQL
 wrk_warmup() {
   local server=$1 endpoint=$2 script=$3 url=$4
   if [ "$endpoint" = write ]; then close_open_trials; fi
-  echo "$server:$endpoint:warmup" > "$OUT/phase"
+  set_phase "$server:$endpoint:warmup"
   BENCH_SERVER=$server BENCH_ENDPOINT=$endpoint BENCH_CONNECTIONS=16 BENCH_RESULTS=/dev/null \
     wrk -t "$WRK_THREADS" -c 16 -d "${WARMUP}s" -s "$BENCH/$script" "$url" >/dev/null
-  echo idle > "$OUT/phase"
+  set_phase idle
 }
 
 # wrk_run SERVER ENDPOINT SCRIPT URL CONNECTIONS [HEADER]: one measured run.
@@ -287,11 +293,11 @@ wrk_run() {
   if [ -n "${6:-}" ]; then header=(-H "$6"); fi
   say "$server $endpoint at $c connections"
   if [ "$endpoint" = write ]; then close_open_trials; fi
-  echo "$server:$endpoint:$c" > "$OUT/phase"
+  set_phase "$server:$endpoint:$c"
   BENCH_SERVER=$server BENCH_ENDPOINT=$endpoint BENCH_CONNECTIONS=$c \
     wrk -t "$WRK_THREADS" -c "$c" -d "${DURATION}s" --timeout "${TIMEOUT_SECONDS}s" \
     "${header[@]}" -s "$BENCH/$script" "$url" > "$OUT/wrk-$server-$endpoint-$c.txt"
-  echo idle > "$OUT/phase"
+  set_phase idle
   if [ "$server" = techpool ] && ! kill -0 "$DAEMON_PID" 2>/dev/null; then
     die "the daemon exited during $endpoint at $c connections"
   fi
@@ -408,12 +414,12 @@ printf '{"kind":"copy","server":"psql","endpoint":"export","seconds":%s,"rows":%
 
 say "export: GET /api/v1/exports/trials.csv"
 rss_before=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$DAEMON_PID/status")
-echo export > "$OUT/phase"
+set_phase export
 lines=$(curl -sS -H "Authorization: Bearer $ADMIN_TOKEN" \
   -w '%{stderr}%{http_code} %{time_total} %{size_download}\n' \
   "$DAEMON_URL/api/v1/exports/trials.csv" 2> "$OUT/export-curl.txt" | wc -l)
 sleep 0.3
-echo idle > "$OUT/phase"
+set_phase idle
 read -r export_status export_seconds export_bytes < <(tail -1 "$OUT/export-curl.txt")
 printf '{"kind":"export","server":"techpool","endpoint":"export","status":%s,"seconds":%s,"bytes":%s,"lines":%s,"rss_before_kb":%s}\n' \
   "${export_status:-0}" "${export_seconds:-0}" "${export_bytes:-0}" "$lines" "$rss_before" >> "$RESULTS"
@@ -423,7 +429,7 @@ printf '{"kind":"export","server":"techpool","endpoint":"export","status":%s,"se
 # what provinces report upward is computed by the database in one pass over indexed data
 
 say "statistics: every endpoint over the whole pool, and the annual report"
-echo stats > "$OUT/phase"
+set_phase stats
 year=$(date -u +%Y)
 for endpoint in summary flows monthly fields regions returns; do
   read -r stats_status stats_seconds < <(curl -sS -o /dev/null -w '%{http_code} %{time_total}\n' \
@@ -436,22 +442,22 @@ read -r stats_status stats_seconds < <(curl -sS -o /dev/null -w '%{http_code} %{
   "$DAEMON_URL/api/v1/exports/annual-report.xlsx?year=$year")
 printf '{"kind":"stats","endpoint":"annual-report","status":%s,"seconds":%s}\n' \
   "${stats_status:-0}" "${stats_seconds:-0}" >> "$RESULTS"
-echo idle > "$OUT/phase"
+set_phase idle
 
 # ---------------------------------------------------------------------------------------------
 # Bulk import: 5,000 achievements in one CSV file, then the same file again (changes nothing)
 
 say "import: POST /api/v1/achievements/import (5,000 rows, twice)"
-echo import > "$OUT/phase"
+set_phase import
 "$BENCH/import.sh" "$DAEMON_URL" "$IMPORT_TOKEN" "$OUT" "$DAEMON_PID" >> "$RESULTS"
-echo idle > "$OUT/phase"
+set_phase idle
 
 # ---------------------------------------------------------------------------------------------
 # A signed-in read beside a flood of sign-ups and failed sign-ins (64 connections), whose
 # password hashes must not hold the read up; the flood's own replies are not results. Last, so
 # that the memory argon2id takes during it (64 MiB a check) does not count against the others.
 say "a signed-in read beside a sign-up and sign-in flood"
-echo flood > "$OUT/phase"
+set_phase flood
 BENCH_RESULTS=/dev/null BENCH_SERVER=techpool BENCH_ENDPOINT=flood BENCH_CONNECTIONS=64 \
   BENCH_FLOOD_EMAIL="$ADMIN_EMAIL" \
   wrk -t 1 -c 64 -d "$((DURATION + 2))s" --timeout "${TIMEOUT_SECONDS}s" -s "$BENCH/flood.lua" \
@@ -460,7 +466,7 @@ FLOOD_PID=$!
 wait_http "$DAEMON_URL/healthz"
 wrk_run techpool read-under-flood plain.lua "$DAEMON_URL/api/v1/trials?limit=20" 4 \
   "Authorization: Bearer $READER_TOKEN"
-echo flood > "$OUT/phase"
+set_phase flood
 wait "$FLOOD_PID" || die "the flood's wrk failed"
 
 stop_pid "$SAMPLER_PID"
