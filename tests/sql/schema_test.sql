@@ -332,7 +332,8 @@ UPDATE achievements SET status = 'pending' WHERE id IN (SELECT id FROM ids WHERE
 UPDATE achievements SET status = 'listed' WHERE id IN (SELECT id FROM ids WHERE name LIKE 'many%');
 SELECT pg_temp.expect(pg_temp.gram_counts_differ() = 0, 'gram counts follow bulk inserts');
 
-CREATE FUNCTION pg_temp.search_pages(q text, page integer, actor bigint DEFAULT NULL)
+CREATE FUNCTION pg_temp.search_pages(q text, page integer, actor bigint DEFAULT NULL,
+                                     status text DEFAULT NULL)
 RETURNS bigint[]
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -343,7 +344,7 @@ DECLARE
 BEGIN
     LOOP
         SELECT * INTO got FROM api_achievements_search(actor, q, NULL, NULL, NULL, NULL, NULL,
-                                                       NULL, page, after_rank, after_id);
+                                                       status, page, after_rank, after_id);
         all_ids := all_ids || ARRAY(SELECT (x ->> 'id')::bigint
                                       FROM json_array_elements(got.items) AS x);
         EXIT WHEN got.next_position IS NULL;
@@ -435,6 +436,12 @@ SELECT pg_temp.expect(pg_temp.search_pages_ranked(),
 SELECT pg_temp.expect(pg_temp.search_ranked('草稿') = '{}'
                       AND cardinality(pg_temp.search_ranked('草稿', pg_temp.id('staff'))) = 40,
                       'the drafts on top are the institution''s own to find');
+UPDATE search_gram_counts SET achievements = 100;
+SELECT pg_temp.expect(
+    (SELECT bool_and(pg_temp.search_pages(q, n, v.actor, 'listed') = pg_temp.search_ranked(q))
+       FROM search_terms, search_viewers AS v, unnest(ARRAY[1, 5]) AS n),
+    'staff asking for listed achievements walk the listed ones and find what visitors find');
+SELECT search_gram_counts_rebuild();
 
 -- The list visitors browse (api_achievements_browse) walks the listed achievements only for a
 -- viewer who sees no others; every viewer pages through what the general list shows.
@@ -527,6 +534,10 @@ VALUES (pg_temp.id('inst'), 'SH', '直接载入的成果', '批量载入。', 'o
 UPDATE achievements SET title = '缓释药物载体（直接改）' WHERE id = pg_temp.id('open');
 RESET session_replication_role;
 SELECT pg_temp.expect(pg_temp.stale_items() = 0, 'replies follow a load that skips the guards');
+DELETE FROM achievements WHERE id = pg_temp.id('top_draft1');
+SELECT pg_temp.expect(NOT EXISTS (SELECT 1 FROM achievement_items
+                                   WHERE id = pg_temp.id('top_draft1')),
+                      'a deleted achievement''s reply goes with it');
 ROLLBACK TO SAVEPOINT items;
 
 -- ---------------------------------------------------------------------------------------------
