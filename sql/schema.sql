@@ -684,7 +684,6 @@ $$;
 
 CREATE FUNCTION public.achievement_listed_below(p_before bigint, p_count double precision) RETURNS bigint
     LANGUAGE plpgsql STABLE
-    SET enable_indexscan TO 'on'
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 BEGIN

@@ -38,12 +38,12 @@ $$;
 
 -- The listed achievement p_count places below p_before, newest first; NULL when fewer are
 -- listed there: how far a walk over listed achievements reaches (an entry of the index of
--- listed achievements costs about a tenth of a microsecond). Index scans are on here whatever
--- the caller turned off: under a collect's settings this read every listed achievement through
--- a bitmap, 44 ms.
+-- listed achievements costs about a tenth of a microsecond). Only a walk calls it: under a
+-- collect's settings (index scans off) it would read every listed achievement through a
+-- bitmap, 44 ms.
 CREATE FUNCTION achievement_listed_below(p_before bigint, p_count float8)
 RETURNS bigint
-LANGUAGE plpgsql STABLE SET enable_indexscan = on SET plan_cache_mode = force_generic_plan AS $$
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
     RETURN (SELECT a.id FROM achievements a
              WHERE a.status = 'listed' AND a.id < p_before
