@@ -1347,11 +1347,9 @@ BEGIN
                                      p_limit, p_after_id) AS l;
         RETURN;
     END IF;
-    -- the position as a row of the listed index's columns: only that index can take it, so
-    -- that the plan made once cannot walk the primary key instead
     ids := ARRAY(SELECT a.id FROM achievements a
                   WHERE a.status = 'listed'
-                    AND (a.status, a.id) < ('listed', coalesce(p_after_id, 9223372036854775807))
+                    AND a.id < coalesce(p_after_id, 9223372036854775807)
                     AND (p_province IS NULL OR a.province = p_province)
                     AND (p_field IS NULL OR a.field = p_field)
                   ORDER BY a.id DESC LIMIT p_limit + 1);
@@ -7645,6 +7643,12 @@ CREATE INDEX achievements_institution_idx ON public.achievements USING btree (in
 --
 
 CREATE INDEX achievements_keyword_grams ON public.achievements USING gin (keyword_grams) WITH (gin_pending_list_limit='256');
+
+--
+-- Name: achievements_listed_idx; Type: INDEX
+--
+
+CREATE INDEX achievements_listed_idx ON public.achievements USING btree (id) INCLUDE (province, field) WHERE ((status)::text = 'listed'::text);
 
 --
 -- Name: achievements_province_status_idx; Type: INDEX
