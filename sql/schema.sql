@@ -5892,29 +5892,40 @@ CREATE FUNCTION public.search_grams_by_rank(title_grams tsvector, keyword_grams 
 $$;
 
 --
+-- Name: search_grams_cut(text, integer, integer); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_grams_cut(run text, size integer, start integer) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT regexp_replace(substr(run, start), '(' || repeat('.', size) || ')', '\1 ', 'g')
+$$;
+
+--
 -- Name: search_grams_of(text, text, text, text[]); Type: FUNCTION
 --
 
 CREATE FUNCTION public.search_grams_of(title text, title_en text, abstract text, keywords text[]) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $_$
+    AS $$
     WITH doc AS (
         SELECT lower(concat_ws(E'\n', title, title_en, abstract,
                                array_to_string(keywords, E'\n'))) AS t
-    ), runs AS (
-        SELECT r FROM doc, regexp_split_to_table(doc.t, '\s+') AS r WHERE r <> ''
-    ), grams AS (
-        SELECT c AS g FROM runs, unnest(string_to_array(runs.r, NULL)) AS c
-        UNION ALL
-        SELECT m[1] FROM runs, generate_series(1, 2) AS k,
-                         regexp_matches(substr(runs.r, k), '..', 'g') AS m
-        UNION ALL
-        SELECT m[1] FROM runs, generate_series(1, 3) AS k,
-                         regexp_matches(substr(runs.r, k), '...', 'g') AS m
-         WHERE m[1] ~ '^[a-z0-9]{3}$'
     )
-    SELECT coalesce(array_to_tsvector(array_agg(g)), ''::tsvector) FROM grams
-$_$;
+    SELECT coalesce(array_to_tsvector(array_remove(
+               string_to_array(regexp_replace(doc.t, '\s+', '', 'g'), NULL)
+               || string_to_array(
+                   (SELECT string_agg(search_grams_cut(r[1], 2, 1) || ' '
+                                      || search_grams_cut(r[1], 2, 2), ' ')
+                      FROM regexp_matches(doc.t, '\S{2,}', 'g') AS r), ' ')
+               || string_to_array(
+                   (SELECT string_agg(search_grams_cut(w[1], 3, 1) || ' '
+                                      || search_grams_cut(w[1], 3, 2) || ' '
+                                      || search_grams_cut(w[1], 3, 3), ' ')
+                      FROM regexp_matches(doc.t, '[a-z0-9]{3,}', 'g') AS w), ' '),
+               '')), ''::tsvector)
+      FROM doc
+$$;
 
 --
 -- Name: search_grams_query(text[]); Type: FUNCTION

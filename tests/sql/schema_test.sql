@@ -489,6 +489,27 @@ SELECT pg_temp.expect(search_term_grams('Ab ab') = ARRAY['ab']
                       AND search_term_grams('芯 片') = ARRAY['片', '芯']
                       AND search_term_grams(' ') IS NULL,
                       'a term''s grams: lower-case pairs, single characters in no pair');
+-- An achievement's grams (0059 cuts them as strings) are, position by position: every character
+-- but a blank, every two adjacent ones without a blank, every three adjacent Latin letters or
+-- digits.
+CREATE FUNCTION pg_temp.grams_by_position(t text) RETURNS tsvector LANGUAGE sql AS $$
+    WITH l AS (SELECT lower(t) AS t), p AS (SELECT l.t, i FROM l, generate_series(1, length(l.t)) AS i)
+    SELECT coalesce(array_to_tsvector(array_agg(DISTINCT g)), '') FROM (
+        SELECT substr(p.t, i, 1) AS g FROM p WHERE substr(p.t, i, 1) ~ '^\S$'
+        UNION ALL SELECT substr(p.t, i, 2) FROM p WHERE substr(p.t, i, 2) ~ '^\S\S$'
+        UNION ALL SELECT substr(p.t, i, 3) FROM p WHERE substr(p.t, i, 3) ~ '^[a-z0-9]{3}$') AS x
+$$;
+SELECT pg_temp.expect(
+    (SELECT bool_and(search_grams_of(t, NULL, NULL, NULL) = pg_temp.grams_by_position(t))
+       FROM unnest(ARRAY['', ' ', 'a', 'ab', 'abc', 'abcd', 'ABCDE fgh', E'芯片 Graphene\t5G  ab\nabc',
+                         '石墨烯　全角 空格', 'x-y_z 12345 a1b2', 'Ⅻ 🙂😀a 😀', E'a\u00a0b c\u3000dd',
+                         '  lead and trail  ', 'one2three4five six']) AS t)
+    AND (SELECT bool_and(search_grams_of(a.title, a.title_en, a.abstract, a.keywords)
+                         = pg_temp.grams_by_position(concat_ws(E'\n', a.title, a.title_en, a.abstract,
+                                                               array_to_string(a.keywords, E'\n'))))
+           FROM achievements a)
+    AND search_grams_of(NULL, NULL, NULL, NULL) = ''::tsvector,
+    'an achievement''s grams: its characters, their pairs, its Latin runs of three');
 SELECT pg_temp.expect(search_term_grams('Trend 5G') = ARRAY['5g', 'end', 'ren', 'tre']
                       AND search_grams_of('The trend', NULL, NULL, NULL)
                           @@ search_query('REN')
