@@ -1,8 +1,10 @@
-/* deferred: the threads that make deferred replies (see deferred.h). */
+/* deferred: the threads that make deferred replies, and the password requests waiting for one
+ * (see deferred.h). */
 #include "http/deferred.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "background.h"
@@ -14,6 +16,20 @@ static atomic_int jobs_running[2];
 static const int JOBS_MAX[2] = { DEFERRED_JOBS_MAX, DEFERRED_PASSWORD_JOBS_MAX };
 static atomic_bool cancelled;
 
+/* Password requests that found every job taken, oldest first, each with the time it stops
+ * waiting. waiting_lock guards the ring and every change of the password jobs' count, so that a
+ * request never waits with no job left to pass it on. */
+struct waiter {
+    struct exchange *x;
+    uint64_t until_micros;
+};
+static pthread_mutex_t waiting_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct waiter waiting[DEFERRED_PASSWORD_WAITING_MAX];
+static size_t waiting_head, waiting_count;
+static atomic_size_t waiting_seen; /* waiting_count, for deferred_has_room */
+
+enum seat { SEAT_TAKEN, SEAT_WAITING, SEAT_NONE };
+
 bool deferred_cancelled(void)
 {
     return atomic_load(&cancelled);
@@ -24,27 +40,11 @@ bool deferred_done(const struct exchange *x)
     return atomic_load(&x->job_state) == JOB_DONE;
 }
 
-static void *job_run(void *arg)
+static uint64_t monotonic_now_micros(void)
 {
-    struct exchange *x = arg;
-    struct reply *rep = &x->rep;
-    enum reply_job_kind kind = rep->job_kind;
-    reply_job_fn fn = rep->job;
-    reply_stream_free_fn free_fn = rep->job_free;
-    void *ctx = rep->job_ctx;
-    rep->job = NULL;
-    rep->job_free = NULL;
-    rep->job_ctx = NULL;
-    fn(ctx, rep);
-    if (free_fn != NULL)
-        free_fn(ctx);
-    if (rep->status == 0)
-        reply_error(rep, ERR_INTERNAL, "the request was not answered");
-    atomic_store(&x->job_state, JOB_DONE);
-    /* from here on x belongs to the worker thread again, which may free it at once */
-    MHD_resume_connection(x->conn);
-    atomic_fetch_sub(&jobs_running[kind], 1);
-    return NULL;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u;
 }
 
 static void refuse(struct exchange *x, const char *detail, const char *retry_after)
@@ -54,9 +54,117 @@ static void refuse(struct exchange *x, const char *detail, const char *retry_aft
     reply_header_add(&x->rep, "Retry-After", retry_after);
 }
 
+/* Hands x's connection back to its worker thread to send the reply; x is the worker's again. */
+static void answered(struct exchange *x)
+{
+    atomic_store(&x->job_state, JOB_DONE);
+    MHD_resume_connection(x->conn);
+}
+
+/* Refuses a waiting request: its time is up, or the service is stopping. */
+static void refuse_waiter(struct exchange *x, bool stopping)
+{
+    if (stopping) {
+        refuse(x, "the service is stopping", "10");
+    } else {
+        reply_release(&x->rep);
+        deferred_refuse_busy(&x->rep, REPLY_JOB_PASSWORD);
+    }
+    answered(x);
+}
+
+/* Takes a job's seat for x, or a place among the waiters, or neither. */
+static enum seat seat_take(struct exchange *x)
+{
+    enum reply_job_kind kind = x->rep.job_kind;
+    if (kind != REPLY_JOB_PASSWORD) {
+        if (atomic_fetch_add(&jobs_running[kind], 1) < JOBS_MAX[kind])
+            return SEAT_TAKEN;
+        atomic_fetch_sub(&jobs_running[kind], 1);
+        return SEAT_NONE;
+    }
+    enum seat seat = SEAT_NONE;
+    pthread_mutex_lock(&waiting_lock);
+    if (atomic_load(&jobs_running[kind]) < JOBS_MAX[kind]) {
+        atomic_fetch_add(&jobs_running[kind], 1);
+        seat = SEAT_TAKEN;
+    } else if (waiting_count < DEFERRED_PASSWORD_WAITING_MAX) {
+        waiting[(waiting_head + waiting_count) % DEFERRED_PASSWORD_WAITING_MAX] = (struct waiter){
+            .x = x, .until_micros = monotonic_now_micros() + DEFERRED_PASSWORD_WAIT_MS * 1000u
+        };
+        atomic_store(&waiting_seen, ++waiting_count);
+        seat = SEAT_WAITING;
+    }
+    pthread_mutex_unlock(&waiting_lock);
+    return seat;
+}
+
+/* A job of kind has answered: returns the waiting request its seat passes to, or NULL when the
+ * seat is given up. Waiters whose time is up (all of them when the service is stopping) are
+ * refused on the way. */
+static struct exchange *seat_pass_on(enum reply_job_kind kind)
+{
+    if (kind != REPLY_JOB_PASSWORD) {
+        atomic_fetch_sub(&jobs_running[kind], 1);
+        return NULL;
+    }
+    struct exchange *late[DEFERRED_PASSWORD_WAITING_MAX];
+    size_t late_count = 0;
+    struct exchange *next = NULL;
+    bool stopping = atomic_load(&cancelled);
+    pthread_mutex_lock(&waiting_lock);
+    uint64_t now = monotonic_now_micros();
+    while (waiting_count > 0) {
+        struct waiter w = waiting[waiting_head];
+        waiting_head = (waiting_head + 1) % DEFERRED_PASSWORD_WAITING_MAX;
+        waiting_count--;
+        if (!stopping && w.until_micros > now) {
+            next = w.x;
+            break;
+        }
+        late[late_count++] = w.x;
+    }
+    atomic_store(&waiting_seen, waiting_count);
+    if (next == NULL)
+        atomic_fetch_sub(&jobs_running[kind], 1);
+    pthread_mutex_unlock(&waiting_lock);
+    for (size_t i = 0; i < late_count; i++)
+        refuse_waiter(late[i], stopping);
+    return next;
+}
+
+/* Runs x's job, answers it, and goes on with the waiting requests its seat passes to. */
+static void *job_run(void *arg)
+{
+    struct exchange *x = arg;
+    enum reply_job_kind kind = x->rep.job_kind;
+    while (x != NULL) {
+        struct reply *rep = &x->rep;
+        reply_job_fn fn = rep->job;
+        reply_stream_free_fn free_fn = rep->job_free;
+        void *ctx = rep->job_ctx;
+        rep->job = NULL;
+        rep->job_free = NULL;
+        rep->job_ctx = NULL;
+        fn(ctx, rep);
+        if (free_fn != NULL)
+            free_fn(ctx);
+        if (rep->status == 0)
+            reply_error(rep, ERR_INTERNAL, "the request was not answered");
+        /* from here on x belongs to the worker thread again, which may free it at once */
+        answered(x);
+        x = seat_pass_on(kind);
+    }
+    return NULL;
+}
+
 bool deferred_has_room(enum reply_job_kind kind)
 {
-    return !atomic_load(&cancelled) && atomic_load(&jobs_running[kind]) < JOBS_MAX[kind];
+    if (atomic_load(&cancelled))
+        return false;
+    return atomic_load(&jobs_running[kind]) < JOBS_MAX[kind] ||
+           (kind == REPLY_JOB_PASSWORD &&
+            atomic_load(&waiting_seen) < DEFERRED_PASSWORD_WAITING_MAX);
 }
 
 void deferred_refuse_busy(struct reply *rep, enum reply_job_kind kind)
@@ -79,14 +187,18 @@ bool deferred_start(struct exchange *x)
         refuse(x, "the service is stopping", "10");
         return false;
     }
-    if (atomic_fetch_add(&jobs_running[kind], 1) >= JOBS_MAX[kind]) {
-        atomic_fetch_sub(&jobs_running[kind], 1);
+    atomic_store(&x->job_state, JOB_RUNNING);
+    MHD_suspend_connection(x->conn);
+    enum seat seat = seat_take(x);
+    if (seat == SEAT_WAITING)
+        return true;
+    if (seat == SEAT_NONE) {
+        atomic_store(&x->job_state, JOB_NONE);
+        MHD_resume_connection(x->conn);
         reply_release(&x->rep);
         deferred_refuse_busy(&x->rep, kind);
         return false;
     }
-    atomic_store(&x->job_state, JOB_RUNNING);
-    MHD_suspend_connection(x->conn);
     pthread_attr_t attr;
     pthread_t thread;
     int created = pthread_attr_init(&attr);
@@ -95,14 +207,17 @@ bool deferred_start(struct exchange *x)
         created = thread_create_without_signals(&thread, &attr, job_run, x);
         pthread_attr_destroy(&attr);
     }
-    if (created != 0) {
-        atomic_store(&x->job_state, JOB_NONE);
-        MHD_resume_connection(x->conn);
-        atomic_fetch_sub(&jobs_running[kind], 1);
-        refuse(x, "no thread for the request; try again in a few seconds", "10");
-        return false;
+    if (created == 0)
+        return true;
+    atomic_store(&x->job_state, JOB_NONE);
+    MHD_resume_connection(x->conn);
+    refuse(x, "no thread for the request; try again in a few seconds", "10");
+    /* the seat is given up; whoever waits for it cannot have a thread either */
+    for (struct exchange *next = seat_pass_on(kind); next != NULL; next = seat_pass_on(kind)) {
+        refuse(next, "no thread for the request; try again in a few seconds", "10");
+        answered(next);
     }
-    return true;
+    return false;
 }
 
 bool deferred_stop(void)

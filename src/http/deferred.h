@@ -3,8 +3,13 @@
  * suspended while a thread of its own runs the job, so the worker goes on serving everyone
  * else; when the job has answered, the connection is resumed and the reply sent. Of each kind at
  * most so many are under way at once (DEFERRED_JOBS_MAX long jobs; DEFERRED_PASSWORD_JOBS_MAX
- * password jobs, most of them queued on the argon2id slots); beyond that the request gets 503
- * with Retry-After at once. */
+ * password jobs, most of them queued on the argon2id slots). A long job beyond that gets 503
+ * with Retry-After at once. A password request beyond that waits, suspended, for a job to pass
+ * its seat on, oldest first, up to DEFERRED_PASSWORD_WAIT_MS, and is then refused the same way;
+ * only when DEFERRED_PASSWORD_WAITING_MAX already wait is it refused at once. Waiting costs no
+ * work: a flood of sign-ins that were refused at once came back at once, tens of thousands of
+ * times a second, and took the processors from everyone else. Waiters whose time is up are
+ * refused when a job answers (a password job takes a fraction of a second). */
 #ifndef TECHPOOL_DEFERRED_H
 #define TECHPOOL_DEFERRED_H
 
@@ -14,11 +19,14 @@
 
 #define DEFERRED_JOBS_MAX 2
 #define DEFERRED_PASSWORD_JOBS_MAX 16
+#define DEFERRED_PASSWORD_WAIT_MS 1000u
+#define DEFERRED_PASSWORD_WAITING_MAX 256
 
-/* Suspends x's connection and starts its reply's job. False when it could not (too many jobs,
- * no thread): the reply is then a 503 problem to send at once. */
+/* Suspends x's connection and starts its reply's job, or has it wait for one (a password job).
+ * False when it could not (too many jobs or waiters, no thread): the reply is then a 503 problem
+ * to send at once. */
 bool deferred_start(struct exchange *x);
-/* Whether a job of kind could start now: a handler checks it before work that only leads to one,
+/* Whether a job of kind could start or wait now: a handler checks it before work that only leads to one,
  * so that a request which would be refused anyway costs nothing more. Advisory: deferred_start
  * decides. */
 bool deferred_has_room(enum reply_job_kind kind);

@@ -106,6 +106,7 @@ struct flooder {
     unsigned n;
     long status;
     bool retry_after;
+    double seconds; /* from sending to the reply */
 };
 
 static void *flood_one(void *arg)
@@ -115,7 +116,9 @@ static void *flood_one(void *arg)
     snprintf(address, sizeof address, "10.77.%u.%u", f->n / 200, f->n % 200 + 1);
     snprintf(email, sizeof email, "flood%u@flood.test", f->n);
     char *body = sign_up_body(1000 + f->n, email);
+    double started = harness_clock();
     struct http_reply *r = sign_up_from(address, body);
+    f->seconds = harness_clock() - started;
     f->status = r != NULL ? r->status : 0;
     f->retry_after = r != NULL && http_header(r, "Retry-After") != NULL;
     http_reply_free(r);
@@ -163,6 +166,40 @@ START_TEST(a_flood_of_sign_ups_leaves_signed_in_reads_fast)
 }
 END_TEST
 
+/* More sign-ups at once than there are password jobs (16) wait for one, oldest first, instead of
+ * being refused at once: those still waiting after a second are refused with Retry-After, and
+ * the others are served as the jobs before them finish. Refused at once, a flood's requests came
+ * straight back, thousands a second. */
+START_TEST(sign_ups_beyond_the_password_jobs_wait_for_one)
+{
+    enum { AT_ONCE = 40 };
+    pthread_t threads[AT_ONCE];
+    struct flooder flooders[AT_ONCE];
+    for (unsigned i = 0; i < AT_ONCE; i++) {
+        flooders[i] = (struct flooder){ .n = 500 + i };
+        ck_assert_int_eq(pthread_create(&threads[i], NULL, flood_one, &flooders[i]), 0);
+    }
+    int created = 0, refused = 0;
+    for (unsigned i = 0; i < AT_ONCE; i++) {
+        ck_assert_int_eq(pthread_join(threads[i], NULL), 0);
+        const struct flooder *f = &flooders[i];
+        ck_assert_msg(f->status == 201 || f->status == 503, "sign-up %u got %ld", i, f->status);
+        if (f->status == 503) {
+            ck_assert_msg(f->retry_after, "sign-up %u: 503 without Retry-After", i);
+            ck_assert_msg(f->seconds > 0.95, "sign-up %u was refused after %.3f s, not waiting", i,
+                          f->seconds);
+            refused++;
+        }
+        created += f->status == 201;
+    }
+    ck_assert_msg(created > 16, "only %d of %d sign-ups were served", created, AT_ONCE);
+    ck_assert_int_eq(atoi(fixture_sql("SELECT count(*) FROM users WHERE email LIKE"
+                                      " 'flood5__@flood.test'")),
+                     created);
+    fprintf(stderr, "sign-ups at once: %d created, %d refused after waiting\n", created, refused);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sign_up_flood");
@@ -172,6 +209,7 @@ int main(void)
     tcase_add_test(tc, a_taken_email_or_credit_code_is_refused_without_a_hash);
     tcase_add_test(tc, one_address_makes_ten_accounts_in_ten_minutes);
     tcase_add_test(tc, a_flood_of_sign_ups_leaves_signed_in_reads_fast);
+    tcase_add_test(tc, sign_ups_beyond_the_password_jobs_wait_for_one);
     suite_add_tcase(s, tc);
     return harness_run_suite(s);
 }
