@@ -27,6 +27,7 @@ static pthread_mutex_t waiting_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct waiter waiting[DEFERRED_PASSWORD_WAITING_MAX];
 static size_t waiting_head, waiting_count;
 static atomic_size_t waiting_seen; /* waiting_count, for deferred_has_room */
+static atomic_ullong waits_refused;
 
 enum seat { SEAT_TAKEN, SEAT_WAITING, SEAT_NONE };
 
@@ -70,6 +71,7 @@ static void refuse_waiter(struct exchange *x, bool stopping)
         reply_release(&x->rep);
         deferred_refuse_busy(&x->rep, REPLY_JOB_PASSWORD);
     }
+    atomic_fetch_add(&waits_refused, 1);
     answered(x);
 }
 
@@ -156,6 +158,21 @@ static void *job_run(void *arg)
         x = seat_pass_on(kind);
     }
     return NULL;
+}
+
+int deferred_password_jobs(void)
+{
+    return atomic_load(&jobs_running[REPLY_JOB_PASSWORD]);
+}
+
+unsigned deferred_password_waiting(void)
+{
+    return (unsigned)atomic_load(&waiting_seen);
+}
+
+unsigned long long deferred_password_waits_refused(void)
+{
+    return atomic_load(&waits_refused);
 }
 
 bool deferred_has_room(enum reply_job_kind kind)

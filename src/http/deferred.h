@@ -38,6 +38,11 @@ bool deferred_done(const struct exchange *x);
  * false when one still does). At shutdown, before the daemon stops: a suspended connection
  * must be resumed first. */
 bool deferred_stop(void);
+/* Password jobs under way, password requests waiting for one, and those refused after waiting
+ * (for /metrics). */
+int deferred_password_jobs(void);
+unsigned deferred_password_waiting(void);
+unsigned long long deferred_password_waits_refused(void);
 /* Whether jobs are asked to give up: long jobs look at it between steps. */
 bool deferred_cancelled(void);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http/deadline.h"
+#include "http/deferred.h"
 #include "http/reply_cache.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -146,6 +147,22 @@ char *metrics_render(size_t *len)
             "# TYPE techpool_reply_cache_bytes gauge\n"
             "techpool_reply_cache_bytes %zu\n",
             reply_cache_hits(), reply_cache_misses(), reply_cache_bytes());
+    fprintf(out,
+            "# HELP techpool_password_jobs Sign-ins and sign-ups with a password job (at most "
+            "%d).\n"
+            "# TYPE techpool_password_jobs gauge\n"
+            "techpool_password_jobs %d\n"
+            "# HELP techpool_password_requests_waiting Sign-ins and sign-ups waiting for a "
+            "password job (at most %d, for %u ms).\n"
+            "# TYPE techpool_password_requests_waiting gauge\n"
+            "techpool_password_requests_waiting %u\n"
+            "# HELP techpool_password_waits_refused_total Sign-ins and sign-ups refused "
+            "(503) after waiting.\n"
+            "# TYPE techpool_password_waits_refused_total counter\n"
+            "techpool_password_waits_refused_total %llu\n",
+            DEFERRED_PASSWORD_JOBS_MAX, deferred_password_jobs(), DEFERRED_PASSWORD_WAITING_MAX,
+            DEFERRED_PASSWORD_WAIT_MS, deferred_password_waiting(),
+            deferred_password_waits_refused());
     if (hooks != NULL)
         hooks->metrics_append(out);
     if (fclose(out) != 0) {

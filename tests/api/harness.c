@@ -529,6 +529,19 @@ struct http_reply *http_get_ok(const char *path, const char *token)
     return r;
 }
 
+unsigned long long http_metric(const char *name)
+{
+    struct http_reply *r = http_get("/metrics", NULL);
+    ck_assert_int_eq(r->status, 200);
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "\n%s ", name);
+    const char *line = strstr(r->body, prefix);
+    ck_assert_msg(line != NULL, "/metrics has no %s", name);
+    unsigned long long value = strtoull(line + strlen(prefix), NULL, 10);
+    http_reply_free(r);
+    return value;
+}
+
 const char *http_header(const struct http_reply *reply, const char *name)
 {
     static char value[1024];

@@ -81,6 +81,8 @@ struct http_reply *http_get(const char *path, const char *token);
 struct http_reply *http_post(const char *path, const char *token, const char *body);
 /* GETs path with token (or NULL) and insists on 200 with a JSON body; the caller frees. */
 struct http_reply *http_get_ok(const char *path, const char *token);
+/* The value of an unlabelled metric of /metrics (the test fails when it is missing). */
+unsigned long long http_metric(const char *name);
 /* The value of a response header (case-insensitive), copied into a static buffer, or NULL. */
 const char *http_header(const struct http_reply *reply, const char *name);
 void http_reply_free(struct http_reply *reply);

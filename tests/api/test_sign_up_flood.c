@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fixtures.h"
 #include "harness.h"
@@ -179,6 +180,11 @@ START_TEST(sign_ups_beyond_the_password_jobs_wait_for_one)
         flooders[i] = (struct flooder){ .n = 500 + i };
         ck_assert_int_eq(pthread_create(&threads[i], NULL, flood_one, &flooders[i]), 0);
     }
+    /* a moment later every job is taken and the rest wait, as /metrics shows */
+    struct timespec moment = { .tv_sec = 0, .tv_nsec = 300 * 1000 * 1000 };
+    nanosleep(&moment, NULL);
+    ck_assert_uint_eq(http_metric("techpool_password_jobs"), 16);
+    ck_assert_uint_gt(http_metric("techpool_password_requests_waiting"), 0);
     int created = 0, refused = 0;
     for (unsigned i = 0; i < AT_ONCE; i++) {
         ck_assert_int_eq(pthread_join(threads[i], NULL), 0);
@@ -196,6 +202,8 @@ START_TEST(sign_ups_beyond_the_password_jobs_wait_for_one)
     ck_assert_int_eq(atoi(fixture_sql("SELECT count(*) FROM users WHERE email LIKE"
                                       " 'flood5__@flood.test'")),
                      created);
+    ck_assert_uint_eq(http_metric("techpool_password_requests_waiting"), 0);
+    ck_assert_uint_eq(http_metric("techpool_password_waits_refused_total"), (unsigned)refused);
     fprintf(stderr, "sign-ups at once: %d created, %d refused after waiting\n", created, refused);
 }
 END_TEST

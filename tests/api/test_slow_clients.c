@@ -113,23 +113,9 @@ static double trickle(int fd, double start, char byte, int interval_ms, double l
     return harness_clock() - start;
 }
 
-/* A value from /metrics. */
-static unsigned long long metric(const char *name)
-{
-    struct http_reply *r = http_get("/metrics", NULL);
-    ck_assert_int_eq(r->status, 200);
-    char prefix[128];
-    snprintf(prefix, sizeof prefix, "\n%s ", name);
-    const char *line = strstr(r->body, prefix);
-    ck_assert_msg(line != NULL, "/metrics has no %s", name);
-    unsigned long long value = strtoull(line + strlen(prefix), NULL, 10);
-    http_reply_free(r);
-    return value;
-}
-
 START_TEST(headers_a_byte_a_second_are_cut_after_the_deadline)
 {
-    unsigned long long closed_before = metric("techpool_http_slow_connections_closed_total");
+    unsigned long long closed_before = http_metric("techpool_http_slow_connections_closed_total");
     int fd = connect_from("127.0.0.1");
     ck_assert_int_ge(fd, 0);
     double start = harness_clock();
@@ -140,7 +126,7 @@ START_TEST(headers_a_byte_a_second_are_cut_after_the_deadline)
     ck_assert_msg(state == PEER_CLOSED, "a request trickling its headers was %s after %.1f s",
                   state == PEER_OPEN ? "still open" : "answered", took);
     ck_assert_msg(took > DEADLINE_HEADERS_SECONDS - 0.5, "cut after only %.1f s", took);
-    ck_assert_uint_gt(metric("techpool_http_slow_connections_closed_total"), closed_before);
+    ck_assert_uint_gt(http_metric("techpool_http_slow_connections_closed_total"), closed_before);
     ck_assert(harness_log_has("\"event\":\"slow_connections_closed\""));
 }
 END_TEST
@@ -241,7 +227,7 @@ START_TEST(others_are_answered_at_once_while_slow_connections_are_held)
     /* every held connection accepted (the metrics request's own counts too) */
     double until = harness_clock() + 5;
     unsigned long long open = 0;
-    while ((open = metric("techpool_http_connections_open")) <= (unsigned long long)held &&
+    while ((open = http_metric("techpool_http_connections_open")) <= (unsigned long long)held &&
            harness_clock() < until) {
         struct timespec pause = { .tv_nsec = 50 * 1000 * 1000 };
         nanosleep(&pause, NULL);
@@ -263,7 +249,7 @@ START_TEST(others_are_answered_at_once_while_slow_connections_are_held)
     qsort(seconds, SAMPLES, sizeof seconds[0], compare_seconds);
     double p99 = seconds[SAMPLES * 99 / 100 - 1];
     /* still held: the requests above were measured against all of them */
-    unsigned long long still_open = metric("techpool_http_connections_open");
+    unsigned long long still_open = http_metric("techpool_http_connections_open");
     for (int i = 0; i < held; i++)
         close(fds[i]);
     free(token);
