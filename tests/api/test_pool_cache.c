@@ -24,20 +24,6 @@ static void teardown(void)
     ck_assert_int_eq(harness_stop(), 0);
 }
 
-/* A value of /metrics (the first sample named metric). */
-static unsigned long long metric(const char *name)
-{
-    struct http_reply *r = http_get("/metrics", NULL);
-    ck_assert_int_eq(r->status, 200);
-    char pattern[96];
-    snprintf(pattern, sizeof pattern, "\n%s ", name);
-    const char *line = strstr(r->body, pattern);
-    ck_assert_msg(line != NULL, "no %s in /metrics", name);
-    unsigned long long value = strtoull(line + strlen(pattern), NULL, 10);
-    http_reply_free(r);
-    return value;
-}
-
 static const char *detail_path(int64_t achievement)
 {
     return fixture_text("/api/v1/achievements/%lld", (long long)achievement);
@@ -100,9 +86,9 @@ START_TEST(anonymous_reads_are_answered_again_with_the_same_reply)
     struct http_reply *first = http_get_ok(detail_path(achievement), NULL);
     char etag[64];
     snprintf(etag, sizeof etag, "%s", http_header(first, "ETag"));
-    unsigned long long hits = metric("techpool_reply_cache_hits_total");
+    unsigned long long hits = http_metric("techpool_reply_cache_hits_total");
     struct http_reply *again = http_get_ok(detail_path(achievement), NULL);
-    ck_assert_uint_eq(metric("techpool_reply_cache_hits_total"), hits + 1);
+    ck_assert_uint_eq(http_metric("techpool_reply_cache_hits_total"), hits + 1);
     ck_assert_str_eq(again->body, first->body);
     ck_assert_str_eq(http_header(again, "ETag"), etag);
     ck_assert_str_eq(http_header(again, "Cache-Control"), "no-store");
@@ -115,7 +101,7 @@ START_TEST(anonymous_reads_are_answered_again_with_the_same_reply)
     struct http_reply *r = http_call("GET", detail_path(achievement), NULL, NULL, fresh);
     ck_assert_int_eq(r->status, 200);
     http_reply_free(r);
-    ck_assert_uint_eq(metric("techpool_reply_cache_hits_total"), hits + 1);
+    ck_assert_uint_eq(http_metric("techpool_reply_cache_hits_total"), hits + 1);
 }
 END_TEST
 
@@ -152,13 +138,13 @@ START_TEST(signed_in_callers_get_their_own_replies)
                   201, NULL);
     ck_assert(!listed_with_title("JS", "未提交的草稿成果"));
     ck_assert(!listed_with_title("JS", "未提交的草稿成果")); /* kept now */
-    unsigned long long hits = metric("techpool_reply_cache_hits_total");
+    unsigned long long hits = http_metric("techpool_reply_cache_hits_total");
     struct http_reply *own = fixture_expect(&inst, "GET",
                                             fixture_text("/api/v1/achievements?province=JS"), NULL,
                                             200, NULL);
     ck_assert_ptr_nonnull(strstr(own->body, "未提交的草稿成果"));
     http_reply_free(own);
-    ck_assert_uint_eq(metric("techpool_reply_cache_hits_total"), hits);
+    ck_assert_uint_eq(http_metric("techpool_reply_cache_hits_total"), hits);
 }
 END_TEST
 
@@ -175,7 +161,7 @@ END_TEST
 START_TEST(a_lost_notification_connection_forgets_every_kept_reply)
 {
     int64_t achievement = kept_achievement("SH");
-    unsigned long long before = metric("techpool_pool_generation");
+    unsigned long long before = http_metric("techpool_pool_generation");
     ck_assert_uint_ne(before, 0);
     ck_assert_str_eq(fixture_sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                                  " WHERE application_name = 'techpool-listen'"
@@ -184,8 +170,8 @@ START_TEST(a_lost_notification_connection_forgets_every_kept_reply)
     retitle_outside(achievement, "断线期间改的标题");
     double start = harness_clock();
     /* whether or not this change was heard, reconnecting moves the generation on */
-    while (metric("techpool_change_feed_listening") != 1 ||
-           metric("techpool_pool_generation") <= before)
+    while (http_metric("techpool_change_feed_listening") != 1 ||
+           http_metric("techpool_pool_generation") <= before)
         ck_assert_msg(harness_clock() - start < 10, "the change feed did not come back in 10 s");
     ck_assert_str_eq(anonymous_title(achievement), "断线期间改的标题");
     ck_assert(harness_log_has("\"event\":\"change_feed_lost\""));
