@@ -28,6 +28,9 @@ static struct waiter waiting[DEFERRED_PASSWORD_WAITING_MAX];
 static size_t waiting_head, waiting_count;
 static atomic_size_t waiting_seen; /* waiting_count, for deferred_has_room */
 static atomic_ullong waits_refused;
+/* how often the sweeper looks for waiters whose time is up */
+#define WAITERS_SWEEP_MS 100
+static struct background waiters_sweeper;
 
 enum seat { SEAT_TAKEN, SEAT_WAITING, SEAT_NONE };
 
@@ -101,6 +104,28 @@ static enum seat seat_take(struct exchange *x)
     return seat;
 }
 
+/* Takes the waiters whose time is up (all of them when the service is stopping) from the front
+ * of the ring into late; under waiting_lock. Every waiter waits as long, so those whose time is
+ * up are the oldest. */
+static size_t waiters_take_late(struct exchange *late[], bool stopping)
+{
+    uint64_t now = monotonic_now_micros();
+    size_t late_count = 0;
+    while (waiting_count > 0 && (stopping || waiting[waiting_head].until_micros <= now)) {
+        late[late_count++] = waiting[waiting_head].x;
+        waiting_head = (waiting_head + 1) % DEFERRED_PASSWORD_WAITING_MAX;
+        waiting_count--;
+    }
+    atomic_store(&waiting_seen, waiting_count);
+    return late_count;
+}
+
+static void waiters_refuse(struct exchange *late[], size_t late_count, bool stopping)
+{
+    for (size_t i = 0; i < late_count; i++)
+        refuse_waiter(late[i], stopping);
+}
+
 /* A job of kind has answered: returns the waiting request its seat passes to, or NULL when the
  * seat is given up. Waiters whose time is up (all of them when the service is stopping) are
  * refused on the way. */
@@ -111,28 +136,44 @@ static struct exchange *seat_pass_on(enum reply_job_kind kind)
         return NULL;
     }
     struct exchange *late[DEFERRED_PASSWORD_WAITING_MAX];
-    size_t late_count = 0;
     struct exchange *next = NULL;
     bool stopping = atomic_load(&cancelled);
     pthread_mutex_lock(&waiting_lock);
-    uint64_t now = monotonic_now_micros();
-    while (waiting_count > 0) {
-        struct waiter w = waiting[waiting_head];
+    size_t late_count = waiters_take_late(late, stopping);
+    if (waiting_count > 0) {
+        next = waiting[waiting_head].x;
         waiting_head = (waiting_head + 1) % DEFERRED_PASSWORD_WAITING_MAX;
-        waiting_count--;
-        if (!stopping && w.until_micros > now) {
-            next = w.x;
-            break;
-        }
-        late[late_count++] = w.x;
-    }
-    atomic_store(&waiting_seen, waiting_count);
-    if (next == NULL)
+        atomic_store(&waiting_seen, --waiting_count);
+    } else {
         atomic_fetch_sub(&jobs_running[kind], 1);
+    }
     pthread_mutex_unlock(&waiting_lock);
-    for (size_t i = 0; i < late_count; i++)
-        refuse_waiter(late[i], stopping);
+    waiters_refuse(late, late_count, stopping);
     return next;
+}
+
+/* Refuses the waiters whose time is up while no job answers (every job held up by a slow
+ * database, say): a waiter is refused at most WAITERS_SWEEP_MS after its time. */
+static void waiters_sweep_run(struct background *self)
+{
+    while (!background_wait(self, WAITERS_SWEEP_MS)) {
+        struct exchange *late[DEFERRED_PASSWORD_WAITING_MAX];
+        bool stopping = atomic_load(&cancelled);
+        pthread_mutex_lock(&waiting_lock);
+        size_t late_count = waiters_take_late(late, stopping);
+        pthread_mutex_unlock(&waiting_lock);
+        waiters_refuse(late, late_count, stopping);
+    }
+}
+
+bool deferred_sweeper_start(void)
+{
+    return background_start(&waiters_sweeper, waiters_sweep_run);
+}
+
+void deferred_sweeper_stop(void)
+{
+    background_stop(&waiters_sweeper);
 }
 
 /* Runs x's job, answers it, and goes on with the waiting requests its seat passes to. */

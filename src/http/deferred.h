@@ -9,7 +9,8 @@
  * only when DEFERRED_PASSWORD_WAITING_MAX already wait is it refused at once. Waiting costs no
  * work: a flood of sign-ins that were refused at once came back at once, tens of thousands of
  * times a second, and took the processors from everyone else. Waiters whose time is up are
- * refused when a job answers (a password job takes a fraction of a second). */
+ * refused when a job answers, or by a sweeper thread within a tenth of a second when none does
+ * (every job held up by a slow database). */
 #ifndef TECHPOOL_DEFERRED_H
 #define TECHPOOL_DEFERRED_H
 
@@ -34,6 +35,10 @@ bool deferred_has_room(enum reply_job_kind kind);
 void deferred_refuse_busy(struct reply *rep, enum reply_job_kind kind);
 /* True once the job of x has answered (the connection was resumed to send it). */
 bool deferred_done(const struct exchange *x);
+/* Starts the thread that refuses waiters whose time is up; false when it could not. Stopped
+ * after deferred_stop, when nobody waits any more. */
+bool deferred_sweeper_start(void);
+void deferred_sweeper_stop(void);
 /* Asks running jobs to give up (deferred_cancelled) and waits until none runs (30 s at most;
  * false when one still does). At shutdown, before the daemon stops: a suspended connection
  * must be resumed first. */

@@ -334,6 +334,11 @@ int server_run(const struct config *cfg, const struct server_hooks *hooks)
         fprintf(stderr, "techpool: cannot start the request deadline thread\n");
         return 2;
     }
+    if (!deferred_sweeper_start()) {
+        fprintf(stderr, "techpool: cannot start the waiting requests' thread\n");
+        deadline_stop();
+        return 2;
+    }
 
     /* poll, not epoll: libmicrohttpd 0.9.75 can abort in MHD_quiesce_daemon with a thread pool
      * over epoll (quiesce and a worker race to remove the listen socket from the epoll set, and
@@ -355,6 +360,7 @@ int server_run(const struct config *cfg, const struct server_hooks *hooks)
     if (daemon == NULL) {
         fprintf(stderr, "techpool: cannot listen on %s:%u: %s\n", cfg->listen_host,
                 cfg->listen_port, strerror(errno));
+        deferred_sweeper_stop();
         deadline_stop();
         return 2;
     }
@@ -374,11 +380,13 @@ int server_run(const struct config *cfg, const struct server_hooks *hooks)
     wait_for_drain();
     if (!deferred_stop()) {
         /* a connection still suspended: stopping libmicrohttpd now is not allowed */
+        deferred_sweeper_stop();
         deadline_stop();
         fprintf(stderr, "{\"event\":\"stopped\",\"export_abandoned\":true}\n");
         return 1;
     }
     MHD_stop_daemon(daemon);
+    deferred_sweeper_stop();
     deadline_stop();
     fprintf(stderr, "{\"event\":\"stopped\"}\n");
     return 0;

@@ -209,6 +209,49 @@ START_TEST(sign_ups_beyond_the_password_jobs_wait_for_one)
 }
 END_TEST
 
+/* A waiter is refused when its second is up even while no job answers. With every job held up
+ * by the database (a lock on users for three seconds), waiters were refused only once a job got
+ * through; now a sweeper refuses them within a tenth of a second of their time. */
+START_TEST(waiters_are_refused_on_time_while_every_job_is_held_up)
+{
+    enum { JOBS = 16, WAITERS = 4 };
+    PGconn *holder = PQconnectdb(harness_conninfo());
+    ck_assert_int_eq(PQstatus(holder), CONNECTION_OK);
+    PGresult *locked = PQexec(holder, "BEGIN; LOCK TABLE users IN SHARE MODE");
+    ck_assert_int_eq(PQresultStatus(locked), PGRES_COMMAND_OK);
+    PQclear(locked);
+    /* the lock is held from here for three seconds, whatever the daemon does */
+    ck_assert_int_eq(PQsendQuery(holder, "SELECT pg_sleep(3); COMMIT"), 1);
+    pthread_t threads[JOBS + WAITERS];
+    struct flooder flooders[JOBS + WAITERS];
+    for (unsigned i = 0; i < JOBS + WAITERS; i++) {
+        flooders[i] = (struct flooder){ .n = 700 + i };
+        if (i == JOBS) { /* every job taken before the waiters come */
+            double asked_until = harness_clock() + 5;
+            while (http_metric("techpool_password_jobs") < JOBS && harness_clock() < asked_until)
+                ;
+            ck_assert_uint_eq(http_metric("techpool_password_jobs"), JOBS);
+        }
+        ck_assert_int_eq(pthread_create(&threads[i], NULL, flood_one, &flooders[i]), 0);
+    }
+    for (unsigned i = JOBS; i < JOBS + WAITERS; i++) {
+        ck_assert_int_eq(pthread_join(threads[i], NULL), 0);
+        const struct flooder *f = &flooders[i];
+        ck_assert_msg(f->status == 503 && f->retry_after, "waiter %u got %ld", i, f->status);
+        ck_assert_msg(f->seconds > 0.95 && f->seconds < 1.5, "waiter %u was refused after %.3f s",
+                      i, f->seconds);
+    }
+    for (PGresult *rest = PQgetResult(holder); rest != NULL; rest = PQgetResult(holder))
+        PQclear(rest);
+    PQfinish(holder);
+    for (unsigned i = 0; i < JOBS; i++) {
+        ck_assert_int_eq(pthread_join(threads[i], NULL), 0);
+        ck_assert_msg(flooders[i].status == 201, "sign-up %u got %ld", i, flooders[i].status);
+    }
+    ck_assert_uint_eq(http_metric("techpool_password_waits_refused_total"), WAITERS);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sign_up_flood");
@@ -219,6 +262,7 @@ int main(void)
     tcase_add_test(tc, one_address_makes_ten_accounts_in_ten_minutes);
     tcase_add_test(tc, a_flood_of_sign_ups_leaves_signed_in_reads_fast);
     tcase_add_test(tc, sign_ups_beyond_the_password_jobs_wait_for_one);
+    tcase_add_test(tc, waiters_are_refused_on_time_while_every_job_is_held_up);
     suite_add_tcase(s, tc);
     return harness_run_suite(s);
 }
