@@ -1559,7 +1559,13 @@ BEGIN
                  GROUP BY n.rank) AS m;
         SELECT greatest(reltuples, 1) INTO e.total
           FROM pg_class WHERE oid = 'achievements'::regclass;
-        SELECT min(a.id), max(a.id) INTO e.first_id, e.last_id FROM achievements a;
+        IF achievement_filter_listed_only(f.viewer_role, f.viewer_province,
+                                          f.viewer_institution_id, f.status) THEN
+            SELECT min(a.id), max(a.id) INTO e.first_id, e.last_id
+              FROM achievements a WHERE a.status = 'listed';
+        ELSE
+            SELECT min(a.id), max(a.id) INTO e.first_id, e.last_id FROM achievements a;
+        END IF;
     END IF;
     FOREACH r IN ARRAY ARRAY[2, 1, 0] LOOP
         EXIT WHEN grams IS NULL OR cardinality(ids) > p_limit;

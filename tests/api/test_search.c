@@ -983,6 +983,33 @@ START_TEST(the_visitors_list_steps_over_unlisted_achievements)
 }
 END_TEST
 
+/* A visitor's search starts among the listed achievements. Its first window of the newest ids
+ * used to start at the newest of all, where new drafts wait for review: it held nothing a visitor
+ * may see, and every match below it was read. 光伏 is put in every 25th listed abstract, under the
+ * 3,000 drafts of the test before. */
+START_TEST(a_visitors_search_steps_over_unlisted_achievements)
+{
+    harness_sql("UPDATE achievements SET abstract = abstract || '，用于光伏组件。' "
+                "WHERE status = 'listed' AND id % 25 = 0");
+    harness_sql("VACUUM ANALYZE achievements");
+    int matches =
+        atoi(harness_sql("SELECT count(*) FROM achievements WHERE abstract LIKE '%光伏%'"));
+    ck_assert_int_gt(matches, 200);
+    long long rows = rows_read_by_search("光伏");
+    ck_assert_msg(rows < 150, "a search for a term in %d achievements read %lld rows", matches,
+                  rows);
+    /* and the page is the newest 20 of them */
+    struct http_reply *r = get(ANONYMOUS, "/api/v1/achievements?q=%E5%85%89%E4%BC%8F");
+    ck_assert_int_eq(r->status, 200);
+    json_t *items = json_object_get(r->json, "items");
+    ck_assert_uint_eq(json_array_size(items), 20);
+    ck_assert_int_eq(atoll(harness_sql("SELECT max(id) FROM achievements"
+                                       " WHERE abstract LIKE '%光伏%'")),
+                     json_integer_value(json_object_get(json_array_get(items, 0), "id")));
+    http_reply_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("search");
@@ -1014,6 +1041,7 @@ int main(void)
     tcase_add_test(plan, a_first_page_reads_a_page_not_every_hit);
     tcase_add_test(plan, count_of_a_large_pool_stops_at_1000);
     tcase_add_test(plan, the_visitors_list_steps_over_unlisted_achievements);
+    tcase_add_test(plan, a_visitors_search_steps_over_unlisted_achievements);
     suite_add_tcase(s, plan);
     return harness_run_suite(s);
 }
