@@ -6,10 +6,26 @@
 'use strict';
 
 const fs = require('fs');
+const os = require('os');
 
 const [resultsPath, rssPath, writeErrorsPath, jsonPath] = process.argv.slice(2);
 const records = fs.readFileSync(resultsPath, 'utf8').split('\n').filter(Boolean)
   .map((line) => JSON.parse(line));
+
+// Where each run's processor time went (cpu.sh): the server's, PostgreSQL's, and the rest
+// (the load generator and the kernel's work outside both), in microseconds a request.
+const cores = os.cpus().length;
+for (const c of records.filter((r) => r.kind === 'cpu')) {
+  const r = records.find((x) => (x.kind === 'http' || x.kind === 'sql') && x.server === c.server
+    && x.endpoint === c.endpoint && x.connections === c.connections);
+  if (!r || !(r.requests > 0)) continue;
+  const micros = (ticks) => (ticks * 1e6) / c.tick_hz / r.requests;
+  r.cpu_us = {
+    server: micros(c.server_ticks),
+    postgres: micros(c.postgres_ticks),
+    rest: micros(Math.max(c.busy - c.server_ticks - c.postgres_ticks, 0)),
+  };
+}
 
 // The daemon's resident memory: the largest sample of each phase ("server:endpoint:connections",
 // "export", "idle"), in kB.
@@ -61,6 +77,9 @@ const columns = [
   ['p50 ms', 8, (r) => fmt(r.p50_ms, 2)], ['p99 ms', 8, (r) => fmt(r.p99_ms, 2)],
   ['errors', 6, (r) => String(r.errors)],
   ['RSS MB', 6, (r) => (r.rss_mb ? fmt(r.rss_mb, 1) : '-')],
+  ['srv us', 6, (r) => fmt(r.cpu_us && r.cpu_us.server, 0)],
+  ['pg us', 6, (r) => fmt(r.cpu_us && r.cpu_us.postgres, 0)],
+  ['rest us', 7, (r) => fmt(r.cpu_us && r.cpu_us.rest, 0)],
   ['ratio', 28, (r) => Object.entries(r.ratios || {})
     .map(([base, x]) => `${x.toFixed(2)}x ${base}`).join(', ') || '-'],
 ];
@@ -78,6 +97,27 @@ out.push('');
 out.push(line(columns.map(([name]) => name)));
 out.push(line(columns.map(([, width]) => '-'.repeat(width))));
 for (const r of sorted) out.push(line(columns.map(([, , cell]) => cell(r))));
+out.push(`(srv, pg, rest us: processor time a request in the server, in PostgreSQL and elsewhere —`
+  + ` the load generator, the kernel — over ${cores} processors)`);
+
+// The fastest any server in front of PostgreSQL could answer an endpoint on this machine, with
+// the load generator beside it: every processor shared by PostgreSQL's time a statement (in
+// pgbench's peak run, where it is least) and the load generator's time a request (in the
+// daemon's peak run), the server itself costing nothing.
+const peakRun = (server, endpoint) => runs.filter((r) => r.server === server
+  && r.endpoint === endpoint).reduce((best, r) => (!best || r.rps > best.rps ? r : best), null);
+const ceilings = {};
+for (const endpoint of ['list', 'detail']) {
+  const sql = peakRun('pgbench', endpoint);
+  const http = peakRun('techpool', endpoint);
+  if (!sql || !http || !sql.cpu_us || !http.cpu_us) continue;
+  const rps = (cores * 1e6) / (sql.cpu_us.postgres + http.cpu_us.rest);
+  ceilings[endpoint] = { rps, vs_pgbench: rps / sql.rps };
+  out.push(`ceiling  ${endpoint.padEnd(14)} ${fmt(rps, 0)} req/s = ${fmt(rps / sql.rps, 2)}x pgbench`
+    + ` for a server costing nothing (PostgreSQL ${fmt(sql.cpu_us.postgres, 0)} us a statement`
+    + ` + load generator ${fmt(http.cpu_us.rest, 0)} us a request on ${cores} processors);`
+    + ` techpool's server ${fmt(http.cpu_us.server, 0)} us a request`);
+}
 
 const copy = records.find((r) => r.kind === 'copy');
 const exp = records.find((r) => r.kind === 'export');
@@ -217,6 +257,7 @@ fs.writeFileSync(jsonPath, `${JSON.stringify({
     rss_growth_mb: exportRssGrowth,
   },
   import: imports,
+  ceilings,
   rss_mb_by_phase: Object.fromEntries(daemonPhases.map(([p, kb]) => [p, mb(kb)])),
   hwm_mb: memory ? mb(memory.hwm_kb) : null,
   write_refusals: writeErrors,

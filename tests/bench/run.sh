@@ -41,6 +41,8 @@ else
 fi
 
 say() { printf 'bench: %s\n' "$*" >&2; }
+# shellcheck source=tests/bench/cpu.sh
+. "$BENCH/cpu.sh"
 die() { say "$*"; exit 1; }
 
 for tool in wrk nginx pgbench node npm curl psql; do
@@ -287,16 +289,34 @@ wrk_warmup() {
   set_phase idle
 }
 
-# wrk_run SERVER ENDPOINT SCRIPT URL CONNECTIONS [HEADER]: one measured run.
+# The process behind each server, for cpu.sh.
+server_pid() {
+  case $1 in
+    techpool) echo "$DAEMON_PID" ;;
+    nginx) echo "$NGINX_PID" ;;
+    fastify) echo "$FASTIFY_PID" ;;
+  esac
+}
+postmaster_pid() {
+  head -n 1 "$PG_DIR/data/postmaster.pid"
+}
+
+# wrk_run SERVER ENDPOINT SCRIPT URL CONNECTIONS [HEADER]: one measured run, and where its
+# processor time went (not beside the flood, whose time is not the run's).
 wrk_run() {
-  local server=$1 endpoint=$2 script=$3 url=$4 c=$5 header=()
+  local server=$1 endpoint=$2 script=$3 url=$4 c=$5 header=() before
   if [ -n "${6:-}" ]; then header=(-H "$6"); fi
   say "$server $endpoint at $c connections"
   if [ "$endpoint" = write ]; then close_open_trials; fi
   set_phase "$server:$endpoint:$c"
+  before=$(cpu_sample "$(server_pid "$server")" "$(postmaster_pid)")
   BENCH_SERVER=$server BENCH_ENDPOINT=$endpoint BENCH_CONNECTIONS=$c \
     wrk -t "$WRK_THREADS" -c "$c" -d "${DURATION}s" --timeout "${TIMEOUT_SECONDS}s" \
     "${header[@]}" -s "$BENCH/$script" "$url" > "$OUT/wrk-$server-$endpoint-$c.txt"
+  if [ "$endpoint" != read-under-flood ]; then
+    cpu_record "$before" "$(cpu_sample "$(server_pid "$server")" "$(postmaster_pid)")" \
+      "$server" "$endpoint" "$c" >> "$RESULTS"
+  fi
   set_phase idle
   if [ "$server" = techpool ] && ! kill -0 "$DAEMON_PID" 2>/dev/null; then
     die "the daemon exited during $endpoint at $c connections"
@@ -306,13 +326,18 @@ wrk_run() {
 # pgbench_run ENDPOINT FILE CONNECTIONS [REQUESTS]: the endpoint's own statements, prepared;
 # REQUESTS: how many of the daemon's requests one transaction of the file stands for (1).
 pgbench_run() {
-  local endpoint=$1 file=$2 c=$3 per=${4:-1} output tps processed failed
+  local endpoint=$1 file=$2 c=$3 per=${4:-1} output tps processed failed before children
   say "pgbench $endpoint at $c connections"
+  children=$(pg_children "$(postmaster_pid)")
+  before=$(cpu_sample "" "$(postmaster_pid)")
   output=$(pgbench -n -M prepared -c "$c" -j "$WRK_THREADS" -T "$DURATION" \
     -D province=ZJ -D limit=20 -D q=芯片 -D listed="$LISTED" -D terms="$TERMS" \
     -D clients="$c" -D pairs="$WRITE_PAIRS" \
     -f "$BENCH/sql/$file" "$PG_URL" 2>&1) \
     || { echo "$output" >&2; die "pgbench $endpoint failed"; }
+  pg_settle "$(postmaster_pid)" "$children"
+  cpu_record "$before" "$(cpu_sample "" "$(postmaster_pid)")" pgbench "$endpoint" "$c" \
+    >> "$RESULTS"
   echo "$output" > "$OUT/pgbench-$endpoint-$c.txt"
   tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<< "$output")
   processed=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<< "$output")
