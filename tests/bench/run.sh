@@ -41,9 +41,9 @@ else
 fi
 
 say() { printf 'bench: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
 # shellcheck source=tests/bench/cpu.sh
 . "$BENCH/cpu.sh"
-die() { say "$*"; exit 1; }
 
 for tool in wrk nginx pgbench node npm curl psql; do
   command -v "$tool" >/dev/null || die "$tool is missing (make deps installs it)"
