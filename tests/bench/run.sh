@@ -321,6 +321,10 @@ wrk_run() {
   if [ "$server" = techpool ] && ! kill -0 "$DAEMON_PID" 2>/dev/null; then
     die "the daemon exited during $endpoint at $c connections"
   fi
+  # the daemon's counters after each run (its log is not kept): what closed connections, say
+  if [ "$server" = techpool ]; then
+    curl -fsS "$DAEMON_URL/metrics" > "$OUT/metrics-$endpoint-$c.txt" || true
+  fi
 }
 
 # pgbench_run ENDPOINT FILE CONNECTIONS [REQUESTS]: the endpoint's own statements, prepared;
