@@ -104,6 +104,15 @@ static enum seat seat_take(struct exchange *x)
     return seat;
 }
 
+/* The oldest waiter, taken from the ring; under waiting_lock, with one waiting. */
+static struct exchange *waiting_pop(void)
+{
+    struct exchange *x = waiting[waiting_head].x;
+    waiting_head = (waiting_head + 1) % DEFERRED_PASSWORD_WAITING_MAX;
+    atomic_store(&waiting_seen, --waiting_count);
+    return x;
+}
+
 /* Takes the waiters whose time is up (all of them when the service is stopping) from the front
  * of the ring into late; under waiting_lock. Every waiter waits as long, so those whose time is
  * up are the oldest. */
@@ -111,12 +120,8 @@ static size_t waiters_take_late(struct exchange *late[], bool stopping)
 {
     uint64_t now = monotonic_now_micros();
     size_t late_count = 0;
-    while (waiting_count > 0 && (stopping || waiting[waiting_head].until_micros <= now)) {
-        late[late_count++] = waiting[waiting_head].x;
-        waiting_head = (waiting_head + 1) % DEFERRED_PASSWORD_WAITING_MAX;
-        waiting_count--;
-    }
-    atomic_store(&waiting_seen, waiting_count);
+    while (waiting_count > 0 && (stopping || waiting[waiting_head].until_micros <= now))
+        late[late_count++] = waiting_pop();
     return late_count;
 }
 
@@ -140,13 +145,10 @@ static struct exchange *seat_pass_on(enum reply_job_kind kind)
     bool stopping = atomic_load(&cancelled);
     pthread_mutex_lock(&waiting_lock);
     size_t late_count = waiters_take_late(late, stopping);
-    if (waiting_count > 0) {
-        next = waiting[waiting_head].x;
-        waiting_head = (waiting_head + 1) % DEFERRED_PASSWORD_WAITING_MAX;
-        atomic_store(&waiting_seen, --waiting_count);
-    } else {
+    if (waiting_count > 0)
+        next = waiting_pop();
+    else
         atomic_fetch_sub(&jobs_running[kind], 1);
-    }
     pthread_mutex_unlock(&waiting_lock);
     waiters_refuse(late, late_count, stopping);
     return next;
@@ -157,6 +159,8 @@ static struct exchange *seat_pass_on(enum reply_job_kind kind)
 static void waiters_sweep_run(struct background *self)
 {
     while (!background_wait(self, WAITERS_SWEEP_MS)) {
+        if (atomic_load(&waiting_seen) == 0)
+            continue; /* nobody waits: nothing to lock */
         struct exchange *late[DEFERRED_PASSWORD_WAITING_MAX];
         bool stopping = atomic_load(&cancelled);
         pthread_mutex_lock(&waiting_lock);
