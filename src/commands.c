@@ -16,6 +16,7 @@
 #include "db/migrate.h"
 #include "domain/cursor.h"
 #include "domain/password.h"
+#include "domain/password_workers.h"
 #include "http/reply_cache.h"
 #include "http/server.h"
 #include "http/static_files.h"
@@ -125,6 +126,16 @@ static void append_gauges(FILE *out)
             "# TYPE techpool_mail_failed gauge\n"
             "techpool_mail_failed %lld\n",
             mail_queued(), mail_sent_total(), mail_failed_total());
+    fprintf(
+        out,
+        "# HELP techpool_password_workers Processes running argon2id for sign-ins and sign-ups.\n"
+        "# TYPE techpool_password_workers gauge\n"
+        "techpool_password_workers %u\n"
+        "# HELP techpool_password_workers_replaced_total Password workers replaced after "
+        "dying or not answering.\n"
+        "# TYPE techpool_password_workers_replaced_total counter\n"
+        "techpool_password_workers_replaced_total %llu\n",
+        password_workers_running(), password_workers_replaced());
     fprintf(out,
             "# HELP techpool_change_feed_listening 1 while pool changes are heard.\n"
             "# TYPE techpool_change_feed_listening gauge\n"
@@ -185,8 +196,10 @@ int command_serve(const struct config *cfg)
         static_unload();
         return 1;
     }
+    password_workers_start(password_concurrency());
     serve_hooks_fill();
     int code = server_run(cfg, &serve_hooks);
+    password_workers_stop();
     mail_delivery_stop();
     expiry_sweep_stop();
     change_feed_stop();

@@ -5,6 +5,7 @@
 #include "audit_command.h"
 #include "commands.h"
 #include "config.h"
+#include "domain/password_workers.h"
 
 static void usage(FILE *out)
 {
@@ -30,6 +31,9 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    /* started by serve with its socket as descriptor 3; not for people (and not in the usage) */
+    if (argc == 2 && strcmp(argv[1], "password-worker") == 0)
+        return password_worker_main();
     if (!config_load(&techpool_config))
         return 2;
     if (argc == 2 && strcmp(argv[1], "serve") == 0)

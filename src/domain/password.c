@@ -7,8 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "domain/password_workers.h"
+
 #define PASSWORD_MIN_CHARACTERS 10
 #define PASSWORD_MAX_CHARACTERS 256
+_Static_assert(PASSWORD_BYTES_MAX >= PASSWORD_MAX_CHARACTERS * 4, "longest password");
 
 /* The current cost: libsodium's interactive limits for argon2id. */
 #define PASSWORD_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
@@ -22,15 +25,21 @@ _Static_assert(PASSWORD_HASH_MAX >= crypto_pwhash_STRBYTES, "hash buffer too sma
  * requests that need neither. */
 #define PASSWORD_CONCURRENCY_MAX 4
 
+_Static_assert(PASSWORD_CONCURRENCY_MAX <= PASSWORD_WORKERS_MAX, "a worker for every slot");
+
 static sem_t argon2_slots;
 static pthread_once_t argon2_slots_once = PTHREAD_ONCE_INIT;
 
-static void argon2_slots_make(void)
+unsigned password_concurrency(void)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     long slots = cores > 1 ? cores - 1 : 1;
-    sem_init(&argon2_slots, 0,
-             (unsigned)(slots < PASSWORD_CONCURRENCY_MAX ? slots : PASSWORD_CONCURRENCY_MAX));
+    return (unsigned)(slots < PASSWORD_CONCURRENCY_MAX ? slots : PASSWORD_CONCURRENCY_MAX);
+}
+
+static void argon2_slots_make(void)
+{
+    sem_init(&argon2_slots, 0, password_concurrency());
 }
 
 static void argon2_slot_take(void)
@@ -87,8 +96,11 @@ bool password_hash(const char *password, char out[PASSWORD_HASH_MAX])
     if (password == NULL || sodium_init() < 0)
         return false;
     argon2_slot_take();
-    bool ok = crypto_pwhash_str(out, password, strlen(password), PASSWORD_OPSLIMIT,
-                                PASSWORD_MEMLIMIT) == 0;
+    enum password_work work = password_workers_hash(password, out);
+    bool ok = work == PASSWORD_WORK_UNAVAILABLE
+                  ? crypto_pwhash_str(out, password, strlen(password), PASSWORD_OPSLIMIT,
+                                      PASSWORD_MEMLIMIT) == 0
+                  : work == PASSWORD_WORK_YES;
     argon2_slot_give();
     return ok;
 }
@@ -97,8 +109,15 @@ bool password_verify(const char *hash, const char *password)
 {
     if (hash == NULL || password == NULL || sodium_init() < 0)
         return false;
+    /* No one can have set a longer password: refused without a hash, for a known account and
+     * an unknown one alike (password_burn_time comes here too), so the time tells nothing. */
+    if (strlen(password) > PASSWORD_BYTES_MAX)
+        return false;
     argon2_slot_take();
-    bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    enum password_work work = password_workers_verify(hash, password);
+    bool ok = work == PASSWORD_WORK_UNAVAILABLE
+                  ? crypto_pwhash_str_verify(hash, password, strlen(password)) == 0
+                  : work == PASSWORD_WORK_YES;
     argon2_slot_give();
     return ok;
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 
 #define PASSWORD_HASH_MAX 128
+/* The policy's longest password: 256 characters of up to 4 bytes each. */
+#define PASSWORD_BYTES_MAX (256 * 4)
 
 /* NULL when password satisfies the policy (10..256 characters, not all one character,
  * not only digits), else a static message. */
@@ -18,5 +20,7 @@ bool password_verify(const char *hash, const char *password);
 bool password_needs_rehash(const char *hash);
 /* Spends the same time as a verify, for unknown accounts. */
 void password_burn_time(const char *password);
+/* How many hashes and checks run at once (one fewer than the cores, 1..4); the rest wait. */
+unsigned password_concurrency(void);
 
 #endif

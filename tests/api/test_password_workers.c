@@ -1,0 +1,285 @@
+/* test_password_workers: the daemon's argon2id runs in worker processes of its own (`techpool
+ * password-worker`, each in a session of its own), so that a flood's hashing neither holds the
+ * daemon's memory map nor shares its share of the processors; a worker that dies is replaced
+ * without a sign-in failing; a worker answers only the daemon's requests, as they are meant. */
+#include <check.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fixtures.h"
+#include "harness.h"
+
+#define TODAY "2026-03-01"
+#define WORKERS_MAX 8
+
+static void setup(void)
+{
+    fixture_start_on("password_workers", "TECHPOOL_TODAY=" TODAY);
+}
+
+static void teardown(void)
+{
+    ck_assert_int_eq(harness_stop(), 0);
+}
+
+/* /proc/pid/stat's state and parent; false when there is no such process. */
+static bool process_state(pid_t pid, char *state, pid_t *parent)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return false;
+    bool read = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    const char *after_name = read ? strrchr(line, ')') : NULL;
+    int ppid = 0;
+    if (after_name == NULL || sscanf(after_name, ") %c %d", state, &ppid) != 2)
+        return false;
+    *parent = (pid_t)ppid;
+    return true;
+}
+
+static bool is_password_worker(pid_t pid)
+{
+    char path[64], cmdline[64] = "";
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return false;
+    size_t got = fread(cmdline, 1, sizeof cmdline - 1, f);
+    fclose(f);
+    const char *second = memchr(cmdline, '\0', got);
+    return second != NULL && strcmp(second + 1, "password-worker") == 0;
+}
+
+/* The daemon's live password workers (zombies left out); how many. */
+static size_t workers_of_daemon(pid_t out[WORKERS_MAX])
+{
+    size_t count = 0;
+    DIR *proc = opendir("/proc");
+    ck_assert_ptr_nonnull(proc);
+    for (struct dirent *e = readdir(proc); e != NULL; e = readdir(proc)) {
+        if (!isdigit((unsigned char)e->d_name[0]))
+            continue;
+        pid_t pid = (pid_t)atoi(e->d_name);
+        char state = '?';
+        pid_t parent = 0;
+        if (process_state(pid, &state, &parent) && parent == harness_pid() && state != 'Z' &&
+            is_password_worker(pid) && count < WORKERS_MAX)
+            out[count++] = pid;
+    }
+    closedir(proc);
+    return count;
+}
+
+/* VmHWM of /proc/pid/status, in KiB. */
+static unsigned long peak_kib(pid_t pid)
+{
+    char path[64], line[256];
+    unsigned long kib = 0;
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "VmHWM: %lu kB", &kib) == 1)
+            break;
+    fclose(f);
+    return kib;
+}
+
+static long sign_in_status(const char *email, const char *password)
+{
+    json_t *body = json_pack("{s:s, s:s}", "email", email, "password", password);
+    char *text = json_dumps(body, JSON_COMPACT);
+    struct http_reply *r = http_call("POST", "/api/v1/session", NULL, text, NULL);
+    long status = r->status;
+    http_reply_free(r);
+    free(text);
+    json_decref(body);
+    return status;
+}
+
+START_TEST(sign_ins_hash_in_a_worker_process_of_a_session_of_its_own)
+{
+    pid_t workers[WORKERS_MAX];
+    size_t count = workers_of_daemon(workers);
+    ck_assert_uint_ge(count, 1);
+    ck_assert_uint_eq(http_metric("techpool_password_workers"), count);
+    ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD), 200);
+    ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, "not-the-password-2026"), 401);
+    /* argon2id's 64 MiB was taken in a worker: the first is the one a lone sign-in meets */
+    unsigned long busiest = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (peak_kib(workers[i]) > busiest)
+            busiest = peak_kib(workers[i]);
+        ck_assert_int_eq(getsid(workers[i]), workers[i]);
+    }
+    ck_assert_uint_ge(busiest, 64 * 1024);
+    ck_assert_int_ne(getsid(harness_pid()), getsid(workers[0]));
+}
+END_TEST
+
+START_TEST(a_worker_that_dies_is_replaced_and_the_sign_in_goes_through)
+{
+    pid_t workers[WORKERS_MAX];
+    size_t count = workers_of_daemon(workers);
+    ck_assert_uint_ge(count, 1);
+    for (size_t i = 0; i < count; i++)
+        ck_assert_int_eq(kill(workers[i], SIGKILL), 0);
+    /* dead (a zombie until the daemon reaps it) before the sign-in is sent */
+    double until = harness_clock() + 5;
+    for (size_t i = 0; i < count; i++) {
+        char state = '?';
+        pid_t parent = 0;
+        while (process_state(workers[i], &state, &parent) && state != 'Z' &&
+               harness_clock() < until)
+            usleep(10 * 1000);
+        ck_assert_int_eq(state, 'Z');
+    }
+    ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD), 200);
+    ck_assert_uint_eq(http_metric("techpool_password_workers_replaced_total"), 1);
+    ck_assert(harness_log_has("\"event\":\"password_worker_replaced\""));
+    pid_t now[WORKERS_MAX];
+    ck_assert_uint_eq(workers_of_daemon(now), 1);
+    for (size_t i = 0; i < count; i++)
+        ck_assert_int_ne(now[0], workers[i]);
+    /* and it goes on hashing: a wrong password is still told apart from the right one */
+    ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, "not-the-password-2026"), 401);
+    ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD), 200);
+    ck_assert_uint_eq(http_metric("techpool_password_workers_replaced_total"), 1);
+}
+END_TEST
+
+START_TEST(a_worker_started_by_hand_refuses_to_run)
+{
+    char command[1024], out[512];
+    snprintf(command, sizeof command, "%s password-worker 3</dev/null 2>&1", harness_daemon_bin());
+    ck_assert_int_eq(harness_command(command, out, sizeof out), 2);
+    ck_assert_ptr_nonnull(strstr(out, "started by techpool serve"));
+    snprintf(command, sizeof command, "%s password-worker 3<&- 2>&1", harness_daemon_bin());
+    ck_assert_int_eq(harness_command(command, out, sizeof out), 2);
+}
+END_TEST
+
+/* A worker of the test's own, on a socket pair, as the daemon starts one. */
+struct worker {
+    pid_t pid;
+    int fd;
+};
+
+static struct worker worker_start(void)
+{
+    int pair[2];
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        if (dup2(pair[1], 3) != 3)
+            _exit(127);
+        execl(harness_daemon_bin(), "techpool", "password-worker", (char *)NULL);
+        _exit(127);
+    }
+    close(pair[1]);
+    return (struct worker){ .pid = pid, .fd = pair[0] };
+}
+
+/* Sends request (len bytes) and returns the reply's length, its text in reply. */
+static ssize_t worker_exchange(struct worker w, const char *request, size_t len, char *reply,
+                               size_t reply_size)
+{
+    ck_assert_int_eq(send(w.fd, request, len, 0), (ssize_t)len);
+    memset(reply, 0, reply_size);
+    return recv(w.fd, reply, reply_size - 1, 0);
+}
+
+START_TEST(a_worker_answers_its_requests_and_refuses_malformed_ones)
+{
+    struct worker w = worker_start();
+    char reply[256], request[512];
+    /* hash: 'H' password NUL -> 'Y' and the encoded hash */
+    const char password[] = "worker-password-2026";
+    request[0] = 'H';
+    memcpy(request + 1, password, sizeof password);
+    ssize_t got = worker_exchange(w, request, 1 + sizeof password, reply, sizeof reply);
+    ck_assert_int_gt(got, 10);
+    ck_assert_int_eq(reply[0], 'Y');
+    ck_assert_int_eq(reply[got - 1], '\0');
+    ck_assert_int_eq(strncmp(reply + 1, "$argon2id$", 10), 0);
+    char hash[200];
+    snprintf(hash, sizeof hash, "%s", reply + 1);
+
+    /* verify: 'V' password NUL hash NUL -> 'Y' for the password, 'N' for another */
+    size_t len = 0;
+    request[len++] = 'V';
+    memcpy(request + len, password, sizeof password);
+    len += sizeof password;
+    memcpy(request + len, hash, strlen(hash) + 1);
+    len += strlen(hash) + 1;
+    ck_assert_int_eq(worker_exchange(w, request, len, reply, sizeof reply), 1);
+    ck_assert_int_eq(reply[0], 'Y');
+    request[1] = 'W'; /* another password of the same length */
+    ck_assert_int_eq(worker_exchange(w, request, len, reply, sizeof reply), 1);
+    ck_assert_int_eq(reply[0], 'N');
+
+    /* malformed: an unknown op, a verify without its hash, a hash with bytes after its NUL, no
+     * NUL at all, an op alone, a hash without its NUL: each 'N', and the worker goes on */
+    const struct {
+        const char *bytes;
+        size_t len;
+    } malformed[] = {
+        { "Xpassword\0", 10 },
+        { "Vpassword\0", 10 },
+        { "Hpassword\0junk", 14 },
+        { "Hpassword", 9 },
+        { "V", 1 },
+        { "H", 1 },
+        { "Vpassword\0hash", 14 },
+    };
+    for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+        got = worker_exchange(w, malformed[i].bytes, malformed[i].len, reply, sizeof reply);
+        ck_assert_msg(got == 1 && reply[0] == 'N', "malformed request %zu: %zd '%c'", i, got,
+                      reply[0]);
+    }
+    /* a verify against a hash that is no hash */
+    static const char not_a_hash[] = "Vworker-password-2026\0$argon2id$nonsense";
+    ck_assert_int_eq(worker_exchange(w, not_a_hash, sizeof not_a_hash, reply, sizeof reply), 1);
+    ck_assert_int_eq(reply[0], 'N');
+    /* a message longer than any request is refused whole */
+    char oversized[4096];
+    memset(oversized, 'a', sizeof oversized);
+    oversized[0] = 'H';
+    oversized[sizeof oversized - 1] = '\0';
+    ck_assert_int_eq(worker_exchange(w, oversized, sizeof oversized, reply, sizeof reply), 1);
+    ck_assert_int_eq(reply[0], 'N');
+
+    /* the end of the socket ends the worker, cleanly */
+    close(w.fd);
+    int status = -1;
+    ck_assert_int_eq(waitpid(w.pid, &status, 0), w.pid);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("password_workers");
+    TCase *tc = tcase_create("workers");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, sign_ins_hash_in_a_worker_process_of_a_session_of_its_own);
+    tcase_add_test(tc, a_worker_that_dies_is_replaced_and_the_sign_in_goes_through);
+    tcase_add_test(tc, a_worker_started_by_hand_refuses_to_run);
+    tcase_add_test(tc, a_worker_answers_its_requests_and_refuses_malformed_ones);
+    suite_add_tcase(s, tc);
+    return harness_run_suite(s);
+}
