@@ -96,6 +96,35 @@ static unsigned long peak_kib(pid_t pid)
     return kib;
 }
 
+/* Processor ticks (user and system) that process pid has taken. */
+static unsigned long long process_ticks(pid_t pid)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    fclose(f);
+    unsigned long long user = 0, system = 0;
+    /* after the name: state, then fields 4..13, then utime (14) and stime (15) */
+    ck_assert_int_eq(sscanf(strrchr(line, ')'),
+                            ") %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &user,
+                            &system),
+                     2);
+    return user + system;
+}
+
+/* What the daemon and its password workers have taken. */
+static unsigned long long hashing_ticks(void)
+{
+    pid_t workers[WORKERS_MAX];
+    size_t count = workers_of_daemon(workers);
+    unsigned long long ticks = process_ticks(harness_pid());
+    for (size_t i = 0; i < count; i++)
+        ticks += process_ticks(workers[i]);
+    return ticks;
+}
+
 static long sign_in_status(const char *email, const char *password)
 {
     json_t *body = json_pack("{s:s, s:s}", "email", email, "password", password);
@@ -156,6 +185,36 @@ START_TEST(a_worker_that_dies_is_replaced_and_the_sign_in_goes_through)
     ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, "not-the-password-2026"), 401);
     ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD), 200);
     ck_assert_uint_eq(http_metric("techpool_password_workers_replaced_total"), 1);
+}
+END_TEST
+
+/* No one can have set a password longer than the policy's 256 characters (1,024 bytes at most):
+ * such a sign-in (the field takes up to 1,024 characters) is refused without a hash, for a known
+ * account and an unknown one alike, so it cannot be sent past the workers to hash in the daemon,
+ * nor tell the accounts apart. */
+static void four_byte_characters(char *out, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        memcpy(out + 4 * i, "\xF0\x9F\x94\x91", 4); /* U+1F511, a key */
+    out[4 * count] = '\0';
+}
+
+START_TEST(a_password_longer_than_any_allowed_is_refused_without_a_hash)
+{
+    char longest[4 * 256 + 1], longer[4 * 257 + 1];
+    four_byte_characters(longest, 256);
+    four_byte_characters(longer, 257);
+    /* the first unknown account makes the stand-in hash that later ones are checked against */
+    ck_assert_int_eq(sign_in_status("nobody@techpool.test", "not-the-password-2026"), 401);
+    /* a hash takes about ten ticks (far more under ASan), in a worker or in the daemon */
+    unsigned long long before = hashing_ticks();
+    ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, longer), 401);
+    ck_assert_int_eq(sign_in_status("nobody@techpool.test", longer), 401);
+    ck_assert_uint_le(hashing_ticks() - before, 3);
+    /* 1,024 bytes is still checked */
+    before = hashing_ticks();
+    ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, longest), 401);
+    ck_assert_uint_ge(hashing_ticks() - before, 6);
 }
 END_TEST
 
@@ -278,6 +337,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, sign_ins_hash_in_a_worker_process_of_a_session_of_its_own);
     tcase_add_test(tc, a_worker_that_dies_is_replaced_and_the_sign_in_goes_through);
+    tcase_add_test(tc, a_password_longer_than_any_allowed_is_refused_without_a_hash);
     tcase_add_test(tc, a_worker_started_by_hand_refuses_to_run);
     tcase_add_test(tc, a_worker_answers_its_requests_and_refuses_malformed_ones);
     suite_add_tcase(s, tc);
