@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -39,7 +38,10 @@ struct worker {
 static struct worker workers[PASSWORD_WORKERS_MAX];
 static unsigned worker_count;
 static pthread_mutex_t workers_lock = PTHREAD_MUTEX_INITIALIZER;
-static char executable[PATH_MAX];
+/* "/proc/self/fd/N" of the daemon's own executable, opened at the start: a replacement worker
+ * runs the same program as the daemon even after an upgrade put another file at its path */
+static char executable[64];
+static int executable_fd = -1;
 static atomic_uint running;
 static atomic_ullong replaced;
 
@@ -214,13 +216,13 @@ enum password_work password_workers_verify(const char *hash, const char *passwor
 
 void password_workers_start(unsigned count)
 {
-    ssize_t len = readlink("/proc/self/exe", executable, sizeof executable - 1);
-    if (len <= 0) {
+    executable_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (executable_fd < 0) {
         fprintf(stderr, "{\"event\":\"password_workers_unavailable\",\"reason\":\"%s\"}\n",
-                "the executable's path is unknown");
+                strerror(errno));
         return;
     }
-    executable[len] = '\0';
+    snprintf(executable, sizeof executable, "/proc/self/fd/%d", executable_fd);
     worker_count = count < 1 ? 1 : count > PASSWORD_WORKERS_MAX ? PASSWORD_WORKERS_MAX : count;
     unsigned started = 0;
     for (unsigned i = 0; i < worker_count; i++) {
@@ -231,6 +233,8 @@ void password_workers_start(unsigned count)
         fprintf(stderr, "{\"event\":\"password_workers_unavailable\",\"reason\":\"%s\"}\n",
                 strerror(errno));
         worker_count = 0;
+        close(executable_fd);
+        executable_fd = -1;
     }
 }
 
@@ -252,6 +256,9 @@ void password_workers_stop(void)
     }
     worker_count = 0;
     pthread_mutex_unlock(&workers_lock);
+    if (executable_fd >= 0)
+        close(executable_fd);
+    executable_fd = -1;
 }
 
 unsigned password_workers_running(void)

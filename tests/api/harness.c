@@ -252,6 +252,13 @@ const char *harness_daemon_bin(void)
         find_paths();
     return daemon_bin;
 }
+
+void harness_use_daemon_bin(const char *path)
+{
+    find_paths();
+    if (path != NULL)
+        snprintf(daemon_bin, sizeof daemon_bin, "%s", path);
+}
 const char *harness_conninfo(void)
 {
     return conninfo;

@@ -38,6 +38,8 @@ const char *harness_log_path(void);
 /* The repository root and the daemon binary under test. */
 const char *harness_repo_root(void);
 const char *harness_daemon_bin(void);
+/* Starts the daemon from path (NULL: the build's own) on the next start or restart. */
+void harness_use_daemon_bin(const char *path);
 /* libpq connection string of the test database / of the cluster's postgres database. */
 const char *harness_conninfo(void);
 /* A direct connection to the test database (owned by the harness). */

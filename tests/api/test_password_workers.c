@@ -5,6 +5,7 @@
 #include <check.h>
 #include <ctype.h>
 #include <dirent.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,14 +158,14 @@ START_TEST(sign_ins_hash_in_a_worker_process_of_a_session_of_its_own)
 }
 END_TEST
 
-START_TEST(a_worker_that_dies_is_replaced_and_the_sign_in_goes_through)
+/* Kills every password worker of the daemon and returns once each is dead (a zombie until the
+ * daemon reaps it), so that a sign-in sent next meets a dead worker; how many there were. */
+static size_t workers_killed(pid_t workers[WORKERS_MAX])
 {
-    pid_t workers[WORKERS_MAX];
     size_t count = workers_of_daemon(workers);
     ck_assert_uint_ge(count, 1);
     for (size_t i = 0; i < count; i++)
         ck_assert_int_eq(kill(workers[i], SIGKILL), 0);
-    /* dead (a zombie until the daemon reaps it) before the sign-in is sent */
     double until = harness_clock() + 5;
     for (size_t i = 0; i < count; i++) {
         char state = '?';
@@ -174,6 +175,13 @@ START_TEST(a_worker_that_dies_is_replaced_and_the_sign_in_goes_through)
             usleep(10 * 1000);
         ck_assert_int_eq(state, 'Z');
     }
+    return count;
+}
+
+START_TEST(a_worker_that_dies_is_replaced_and_the_sign_in_goes_through)
+{
+    pid_t workers[WORKERS_MAX];
+    size_t count = workers_killed(workers);
     ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD), 200);
     ck_assert_uint_eq(http_metric("techpool_password_workers_replaced_total"), 1);
     ck_assert(harness_log_has("\"event\":\"password_worker_replaced\""));
@@ -185,6 +193,38 @@ START_TEST(a_worker_that_dies_is_replaced_and_the_sign_in_goes_through)
     ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, "not-the-password-2026"), 401);
     ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD), 200);
     ck_assert_uint_eq(http_metric("techpool_password_workers_replaced_total"), 1);
+}
+END_TEST
+
+/* An upgrade puts another file where the daemon's program was: a worker that dies afterwards is
+ * replaced by the program the daemon runs, not by whatever is at that path (nothing, here). */
+START_TEST(a_worker_is_replaced_from_the_daemons_own_program_once_its_file_is_gone)
+{
+    char copy[] = "/tmp/techpool-upgradedXXXXXX", command[PATH_MAX * 2 + 16], out[256];
+    int fd = mkstemp(copy);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    snprintf(command, sizeof command, "cp %s %s && chmod 755 %s", harness_daemon_bin(), copy, copy);
+    ck_assert_int_eq(harness_command(command, out, sizeof out), 0);
+    static const char *const env[] = { "TECHPOOL_TODAY=" TODAY, NULL };
+    harness_use_daemon_bin(copy);
+    harness_restart(env);
+    harness_use_daemon_bin(NULL);
+    ck_assert_int_eq(unlink(copy), 0);
+
+    pid_t workers[WORKERS_MAX];
+    workers_killed(workers);
+    ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD), 200);
+    ck_assert_uint_eq(http_metric("techpool_password_workers_replaced_total"), 1);
+    pid_t now[WORKERS_MAX];
+    ck_assert_uint_eq(workers_of_daemon(now), 1);
+    char path[64], program[PATH_MAX];
+    snprintf(path, sizeof path, "/proc/%d/exe", (int)now[0]);
+    ssize_t len = readlink(path, program, sizeof program - 1);
+    ck_assert_int_gt(len, 0);
+    program[len] = '\0';
+    ck_assert_msg(strncmp(program, copy, strlen(copy)) == 0 && strstr(program, "(deleted)"),
+                  "the new worker runs %s", program);
 }
 END_TEST
 
@@ -337,6 +377,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, sign_ins_hash_in_a_worker_process_of_a_session_of_its_own);
     tcase_add_test(tc, a_worker_that_dies_is_replaced_and_the_sign_in_goes_through);
+    tcase_add_test(tc, a_worker_is_replaced_from_the_daemons_own_program_once_its_file_is_gone);
     tcase_add_test(tc, a_password_longer_than_any_allowed_is_refused_without_a_hash);
     tcase_add_test(tc, a_worker_started_by_hand_refuses_to_run);
     tcase_add_test(tc, a_worker_answers_its_requests_and_refuses_malformed_ones);
