@@ -1779,8 +1779,9 @@ BEGIN
              ORDER BY c.id DESC
              LIMIT $4 + 1
         )
-        SELECT * FROM keyset_page((SELECT jsonb_agg(compensation_json(c) ORDER BY c.id DESC)
-                                     FROM hits JOIN compensations c ON c.id = hits.id), $4)
+        SELECT * FROM keyset_page((SELECT jsonb_agg(compensation_json(c, l) ORDER BY c.id DESC)
+                                     FROM hits JOIN compensations c ON c.id = hits.id
+                                     JOIN licenses l ON l.id = c.license_id), $4)
     $query$
     USING v.role, v.province, p_status, p_limit, p_after_id;
 END
@@ -3623,16 +3624,7 @@ CREATE TABLE public.compensations (
 CREATE FUNCTION public.compensation_json(c public.compensations) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL RESTRICTED
     AS $$
-    SELECT jsonb_build_object(
-        'id', c.id, 'license_id', c.license_id, 'province', c.province,
-        'outstanding_fen', c.outstanding_fen, 'ratio_bp', c.ratio_bp,
-        'amount_fen', c.amount_fen, 'above_province_cap', c.above_province_cap,
-        'status', c.status, 'reason', c.reason,
-        'decided_by', c.decided_by, 'decided_at', tp_instant(c.decided_at),
-        'decision_reason', c.decision_reason, 'created_at', tp_instant(c.created_at))
-        || coalesce((SELECT party_names_json(l.achievement_id, l.institution_id, l.enterprise_id)
-                            || jsonb_build_object('license', compensation_license_json(l))
-                       FROM licenses l WHERE l.id = c.license_id), '{}'::jsonb)
+    SELECT compensation_json(c, l) FROM licenses l WHERE l.id = c.license_id
 $$;
 
 --
@@ -3699,6 +3691,24 @@ CREATE TABLE public.licenses (
     CONSTRAINT licenses_source_valid CHECK ((source = ANY (ARRAY['trial'::text, 'open_license'::text]))),
     CONSTRAINT licenses_total_positive CHECK (((total_fen > 0) OR ((payment_mode)::text = ANY (ARRAY['royalty'::text, 'equity'::text]))))
 );
+
+--
+-- Name: compensation_json(public.compensations, public.licenses); Type: FUNCTION
+--
+
+CREATE FUNCTION public.compensation_json(c public.compensations, l public.licenses) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL RESTRICTED
+    AS $$
+    SELECT jsonb_build_object(
+        'id', c.id, 'license_id', c.license_id, 'province', c.province,
+        'outstanding_fen', c.outstanding_fen, 'ratio_bp', c.ratio_bp,
+        'amount_fen', c.amount_fen, 'above_province_cap', c.above_province_cap,
+        'status', c.status, 'reason', c.reason,
+        'decided_by', c.decided_by, 'decided_at', tp_instant(c.decided_at),
+        'decision_reason', c.decision_reason, 'created_at', tp_instant(c.created_at))
+        || party_names_json(l.achievement_id, l.institution_id, l.enterprise_id)
+        || jsonb_build_object('license', compensation_license_json(l))
+$$;
 
 --
 -- Name: compensation_license_json(public.licenses); Type: FUNCTION
@@ -4193,6 +4203,22 @@ CREATE FUNCTION public.license_effective_status(l public.licenses) RETURNS text
 $$;
 
 --
+-- Name: license_installments_json(public.licenses); Type: FUNCTION
+--
+
+CREATE FUNCTION public.license_installments_json(l public.licenses) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL RESTRICTED
+    AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'seq', i.seq, 'kind', i.kind, 'due_on', i.due_on,
+               'amount_fen', i.amount_fen, 'paid_fen', i.paid_fen,
+               'overdue', l.status IN ('active', 'defaulted')
+                          AND installment_overdue(i.due_on, i.amount_fen, i.paid_fen))
+               ORDER BY i.seq), '[]'::jsonb)
+      FROM installments i WHERE i.license_id = l.id
+$$;
+
+--
 -- Name: license_issuing_done(public.licenses); Type: FUNCTION
 --
 
@@ -4218,25 +4244,14 @@ CREATE FUNCTION public.license_json(l public.licenses) RETURNS jsonb
         'terms', l.terms, 'payment_mode', l.payment_mode, 'total_fen', l.total_fen,
         'royalty_bp', l.royalty_bp, 'royalty_base', l.royalty_base,
         'license_years', l.license_years, 'exclusive', l.exclusive,
-        'installments', coalesce((
-            SELECT jsonb_agg(jsonb_build_object(
-                       'seq', i.seq, 'kind', i.kind, 'due_on', i.due_on,
-                       'amount_fen', i.amount_fen, 'paid_fen', i.paid_fen,
-                       'overdue', l.status IN ('active', 'defaulted')
-                                  AND installment_overdue(i.due_on, i.amount_fen, i.paid_fen))
-                   ORDER BY i.seq)
-              FROM installments i WHERE i.license_id = l.id), '[]'::jsonb),
+        'installments', license_installments_json(l),
         -- nothing is owed on a license until it is signed
         'issued_fen', CASE WHEN l.signed_at IS NOT NULL THEN l.issued_fen ELSE 0 END,
         'paid_fen', l.paid_fen,
         'outstanding_fen', CASE WHEN l.signed_at IS NOT NULL THEN l.issued_fen - l.paid_fen
                                 ELSE 0 END,
-        'reports_due', CASE WHEN l.status = 'active' THEN coalesce((
-            SELECT jsonb_agg(jsonb_build_object('period', quarter_label(d.period_start),
-                                                'due_on', d.due_on,
-                                                'overdue', d.due_on < tp_today())
-                             ORDER BY d.period_start)
-              FROM license_reports_due(l) d), '[]'::jsonb) ELSE '[]'::jsonb END,
+        'reports_due', CASE WHEN l.status = 'active' THEN license_reports_due_json(l)
+                            ELSE '[]'::jsonb END,
         'status', license_effective_status(l),
         'proposed_at', tp_instant(l.proposed_at),
         'signed_at', tp_instant(l.signed_at), 'signed_on', l.signed_on, 'ends_on', l.ends_on,
@@ -4546,6 +4561,20 @@ CREATE FUNCTION public.license_reports_due(l public.licenses) RETURNS TABLE(peri
      WHERE (q + interval '3 months')::date <= tp_today()
        AND NOT EXISTS (SELECT 1 FROM royalty_reports r
                         WHERE r.license_id = l.id AND r.period_start = q)
+$$;
+
+--
+-- Name: license_reports_due_json(public.licenses); Type: FUNCTION
+--
+
+CREATE FUNCTION public.license_reports_due_json(l public.licenses) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL RESTRICTED
+    AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object('period', quarter_label(d.period_start),
+                                                 'due_on', d.due_on,
+                                                 'overdue', d.due_on < tp_today())
+                              ORDER BY d.period_start), '[]'::jsonb)
+      FROM license_reports_due(l) d
 $$;
 
 --

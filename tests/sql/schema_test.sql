@@ -1102,5 +1102,29 @@ SELECT pg_temp.expect((SELECT bool_and(median_of_counts(v, n) = (
                                 GROUP BY s) AS samples),
                       'median_of_counts agrees with percentile_cont over the values repeated');
 
+-- ---------------------------------------------------------------------------------------------
+-- Replies built per row: the statement that builds a page inlines the reply's function, so that
+-- the functions it calls are planned once per page, not once per row (0061)
+
+CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    plan text := '';
+    line text;
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || query LOOP
+        plan := plan || line || E'\n';
+    END LOOP;
+    RETURN plan;
+END
+$$;
+
+SELECT pg_temp.expect(pg_temp.plan_of('SELECT license_json(l) FROM licenses l')
+                          NOT LIKE '%license_json(%',
+                      'license_json is inlined into a page of licenses');
+SELECT pg_temp.expect(pg_temp.plan_of('SELECT compensation_json(c, l) FROM compensations c'
+                                      ' JOIN licenses l ON l.id = c.license_id')
+                          NOT LIKE '%compensation_json(%',
+                      'compensation_json is inlined into a page of compensations');
+
 ROLLBACK;
 \echo schema_test: ok
