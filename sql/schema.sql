@@ -2065,8 +2065,9 @@ BEGIN
          ORDER BY p.id DESC
          LIMIT p_limit + 1
     )
-    SELECT * FROM keyset_page((SELECT jsonb_agg(payment_json(p) ORDER BY p.id DESC)
-                                 FROM hits JOIN payments p ON p.id = hits.id), p_limit);
+    SELECT * FROM keyset_page((SELECT jsonb_agg(payment_json(p, l) ORDER BY p.id DESC)
+                                 FROM hits JOIN payments p ON p.id = hits.id
+                                 JOIN licenses l ON l.id = p.license_id), p_limit);
 END
 $$;
 
@@ -5679,12 +5680,21 @@ CREATE TABLE public.payments (
 CREATE FUNCTION public.payment_json(p public.payments) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
+    SELECT payment_json(p, l) FROM licenses l WHERE l.id = p.license_id
+$$;
+
+--
+-- Name: payment_json(public.payments, public.licenses); Type: FUNCTION
+--
+
+CREATE FUNCTION public.payment_json(p public.payments, l public.licenses) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
     SELECT jsonb_build_object(
         'id', p.id, 'license_id', p.license_id, 'amount_fen', p.amount_fen,
         'paid_on', p.paid_on, 'reference', p.reference, 'recorded_by', p.recorded_by,
         'recorded_at', tp_instant(p.recorded_at))
-        || coalesce((SELECT party_names_json(l.achievement_id, l.institution_id, l.enterprise_id)
-                       FROM licenses l WHERE l.id = p.license_id), '{}'::jsonb)
+        || party_names_json(l.achievement_id, l.institution_id, l.enterprise_id)
 $$;
 
 --

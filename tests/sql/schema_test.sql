@@ -1104,7 +1104,7 @@ SELECT pg_temp.expect((SELECT bool_and(median_of_counts(v, n) = (
 
 -- ---------------------------------------------------------------------------------------------
 -- Replies built per row: the statement that builds a page inlines the reply's function, so that
--- the functions it calls are planned once per page, not once per row (0061)
+-- the functions it calls are planned once per page, not once per row (0061, 0062)
 
 CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -1125,6 +1125,10 @@ SELECT pg_temp.expect(pg_temp.plan_of('SELECT compensation_json(c, l) FROM compe
                                       ' JOIN licenses l ON l.id = c.license_id')
                           NOT LIKE '%compensation_json(%',
                       'compensation_json is inlined into a page of compensations');
+SELECT pg_temp.expect(pg_temp.plan_of('SELECT payment_json(p, l) FROM payments p'
+                                      ' JOIN licenses l ON l.id = p.license_id')
+                          NOT LIKE '%payment_json(%',
+                      'payment_json is inlined into a page of payments');
 
 ROLLBACK;
 \echo schema_test: ok
