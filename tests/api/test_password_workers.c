@@ -228,6 +228,45 @@ START_TEST(a_worker_is_replaced_from_the_daemons_own_program_once_its_file_is_go
 }
 END_TEST
 
+/* Whether pid has ended (gone, or a zombie waiting for whoever adopted it) within 5 s. */
+static bool ended_soon(pid_t pid)
+{
+    double until = harness_clock() + 5;
+    for (;;) {
+        char state = '?';
+        pid_t parent = 0;
+        if (!process_state(pid, &state, &parent) || state == 'Z')
+            return true;
+        if (harness_clock() > until)
+            return false;
+        usleep(10 * 1000);
+    }
+}
+
+/* The workers are in sessions of their own, out of reach of the daemon's process group: they
+ * end when the daemon's end of their sockets closes, whether it stops or is killed. */
+START_TEST(workers_end_with_their_daemon_however_it_ends)
+{
+    static const char *const env[] = { "TECHPOOL_TODAY=" TODAY, NULL };
+    pid_t workers[WORKERS_MAX];
+    size_t count = workers_of_daemon(workers);
+    ck_assert_uint_ge(count, 1);
+    harness_kill();
+    for (size_t i = 0; i < count; i++)
+        ck_assert_msg(ended_soon(workers[i]), "worker %d outlived its killed daemon",
+                      (int)workers[i]);
+
+    harness_restart(env);
+    count = workers_of_daemon(workers);
+    ck_assert_uint_ge(count, 1);
+    ck_assert_int_eq(harness_stop(), 0);
+    for (size_t i = 0; i < count; i++)
+        ck_assert_msg(ended_soon(workers[i]), "worker %d outlived its stopped daemon",
+                      (int)workers[i]);
+    harness_restart(env); /* for the teardown */
+}
+END_TEST
+
 /* No one can have set a password longer than the policy's 256 characters (1,024 bytes at most):
  * such a sign-in (the field takes up to 1,024 characters) is refused without a hash, for a known
  * account and an unknown one alike, so it cannot be sent past the workers to hash in the daemon,
@@ -378,6 +417,7 @@ int main(void)
     tcase_add_test(tc, sign_ins_hash_in_a_worker_process_of_a_session_of_its_own);
     tcase_add_test(tc, a_worker_that_dies_is_replaced_and_the_sign_in_goes_through);
     tcase_add_test(tc, a_worker_is_replaced_from_the_daemons_own_program_once_its_file_is_gone);
+    tcase_add_test(tc, workers_end_with_their_daemon_however_it_ends);
     tcase_add_test(tc, a_password_longer_than_any_allowed_is_refused_without_a_hash);
     tcase_add_test(tc, a_worker_started_by_hand_refuses_to_run);
     tcase_add_test(tc, a_worker_answers_its_requests_and_refuses_malformed_ones);
