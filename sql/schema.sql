@@ -3280,8 +3280,12 @@ BEGIN
     USING v.role, v.province, v.institution_id, v.enterprise_id, p_status, p_achievement_id,
           p_province, p_limit, p_after_id;
     RETURN QUERY
-    SELECT * FROM keyset_page((SELECT jsonb_agg(trial_json(e) ORDER BY e.id DESC)
-                                 FROM trials_effective e WHERE e.id = ANY (ids)), p_limit);
+    -- the page's rows pass through a subquery of its own, so that trial_json takes each as a
+    -- plain value and is inlined (its argument straight from the view is a row expression of
+    -- function calls, too costly to repeat for each use, and the function then ran per row)
+    SELECT * FROM keyset_page((SELECT jsonb_agg(trial_json(s.e) ORDER BY (s.e).id DESC)
+                                 FROM (SELECT e FROM trials_effective e
+                                        WHERE e.id = ANY (ids) OFFSET 0) s), p_limit);
 END
 $_$;
 

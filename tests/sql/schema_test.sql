@@ -1104,7 +1104,7 @@ SELECT pg_temp.expect((SELECT bool_and(median_of_counts(v, n) = (
 
 -- ---------------------------------------------------------------------------------------------
 -- Replies built per row: the statement that builds a page inlines the reply's function, so that
--- the functions it calls are planned once per page, not once per row (0061, 0062)
+-- the functions it calls are planned once per page, not once per row (0061-0063)
 
 CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -1129,6 +1129,10 @@ SELECT pg_temp.expect(pg_temp.plan_of('SELECT payment_json(p, l) FROM payments p
                                       ' JOIN licenses l ON l.id = p.license_id')
                           NOT LIKE '%payment_json(%',
                       'payment_json is inlined into a page of payments');
+SELECT pg_temp.expect(pg_temp.plan_of('SELECT trial_json(s.e) FROM (SELECT e FROM trials_effective e'
+                                      ' OFFSET 0) s')
+                          NOT LIKE '%trial_json(%',
+                      'trial_json is inlined into a page of trials');
 
 ROLLBACK;
 \echo schema_test: ok
