@@ -1740,11 +1740,12 @@ $$;
 -- Name: api_compensation_get(bigint, bigint); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_compensation_get(p_actor bigint, p_id bigint) RETURNS jsonb
+CREATE FUNCTION public.api_compensation_get(p_actor bigint, p_id bigint) RETURNS SETOF jsonb
     LANGUAGE sql STABLE
     AS $$
-    SELECT compensation_json(c)
-      FROM compensations c, party_viewer(p_actor) v
+    SELECT compensation_json(c, l)
+      FROM compensations c
+      JOIN licenses l ON l.id = c.license_id, party_viewer(p_actor) v
      WHERE c.id = p_id AND coalesce(compensation_visible(c.province, v.role, v.province), false)
 $$;
 
@@ -1823,7 +1824,7 @@ $$;
 -- Name: api_enterprise_get(bigint, bigint); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_enterprise_get(p_actor bigint, p_id bigint) RETURNS jsonb
+CREATE FUNCTION public.api_enterprise_get(p_actor bigint, p_id bigint) RETURNS SETOF jsonb
     LANGUAGE sql STABLE
     AS $$
     SELECT enterprise_json(e)
@@ -1995,7 +1996,7 @@ $$;
 -- Name: api_license_get(bigint, bigint); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_license_get(p_actor bigint, p_id bigint) RETURNS jsonb
+CREATE FUNCTION public.api_license_get(p_actor bigint, p_id bigint) RETURNS SETOF jsonb
     LANGUAGE sql STABLE
     AS $$
     SELECT license_json(l) FROM licenses l WHERE l.id = p_id AND party_visible_to(p_actor, l)
@@ -2053,7 +2054,8 @@ CREATE FUNCTION public.api_license_payments_list(p_actor bigint, p_license_id bi
     LANGUAGE plpgsql STABLE
     AS $$
 BEGIN
-    IF api_license_get(p_actor, p_license_id) IS NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM licenses l
+                    WHERE l.id = p_license_id AND party_visible_to(p_actor, l)) THEN
         PERFORM tp_raise('TP404', 'no such license');
     END IF;
     RETURN QUERY
@@ -2272,7 +2274,7 @@ $_$;
 -- Name: api_me(bigint); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_me(p_actor bigint) RETURNS jsonb
+CREATE FUNCTION public.api_me(p_actor bigint) RETURNS SETOF jsonb
     LANGUAGE sql STABLE
     AS $$
     SELECT user_json(u)
@@ -3151,7 +3153,7 @@ $$;
 -- Name: api_trial_get(bigint, bigint); Type: FUNCTION
 --
 
-CREATE FUNCTION public.api_trial_get(p_actor bigint, p_id bigint) RETURNS jsonb
+CREATE FUNCTION public.api_trial_get(p_actor bigint, p_id bigint) RETURNS SETOF jsonb
     LANGUAGE sql STABLE
     AS $$
     SELECT trial_json(e) FROM trials_effective e

@@ -28,7 +28,7 @@ static const struct statement ENTERPRISE_CREATE = {
     "$5::enterprise_scale, $6::text, $7::text, $8::text)"
 };
 static const struct statement ENTERPRISE_GET = {
-    "accounts_enterprise_get", "SELECT api_enterprise_get($1::bigint, $2::bigint)"
+    "accounts_enterprise_get", "SELECT * FROM api_enterprise_get($1::bigint, $2::bigint)"
 };
 static const struct statement INSTITUTION_CREATE = {
     "accounts_institution_create",

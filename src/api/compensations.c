@@ -29,8 +29,9 @@ static const struct statement LIST = {
     "compensations_list",
     "SELECT * FROM api_compensations_list($1::bigint, $2::text, $3::integer, $4::bigint)"
 };
-static const struct statement GET = { "compensation_get",
-                                      "SELECT api_compensation_get($1::bigint, $2::bigint)" };
+static const struct statement GET = {
+    "compensation_get", "SELECT * FROM api_compensation_get($1::bigint, $2::bigint)"
+};
 static const struct statement APPROVE = {
     "compensation_approve", "SELECT api_compensation_approve($1::bigint, $2::bigint, $3::text)"
 };

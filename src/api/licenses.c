@@ -85,7 +85,7 @@ static const struct statement REGISTRATION = {
     "$6::bigint)"
 };
 static const struct statement GET = { "license_get",
-                                      "SELECT api_license_get($1::bigint, $2::bigint)" };
+                                      "SELECT * FROM api_license_get($1::bigint, $2::bigint)" };
 static const struct statement PAYMENTS = {
     "license_payments_list",
     "SELECT * FROM api_license_payments_list($1::bigint, $2::bigint, $3::integer, $4::bigint)"

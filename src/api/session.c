@@ -34,7 +34,7 @@ static const struct statement START = {
     "SELECT api_session_start($1::bigint, $2::text, $3::bytea, $4::text, $5::text, $6::int)"
 };
 static const struct statement END = { "session_end", "SELECT api_session_end($1::bytea)" };
-static const struct statement ME = { "session_me", "SELECT api_me($1::bigint)" };
+static const struct statement ME = { "session_me", "SELECT * FROM api_me($1::bigint)" };
 
 /* Login takes any text: the policy applies when a password is set, not when it is tried. */
 /* clang-format off */

@@ -134,7 +134,8 @@ static const struct statement LIST = {
     "SELECT * FROM api_trials_list($1::bigint, $2::text, $3::bigint, $4::text, $5::integer, "
     "$6::bigint)"
 };
-static const struct statement GET = { "trial_get", "SELECT api_trial_get($1::bigint, $2::bigint)" };
+static const struct statement GET = { "trial_get",
+                                      "SELECT * FROM api_trial_get($1::bigint, $2::bigint)" };
 static const struct statement REQUEST = {
     "trial_request",
     "SELECT api_trial_request($1::bigint, $2::bigint, $3::text, $4::integer, $5::boolean, "

@@ -1104,7 +1104,8 @@ SELECT pg_temp.expect((SELECT bool_and(median_of_counts(v, n) = (
 
 -- ---------------------------------------------------------------------------------------------
 -- Replies built per row: the statement that builds a page inlines the reply's function, so that
--- the functions it calls are planned once per page, not once per row (0061-0063)
+-- the functions it calls are planned once per page, not once per row (0061-0063); the reads of
+-- one object are inlined into the daemon's prepared statements (0064)
 
 CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -1133,6 +1134,13 @@ SELECT pg_temp.expect(pg_temp.plan_of('SELECT trial_json(s.e) FROM (SELECT e FRO
                                       ' OFFSET 0) s')
                           NOT LIKE '%trial_json(%',
                       'trial_json is inlined into a page of trials');
+SELECT pg_temp.expect(pg_temp.plan_of(format('SELECT * FROM %s(1, 1)', f))
+                          NOT LIKE format('%%Function Scan on %s%%', f),
+                      f || ' is inlined into the statement that reads one object')
+  FROM unnest(ARRAY['api_trial_get', 'api_license_get', 'api_compensation_get',
+                    'api_enterprise_get']) AS f;
+SELECT pg_temp.expect(pg_temp.plan_of('SELECT * FROM api_me(1)') NOT LIKE '%Function Scan on api_me%',
+                      'api_me is inlined into the statement that reads it');
 
 ROLLBACK;
 \echo schema_test: ok
