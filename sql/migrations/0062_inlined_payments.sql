@@ -3,7 +3,9 @@
 -- As license_json and compensation_json before 0061: payment_json found its license in a
 -- subquery, so PostgreSQL ran it as a statement of its own for every payment and planned
 -- party_names_json again each time. It now takes its license from the caller's join and is
--- inlined into the page's statement; the one-argument form remains for single payments.
+-- inlined into the page's statement; the one-argument form remains for single payments. The
+-- page asked api_license_get only to learn whether the caller may see the license, building
+-- the license's whole reply for it: it asks that alone now.
 
 CREATE FUNCTION payment_json(p payments, l licenses) RETURNS jsonb
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -25,7 +27,8 @@ CREATE OR REPLACE FUNCTION api_license_payments_list(p_actor bigint, p_license_i
 RETURNS TABLE (items jsonb, next_position text)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    IF api_license_get(p_actor, p_license_id) IS NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM licenses l
+                    WHERE l.id = p_license_id AND party_visible_to(p_actor, l)) THEN
         PERFORM tp_raise('TP404', 'no such license');
     END IF;
     RETURN QUERY

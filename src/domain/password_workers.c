@@ -99,15 +99,19 @@ static bool worker_spawn(struct worker *w)
     return true;
 }
 
-/* Ends a worker that died or stopped answering, and reaps it. */
-static void worker_end(struct worker *w)
+/* Closes the daemon's end of w's socket (the worker reads the end and exits), ends it at once
+ * when it died or stopped answering (kill), and reaps it; its exit status. */
+static int worker_end(struct worker *w, bool kill_it)
 {
     close(w->fd);
     w->fd = -1;
-    kill(w->pid, SIGKILL);
-    while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+    if (kill_it)
+        kill(w->pid, SIGKILL);
+    int status = 0;
+    while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
         ;
     atomic_fetch_sub(&running, 1);
+    return status;
 }
 
 /* One request and its reply; the reply's length, or -1 when the worker did not answer. */
@@ -164,7 +168,7 @@ static enum password_work work(const char *request, size_t request_len, char rep
             result = reply[0] == 'Y' ? PASSWORD_WORK_YES : PASSWORD_WORK_NO;
         } else {
             fprintf(stderr, "{\"event\":\"password_worker_replaced\",\"pid\":%d}\n", (int)w->pid);
-            worker_end(w);
+            worker_end(w, true);
             atomic_fetch_add(&replaced, 1);
         }
     }
@@ -244,15 +248,10 @@ void password_workers_stop(void)
     for (unsigned i = 0; i < worker_count; i++) {
         if (workers[i].fd < 0 || workers[i].busy)
             continue; /* busy: a sign-in that outlived the drain; the exit ends that worker */
-        close(workers[i].fd); /* the worker reads the end and exits */
-        workers[i].fd = -1;
-        int status = 0;
-        while (waitpid(workers[i].pid, &status, 0) < 0 && errno == EINTR)
-            ;
+        int status = worker_end(&workers[i], false);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
             fprintf(stderr, "{\"event\":\"password_worker_failed\",\"pid\":%d,\"status\":%d}\n",
                     (int)workers[i].pid, status);
-        atomic_fetch_sub(&running, 1);
     }
     worker_count = 0;
     pthread_mutex_unlock(&workers_lock);

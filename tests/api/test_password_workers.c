@@ -158,6 +158,21 @@ START_TEST(sign_ins_hash_in_a_worker_process_of_a_session_of_its_own)
 }
 END_TEST
 
+/* Whether pid has ended (gone, or a zombie waiting for whoever adopted it) within 5 s. */
+static bool ended_soon(pid_t pid)
+{
+    double until = harness_clock() + 5;
+    for (;;) {
+        char state = '?';
+        pid_t parent = 0;
+        if (!process_state(pid, &state, &parent) || state == 'Z')
+            return true;
+        if (harness_clock() > until)
+            return false;
+        usleep(10 * 1000);
+    }
+}
+
 /* Kills every password worker of the daemon and returns once each is dead (a zombie until the
  * daemon reaps it), so that a sign-in sent next meets a dead worker; how many there were. */
 static size_t workers_killed(pid_t workers[WORKERS_MAX])
@@ -166,15 +181,8 @@ static size_t workers_killed(pid_t workers[WORKERS_MAX])
     ck_assert_uint_ge(count, 1);
     for (size_t i = 0; i < count; i++)
         ck_assert_int_eq(kill(workers[i], SIGKILL), 0);
-    double until = harness_clock() + 5;
-    for (size_t i = 0; i < count; i++) {
-        char state = '?';
-        pid_t parent = 0;
-        while (process_state(workers[i], &state, &parent) && state != 'Z' &&
-               harness_clock() < until)
-            usleep(10 * 1000);
-        ck_assert_int_eq(state, 'Z');
-    }
+    for (size_t i = 0; i < count; i++)
+        ck_assert(ended_soon(workers[i]));
     return count;
 }
 
@@ -193,6 +201,37 @@ START_TEST(a_worker_that_dies_is_replaced_and_the_sign_in_goes_through)
     ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, "not-the-password-2026"), 401);
     ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD), 200);
     ck_assert_uint_eq(http_metric("techpool_password_workers_replaced_total"), 1);
+}
+END_TEST
+
+/* A worker that stops answering (here: stopped by a signal) is ended after 30 s and replaced,
+ * and the sign-in that met it goes through on the replacement. */
+START_TEST(a_worker_that_stops_answering_is_replaced)
+{
+    pid_t workers[WORKERS_MAX];
+    size_t count = workers_of_daemon(workers);
+    ck_assert_uint_ge(count, 1);
+    for (size_t i = 0; i < count; i++)
+        ck_assert_int_eq(kill(workers[i], SIGSTOP), 0);
+    double started = harness_clock();
+    ck_assert_int_eq(sign_in_status(HARNESS_ADMIN_EMAIL, HARNESS_ADMIN_PASSWORD), 200);
+    double took = harness_clock() - started;
+    ck_assert_msg(took >= 29 && took < 45, "the sign-in took %.1f s", took);
+    ck_assert_uint_eq(http_metric("techpool_password_workers_replaced_total"), 1);
+    /* the one that met the sign-in was killed and reaped before the reply; a new one took its
+     * place (with several, the others are still stopped) */
+    size_t gone = 0;
+    for (size_t i = 0; i < count; i++) {
+        char state = '?';
+        pid_t parent = 0;
+        if (!process_state(workers[i], &state, &parent) || parent != harness_pid())
+            gone++;
+        else
+            kill(workers[i], SIGCONT);
+    }
+    ck_assert_uint_eq(gone, 1);
+    pid_t now[WORKERS_MAX];
+    ck_assert_uint_eq(workers_of_daemon(now), count);
 }
 END_TEST
 
@@ -227,21 +266,6 @@ START_TEST(a_worker_is_replaced_from_the_daemons_own_program_once_its_file_is_go
                   "the new worker runs %s", program);
 }
 END_TEST
-
-/* Whether pid has ended (gone, or a zombie waiting for whoever adopted it) within 5 s. */
-static bool ended_soon(pid_t pid)
-{
-    double until = harness_clock() + 5;
-    for (;;) {
-        char state = '?';
-        pid_t parent = 0;
-        if (!process_state(pid, &state, &parent) || state == 'Z')
-            return true;
-        if (harness_clock() > until)
-            return false;
-        usleep(10 * 1000);
-    }
-}
 
 /* The workers are in sessions of their own, out of reach of the daemon's process group: they
  * end when the daemon's end of their sockets closes, whether it stops or is killed. */
@@ -413,9 +437,10 @@ int main(void)
     Suite *s = suite_create("password_workers");
     TCase *tc = tcase_create("workers");
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 60);
+    tcase_set_timeout(tc, 90);
     tcase_add_test(tc, sign_ins_hash_in_a_worker_process_of_a_session_of_its_own);
     tcase_add_test(tc, a_worker_that_dies_is_replaced_and_the_sign_in_goes_through);
+    tcase_add_test(tc, a_worker_that_stops_answering_is_replaced);
     tcase_add_test(tc, a_worker_is_replaced_from_the_daemons_own_program_once_its_file_is_gone);
     tcase_add_test(tc, workers_end_with_their_daemon_however_it_ends);
     tcase_add_test(tc, a_password_longer_than_any_allowed_is_refused_without_a_hash);
