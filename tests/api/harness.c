@@ -28,6 +28,7 @@ static char conninfo[1024];
 static char log_path[PATH_MAX];
 static char repo_root[PATH_MAX];
 static char daemon_bin[PATH_MAX];
+static char daemon_program[PATH_MAX];
 static PGconn *db;
 
 static void die(const char *what)
@@ -52,7 +53,8 @@ static void find_paths(void)
     char *kind_end = strchr(cut + 7, '/');
     if (kind_end == NULL)
         die("unexpected build path");
-    snprintf(daemon_bin, sizeof daemon_bin, "%.*s/techpool", (int)(kind_end - exe), exe);
+    snprintf(daemon_program, sizeof daemon_program, "%.*s/techpool", (int)(kind_end - exe), exe);
+    snprintf(daemon_bin, sizeof daemon_bin, "%s", daemon_program);
     snprintf(repo_root, sizeof repo_root, "%.*s", (int)(cut - exe), exe);
     const char *override = getenv("TECHPOOL_TEST_DAEMON");
     if (override != NULL)
@@ -251,6 +253,13 @@ const char *harness_daemon_bin(void)
     if (daemon_bin[0] == '\0')
         find_paths();
     return daemon_bin;
+}
+
+const char *harness_daemon_program(void)
+{
+    if (daemon_program[0] == '\0')
+        find_paths();
+    return daemon_program;
 }
 
 void harness_use_daemon_bin(const char *path)

@@ -38,6 +38,9 @@ const char *harness_log_path(void);
 /* The repository root and the daemon binary under test. */
 const char *harness_repo_root(void);
 const char *harness_daemon_bin(void);
+/* The build's own program, even where TECHPOOL_TEST_DAEMON starts it through a launcher
+ * (make valgrind): what a test copies to run the daemon from a file of its own. */
+const char *harness_daemon_program(void);
 /* Starts the daemon from path (NULL: the build's own) on the next start or restart. */
 void harness_use_daemon_bin(const char *path);
 /* libpq connection string of the test database / of the cluster's postgres database. */

@@ -243,7 +243,8 @@ START_TEST(a_worker_is_replaced_from_the_daemons_own_program_once_its_file_is_go
     int fd = mkstemp(copy);
     ck_assert_int_ge(fd, 0);
     close(fd);
-    snprintf(command, sizeof command, "cp %s %s && chmod 755 %s", harness_daemon_bin(), copy, copy);
+    snprintf(command, sizeof command, "cp %s %s && chmod 755 %s", harness_daemon_program(), copy,
+             copy);
     ck_assert_int_eq(harness_command(command, out, sizeof out), 0);
     static const char *const env[] = { "TECHPOOL_TODAY=" TODAY, NULL };
     harness_use_daemon_bin(copy);
