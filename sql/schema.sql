@@ -6086,41 +6086,51 @@ END
 $$;
 
 --
--- Name: search_rank_collect(integer, public.search_term, public.search_extent, public.achievement_filter, bigint, integer, boolean); Type: FUNCTION
+-- Name: search_rank_collect(integer, public.search_term, public.search_extent, public.achievement_filter, bigint, integer, double precision, boolean); Type: FUNCTION
 --
 
-CREATE FUNCTION public.search_rank_collect(p_rank integer, t public.search_term, e public.search_extent, f public.achievement_filter, p_before bigint, p_need integer, p_window boolean) RETURNS bigint[]
+CREATE FUNCTION public.search_rank_collect(p_rank integer, t public.search_term, e public.search_extent, f public.achievement_filter, p_before bigint, p_need integer, p_density double precision, p_follow boolean) RETURNS bigint[]
     LANGUAGE plpgsql STABLE
-    SET enable_indexscan TO 'off'
-    SET enable_seqscan TO 'off'
     SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
+    SET enable_indexscan TO 'off'
     SET enable_bitmapscan TO 'on'
     AS $$
 DECLARE
-    matches constant float8 := t.matches[p_rank + 1];
     in_titles constant tsquery := CASE WHEN p_rank = 2 THEN t.queries[3] END;
     in_keywords constant tsquery := CASE WHEN p_rank = 1 THEN t.queries[2] END;
     in_text constant tsquery := CASE WHEN p_rank = 0 THEN t.queries[1] END;
-    window_to constant bigint := least(e.last_id + 1, p_before);
-    window_from bigint := p_before;
+    window_to bigint := least(e.last_id + 1, p_before);
+    window_from bigint;
+    density float8 := p_density;
+    seen_ids float8 := 0;
+    seen_hits integer := 0;
+    found bigint[];
     hits bigint[] := '{}';
 BEGIN
-    IF p_window AND 40 * matches * matches > p_need * e.total THEN
-        window_from := window_to - ceil(2 * p_need / matches * (e.last_id - e.first_id + 1));
-        hits := ARRAY(SELECT a.id FROM achievements a
-                       WHERE (a.title_grams @@ in_titles OR a.keyword_grams @@ in_keywords
-                              OR a.search_grams @@ in_text)
-                         AND a.id >= window_from AND a.id < window_to
-                         AND search_hit(a, p_rank, t.needle, t.cased, f)
-                       ORDER BY a.id DESC LIMIT p_need);
-        IF cardinality(hits) >= p_need THEN
+    FOR step IN 1..3 LOOP
+        EXIT WHEN density IS NULL OR density <= 0 OR window_to <= e.first_id;
+        window_from := window_to - ceil(2 * (p_need - cardinality(hits)) / density);
+        EXIT WHEN p_follow AND 4 * (window_to - window_from) > window_to - e.first_id;
+        found := ARRAY(SELECT a.id FROM achievements a
+                        WHERE (a.title_grams @@ in_titles OR a.keyword_grams @@ in_keywords
+                               OR a.search_grams @@ in_text)
+                          AND a.id >= window_from AND a.id < window_to
+                          AND search_hit(a, p_rank, t.needle, t.cased, f)
+                        ORDER BY a.id DESC LIMIT p_need - cardinality(hits));
+        hits := hits || found;
+        IF cardinality(hits) >= p_need OR window_from <= e.first_id THEN
             RETURN hits;
         END IF;
-    END IF;
+        seen_ids := seen_ids + (window_to - window_from);
+        seen_hits := seen_hits + cardinality(found);
+        density := CASE WHEN seen_hits > 0 AND p_follow THEN seen_hits / seen_ids END;
+        window_to := window_from;
+    END LOOP;
     RETURN hits || ARRAY(SELECT a.id FROM achievements a
                           WHERE (a.title_grams @@ in_titles OR a.keyword_grams @@ in_keywords
                                  OR a.search_grams @@ in_text)
-                            AND (a.id < window_from) IS TRUE
+                            AND (a.id < window_to) IS TRUE
                             AND search_hit(a, p_rank, t.needle, t.cased, f)
                           ORDER BY a.id DESC LIMIT p_need - cardinality(hits));
 END
@@ -6143,7 +6153,10 @@ DECLARE
     hits bigint[] := '{}';
 BEGIN
     IF (matches * matches > p_need * e.total) IS NOT TRUE THEN
-        RETURN search_rank_collect(p_rank, t, e, f, p_before, p_need, true);
+        RETURN search_rank_collect(p_rank, t, e, f, p_before, p_need,
+                                   CASE WHEN 40 * matches * matches > p_need * e.total
+                                        THEN matches / (e.last_id - e.first_id + 1) END,
+                                   false);
     END IF;
     walk_to := walk_from - ceil(4 * p_need / matches * (e.last_id - e.first_id + 1));
     IF NOT achievement_filter_listed_only(f.viewer_role, f.viewer_province,
@@ -6177,7 +6190,9 @@ BEGIN
         RETURN hits;
     END IF;
     RETURN hits || search_rank_collect(p_rank, t, e, f, walked_to, p_need - cardinality(hits),
-                                       false);
+                                       CASE WHEN cardinality(hits) > 0
+                                            THEN cardinality(hits)::float8
+                                                 / (walk_from - walked_to) END, true);
 END
 $$;
 
