@@ -999,6 +999,22 @@ END
 $$;
 
 --
+-- Name: achievements_gram_lists_merge(); Type: FUNCTION
+--
+
+CREATE FUNCTION public.achievements_gram_lists_merge() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+BEGIN
+    PERFORM gin_clean_pending_list('achievements_title_grams'::regclass),
+            gin_clean_pending_list('achievements_keyword_grams'::regclass),
+            gin_clean_pending_list('achievements_search_grams'::regclass);
+    RETURN NULL;
+END
+$$;
+
+--
 -- Name: achievements_items(); Type: FUNCTION
 --
 
@@ -8110,6 +8126,12 @@ CREATE TRIGGER achievements_90_pool_changed AFTER INSERT OR DELETE OR UPDATE OR 
 --
 
 CREATE TRIGGER achievements_91_notify AFTER UPDATE OF status ON public.achievements FOR EACH ROW EXECUTE FUNCTION public.achievements_notify();
+
+--
+-- Name: achievements achievements_95_gram_lists_merged; Type: TRIGGER
+--
+
+CREATE TRIGGER achievements_95_gram_lists_merged AFTER INSERT OR UPDATE ON public.achievements FOR EACH STATEMENT EXECUTE FUNCTION public.achievements_gram_lists_merge();
 
 --
 -- Name: achievements achievements_gram_counts_delete; Type: TRIGGER

@@ -1048,6 +1048,42 @@ START_TEST(a_walk_that_finds_few_hits_reads_below_it_by_their_density)
 }
 END_TEST
 
+/* The gram indexes keep no pending list for searches to scan once a write is done: what an
+ * achievement's creation, review or edit adds is merged by the statement that wrote it. */
+static int pending_gram_pages(void)
+{
+    return atoi(harness_sql("SELECT sum((pgstatginindex(i)).pending_pages) FROM unnest(ARRAY["
+                            "'achievements_title_grams', 'achievements_keyword_grams', "
+                            "'achievements_search_grams']::regclass[]) AS i"));
+}
+
+START_TEST(a_write_leaves_no_gram_entries_pending)
+{
+    harness_sql("CREATE EXTENSION IF NOT EXISTS pgstattuple");
+    long long id = create_in(INSTITUTION_A, "listed", "待合并的成果", NULL,
+                             "一种待合并词条的测试方法。", "合并", "");
+    ck_assert_int_eq(pending_gram_pages(), 0);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "UPDATE achievements SET abstract = abstract || '再次修改。' "
+             "WHERE id = %lld",
+             id);
+    harness_sql(sql);
+    ck_assert_int_eq(pending_gram_pages(), 0);
+    harness_sql("UPDATE achievements SET title = title || '（修订）' WHERE id IN "
+                "(SELECT id FROM achievements ORDER BY id DESC LIMIT 200)");
+    ck_assert_int_eq(pending_gram_pages(), 0);
+    /* and the search finds the rows as written */
+    struct http_reply *r = get(ANONYMOUS, "/api/v1/achievements?q=%E5%86%8D%E6%AC%A1%E4%BF%AE"
+                                          "%E6%94%B9");
+    ck_assert_int_eq(r->status, 200);
+    json_t *items = json_object_get(r->json, "items");
+    ck_assert_uint_eq(json_array_size(items), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, 0), "id")), id);
+    http_reply_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("search");
@@ -1081,6 +1117,7 @@ int main(void)
     tcase_add_test(plan, the_visitors_list_steps_over_unlisted_achievements);
     tcase_add_test(plan, a_visitors_search_steps_over_unlisted_achievements);
     tcase_add_test(plan, a_walk_that_finds_few_hits_reads_below_it_by_their_density);
+    tcase_add_test(plan, a_write_leaves_no_gram_entries_pending);
     suite_add_tcase(s, plan);
     return harness_run_suite(s);
 }
