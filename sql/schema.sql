@@ -1560,19 +1560,7 @@ BEGIN
     IF grams IS NOT NULL THEN
         t.needle := search_needle(p_q);
         t.cased := search_cased(p_q);
-        SELECT array_agg(m.matches ORDER BY m.rank),
-               array_agg(search_grams_query(m.selective) ORDER BY m.rank)
-          INTO t.matches, t.queries
-          FROM (SELECT n.rank, min(n.achievements)::float8 AS matches,
-                       array_agg(n.gram ORDER BY n.gram)
-                           FILTER (WHERE n.achievements <= 8 * n.fewest) AS selective
-                  FROM (SELECT k.rank, g AS gram, coalesce(c.achievements, 0) AS achievements,
-                               min(coalesce(c.achievements, 0))
-                                   OVER (PARTITION BY k.rank) AS fewest
-                          FROM generate_series(0, 2) AS k(rank)
-                         CROSS JOIN unnest(grams) AS g
-                          LEFT JOIN search_gram_counts c ON c.rank = k.rank AND c.gram = g) AS n
-                 GROUP BY n.rank) AS m;
+        SELECT c.matches, c.queries INTO t.matches, t.queries FROM search_term_counted(grams) c;
         SELECT greatest(reltuples, 1) INTO e.total
           FROM pg_class WHERE oid = 'achievements'::regclass;
         IF achievement_filter_listed_only(f.viewer_role, f.viewer_province,
@@ -6213,6 +6201,45 @@ END
 $$;
 
 --
+-- Name: search_term_counted(text[]); Type: FUNCTION
+--
+
+CREATE FUNCTION public.search_term_counted(grams text[], OUT matches double precision[], OUT queries tsquery[]) RETURNS record
+    LANGUAGE plpgsql STABLE STRICT
+    AS $$
+DECLARE
+    n constant integer := cardinality(grams);
+    held integer[] := array_fill(0, ARRAY[3 * n]); -- rank * n + the gram's place
+    places integer[];
+    counts integer[];
+    fewest integer;
+    selective text[];
+BEGIN
+    SELECT array_agg(c.rank * n + array_position(grams, c.gram)), array_agg(c.achievements)
+      INTO places, counts
+      FROM search_gram_counts c
+     WHERE c.rank = ANY ('{0,1,2}'::smallint[]) AND c.gram = ANY (grams);
+    FOR j IN 1 .. coalesce(cardinality(places), 0) LOOP
+        held[places[j]] := counts[j];
+    END LOOP;
+    FOR k IN 0 .. 2 LOOP
+        fewest := held[k * n + 1];
+        FOR i IN 2 .. n LOOP
+            fewest := least(fewest, held[k * n + i]);
+        END LOOP;
+        selective := '{}';
+        FOR i IN 1 .. n LOOP
+            IF held[k * n + i] <= 8 * fewest THEN
+                selective := selective || grams[i];
+            END IF;
+        END LOOP;
+        matches := matches || fewest::float8;
+        queries := queries || search_grams_query(selective);
+    END LOOP;
+END
+$$;
+
+--
 -- Name: search_term_grams(text); Type: FUNCTION
 --
 
@@ -6222,6 +6249,7 @@ CREATE FUNCTION public.search_term_grams(q text) RETURNS text[]
 DECLARE
     t constant text := lower(q);
     grams text[] := '{}';
+    held text;
     c text;
 BEGIN
     FOR i IN 1 .. char_length(t) - 2 LOOP
@@ -6230,15 +6258,17 @@ BEGIN
             grams := grams || c;
         END IF;
     END LOOP;
+    held := array_to_string(grams, ' ');
     FOR i IN 1 .. char_length(t) - 1 LOOP
         c := substr(t, i, 2);
-        IF c !~ '\s' AND NOT EXISTS (SELECT 1 FROM unnest(grams) AS g WHERE strpos(g, c) > 0) THEN
+        IF c !~ '\s' AND strpos(held, c) = 0 THEN
             grams := grams || c;
         END IF;
     END LOOP;
+    held := array_to_string(grams, ' ');
     FOR i IN 1 .. char_length(t) LOOP
         c := substr(t, i, 1);
-        IF c !~ '\s' AND NOT EXISTS (SELECT 1 FROM unnest(grams) AS g WHERE strpos(g, c) > 0) THEN
+        IF c !~ '\s' AND strpos(held, c) = 0 THEN
             grams := grams || c;
         END IF;
     END LOOP;
