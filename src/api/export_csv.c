@@ -160,6 +160,7 @@ static ssize_t export_stream(void *ctx, char *out, size_t max)
             return -1;
         }
     }
+    db_cursor_pump(e->cursor);
     size_t n = e->len - e->sent;
     if (n > max)
         n = max;

@@ -9,7 +9,9 @@
 
 struct db_cursor {
     PGconn *conn;
-    char *name; /* the cursor's name quoted as an identifier (PQfreemem) */
+    char *name;      /* the cursor's name quoted as an identifier (PQfreemem) */
+    int ahead;       /* rows of the FETCH sent ahead and not yet read; 0: none */
+    PGresult *ready; /* its result, read early when another statement came first */
 };
 
 static void notice_ignore(void *arg, const PGresult *res)
@@ -99,30 +101,71 @@ fail:
     return NULL;
 }
 
+/* Sends FETCH of rows without waiting for it; false when it could not be sent. */
+static bool fetch_send(struct db_cursor *cursor, int rows)
+{
+    char fetch[256];
+    int len = snprintf(fetch, sizeof fetch, "FETCH FORWARD %d FROM %s", rows, cursor->name);
+    if (len < 0 || (size_t)len >= sizeof fetch || PQsendQuery(cursor->conn, fetch) == 0)
+        return false;
+    cursor->ahead = rows;
+    return true;
+}
+
+/* Waits for the FETCH sent: its rows, or NULL when it failed. */
+static PGresult *fetch_result(struct db_cursor *cursor)
+{
+    PGresult *first = NULL, *next;
+    while ((next = PQgetResult(cursor->conn)) != NULL) {
+        if (first == NULL)
+            first = next;
+        else
+            PQclear(next);
+    }
+    cursor->ahead = 0;
+    if (first != NULL && PQresultStatus(first) != PGRES_TUPLES_OK) {
+        PQclear(first);
+        first = NULL;
+    }
+    return first;
+}
+
 PGresult *db_cursor_query(struct db_cursor *cursor, const char *sql, int nparams,
                           const char *const *params)
 {
+    if (cursor->ahead > 0) {
+        cursor->ready = fetch_result(cursor);
+        if (cursor->ready == NULL)
+            return NULL;
+    }
     return PQexecParams(cursor->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 }
 
 PGresult *db_cursor_fetch(struct db_cursor *cursor, int rows)
 {
-    char fetch[256];
-    int len = snprintf(fetch, sizeof fetch, "FETCH FORWARD %d FROM %s", rows, cursor->name);
-    if (len < 0 || (size_t)len >= sizeof fetch)
-        return NULL;
-    PGresult *res = PQexec(cursor->conn, fetch);
-    if (res != NULL && PQresultStatus(res) != PGRES_TUPLES_OK) {
+    PGresult *res = cursor->ready;
+    cursor->ready = NULL;
+    if (res == NULL && (cursor->ahead > 0 || fetch_send(cursor, rows)))
+        res = fetch_result(cursor);
+    /* a full batch: the next is asked for now, and read while the caller works on this one */
+    if (res != NULL && PQntuples(res) == rows && !fetch_send(cursor, rows)) {
         PQclear(res);
         res = NULL;
     }
     return res;
 }
 
+void db_cursor_pump(struct db_cursor *cursor)
+{
+    if (cursor != NULL && cursor->ahead > 0)
+        (void)PQconsumeInput(cursor->conn);
+}
+
 void db_cursor_close(struct db_cursor *cursor)
 {
     if (cursor == NULL)
         return;
+    PQclear(cursor->ready);
     PQfreemem(cursor->name);
     PQfinish(cursor->conn);
     free(cursor);

@@ -28,8 +28,13 @@ struct db_cursor *db_cursor_open(const char *sql, int nparams, const char *const
 PGresult *db_cursor_query(struct db_cursor *cursor, const char *sql, int nparams,
                           const char *const *params);
 /* The next rows (at most rows of them): a result to PQclear, with 0 rows at the end; NULL
- * when the read failed (the connection broke or the statement failed). */
+ * when the read failed (the connection broke or the statement failed). After a full batch the
+ * next is asked for at once, so that PostgreSQL reads it while the caller works on this one:
+ * every call on a cursor asks for the same number of rows. */
 PGresult *db_cursor_fetch(struct db_cursor *cursor, int rows);
+/* Takes in what has arrived of the batch asked for ahead, without waiting, so that PostgreSQL
+ * is not held up by a full socket; nothing when none is asked for. NULL is allowed. */
+void db_cursor_pump(struct db_cursor *cursor);
 /* Ends the snapshot and closes the connection; NULL is allowed. */
 void db_cursor_close(struct db_cursor *cursor);
 
