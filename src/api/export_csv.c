@@ -1,8 +1,9 @@
 /* export_csv: the trials as RFC 4180 CSV (UTF-8 with a byte-order mark so that Excel keeps the
  * Chinese, CRLF line ends, every cell guarded against formulas), as the contract has them or
  * with ?labels= for officials (src/api/export_columns.h), streamed from a server-side
- * cursor 1,000 rows at a time so that memory stays flat whatever the number of trials. A
- * database failure mid-way ends the response broken, never as a silently short file. */
+ * cursor 1,000 rows at a time so that memory stays flat whatever the number of trials (the
+ * next batch is read while one is written out: db_cursor_fetch). A database failure mid-way
+ * ends the response broken, never as a silently short file. */
 #include "api/export_csv.h"
 
 #include <stdio.h>
