@@ -954,6 +954,24 @@ static CURL *export_download(const char *path, struct curl_slist **headers)
     return curl;
 }
 
+/* GETs path as the admin, handing the body to write(data) as it arrives, for at most a minute:
+ * curl's result, with the status in *status. */
+static CURLcode download_through(const char *path, curl_write_callback write, void *data,
+                                 long *status)
+{
+    struct curl_slist *headers = NULL;
+    CURL *curl = export_download(path, &headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, data);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+    CURLcode rc = curl_easy_perform(curl);
+    *status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    return rc;
+}
+
 /* Reads a CSV download line by line as it arrives (a 40 MB reply is not kept): the trial id
  * that starts each line after the header, and whether the last line ended. */
 struct id_lines {
@@ -992,16 +1010,9 @@ static size_t read_id_lines(char *data, size_t size, size_t nmemb, void *ctx)
  * once, in order, the last line whole. */
 START_TEST(a_large_csv_holds_every_trial_once_in_order)
 {
-    struct curl_slist *headers = NULL;
-    CURL *curl = export_download("/api/v1/exports/trials.csv", &headers);
     struct id_lines d = { 0 };
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, read_id_lines);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &d);
-    CURLcode rc = curl_easy_perform(curl);
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
+    long status;
+    CURLcode rc = download_through("/api/v1/exports/trials.csv", read_id_lines, &d, &status);
     ck_assert_int_eq(rc, CURLE_OK);
     ck_assert_int_eq(status, 200);
     ck_assert(d.last[0] == '\r' && d.last[1] == '\n');
@@ -1014,17 +1025,10 @@ END_TEST
 
 START_TEST(database_failure_mid_export_ends_the_csv_visibly_broken)
 {
-    struct curl_slist *headers = NULL;
-    CURL *curl = export_download("/api/v1/exports/trials.csv", &headers);
     struct slow_download d = { 0 };
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, terminate_after_first_bytes);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &d);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
-    CURLcode rc = curl_easy_perform(curl);
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
+    long status;
+    CURLcode rc = download_through("/api/v1/exports/trials.csv", terminate_after_first_bytes, &d,
+                                   &status);
     ck_assert_int_eq(status, 200);
     ck_assert_msg(d.terminated, "the export's database session was never seen");
     ck_assert_msg(rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR,
