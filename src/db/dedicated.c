@@ -9,9 +9,8 @@
 
 struct db_cursor {
     PGconn *conn;
-    char *name;      /* the cursor's name quoted as an identifier (PQfreemem) */
-    int ahead;       /* rows of the FETCH sent ahead and not yet read; 0: none */
-    PGresult *ready; /* its result, read early when another statement came first */
+    char *name; /* the cursor's name quoted as an identifier (PQfreemem) */
+    int ahead;  /* rows of the FETCH sent ahead and not yet read; 0: none */
 };
 
 static void notice_ignore(void *arg, const PGresult *res)
@@ -133,19 +132,13 @@ static PGresult *fetch_result(struct db_cursor *cursor)
 PGresult *db_cursor_query(struct db_cursor *cursor, const char *sql, int nparams,
                           const char *const *params)
 {
-    if (cursor->ahead > 0) {
-        cursor->ready = fetch_result(cursor);
-        if (cursor->ready == NULL)
-            return NULL;
-    }
     return PQexecParams(cursor->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 }
 
 PGresult *db_cursor_fetch(struct db_cursor *cursor, int rows)
 {
-    PGresult *res = cursor->ready;
-    cursor->ready = NULL;
-    if (res == NULL && (cursor->ahead > 0 || fetch_send(cursor, rows)))
+    PGresult *res = NULL;
+    if (cursor->ahead > 0 || fetch_send(cursor, rows))
         res = fetch_result(cursor);
     /* a full batch: the next is asked for now, and read while the caller works on this one */
     if (res != NULL && PQntuples(res) == rows && !fetch_send(cursor, rows)) {
@@ -165,7 +158,6 @@ void db_cursor_close(struct db_cursor *cursor)
 {
     if (cursor == NULL)
         return;
-    PQclear(cursor->ready);
     PQfreemem(cursor->name);
     PQfinish(cursor->conn);
     free(cursor);

@@ -23,8 +23,9 @@ struct db_cursor;
  * set on failure. */
 struct db_cursor *db_cursor_open(const char *sql, int nparams, const char *const *params,
                                  enum db_status *status, PGresult **result);
-/* Runs another statement in the cursor's snapshot. Returns the result (PQclear it), or NULL
- * when the connection is gone; check db_status_of on it. */
+/* Runs another statement in the cursor's snapshot, before its rows are fetched (a fetch may
+ * have the next batch in flight). Returns the result (PQclear it), or NULL when the
+ * connection is gone; check db_status_of on it. */
 PGresult *db_cursor_query(struct db_cursor *cursor, const char *sql, int nparams,
                           const char *const *params);
 /* The next rows (at most rows of them): a result to PQclear, with 0 rows at the end; NULL

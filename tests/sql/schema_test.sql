@@ -1142,5 +1142,18 @@ SELECT pg_temp.expect(pg_temp.plan_of(format('SELECT * FROM %s(1, 1)', f))
 SELECT pg_temp.expect(pg_temp.plan_of('SELECT * FROM api_me(1)') NOT LIKE '%Function Scan on api_me%',
                       'api_me is inlined into the statement that reads it');
 
+-- A write by a role that may write achievements but owns no index still merges the gram lists
+-- (0066: gin_clean_pending_list asks for the index's owner; the trigger runs as its owner).
+CREATE ROLE techpool_schema_test_writer NOLOGIN;
+GRANT USAGE ON SCHEMA public TO techpool_schema_test_writer;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO techpool_schema_test_writer;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO techpool_schema_test_writer;
+SET LOCAL ROLE techpool_schema_test_writer;
+UPDATE achievements SET title = title || '（修订）'
+ WHERE id = (SELECT min(id) FROM achievements);
+RESET ROLE;
+SELECT pg_temp.expect(EXISTS (SELECT 1 FROM achievements WHERE title LIKE '%（修订）'),
+                      'a role that owns no gram index writes an achievement');
+
 ROLLBACK;
 \echo schema_test: ok
